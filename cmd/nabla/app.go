@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nabla-math/nabla"
+)
+
+// app holds the streams and the flags of one invocation.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	status         int
+
+	wrt    string
+	order  int
+	at     []string
+	format string
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// report prints err and returns the exit status it calls for.
+func (a *app) report(err error) int {
+	fmt.Fprintf(a.stderr, "nabla: %s\n", err)
+	var pe *nabla.Error
+	if errors.As(err, &pe) {
+		fmt.Fprintln(a.stderr, pe.Caret())
+		return exitUsage
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+const examples = `  nabla diff "sin(2x+1)"
+  nabla diff "(x + 2y^3)^2" --wrt y
+  nabla diff "x^5 - x^2 + x" --order 2
+  nabla diff "x^3 sin(x)" --at x=1.5 --format json
+  nabla diff - --wrt x < expressions.txt
+  nabla eval "log(x) + sqrt(y)" --at x=e --at y=4
+  nabla simplify "log(exp(x)) + x*x"`
+
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "nabla",
+		Short: "nabla: the calculus of machine learning",
+		Long: `nabla differentiates, simplifies and evaluates expressions exactly.
+
+Syntax: numbers 2, 0.5, 1e-3 (integers and fractions stay exact), names
+x, x1, x_1, theta, θ; constants pi, e; + - * / ^ (or **), implicit
+multiplication 2x, x y, 2(x+1); functions sin cos tan asin acos atan sinh
+cosh tanh exp log (ln) sqrt abs sigmoid.`,
+		Example:       examples,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see 'nabla %s --help')", err, c.Name())}
+	})
+	root.AddCommand(a.diffCmd(), a.evalCmd(), a.simplifyCmd(), a.versionCmd())
+	return root
+}
+
+func (a *app) addFormat(c *cobra.Command) {
+	c.Flags().StringVarP(&a.format, "format", "f", "text", "output format: text, latex or json")
+}
+
+func (a *app) addAt(c *cobra.Command) {
+	c.Flags().StringArrayVar(&a.at, "at", nil, "evaluate at NAME=VALUE (repeatable), e.g. --at x=1.5 --at y=pi/2")
+}
+
+func (a *app) checkFormat() error {
+	switch a.format {
+	case "text", "latex", "json":
+		return nil
+	}
+	return usagef("unknown format %q: choose text, latex or json", a.format)
+}
+
+func (a *app) diffCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "diff EXPR | -",
+		Short: "differentiate an expression",
+		Long: `diff prints the simplified derivative of EXPR.
+
+--wrt names the variable (default: the only one in EXPR); with several
+variables it gives the partial derivative. --order k differentiates k
+times. With "-" it reads one expression per line from standard input and
+prints one result per line; a bad line prints "error: …" in its place and
+the others go on.`,
+		Example: `  nabla diff "x^3 sin(x)"
+  nabla diff "x1^2 x2 + x1 x2^3" --wrt x1
+  nabla diff "exp(sin(x))" --order 3 --format latex
+  nabla diff - --wrt x < expressions.txt`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			if a.order < 0 || a.order > nabla.MaxOrder {
+				return usagef("--order %d out of range 0…%d", a.order, nabla.MaxOrder)
+			}
+			if args[0] == "-" {
+				return a.batch()
+			}
+			r, err := a.diffOne(args[0], 1)
+			if err != nil {
+				return err
+			}
+			return a.print(r)
+		},
+	}
+	c.Flags().StringVarP(&a.wrt, "wrt", "x", "", "variable to differentiate with respect to")
+	c.Flags().IntVarP(&a.order, "order", "k", 1, "order of the derivative")
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+func (a *app) evalCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:     "eval EXPR --at NAME=VALUE...",
+		Short:   "evaluate an expression at a point",
+		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5`,
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			e, err := nabla.Parse(args[0])
+			if err != nil {
+				return err
+			}
+			r := &result{Input: args[0], Result: e.String(), LaTeX: e.LaTeX(), Shape: shapeOf(e)}
+			if err := a.evaluate(r, e); err != nil {
+				return err
+			}
+			if r.Value == nil {
+				if err := a.evaluateEmpty(r, e); err != nil {
+					return err
+				}
+			}
+			return a.printValue(r)
+		},
+	}
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+func (a *app) simplifyCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:     "simplify EXPR",
+		Short:   "simplify an expression",
+		Example: `  nabla simplify "sin(x)^2 + cos(x)^2 + x*x"`,
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			e, err := nabla.Parse(args[0])
+			if err != nil {
+				return err
+			}
+			s := e.Simplify()
+			r := &result{Input: args[0], Result: s.String(), LaTeX: s.LaTeX(), Shape: shapeOf(s)}
+			if err := a.evaluate(r, s); err != nil {
+				return err
+			}
+			return a.print(r)
+		},
+	}
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print nabla's version",
+		Args:  exactArgs(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			fmt.Fprintf(a.stdout, "nabla %s (%s)\n", nabla.Version, runtime.Version())
+			return nil
+		},
+	}
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			what := "an expression"
+			if n == 0 {
+				what = "no arguments"
+			}
+			return usagef("%s takes %s, got %d arguments (see 'nabla %s --help')", c.Name(), what, len(args), c.Name())
+		}
+		return nil
+	}
+}
+
+// result is what one command prints; its fields are the JSON object.
+type result struct {
+	Input  string   `json:"input"`
+	Wrt    string   `json:"wrt,omitempty"`
+	Order  int      `json:"order,omitempty"`
+	Result string   `json:"result"`
+	LaTeX  string   `json:"latex"`
+	Shape  []int    `json:"shape"`
+	Value  *float64 `json:"value,omitempty"`
+}
+
+func shapeOf(e nabla.Expr) []int {
+	s := e.Shape()
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
+// diffOne differentiates src; line numbers its first line in errors.
+func (a *app) diffOne(src string, line int) (*result, error) {
+	e, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line})
+	if err != nil {
+		return nil, err
+	}
+	wrt := a.wrt
+	if wrt == "" {
+		vars := e.Vars()
+		switch len(vars) {
+		case 1:
+			wrt = vars[0]
+		case 0:
+			return nil, usagef("%s has no variable: name one with --wrt", strings.TrimSpace(src))
+		default:
+			return nil, usagef("several variables (%s): choose one with --wrt", strings.Join(vars, ", "))
+		}
+	}
+	d, err := nabla.Diff(e, wrt, a.order)
+	if err != nil {
+		return nil, err
+	}
+	text, latex, err := printed(d)
+	if err != nil {
+		return nil, err
+	}
+	r := &result{Input: src, Wrt: wrt, Order: a.order, Result: text, LaTeX: latex, Shape: shapeOf(d)}
+	return r, a.evaluate(r, d)
+}
+
+func printed(e nabla.Expr) (text, latex string, err error) {
+	if e.Nodes() > nabla.MaxNodes {
+		return "", "", nabla.ErrTooLarge
+	}
+	text = e.String()
+	if len(text) > nabla.MaxPrint {
+		return "", "", nabla.ErrTooLarge
+	}
+	return text, e.LaTeX(), nil
+}
+
+// point parses the --at values.
+func (a *app) point() (map[string]float64, error) {
+	env := map[string]float64{}
+	for _, s := range a.at {
+		name, val, ok := strings.Cut(s, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, usagef("--at %q: expected NAME=VALUE, e.g. --at x=1.5", s)
+		}
+		v, err := nabla.Parse(val)
+		if err != nil {
+			return nil, usagef("--at %s: %v", name, err)
+		}
+		if len(v.Vars()) > 0 {
+			return nil, usagef("--at %s: the value %q has a variable in it", name, strings.TrimSpace(val))
+		}
+		x, err := v.Eval(nil)
+		if err != nil {
+			return nil, usagef("--at %s: %v", name, err)
+		}
+		env[name] = x
+	}
+	return env, nil
+}
+
+// evaluate fills r.Value when --at was given.
+func (a *app) evaluate(r *result, e nabla.Expr) error {
+	if len(a.at) == 0 {
+		return nil
+	}
+	env, err := a.point()
+	if err != nil {
+		return err
+	}
+	for _, v := range e.Vars() {
+		if _, ok := env[v]; !ok {
+			return usagef("no value for %s: add --at %s=VALUE", v, v)
+		}
+	}
+	x, err := e.Eval(env)
+	if err != nil {
+		return err
+	}
+	r.Value = &x
+	return nil
+}
+
+// evaluateEmpty evaluates an expression without variables when eval has
+// no --at.
+func (a *app) evaluateEmpty(r *result, e nabla.Expr) error {
+	if vars := e.Vars(); len(vars) > 0 {
+		return usagef("no value for %s: add --at %s=VALUE", strings.Join(vars, ", "), vars[0])
+	}
+	x, err := e.Eval(nil)
+	if err != nil {
+		return err
+	}
+	r.Value = &x
+	return nil
+}
+
+func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+func (a *app) print(r *result) error {
+	switch a.format {
+	case "json":
+		return a.printJSON(r)
+	case "latex":
+		fmt.Fprintln(a.stdout, r.LaTeX)
+	default:
+		fmt.Fprintln(a.stdout, r.Result)
+	}
+	if r.Value != nil {
+		fmt.Fprintln(a.stdout, formatFloat(*r.Value))
+	}
+	return nil
+}
+
+func (a *app) printValue(r *result) error {
+	if a.format == "json" {
+		return a.printJSON(r)
+	}
+	fmt.Fprintln(a.stdout, formatFloat(*r.Value))
+	return nil
+}
+
+func (a *app) printJSON(r any) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s\n", b)
+	return err
+}
+
+// batch differentiates every line of standard input.
+func (a *app) batch() error {
+	in := bufio.NewScanner(a.stdin)
+	in.Buffer(make([]byte, 64*1024), 1<<20)
+	out := bufio.NewWriter(a.stdout)
+	defer out.Flush()
+	line := 0
+	for in.Scan() {
+		line++
+		src := in.Text()
+		if strings.TrimSpace(src) == "" {
+			fmt.Fprintln(out)
+			continue
+		}
+		r, err := a.diffOne(src, line)
+		if err != nil {
+			a.batchError(out, line, src, err)
+			continue
+		}
+		switch a.format {
+		case "json":
+			b, _ := json.Marshal(r)
+			out.Write(b)
+		case "latex":
+			out.WriteString(r.LaTeX)
+		default:
+			out.WriteString(r.Result)
+		}
+		if r.Value != nil && a.format != "json" {
+			out.WriteString("\t" + formatFloat(*r.Value))
+		}
+		out.WriteByte('\n')
+	}
+	if err := in.Err(); err != nil {
+		return fmt.Errorf("reading standard input: line %d: %w", line+1, err)
+	}
+	return nil
+}
+
+// batchError reports a failed line in its place on standard output and in
+// full on standard error, and records the exit status.
+func (a *app) batchError(out *bufio.Writer, line int, src string, err error) {
+	msg := err.Error()
+	var pe *nabla.Error
+	if !errors.As(err, &pe) {
+		msg = fmt.Sprintf("%d: %s", line, msg)
+	}
+	if a.format == "json" {
+		b, _ := json.Marshal(struct {
+			Input string `json:"input"`
+			Line  int    `json:"line"`
+			Error string `json:"error"`
+		}{src, line, msg})
+		out.Write(b)
+		out.WriteByte('\n')
+	} else {
+		fmt.Fprintf(out, "error: %s\n", msg)
+	}
+	fmt.Fprintf(a.stderr, "nabla: %s\n", msg)
+	if pe != nil {
+		fmt.Fprintln(a.stderr, pe.Caret())
+	}
+	status := a.report0(err)
+	if status > a.status {
+		a.status = status
+	}
+}
+
+// report0 returns the exit status for err without printing.
+func (a *app) report0(err error) int {
+	var pe *nabla.Error
+	var ue usageError
+	if errors.As(err, &pe) || errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailure
+}

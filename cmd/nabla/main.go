@@ -1,0 +1,40 @@
+// Command nabla differentiates, simplifies and evaluates expressions.
+//
+//	nabla diff "sin(2x+1)"                 2cos(2x + 1)
+//	nabla diff "(x + 2y^3)^2" --wrt y      12y^2 (x + 2y^3)
+//	nabla diff "x^5 - x^2 + x" --order 2   20x^3 - 2
+//	nabla diff "x^2" --at x=3              2x, then 6
+//	nabla diff - --wrt x < exprs.txt       one derivative per input line
+//	nabla eval "log(x)" --at x=e           1
+//	nabla simplify "log(exp(x)) + x*x"     x^2 + x
+//
+// Exit status: 0 on success, 2 for usage and parse errors, 1 for other
+// failures such as a value outside a function's domain.
+package main
+
+import (
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := newApp(stdin, stdout, stderr)
+	cmd := app.root()
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		return app.report(err)
+	}
+	return app.status
+}

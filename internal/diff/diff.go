@@ -1,0 +1,228 @@
+// Package diff differentiates expression graphs symbolically.
+//
+// It differentiates the graph, not the tree: d(node)/dx is memoised per
+// node, so a subexpression shared by many parents is differentiated once
+// and its derivative is shared too. Each node's derivative is assembled
+// from the partial derivatives that the operation table gives,
+//
+//	dn/dx = Σ ∂n/∂argᵢ · dargᵢ/dx,
+//
+// and the rule that fired is reported to an optional recorder, so an
+// explainer can show the steps without a second differentiator.
+package diff
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// DefaultMaxNodes bounds the number of nodes one differentiation may visit
+// and build.
+const DefaultMaxNodes = 2_000_000
+
+// ErrTooLarge is returned when a derivative exceeds the node budget.
+var ErrTooLarge = errors.New("derivative too large")
+
+// Step records one application of a derivative rule.
+type Step struct {
+	Rule   string     // e.g. "chain rule", "product rule", "power rule"
+	Node   *expr.Node // the subexpression differentiated
+	Result *expr.Node // its derivative
+}
+
+// Options configures Diff. A nil *Options means the defaults.
+type Options struct {
+	// Record, if set, is called for every non-trivial node differentiated,
+	// operands before the nodes that use them.
+	Record func(Step)
+	// MaxNodes overrides DefaultMaxNodes.
+	MaxNodes int
+}
+
+// Diff returns dn/dx for the variable x.
+func Diff(n, x *expr.Node, opts *Options) (d *expr.Node, err error) {
+	if x.Op() != expr.OpSym {
+		return nil, fmt.Errorf("cannot differentiate with respect to %s: not a variable", x.Info().Name)
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	s := &state{
+		x:      x,
+		opts:   opts,
+		budget: opts.MaxNodes,
+		memo:   make(map[*expr.Node]*dval),
+		dep:    make(map[*expr.Node]bool),
+	}
+	if s.budget == 0 {
+		s.budget = DefaultMaxNodes
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errBudget {
+				panic(r)
+			}
+			d, err = nil, ErrTooLarge
+		}
+	}()
+	return s.d(n).materialize(), nil
+}
+
+var errBudget = errors.New("budget")
+
+type state struct {
+	x      *expr.Node
+	opts   *Options
+	budget int
+	memo   map[*expr.Node]*dval
+	dep    map[*expr.Node]bool
+}
+
+// dval is a derivative under construction: a node, or a lazy product
+// f · rest that is turned into one canonical product only when needed.
+// Chains of unary operations (sin(sin(…))) thus build their derivative in
+// linear time instead of re-flattening a growing product at every level.
+type dval struct {
+	node *expr.Node
+	f    *expr.Node
+	rest *dval
+}
+
+var zeroD = &dval{node: expr.Int64(0)}
+
+func (v *dval) isZero() bool { return v.node != nil && v.node.IsZero() }
+
+func (v *dval) materialize() *expr.Node {
+	if v.node != nil {
+		return v.node
+	}
+	var fs []*expr.Node
+	w := v
+	for ; w.node == nil; w = w.rest {
+		fs = append(fs, w.f)
+	}
+	fs = append(fs, w.node)
+	v.node = expr.Mul(fs...)
+	v.f, v.rest = nil, nil
+	return v.node
+}
+
+func (s *state) spend(k int) {
+	s.budget -= k
+	if s.budget < 0 {
+		panic(errBudget)
+	}
+}
+
+// depends reports whether n depends on x.
+func (s *state) depends(n *expr.Node) bool {
+	switch n.Op() {
+	case expr.OpSym:
+		return n == s.x
+	case expr.OpConst, expr.OpConstant:
+		return false
+	}
+	if v, ok := s.dep[n]; ok {
+		return v
+	}
+	v := false
+	for _, a := range n.Args() {
+		if s.depends(a) {
+			v = true
+			break
+		}
+	}
+	s.dep[n] = v
+	return v
+}
+
+func (s *state) d(n *expr.Node) *dval {
+	if !s.depends(n) {
+		return zeroD
+	}
+	if n == s.x {
+		return &dval{node: expr.Int64(1)}
+	}
+	if v, ok := s.memo[n]; ok {
+		return v
+	}
+	s.spend(1)
+	info := n.Info()
+	var parts []*dval
+	varying := 0
+	ds := make([]*dval, len(n.Args()))
+	for i, a := range n.Args() {
+		ds[i] = s.d(a)
+		if !ds[i].isZero() {
+			varying++
+		}
+	}
+	if varying > 1 && info.Combine != nil {
+		d := make([]*expr.Node, len(ds))
+		for i, v := range ds {
+			if !v.isZero() {
+				d[i] = v.materialize()
+			}
+		}
+		s.spend(len(d))
+		return s.done(n, varying, &dval{node: info.Combine(n, d)})
+	}
+	for i, da := range ds {
+		if da.isZero() {
+			continue
+		}
+		p := info.Partial(n, i)
+		s.spend(1)
+		if p.IsNum(1) {
+			parts = append(parts, da)
+			continue
+		}
+		parts = append(parts, &dval{f: p, rest: da})
+	}
+	var v *dval
+	switch len(parts) {
+	case 0:
+		v = zeroD
+	case 1:
+		v = parts[0]
+	default:
+		terms := make([]*expr.Node, len(parts))
+		for i, p := range parts {
+			terms[i] = p.materialize()
+		}
+		s.spend(len(terms))
+		v = &dval{node: expr.Add(terms...)}
+	}
+	return s.done(n, varying, v)
+}
+
+// done memoises and records the derivative v of n.
+func (s *state) done(n *expr.Node, varying int, v *dval) *dval {
+	s.memo[n] = v
+	if s.opts.Record != nil {
+		s.opts.Record(Step{Rule: s.ruleName(n, varying), Node: n, Result: v.materialize()})
+	}
+	return v
+}
+
+// ruleName names the rule that differentiates n when varying of its
+// operands depend on the variable.
+func (s *state) ruleName(n *expr.Node, varying int) string {
+	switch n.Op() {
+	case expr.OpMul:
+		if varying == 1 {
+			return "constant multiple rule"
+		}
+	case expr.OpPow:
+		switch {
+		case varying == 2:
+			return "general power rule"
+		case s.depends(n.Arg(0)):
+			return "power rule"
+		}
+		return "exponential rule"
+	}
+	return n.Info().Rule
+}

@@ -1,0 +1,188 @@
+// Package eval compiles expression graphs into flat programs and runs them
+// in float64. A program evaluates each node of the graph once, in
+// topological order, so shared subexpressions cost nothing extra; values
+// outside a function's domain are reported as errors, never returned as
+// NaN or infinities.
+package eval
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+)
+
+// Program is a compiled expression. It is safe for concurrent use.
+type Program struct {
+	code  []instr
+	vars  []string // names of the inputs, sorted
+	nodes []*expr.Node
+}
+
+type instr struct {
+	op   expr.Op
+	args []int32
+	c    float64 // constants; the input index of a variable
+}
+
+// DomainError reports an evaluation outside a function's domain.
+type DomainError struct {
+	Node *expr.Node // the subexpression whose value is undefined
+	Msg  string     // e.g. "log of a non-positive number"
+}
+
+func (e *DomainError) Error() string {
+	s, err := format.TextLimit(e.Node, 200)
+	if err != nil {
+		return e.Msg
+	}
+	return e.Msg + " in " + s
+}
+
+// Compile turns n into a program.
+func Compile(n *expr.Node) *Program {
+	p := &Program{}
+	slot := make(map[*expr.Node]int32)
+	varIndex := make(map[string]int)
+	var walk func(n *expr.Node) int32
+	walk = func(n *expr.Node) int32 {
+		if s, ok := slot[n]; ok {
+			return s
+		}
+		in := instr{op: n.Op()}
+		switch n.Op() {
+		case expr.OpConst:
+			in.c = n.Num().Float64()
+		case expr.OpConstant:
+			in.c = expr.ConstantValue(n.Name())
+		case expr.OpSym:
+			i, ok := varIndex[n.Name()]
+			if !ok {
+				i = len(p.vars)
+				varIndex[n.Name()] = i
+				p.vars = append(p.vars, n.Name())
+			}
+			in.c = float64(i)
+		default:
+			in.args = make([]int32, len(n.Args()))
+			for i, a := range n.Args() {
+				in.args[i] = walk(a)
+			}
+		}
+		s := int32(len(p.code))
+		p.code = append(p.code, in)
+		p.nodes = append(p.nodes, n)
+		slot[n] = s
+		return s
+	}
+	walk(n)
+	// Number the inputs in sorted order so Vars is deterministic.
+	sorted := append([]string(nil), p.vars...)
+	sort.Strings(sorted)
+	pos := make(map[string]int, len(sorted))
+	for i, v := range sorted {
+		pos[v] = i
+	}
+	for i := range p.code {
+		if p.code[i].op == expr.OpSym {
+			p.code[i].c = float64(pos[p.vars[int(p.code[i].c)]])
+		}
+	}
+	p.vars = sorted
+	return p
+}
+
+// Vars returns the names of the program's inputs in sorted order.
+func (p *Program) Vars() []string { return p.vars }
+
+// Len returns the number of instructions.
+func (p *Program) Len() int { return len(p.code) }
+
+// Eval evaluates the program with the inputs in the order of Vars. work,
+// if long enough, is used as scratch space to avoid allocation.
+func (p *Program) Eval(inputs []float64, work []float64) (float64, error) {
+	if len(inputs) != len(p.vars) {
+		return 0, fmt.Errorf("eval: %d inputs for %d variables", len(inputs), len(p.vars))
+	}
+	if cap(work) < len(p.code) {
+		work = make([]float64, len(p.code))
+	}
+	v := work[:len(p.code)]
+	for i, in := range p.code {
+		var r float64
+		switch in.op {
+		case expr.OpConst, expr.OpConstant:
+			r = in.c
+		case expr.OpSym:
+			r = inputs[int(in.c)]
+		case expr.OpAdd:
+			for _, a := range in.args {
+				r += v[a]
+			}
+		case expr.OpMul:
+			r = 1
+			for _, a := range in.args {
+				r *= v[a]
+			}
+		case expr.OpPow:
+			b, e := v[in.args[0]], v[in.args[1]]
+			switch {
+			case b == 0 && e < 0:
+				return 0, p.domain(i, "division by zero")
+			case b < 0 && e != math.Trunc(e):
+				return 0, p.domain(i, "negative number to a non-integer power")
+			}
+			r = pow(b, e)
+		default:
+			info := &expr.Ops[in.op]
+			if info.Eval == nil {
+				return 0, p.domain(i, "cannot evaluate "+info.Name)
+			}
+			var msg string
+			r, msg = info.Eval(v[in.args[0]])
+			if msg != "" {
+				return 0, p.domain(i, msg)
+			}
+		}
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			if math.IsNaN(r) {
+				return 0, p.domain(i, "undefined value")
+			}
+			return 0, p.domain(i, "overflow")
+		}
+		v[i] = r
+	}
+	return v[len(v)-1], nil
+}
+
+func pow(b, e float64) float64 {
+	switch e {
+	case 2:
+		return b * b
+	case 0.5:
+		return math.Sqrt(b)
+	case -1:
+		return 1 / b
+	}
+	return math.Pow(b, e)
+}
+
+func (p *Program) domain(i int, msg string) error {
+	return &DomainError{Node: p.nodes[i], Msg: msg}
+}
+
+// At evaluates the program with named inputs. Every variable must have a
+// value.
+func (p *Program) At(env map[string]float64) (float64, error) {
+	in := make([]float64, len(p.vars))
+	for i, name := range p.vars {
+		v, ok := env[name]
+		if !ok {
+			return 0, fmt.Errorf("no value for %s", name)
+		}
+		in[i] = v
+	}
+	return p.Eval(in, nil)
+}

@@ -1,0 +1,404 @@
+package expr
+
+import (
+	"math"
+	"slices"
+)
+
+// Frequently used constants.
+var (
+	zero     = NewConst(Int(0))
+	one      = NewConst(Int(1))
+	two      = NewConst(Int(2))
+	minusOne = NewConst(Int(-1))
+	eConst   = NewConstant(E)
+)
+
+// NewConst returns the constant node with value v.
+func NewConst(v Num) *Node {
+	return intern(&Node{op: OpConst, num: v})
+}
+
+// Int64 returns the exact integer constant k.
+func Int64(k int64) *Node { return NewConst(Int(k)) }
+
+// Named constants.
+const (
+	Pi = "pi"
+	E  = "e"
+)
+
+// NewConstant returns the named constant pi or e.
+func NewConstant(name string) *Node {
+	return intern(&Node{op: OpConstant, name: name})
+}
+
+// ConstantValue returns the float64 value of a named constant.
+func ConstantValue(name string) float64 {
+	if name == Pi {
+		return math.Pi
+	}
+	return math.E
+}
+
+// NewSym returns the variable with the given name and shape.
+func NewSym(name string, s Shape) *Node {
+	return intern(&Node{op: OpSym, name: name, shape: s})
+}
+
+// Neg returns -a.
+func Neg(a *Node) *Node { return Mul(minusOne, a) }
+
+// Sub returns a-b.
+func Sub(a, b *Node) *Node { return Add(a, Neg(b)) }
+
+// Div returns a/b.
+func Div(a, b *Node) *Node { return Mul(a, Pow(b, minusOne)) }
+
+// SplitCoeff splits n into a numeric coefficient and the rest: 3x^2 gives
+// (3, x^2), 5 gives (5, nil) and sin(x) gives (1, sin(x)).
+func SplitCoeff(n *Node) (Num, *Node) {
+	switch n.op {
+	case OpConst:
+		return n.num, nil
+	case OpMul:
+		if n.args[0].op == OpConst {
+			rest := n.args[1:]
+			if len(rest) == 1 {
+				return n.args[0].num, rest[0]
+			}
+			return n.args[0].num, newMul(rest)
+		}
+	}
+	return Int(1), n
+}
+
+// SplitPow splits n into base and exponent: x^3 gives (x, 3), sin(x) gives
+// (sin(x), 1).
+func SplitPow(n *Node) (base, exp *Node) {
+	if n.op == OpPow {
+		return n.args[0], n.args[1]
+	}
+	return n, one
+}
+
+type term struct {
+	rest  *Node
+	coeff Num
+}
+
+// Add returns the canonical sum of args: nested sums are flattened, numbers
+// folded, like terms collected (2x + 3x is 5x), zero terms dropped and the
+// terms sorted into canonical order, the number last.
+func Add(args ...*Node) *Node {
+	switch len(args) {
+	case 0:
+		return zero
+	case 1:
+		return args[0]
+	}
+	c := Int(0)
+	var terms []term
+	var index map[*Node]int
+	var add func(n *Node)
+	add = func(n *Node) {
+		switch n.op {
+		case OpAdd:
+			for _, a := range n.args {
+				add(a)
+			}
+			return
+		case OpConst:
+			c = c.Add(n.num)
+			return
+		}
+		k, rest := SplitCoeff(n)
+		if index == nil && len(terms) >= 8 {
+			index = make(map[*Node]int, 16)
+			for i, t := range terms {
+				index[t.rest] = i
+			}
+		}
+		if index != nil {
+			if i, ok := index[rest]; ok {
+				terms[i].coeff = terms[i].coeff.Add(k)
+				return
+			}
+			index[rest] = len(terms)
+		} else {
+			for i := range terms {
+				if terms[i].rest == rest {
+					terms[i].coeff = terms[i].coeff.Add(k)
+					return
+				}
+			}
+		}
+		terms = append(terms, term{rest, k})
+	}
+	for _, a := range args {
+		add(a)
+	}
+	out := make([]*Node, 0, len(terms)+1)
+	for _, t := range terms {
+		if t.coeff.IsZero() {
+			continue
+		}
+		out = append(out, scale(t.coeff, t.rest))
+	}
+	slices.SortFunc(out, compareTerms)
+	if !c.IsZero() || (len(out) == 0) {
+		out = append(out, NewConst(c))
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return newAdd(out)
+}
+
+// scale returns k*rest for a canonical non-numeric rest.
+func scale(k Num, rest *Node) *Node {
+	if k.IsOne() {
+		return rest
+	}
+	kn := NewConst(k)
+	if rest.op == OpMul {
+		args := make([]*Node, 0, len(rest.args)+1)
+		args = append(args, kn)
+		return newMul(append(args, rest.args...))
+	}
+	return newMul([]*Node{kn, rest})
+}
+
+func newAdd(args []*Node) *Node {
+	return intern(&Node{op: OpAdd, args: args, shape: args[0].shape})
+}
+
+func newMul(args []*Node) *Node {
+	return intern(&Node{op: OpMul, args: args, shape: mulShape(args)})
+}
+
+func mulShape(args []*Node) Shape {
+	for _, a := range args {
+		if !a.shape.IsScalar() {
+			return a.shape
+		}
+	}
+	return Scalar
+}
+
+type factor struct {
+	base, exp *Node
+	orig      *Node // the factor as given, when its exponent is unchanged
+}
+
+// Mul returns the canonical product of args: nested products are
+// flattened, numbers folded into one leading coefficient, powers of a common
+// base collected (x*x is x^2, x^a x^b is x^(a+b)), ones dropped and the
+// factors sorted into canonical order. A zero coefficient gives zero.
+func Mul(args ...*Node) *Node {
+	switch len(args) {
+	case 0:
+		return one
+	case 1:
+		return args[0]
+	}
+	c := Int(1)
+	var fs []factor
+	var index map[*Node]int
+	var mul func(n *Node)
+	mul = func(n *Node) {
+		switch n.op {
+		case OpMul:
+			for _, a := range n.args {
+				mul(a)
+			}
+			return
+		case OpConst:
+			c = c.Mul(n.num)
+			return
+		}
+		b, e := SplitPow(n)
+		if n.op == OpExp {
+			// exp(a) exp(b) = exp(a + b): exp collects as a power of e.
+			b, e = eConst, n.args[0]
+		}
+		if index == nil && len(fs) >= 8 {
+			index = make(map[*Node]int, 16)
+			for i, f := range fs {
+				index[f.base] = i
+			}
+		}
+		i := -1
+		if index != nil {
+			if j, ok := index[b]; ok {
+				i = j
+			} else {
+				index[b] = len(fs)
+			}
+		} else {
+			for j := range fs {
+				if fs[j].base == b {
+					i = j
+					break
+				}
+			}
+		}
+		if i < 0 {
+			fs = append(fs, factor{b, e, n})
+			return
+		}
+		fs[i].exp = Add(fs[i].exp, e)
+		fs[i].orig = nil
+	}
+	for _, a := range args {
+		mul(a)
+	}
+	out := make([]*Node, 0, len(fs)+1)
+	again := false
+	for _, f := range fs {
+		p := f.orig
+		if p == nil {
+			p = Pow(f.base, f.exp)
+		}
+		switch p.op {
+		case OpConst:
+			c = c.Mul(p.num)
+			continue
+		case OpMul:
+			again = true
+		}
+		out = append(out, p)
+	}
+	if c.IsZero() {
+		return NewConst(c)
+	}
+	if again {
+		return Mul(append(out, NewConst(c))...)
+	}
+	slices.SortFunc(out, Compare)
+	if !c.IsOne() {
+		out = slices.Insert(out, 0, NewConst(c))
+	}
+	switch len(out) {
+	case 0:
+		return NewConst(c)
+	case 1:
+		return out[0]
+	}
+	return newMul(out)
+}
+
+// Pow returns the canonical power b^e. Exact numeric powers fold
+// (2^3 = 8, 4^(1/2) = 2), x^0 = 1, x^1 = x, integer powers distribute over
+// products ((2x)^2 = 4x^2) and combine with inner powers ((x^a)^2 = x^(2a)),
+// and e^u is exp(u).
+func Pow(b, e *Node) *Node {
+	if e.op == OpConst {
+		switch {
+		case e.num.IsZero() && !e.num.IsFloat():
+			return one
+		case e.num.IsOne():
+			return b
+		}
+	}
+	if b.op == OpConst {
+		if b.num.IsOne() {
+			return b
+		}
+		if e.op == OpConst {
+			if v, ok := powNum(b.num, e.num); ok {
+				return NewConst(v)
+			}
+		} else if b.num.IsZero() && !b.num.IsFloat() {
+			return newPow(b, e)
+		}
+	}
+	if b.op == OpConstant && b.name == E {
+		return Call(OpExp, e)
+	}
+	if e.op == OpConst && e.num.IsInt() {
+		switch b.op {
+		case OpPow:
+			return Pow(b.args[0], Mul(b.args[1], e))
+		case OpMul:
+			fs := make([]*Node, len(b.args))
+			for i, f := range b.args {
+				fs[i] = Pow(f, e)
+			}
+			return Mul(fs...)
+		}
+	}
+	if b.op == OpExp {
+		return Call(OpExp, Mul(b.args[0], e))
+	}
+	return newPow(b, e)
+}
+
+func newPow(b, e *Node) *Node {
+	return intern(&Node{op: OpPow, args: []*Node{b, e}, shape: b.shape})
+}
+
+// powNum folds b^e for numbers when the result is a finite number that is
+// exact whenever both operands are.
+func powNum(b, e Num) (Num, bool) {
+	if b.IsFloat() || e.IsFloat() {
+		v := math.Pow(b.Float64(), e.Float64())
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Num{}, false
+		}
+		return Float(v), true
+	}
+	if k, ok := e.Int64(); ok {
+		return b.PowInt(k)
+	}
+	p, q, ok := e.Frac()
+	if !ok || q > 64 {
+		return Num{}, false
+	}
+	r, ok := b.Root(q)
+	if !ok {
+		return Num{}, false
+	}
+	return r.PowInt(p)
+}
+
+// Call returns the application of the function op to args. Functions of
+// exact numbers fold where the value is exact (sin(0) = 0); functions of
+// floats fold to a float where it is finite.
+func Call(op Op, args ...*Node) *Node {
+	info := &Ops[op]
+	if len(args) == 1 && args[0].op == OpConst {
+		x := args[0].num
+		if x.IsFloat() {
+			if v, msg := info.Eval(x.Float64()); msg == "" && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return NewConst(Float(v))
+			}
+		} else if info.Fold != nil {
+			if v, ok := info.Fold(x); ok {
+				return NewConst(v)
+			}
+		}
+	}
+	shapes := make([]Shape, len(args))
+	for i, a := range args {
+		shapes[i] = a.shape
+	}
+	s, _ := info.Shape(shapes)
+	return intern(&Node{op: op, args: args, shape: s})
+}
+
+// New rebuilds a node of the same kind as n with new operands through the
+// canonical constructors.
+func New(n *Node, args []*Node) *Node {
+	switch n.op {
+	case OpAdd:
+		return Add(args...)
+	case OpMul:
+		return Mul(args...)
+	case OpPow:
+		return Pow(args[0], args[1])
+	case OpConst, OpConstant, OpSym:
+		return n
+	}
+	return Call(n.op, args...)
+}

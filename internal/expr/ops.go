@@ -1,0 +1,265 @@
+package expr
+
+import (
+	"math"
+)
+
+// Op identifies an operation of the expression graph. Every operation is
+// described once, by its entry in Ops; the parser, printers, simplifier,
+// differentiator and evaluator all read that entry.
+type Op uint8
+
+// The operations. Leaves first, then the algebraic operations, then the
+// elementary functions in the order they are listed in the syntax.
+const (
+	OpConst    Op = iota // exact or float number
+	OpConstant           // named constant: pi, e
+	OpSym                // variable
+	OpAdd                // sum of terms
+	OpMul                // product of factors
+	OpPow                // power base^exponent
+	OpSin
+	OpCos
+	OpTan
+	OpAsin
+	OpAcos
+	OpAtan
+	OpSinh
+	OpCosh
+	OpTanh
+	OpExp
+	OpLog
+	OpAbs
+	OpSigmoid
+	numOps
+)
+
+// Class groups operations by their syntax.
+type Class uint8
+
+// The classes of operations.
+const (
+	Leaf     Class = iota // numbers, constants, variables
+	Operator              // infix operators
+	Function              // name(args)
+)
+
+// OpInfo describes one operation: its syntax, shape rule, evaluation and
+// derivative. Fields that do not apply to an operation are zero.
+type OpInfo struct {
+	Name    string   // canonical name; the spelling of functions
+	Aliases []string // other accepted function names
+	Class   Class
+	Arity   int // number of operands; -1 for n-ary
+
+	// Infix lists the infix tokens that build this operation, the first
+	// being the direct spelling and the second the inverse one ("-" for
+	// Add, "/" for Mul). Prec is the binding power (higher binds tighter)
+	// used by both the parser and the printers; RightAssoc marks "^".
+	Infix      []string
+	Prec       int
+	RightAssoc bool
+
+	// LaTeX is the LaTeX spelling of a function, e.g. `\sin`.
+	LaTeX string
+
+	// Shape gives the result shape from the operand shapes, or ok=false
+	// when the operands do not fit the operation.
+	Shape func(args []Shape) (s Shape, ok bool)
+
+	// Eval computes the value of a scalar function at x; domain is a
+	// non-empty description when x lies outside the function's domain.
+	Eval func(x float64) (v float64, domain string)
+
+	// Fold gives the exact value of a function at an exact number where
+	// that value is itself exact (sin(0) = 0, log(1) = 0).
+	Fold func(x Num) (Num, bool)
+
+	// Rule names the derivative rule, and Partial returns ∂n/∂args[i] for
+	// the node n. The differentiator combines partials by the chain rule
+	// and records Rule for each node it differentiates.
+	Rule    string
+	Partial func(n *Node, i int) *Node
+
+	// Combine, if set, assembles dn when several operands vary, from the
+	// operands' derivatives d (nil for a constant operand), in a form more
+	// compact than the sum of partials: d(b^e) = b^e (e' log(b) + e b'/b).
+	Combine func(n *Node, d []*Node) *Node
+}
+
+// Precedences shared by the parser and the printers.
+const (
+	PrecAdd   = 1
+	PrecMul   = 2
+	PrecUnary = 3
+	PrecPow   = 4
+	PrecAtom  = 5
+)
+
+// Ops is the operation table.
+var Ops [numOps]OpInfo
+
+func init() {
+	Ops = [numOps]OpInfo{
+		OpConst:    {Name: "number", Class: Leaf, Prec: PrecAtom, Shape: scalarShape, Rule: "constant rule"},
+		OpConstant: {Name: "constant", Class: Leaf, Prec: PrecAtom, Shape: scalarShape, Rule: "constant rule"},
+		OpSym:      {Name: "variable", Class: Leaf, Prec: PrecAtom, Rule: "variable rule"},
+		OpAdd: {
+			Name: "+", Class: Operator, Arity: -1, Infix: []string{"+", "-"}, Prec: PrecAdd,
+			Shape: sameShape, Rule: "sum rule",
+			Partial: func(n *Node, i int) *Node { return one },
+		},
+		OpMul: {
+			Name: "*", Class: Operator, Arity: -1, Infix: []string{"*", "/"}, Prec: PrecMul,
+			Shape: sameShape, Rule: "product rule",
+			Partial: func(n *Node, i int) *Node {
+				others := make([]*Node, 0, len(n.args)-1)
+				others = append(others, n.args[:i]...)
+				return Mul(append(others, n.args[i+1:]...)...)
+			},
+		},
+		OpPow: {
+			Name: "^", Class: Operator, Arity: 2, Infix: []string{"^", "**"}, Prec: PrecPow, RightAssoc: true,
+			Shape: sameShape, Rule: "power rule",
+			Partial: func(n *Node, i int) *Node {
+				b, e := n.args[0], n.args[1]
+				if i == 0 { // e b^(e-1)
+					return Mul(e, Pow(b, Add(e, minusOne)))
+				}
+				return Mul(n, Call(OpLog, b)) // b^e log(b)
+			},
+			Combine: func(n *Node, d []*Node) *Node {
+				b, e := n.args[0], n.args[1]
+				return Mul(n, Add(Mul(d[1], Call(OpLog, b)), Mul(e, d[0], Pow(b, minusOne))))
+			},
+		},
+		OpSin: fn("sin", `\sin`, math.Sin, nil, exactAt0(0),
+			func(u, n *Node) *Node { return Call(OpCos, u) }),
+		OpCos: fn("cos", `\cos`, math.Cos, nil, exactAt0(1),
+			func(u, n *Node) *Node { return Neg(Call(OpSin, u)) }),
+		OpTan: fn("tan", `\tan`, math.Tan, tanDomain, exactAt0(0),
+			func(u, n *Node) *Node { return Pow(Call(OpCos, u), Int64(-2)) }),
+		OpAsin: fn("asin", `\arcsin`, math.Asin, unitDomain, exactAt0(0),
+			func(u, n *Node) *Node { return Pow(Add(one, Neg(Pow(u, two))), NewConst(Rat(-1, 2))) }),
+		OpAcos: fn("acos", `\arccos`, math.Acos, unitDomain, exactAt(1, 0),
+			func(u, n *Node) *Node { return Neg(Pow(Add(one, Neg(Pow(u, two))), NewConst(Rat(-1, 2)))) }),
+		OpAtan: fn("atan", `\arctan`, math.Atan, nil, exactAt0(0),
+			func(u, n *Node) *Node { return Pow(Add(one, Pow(u, two)), minusOne) }),
+		OpSinh: fn("sinh", `\sinh`, math.Sinh, nil, exactAt0(0),
+			func(u, n *Node) *Node { return Call(OpCosh, u) }),
+		OpCosh: fn("cosh", `\cosh`, math.Cosh, nil, exactAt0(1),
+			func(u, n *Node) *Node { return Call(OpSinh, u) }),
+		OpTanh: fn("tanh", `\tanh`, math.Tanh, nil, exactAt0(0),
+			func(u, n *Node) *Node { return Add(one, Neg(Pow(n, two))) }),
+		OpExp: fn("exp", `\exp`, math.Exp, nil, exactAt0(1),
+			func(u, n *Node) *Node { return n }),
+		OpLog: fn("log", `\log`, math.Log, logDomain, exactAt(1, 0),
+			func(u, n *Node) *Node { return Pow(u, minusOne) }),
+		OpAbs: fn("abs", `\operatorname{abs}`, math.Abs, nil, func(x Num) (Num, bool) {
+			if x.Sign() < 0 {
+				return x.Neg(), true
+			}
+			return x, true
+		}, func(u, n *Node) *Node { return Mul(u, Pow(n, minusOne)) }),
+		OpSigmoid: fn("sigmoid", `\sigma`, sigmoid, nil, func(x Num) (Num, bool) {
+			if x.IsZero() && !x.IsFloat() {
+				return Rat(1, 2), true
+			}
+			return Num{}, false
+		}, func(u, n *Node) *Node { return Mul(n, Add(one, Neg(n))) }),
+	}
+	Ops[OpLog].Aliases = []string{"ln"}
+	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived
+	for op := range Ops {
+		byName[Ops[op].Name] = Op(op)
+		for _, a := range Ops[op].Aliases {
+			byName[a] = Op(op)
+		}
+	}
+}
+
+var byName = map[string]Op{}
+
+// Lookup returns the function operation with the given name or alias.
+func Lookup(name string) (Op, bool) {
+	op, ok := byName[name]
+	if !ok || Ops[op].Class != Function {
+		return 0, false
+	}
+	return op, true
+}
+
+// fn builds the table entry of a unary elementary function. deriv returns
+// f'(u) for the node n = f(u).
+func fn(name, latex string, eval func(float64) float64, domain func(float64) string,
+	fold func(Num) (Num, bool), deriv func(u, n *Node) *Node) OpInfo {
+	return OpInfo{
+		Name: name, Class: Function, Arity: 1, Prec: PrecAtom, LaTeX: latex,
+		Shape: elementwiseShape,
+		Eval: func(x float64) (float64, string) {
+			if domain != nil {
+				if msg := domain(x); msg != "" {
+					return math.NaN(), msg
+				}
+			}
+			return eval(x), ""
+		},
+		Fold:    fold,
+		Rule:    "chain rule",
+		Partial: func(n *Node, i int) *Node { return deriv(n.args[0], n) },
+	}
+}
+
+func exactAt0(v int64) func(Num) (Num, bool) { return exactAt(0, v) }
+
+// exactAt folds f(at) = v for the exact argument at.
+func exactAt(at, v int64) func(Num) (Num, bool) {
+	return func(x Num) (Num, bool) {
+		if k, ok := x.Int64(); ok && k == at {
+			return Int(v), true
+		}
+		return Num{}, false
+	}
+}
+
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	z := math.Exp(x)
+	return z / (1 + z)
+}
+
+func logDomain(x float64) string {
+	if x <= 0 {
+		return "log of a non-positive number"
+	}
+	return ""
+}
+
+func unitDomain(x float64) string {
+	if x < -1 || x > 1 {
+		return "argument outside [-1, 1]"
+	}
+	return ""
+}
+
+func tanDomain(x float64) string {
+	if math.Cos(x) == 0 {
+		return "tan at a pole"
+	}
+	return ""
+}
+
+func scalarShape([]Shape) (Shape, bool) { return Scalar, true }
+
+func elementwiseShape(args []Shape) (Shape, bool) { return args[0], true }
+
+func sameShape(args []Shape) (Shape, bool) {
+	for _, s := range args[1:] {
+		if s != args[0] {
+			return Shape{}, false
+		}
+	}
+	return args[0], true
+}

@@ -1,0 +1,112 @@
+// Package format prints expression graphs as text that the parser reads
+// back to the same graph, and as LaTeX. Both printers take precedence and
+// spelling from the operation table.
+package format
+
+import (
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// fraction is a product split for printing: sign, a numeric coefficient
+// p/q and the factors with positive and with negative exponents.
+type fraction struct {
+	neg      bool
+	p, q     string // coefficient numerator and denominator, "1" when absent
+	num, den []*expr.Node
+}
+
+// split decomposes a product, a power with a negative exponent or a
+// number into a fraction. Factors with a negative exponent go to the
+// denominator with the exponent negated: x^-2 y gives y / x^2.
+func split(n *expr.Node) fraction {
+	var f fraction
+	c, rest := expr.SplitCoeff(n)
+	if c.Sign() < 0 {
+		f.neg = true
+		c = c.Neg()
+	}
+	f.p, f.q = "1", "1"
+	if c.IsFloat() {
+		f.p = c.String()
+	} else {
+		f.p, f.q = c.NumDen()
+	}
+	var factors []*expr.Node
+	switch {
+	case rest == nil:
+	case rest.Op() == expr.OpMul:
+		factors = rest.Args()
+	default:
+		factors = []*expr.Node{rest}
+	}
+	for _, x := range factors {
+		if inv, ok := reciprocal(x); ok {
+			f.den = append(f.den, inv)
+		} else {
+			f.num = append(f.num, x)
+		}
+	}
+	return f
+}
+
+// reciprocal returns 1/x when x is a power with a negative exponent
+// coefficient, as x^-2 or x^(-n).
+func reciprocal(x *expr.Node) (*expr.Node, bool) {
+	if x.Op() != expr.OpPow {
+		return nil, false
+	}
+	b, e := x.Arg(0), x.Arg(1)
+	if k, _ := expr.SplitCoeff(e); k.Sign() < 0 {
+		return expr.Pow(b, expr.Neg(e)), true
+	}
+	return nil, false
+}
+
+// isFractional reports whether n prints as a fraction or with a sign, so
+// that it needs parentheses as a base or exponent.
+func isFractional(n *expr.Node) bool {
+	f := split(n)
+	return f.neg || f.q != "1" || len(f.den) > 0
+}
+
+// isSqrt reports whether n is a square root, u^(1/2).
+func isSqrt(n *expr.Node) bool {
+	if n.Op() != expr.OpPow || !n.Arg(1).IsConst() {
+		return false
+	}
+	p, q, ok := n.Arg(1).Num().Frac()
+	return ok && p == 1 && q == 2
+}
+
+// prec returns the binding power of n as printed.
+func prec(n *expr.Node) int {
+	switch n.Op() {
+	case expr.OpAdd:
+		return expr.PrecAdd
+	case expr.OpMul:
+		f := split(n)
+		if len(f.den) > 0 || f.q != "1" || len(f.num) > 1 || f.p != "1" {
+			return expr.PrecMul
+		}
+		if f.neg {
+			return expr.PrecUnary
+		}
+		return prec(f.num[0])
+	case expr.OpConst:
+		if isFractional(n) {
+			return expr.PrecMul
+		}
+		if n.Num().IsFloat() && n.Num().Sign() < 0 {
+			return expr.PrecUnary
+		}
+	case expr.OpPow:
+		if isSqrt(n) {
+			return expr.PrecAtom
+		}
+		if _, ok := reciprocal(n); ok {
+			return expr.PrecMul
+		}
+		return expr.PrecPow
+	}
+	return expr.PrecAtom
+}

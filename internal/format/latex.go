@@ -1,0 +1,177 @@
+package format
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// LaTeX prints n as LaTeX math (without surrounding dollars).
+func LaTeX(n *expr.Node) string {
+	s, _ := LaTeXLimit(n, 0)
+	return s
+}
+
+// LaTeXLimit is LaTeX with a limit on the output length in bytes
+// (0 means none); see TextLimit.
+func LaTeXLimit(n *expr.Node, limit int) (string, error) {
+	p := &printer{limit: limit, latex: true}
+	return p.run(n)
+}
+
+func (p *printer) tex(n *expr.Node, ctx int) {
+	if prec(n) < ctx {
+		p.write(`\left(`)
+		p.tex(n, 0)
+		p.write(`\right)`)
+		return
+	}
+	switch n.Op() {
+	case expr.OpConst, expr.OpMul:
+		p.texProduct(n)
+	case expr.OpConstant:
+		if n.Name() == expr.Pi {
+			p.write(`\pi`)
+		} else {
+			p.write("e")
+		}
+	case expr.OpSym:
+		p.write(TeXName(n.Name()))
+	case expr.OpAdd:
+		for i, t := range n.Args() {
+			if i > 0 {
+				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
+					p.write(" - ")
+					t = expr.Neg(t)
+				} else {
+					p.write(" + ")
+				}
+			}
+			p.tex(t, expr.PrecAdd+1)
+		}
+	case expr.OpPow:
+		switch {
+		case isSqrt(n):
+			p.write(`\sqrt{`)
+			p.tex(n.Arg(0), 0)
+			p.write("}")
+		case prec(n) == expr.PrecMul:
+			p.texProduct(n)
+		default:
+			p.tex(n.Arg(0), expr.PrecPow+1)
+			p.write("^{")
+			p.tex(n.Arg(1), 0)
+			p.write("}")
+		}
+	case expr.OpAbs:
+		p.write(`\left|`)
+		p.tex(n.Arg(0), 0)
+		p.write(`\right|`)
+	default:
+		p.write(n.Info().LaTeX)
+		p.write(`\left(`)
+		for i, a := range n.Args() {
+			if i > 0 {
+				p.write(", ")
+			}
+			p.tex(a, 0)
+		}
+		p.write(`\right)`)
+	}
+}
+
+func (p *printer) texProduct(n *expr.Node) {
+	f := split(n)
+	if f.neg {
+		p.write("-")
+	}
+	if f.q == "1" && len(f.den) == 0 {
+		p.texFactors(f.p, f.num)
+		return
+	}
+	p.write(`\frac{`)
+	p.texFactors(f.p, f.num)
+	p.write("}{")
+	p.texFactors(f.q, f.den)
+	p.write("}")
+}
+
+func (p *printer) texFactors(c string, factors []*expr.Node) {
+	if c != "1" || len(factors) == 0 {
+		p.write(texNumber(c))
+	}
+	for i, x := range factors {
+		var sub printer
+		sub.latex = true
+		sub.tex(x, expr.PrecMul+1)
+		s := sub.b.String()
+		switch {
+		case i == 0 && c == "1":
+		case s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.'):
+			p.write(` \cdot `)
+		default:
+			p.write(" ")
+		}
+		p.write(s)
+	}
+}
+
+// texNumber spells a float's exponent as a power of ten.
+func texNumber(s string) string {
+	i := strings.IndexAny(s, "eE")
+	if i < 0 {
+		return s
+	}
+	exp := strings.TrimPrefix(s[i+1:], "+")
+	return s[:i] + ` \cdot 10^{` + exp + "}"
+}
+
+var greek = map[string]string{
+	"alpha": `\alpha`, "beta": `\beta`, "gamma": `\gamma`, "delta": `\delta`, "epsilon": `\epsilon`,
+	"zeta": `\zeta`, "eta": `\eta`, "theta": `\theta`, "iota": `\iota`, "kappa": `\kappa`,
+	"lambda": `\lambda`, "mu": `\mu`, "nu": `\nu`, "xi": `\xi`, "rho": `\rho`, "sigma": `\sigma`,
+	"tau": `\tau`, "upsilon": `\upsilon`, "phi": `\phi`, "chi": `\chi`, "psi": `\psi`, "omega": `\omega`,
+	"Gamma": `\Gamma`, "Delta": `\Delta`, "Theta": `\Theta`, "Lambda": `\Lambda`, "Xi": `\Xi`,
+	"Pi": `\Pi`, "Sigma": `\Sigma`, "Phi": `\Phi`, "Psi": `\Psi`, "Omega": `\Omega`,
+	"α": `\alpha`, "β": `\beta`, "γ": `\gamma`, "δ": `\delta`, "ε": `\epsilon`, "ζ": `\zeta`,
+	"η": `\eta`, "θ": `\theta`, "ι": `\iota`, "κ": `\kappa`, "λ": `\lambda`, "μ": `\mu`,
+	"ν": `\nu`, "ξ": `\xi`, "ρ": `\rho`, "σ": `\sigma`, "τ": `\tau`, "υ": `\upsilon`,
+	"φ": `\phi`, "χ": `\chi`, "ψ": `\psi`, "ω": `\omega`, "Γ": `\Gamma`, "Δ": `\Delta`,
+	"Θ": `\Theta`, "Λ": `\Lambda`, "Ξ": `\Xi`, "Π": `\Pi`, "Σ": `\Sigma`, "Φ": `\Phi`,
+	"Ψ": `\Psi`, "Ω": `\Omega`,
+}
+
+// TeXName spells a variable name in LaTeX: Greek letters by their
+// commands, a trailing subscript (x1, x_1, theta_2) as a subscript, and
+// other multi-letter names upright.
+func TeXName(name string) string {
+	stem, sub := name, ""
+	if i := strings.IndexByte(name, '_'); i > 0 {
+		stem, sub = name[:i], name[i+1:]
+	} else {
+		j := len(name)
+		for j > 0 && name[j-1] >= '0' && name[j-1] <= '9' {
+			j--
+		}
+		if j > 0 && j < len(name) {
+			stem, sub = name[:j], name[j:]
+		}
+	}
+	out, ok := greek[stem]
+	if !ok {
+		if utf8.RuneCountInString(stem) == 1 {
+			out = stem
+			if r, _ := utf8.DecodeRuneInString(stem); r > unicode.MaxASCII {
+				out = stem
+			}
+		} else {
+			out = `\mathrm{` + strings.ReplaceAll(stem, "_", `\_`) + "}"
+		}
+	}
+	if sub != "" {
+		out += "_{" + strings.ReplaceAll(sub, "_", `\_`) + "}"
+	}
+	return out
+}

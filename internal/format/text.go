@@ -1,0 +1,171 @@
+package format
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// ErrTooLong is returned when a printed expression would exceed the limit
+// given to TextLimit or LaTeXLimit.
+var ErrTooLong = errors.New("result too large to print")
+
+// Text prints n in nabla's own syntax; the parser reads the text back to
+// the same graph.
+func Text(n *expr.Node) string {
+	s, _ := TextLimit(n, 0)
+	return s
+}
+
+// TextLimit is Text with a limit on the length of the output in bytes
+// (0 means none). A graph with much sharing can print to a text
+// exponentially larger than itself; the limit turns that into ErrTooLong.
+func TextLimit(n *expr.Node, limit int) (s string, err error) {
+	p := &printer{limit: limit, latex: false}
+	return p.run(n)
+}
+
+type printer struct {
+	b     strings.Builder
+	limit int
+	latex bool
+}
+
+type tooLong struct{}
+
+func (p *printer) run(n *expr.Node) (s string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(tooLong); !ok {
+				panic(r)
+			}
+			s, err = "", ErrTooLong
+		}
+	}()
+	if p.latex {
+		p.tex(n, 0)
+	} else {
+		p.text(n, 0)
+	}
+	return p.b.String(), nil
+}
+
+func (p *printer) write(s string) {
+	p.b.WriteString(s)
+	if p.limit > 0 && p.b.Len() > p.limit {
+		panic(tooLong{})
+	}
+}
+
+// text prints n; ctx is the binding power the position requires, and n
+// is wrapped in parentheses when it binds more loosely.
+func (p *printer) text(n *expr.Node, ctx int) {
+	if prec(n) < ctx {
+		p.write("(")
+		p.text(n, 0)
+		p.write(")")
+		return
+	}
+	switch n.Op() {
+	case expr.OpConst, expr.OpMul:
+		p.textProduct(n)
+	case expr.OpConstant, expr.OpSym:
+		p.write(n.Name())
+	case expr.OpAdd:
+		for i, t := range n.Args() {
+			if i > 0 {
+				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
+					p.write(" - ")
+					t = expr.Neg(t)
+				} else {
+					p.write(" + ")
+				}
+			}
+			p.text(t, expr.PrecAdd+1)
+		}
+	case expr.OpPow:
+		switch {
+		case isSqrt(n):
+			p.write("sqrt(")
+			p.text(n.Arg(0), 0)
+			p.write(")")
+		case prec(n) == expr.PrecMul:
+			p.textProduct(n)
+		default:
+			p.text(n.Arg(0), expr.PrecPow+1)
+			p.write("^")
+			p.text(n.Arg(1), expr.PrecAtom)
+		}
+	default:
+		p.write(n.Info().Name)
+		p.write("(")
+		for i, a := range n.Args() {
+			if i > 0 {
+				p.write(", ")
+			}
+			p.text(a, 0)
+		}
+		p.write(")")
+	}
+}
+
+// textProduct prints a number, product or reciprocal as
+// [-]coefficient factors [/ denominator].
+func (p *printer) textProduct(n *expr.Node) {
+	f := split(n)
+	if f.neg {
+		p.write("-")
+	}
+	p.textFactors(f.p, f.num)
+	if f.q == "1" && len(f.den) == 0 {
+		return
+	}
+	p.write("/")
+	if f.q != "1" && len(f.den) == 0 {
+		p.write(f.q)
+		return
+	}
+	if f.q == "1" && len(f.den) == 1 {
+		p.text(f.den[0], expr.PrecPow)
+		return
+	}
+	p.write("(")
+	p.textFactors(f.q, f.den)
+	p.write(")")
+}
+
+// textFactors prints coefficient c followed by the factors: "2x sin(x)".
+// A coefficient of 1 is left out unless there is nothing else.
+func (p *printer) textFactors(c string, factors []*expr.Node) {
+	if c != "1" || len(factors) == 0 {
+		p.write(c)
+	}
+	for i, x := range factors {
+		var sub printer
+		sub.text(x, expr.PrecMul+1)
+		s := sub.b.String()
+		switch {
+		case i == 0 && c == "1" && len(factors) > 0:
+		case i == 0 && startsWord(s):
+		case i == 0:
+			p.write("*")
+		default:
+			p.write(" ")
+		}
+		p.write(s)
+	}
+}
+
+// startsWord reports whether s may follow a number with no operator
+// between: a name or a parenthesis, not a digit or a point.
+func startsWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	c := s[0]
+	if (c == 'e' || c == 'E') && len(s) > 1 && '0' <= s[1] && s[1] <= '9' {
+		return false // "2e1" would read as a float
+	}
+	return c == '(' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
+}

@@ -1,0 +1,443 @@
+// Package parse reads nabla's expression language into the expression
+// graph. It checks shapes as it builds, so every error, syntactic or not,
+// carries the position of the offending spot.
+package parse
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// Limits that turn hostile input into clear errors.
+const (
+	DefaultMaxLen   = 100_000 // bytes of input
+	DefaultMaxDepth = 5_000   // nesting of parentheses, calls and operators
+)
+
+// Options configures Parse. The zero value (or nil) gives the defaults.
+type Options struct {
+	// Vars declares variables and their shapes. A name not declared here is
+	// a scalar variable, unless it is a function or a constant.
+	Vars map[string]expr.Shape
+	// Line is the number of the input's first line in error positions
+	// (default 1), for inputs that are lines of a larger text.
+	Line int
+	// MaxLen and MaxDepth override DefaultMaxLen and DefaultMaxDepth.
+	MaxLen, MaxDepth int
+}
+
+// Parse reads one expression.
+func Parse(src string, opts *Options) (n *expr.Node, err error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	p := &parser{src: src, opts: opts, line: opts.Line, maxDepth: opts.MaxDepth}
+	if p.line == 0 {
+		p.line = 1
+	}
+	if p.maxDepth == 0 {
+		p.maxDepth = DefaultMaxDepth
+	}
+	maxLen := opts.MaxLen
+	if maxLen == 0 {
+		maxLen = DefaultMaxLen
+	}
+	if len(src) > maxLen {
+		return nil, errorAt(src, maxLen, p.line, "input too long: %d bytes (the limit is %d)", len(src), maxLen)
+	}
+	if !utf8.ValidString(src) {
+		off := 0
+		for off < len(src) {
+			r, size := utf8.DecodeRuneInString(src[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		return nil, errorAt(src, off, p.line, "invalid UTF-8 encoding")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			n, err = nil, e
+		}
+	}()
+	p.lex = lexer{src: src}
+	p.advance()
+	if p.tok.kind == tEOF {
+		p.fail(p.tok.pos, "empty expression")
+	}
+	n = p.sum()
+	if p.tok.kind != tEOF {
+		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
+	}
+	return n, nil
+}
+
+type parser struct {
+	src      string
+	opts     *Options
+	line     int
+	lex      lexer
+	tok      token // current token
+	prev     token // previous token
+	depth    int
+	maxDepth int
+}
+
+func (p *parser) advance() {
+	p.prev = p.tok
+	p.tok = p.lex.next()
+	if p.tok.kind == tError {
+		p.fail(p.tok.pos, "%s", p.tok.text)
+	}
+}
+
+func (p *parser) fail(off int, format string, args ...any) {
+	panic(errorAt(p.src, off, p.line, format, args...))
+}
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > p.maxDepth {
+		p.fail(p.tok.pos, "expression nested too deeply (the limit is %d levels)", p.maxDepth)
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// is reports whether the current token is the operator s.
+func (p *parser) is(s string) bool {
+	return p.tok.kind == tOp && p.tok.text == s
+}
+
+// isAny reports whether the current token is one of the operators ss.
+func (p *parser) isAny(ss ...string) bool {
+	for _, s := range ss {
+		if p.is(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(t token) string {
+	switch t.kind {
+	case tEOF:
+		return "end of input"
+	case tNumber:
+		return "number " + t.text
+	case tName:
+		return "name " + t.text
+	}
+	return "'" + t.text + "'"
+}
+
+// Spellings of the operators, from the operation table, plus Unicode forms.
+var (
+	addOps = append(append([]string{}, expr.Ops[expr.OpAdd].Infix...), "−")
+	mulOps = append(append([]string{}, expr.Ops[expr.OpMul].Infix...), "·", "×")
+	powOps = expr.Ops[expr.OpPow].Infix
+)
+
+// sum := product (('+' | '-') product)*
+func (p *parser) sum() *expr.Node {
+	terms := []*expr.Node{p.product()}
+	for p.isAny(addOps...) {
+		neg := p.tok.text != addOps[0]
+		p.advance()
+		t := p.product()
+		if neg {
+			t = expr.Neg(t)
+		}
+		terms = append(terms, t)
+	}
+	return expr.Add(terms...)
+}
+
+// product := unary (('*' | '/' | implicit) unary)*
+func (p *parser) product() *expr.Node {
+	left := p.unary()
+	for {
+		switch {
+		case p.isAny(mulOps...):
+			inv := p.tok.text == mulOps[1]
+			p.advance()
+			right := p.unary()
+			if inv {
+				right = expr.Pow(right, expr.Int64(-1))
+			}
+			left = expr.Mul(left, right)
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("):
+			left = expr.Mul(left, p.power())
+		case p.tok.kind == tNumber:
+			p.fail(p.tok.pos, "expected an operator before number %s (write * for a product)", p.tok.text)
+		default:
+			return left
+		}
+	}
+}
+
+// unary := ('-' | '+') unary | power
+func (p *parser) unary() *expr.Node {
+	if p.isAny(addOps...) {
+		neg := p.tok.text != addOps[0]
+		p.enter()
+		p.advance()
+		u := p.unary()
+		p.leave()
+		if neg {
+			return expr.Neg(u)
+		}
+		return u
+	}
+	return p.power()
+}
+
+// power := postfix ('^' unary)?
+func (p *parser) power() *expr.Node {
+	base := p.postfix()
+	if p.isAny(powOps...) {
+		p.enter()
+		p.advance()
+		e := p.unary()
+		p.leave()
+		return expr.Pow(base, e)
+	}
+	return base
+}
+
+// postfix := primary ("'" | "ᵀ" | "^T")*
+func (p *parser) postfix() *expr.Node {
+	n := p.primary()
+	for {
+		switch {
+		case p.isAny("'", "ᵀ"):
+			p.advance()
+		case p.isAny(powOps...) && p.peekTranspose():
+			p.advance()
+			p.advance()
+		default:
+			return n
+		}
+		// The transpose of a scalar is the scalar itself.
+	}
+}
+
+// peekTranspose reports whether "^" is followed by the name T, which makes
+// "^T" a transpose rather than a power.
+func (p *parser) peekTranspose() bool {
+	l := p.lex
+	t := l.next()
+	return t.kind == tName && t.text == "T" && !t.sp
+}
+
+// primary := number | name | function '(' args ')' | '(' sum ')'
+func (p *parser) primary() *expr.Node {
+	t := p.tok
+	switch t.kind {
+	case tNumber:
+		v, ok := expr.ParseNum(t.text)
+		if !ok {
+			p.fail(t.pos, "number %s out of range", t.text)
+		}
+		p.advance()
+		return expr.NewConst(v)
+	case tName:
+		return p.name()
+	}
+	if p.is("(") {
+		p.enter()
+		p.advance()
+		n := p.sum()
+		p.expectClose(t, ")")
+		p.leave()
+		return n
+	}
+	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
+		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
+	}
+	p.fail(t.pos, "expected an expression, found %s", describe(t))
+	return nil
+}
+
+func (p *parser) expectClose(open token, close string) {
+	if !p.is(close) {
+		line, col := p.position(open.pos)
+		p.fail(p.tok.pos, "expected '%s' to close '%s' at %d:%d, found %s", close, open.text, line, col, describe(p.tok))
+	}
+	p.advance()
+}
+
+func (p *parser) position(off int) (line, col int) {
+	e := errorAt(p.src, off, p.line, "")
+	return e.Line, e.Col
+}
+
+func (p *parser) name() *expr.Node {
+	t := p.tok
+	name := t.text
+	if s, ok := p.opts.Vars[name]; ok {
+		p.advance()
+		return expr.NewSym(name, s)
+	}
+	fn, isFunc := lookupFunc(name)
+	p.advance()
+	call := p.is("(") && !p.tok.sp
+	switch {
+	case isFunc && p.is("("):
+		return p.call(t, fn)
+	case isFunc:
+		p.fail(t.pos, "%s needs parentheses: %s(…)", name, name)
+	case name == "pi" || name == "π":
+		return expr.NewConstant(expr.Pi)
+	case name == "e":
+		return expr.NewConstant(expr.E)
+	case name == "where":
+		p.fail(t.pos, "expected an expression, found 'where'")
+	case call && !simpleName(name):
+		msg := "unknown function " + name
+		if s := suggest(name); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		} else {
+			msg += " (write " + name + "*(…) for a product)"
+		}
+		p.fail(t.pos, "%s", msg)
+	}
+	return expr.NewSym(name, expr.Scalar)
+}
+
+// simpleName reports whether name is one letter with an optional subscript
+// of digits or underscores (x, x1, x_1, θ): such a name before '(' is a
+// product, as in x(x+1).
+func simpleName(name string) bool {
+	_, size := utf8.DecodeRuneInString(name)
+	for _, r := range name[size:] {
+		if !unicode.IsDigit(r) && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// function is a function name: an operation of the table or a derived
+// function built from operations.
+type function struct {
+	name  string
+	arity int
+	build func(args []*expr.Node) *expr.Node
+}
+
+var derived = map[string]function{
+	"sqrt": {"sqrt", 1, func(a []*expr.Node) *expr.Node { return expr.Pow(a[0], expr.NewConst(expr.Rat(1, 2))) }},
+}
+
+func lookupFunc(name string) (function, bool) {
+	if f, ok := derived[name]; ok {
+		return f, true
+	}
+	op, ok := expr.Lookup(name)
+	if !ok {
+		return function{}, false
+	}
+	return function{name, expr.Ops[op].Arity, func(a []*expr.Node) *expr.Node { return expr.Call(op, a...) }}, true
+}
+
+// FunctionNames returns every function name the parser accepts, sorted.
+func FunctionNames() []string {
+	var names []string
+	for i := range expr.Ops {
+		info := &expr.Ops[i]
+		if info.Class == expr.Function {
+			names = append(names, info.Name)
+			names = append(names, info.Aliases...)
+		}
+	}
+	for name := range derived {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (p *parser) call(t token, f function) *expr.Node {
+	open := p.tok
+	p.enter()
+	p.advance()
+	var args []*expr.Node
+	if !p.is(")") {
+		args = append(args, p.sum())
+		for p.is(",") {
+			p.advance()
+			args = append(args, p.sum())
+		}
+	}
+	if !p.is(")") {
+		p.expectClose(open, ")")
+	}
+	if len(args) != f.arity {
+		found := "none"
+		if len(args) > 0 {
+			found = fmt.Sprint(len(args))
+		}
+		p.fail(p.tok.pos, "%s expects %s, found %s", f.name, plural(f.arity, "argument"), found)
+	}
+	p.advance()
+	p.leave()
+	return f.build(args)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// suggest returns the function names closest to name in edit distance.
+func suggest(name string) []string {
+	best := 3
+	var out []string
+	for _, f := range FunctionNames() {
+		d := editDistance(strings.ToLower(name), f)
+		if d > len(f)/2+1 {
+			continue
+		}
+		switch {
+		case d < best:
+			best, out = d, []string{f}
+		case d == best:
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

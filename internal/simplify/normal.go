@@ -1,0 +1,219 @@
+package simplify
+
+import (
+	"math/big"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// maxExpandTerms bounds the number of terms that distributing one product
+// may create; beyond it the product is left factored.
+const maxExpandTerms = 2000
+
+// Expand distributes products over sums, (a + b)c = ac + bc, everywhere in
+// n; powers of sums are left alone. The constructors then collect like
+// terms.
+func Expand(n *expr.Node) *expr.Node {
+	memo := make(map[*expr.Node]*expr.Node)
+	var ex func(n *expr.Node) *expr.Node
+	ex = func(n *expr.Node) *expr.Node {
+		if len(n.Args()) == 0 {
+			return n
+		}
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		args := make([]*expr.Node, len(n.Args()))
+		for i, a := range n.Args() {
+			args[i] = ex(a)
+		}
+		var r *expr.Node
+		if n.Op() == expr.OpMul {
+			r = distribute(args)
+		} else {
+			r = expr.New(n, args)
+		}
+		memo[n] = r
+		return r
+	}
+	return ex(n)
+}
+
+// distribute multiplies out the sums among factors.
+func distribute(factors []*expr.Node) *expr.Node {
+	terms := []*expr.Node{expr.Int64(1)}
+	var rest []*expr.Node
+	for _, f := range factors {
+		if f.Op() != expr.OpAdd || len(terms)*len(f.Args()) > maxExpandTerms {
+			rest = append(rest, f)
+			continue
+		}
+		next := make([]*expr.Node, 0, len(terms)*len(f.Args()))
+		for _, t := range terms {
+			for _, u := range f.Args() {
+				next = append(next, expr.Mul(t, u))
+			}
+		}
+		terms = next
+	}
+	if len(terms) == 1 {
+		return expr.Mul(append(rest, terms[0])...)
+	}
+	common := expr.Mul(rest...)
+	for i, t := range terms {
+		terms[i] = expr.Mul(common, t)
+	}
+	return expr.Add(terms...)
+}
+
+// FactorCommon pulls the factors that every term of a sum shares out of
+// the sum, with the largest numeric content: 10(2x + 5)P^9 + 90(2x+5)^2P^8
+// becomes 10P^8(2P + 9(2x + 5)^2). It applies at every sum in n.
+func FactorCommon(n *expr.Node) *expr.Node {
+	memo := make(map[*expr.Node]*expr.Node)
+	var fc func(n *expr.Node) *expr.Node
+	fc = func(n *expr.Node) *expr.Node {
+		if len(n.Args()) == 0 {
+			return n
+		}
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		args := make([]*expr.Node, len(n.Args()))
+		for i, a := range n.Args() {
+			args[i] = fc(a)
+		}
+		r := expr.New(n, args)
+		if r.Op() == expr.OpAdd {
+			r = factorSum(r)
+		}
+		memo[n] = r
+		return r
+	}
+	return fc(n)
+}
+
+func factorSum(n *expr.Node) *expr.Node {
+	terms := n.Args()
+	// Common bases with the least numeric exponent among the terms.
+	type entry struct {
+		exp   expr.Num
+		count int
+	}
+	common := map[*expr.Node]*entry{}
+	var order []*expr.Node
+	for i, t := range terms {
+		_, rest := expr.SplitCoeff(t)
+		var fs []*expr.Node
+		switch {
+		case rest == nil:
+			return n // a number term: nothing in common
+		case rest.Op() == expr.OpMul:
+			fs = rest.Args()
+		default:
+			fs = []*expr.Node{rest}
+		}
+		for _, f := range fs {
+			b, e := expr.SplitPow(f)
+			if e.Op() != expr.OpConst || e.Num().IsFloat() {
+				b, e = f, expr.Int64(1)
+			}
+			c := common[b]
+			switch {
+			case i == 0:
+				common[b] = &entry{e.Num(), 1}
+				order = append(order, b)
+			case c == nil || c.count != i:
+				continue
+			default:
+				if e.Num().Cmp(c.exp) < 0 {
+					c.exp = e.Num()
+				}
+				c.count++
+			}
+		}
+	}
+	var take []*expr.Node
+	for _, b := range order {
+		if c := common[b]; c.count == len(terms) {
+			take = append(take, expr.Pow(b, expr.NewConst(c.exp)))
+		}
+	}
+	content := numericContent(terms)
+	if len(take) == 0 && content.IsOne() {
+		return n
+	}
+	g := expr.Mul(append(take, expr.NewConst(content))...)
+	inv := expr.Pow(g, expr.Int64(-1))
+	quot := make([]*expr.Node, len(terms))
+	for i, t := range terms {
+		quot[i] = expr.Mul(t, inv)
+	}
+	return expr.Mul(g, expr.Add(quot...))
+}
+
+// numericContent returns the gcd of the exact coefficients of terms, with
+// the sign of the first, or 1 when a coefficient is a float.
+func numericContent(terms []*expr.Node) expr.Num {
+	var num, den *big.Int
+	for _, t := range terms {
+		k, _ := expr.SplitCoeff(t)
+		if k.IsFloat() {
+			return expr.Int(1)
+		}
+		r := k.Rat()
+		if num == nil {
+			num = new(big.Int).Abs(r.Num())
+			den = new(big.Int).Set(r.Denom())
+			continue
+		}
+		num.GCD(nil, nil, num, new(big.Int).Abs(r.Num()))
+		// lcm of denominators
+		g := new(big.Int).GCD(nil, nil, den, r.Denom())
+		den.Mul(den, new(big.Int).Quo(r.Denom(), g))
+	}
+	if num == nil || num.Sign() == 0 {
+		return expr.Int(1)
+	}
+	c := expr.BigRat(new(big.Rat).SetFrac(num, den))
+	if k, _ := expr.SplitCoeff(terms[0]); k.Sign() < 0 {
+		c = c.Neg()
+	}
+	return c
+}
+
+// Size returns the number of operations in n read as a tree (the measure
+// SymPy's count_ops uses, saturating at a large bound).
+func Size(n *expr.Node) int {
+	const limit = 1 << 40
+	memo := make(map[*expr.Node]int)
+	var size func(n *expr.Node) int
+	size = func(n *expr.Node) int {
+		if len(n.Args()) == 0 {
+			return 0
+		}
+		if s, ok := memo[n]; ok {
+			return s
+		}
+		s := len(n.Args()) - 1
+		if n.Op() != expr.OpAdd && n.Op() != expr.OpMul {
+			s = 1
+		}
+		for _, a := range n.Args() {
+			s = min(s+size(a), limit)
+		}
+		memo[n] = s
+		return s
+	}
+	return size(n)
+}
+
+// Normal returns the smaller of n and its expanded-and-factored form: the
+// form that keeps repeated derivatives from swelling.
+func Normal(n *expr.Node) *expr.Node {
+	m := FactorCommon(Simplify(Expand(n)))
+	if Size(m) < Size(n) {
+		return m
+	}
+	return n
+}

@@ -1,0 +1,242 @@
+// Package simplify rewrites expression graphs into simpler equal forms.
+//
+// Most simplification happens when a node is built: the constructors of
+// package expr keep sums and products canonical. This package adds the
+// identities of functions as rewrite rules (data, in rules.go) run bottom-up
+// to a fixpoint with an iteration cap and a cycle check, and the
+// expand-and-factor normal form that keeps repeated derivatives small.
+package simplify
+
+import (
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/parse"
+)
+
+// maxRewrites caps the rule applications at one node.
+const maxRewrites = 64
+
+type compiled struct {
+	name     string
+	from, to *expr.Node
+}
+
+// byHead indexes the compiled rules by the operation at the top of their
+// left side.
+var byHead = map[expr.Op][]compiled{}
+
+func init() {
+	for _, r := range Rules {
+		from, err := parse.Parse(r.From, nil)
+		if err != nil {
+			panic(fmt.Sprintf("simplify: rule %q: %v", r.Name, err))
+		}
+		to, err := parse.Parse(r.To, nil)
+		if err != nil {
+			panic(fmt.Sprintf("simplify: rule %q: %v", r.Name, err))
+		}
+		byHead[from.Op()] = append(byHead[from.Op()], compiled{r.Name, from, to})
+	}
+}
+
+// Simplify applies the rules bottom-up to a fixpoint.
+func Simplify(n *expr.Node) *expr.Node {
+	s := &simplifier{memo: make(map[*expr.Node]*expr.Node)}
+	return s.simplify(n)
+}
+
+type simplifier struct {
+	memo map[*expr.Node]*expr.Node
+}
+
+func (s *simplifier) simplify(n *expr.Node) *expr.Node {
+	if len(n.Args()) == 0 {
+		return n
+	}
+	if r, ok := s.memo[n]; ok {
+		return r
+	}
+	args := n.Args()
+	var out []*expr.Node
+	for i, a := range args {
+		b := s.simplify(a)
+		if b != a && out == nil {
+			out = append(make([]*expr.Node, 0, len(args)), args[:i]...)
+		}
+		if out != nil {
+			out = append(out, b)
+		}
+	}
+	r := n
+	if out != nil {
+		r = expr.New(n, out)
+	}
+	seen := map[*expr.Node]bool{r: true}
+	for i := 0; i < maxRewrites; i++ {
+		next, ok := rewrite(r)
+		if !ok || seen[next] {
+			break
+		}
+		seen[next] = true
+		// The rewritten node may expose new matches below its top.
+		r = s.simplifyArgs(next)
+	}
+	s.memo[n] = r
+	return r
+}
+
+func (s *simplifier) simplifyArgs(n *expr.Node) *expr.Node {
+	if len(n.Args()) == 0 {
+		return n
+	}
+	args := make([]*expr.Node, len(n.Args()))
+	changed := false
+	for i, a := range n.Args() {
+		args[i] = s.simplify(a)
+		changed = changed || args[i] != a
+	}
+	if !changed {
+		return n
+	}
+	return expr.New(n, args)
+}
+
+// rewrite applies the first rule that matches at the top of n.
+func rewrite(n *expr.Node) (*expr.Node, bool) {
+	for _, r := range byHead[n.Op()] {
+		if out, ok := apply(r, n); ok {
+			return out, true
+		}
+	}
+	return nil, false
+}
+
+type bindings map[string]*expr.Node
+
+func apply(r compiled, n *expr.Node) (*expr.Node, bool) {
+	switch r.from.Op() {
+	case expr.OpAdd, expr.OpMul:
+		return applyAC(r, n)
+	}
+	b := bindings{}
+	if !match(r.from, n, b) {
+		return nil, false
+	}
+	return subst(r.to, b), true
+}
+
+// match matches pattern p against n, extending b.
+func match(p, n *expr.Node, b bindings) bool {
+	switch p.Op() {
+	case expr.OpSym:
+		if old, ok := b[p.Name()]; ok {
+			return old == n
+		}
+		b[p.Name()] = n
+		return true
+	case expr.OpConst, expr.OpConstant:
+		return p == n
+	case expr.OpMul:
+		// "-u" matches anything with a negative coefficient.
+		if k, rest := expr.SplitCoeff(p); k.IsMinusOne() && rest != nil && rest.Op() == expr.OpSym {
+			if c, _ := expr.SplitCoeff(n); c.Sign() < 0 {
+				return match(rest, expr.Neg(n), b)
+			}
+			return false
+		}
+	}
+	if p.Op() != n.Op() || len(p.Args()) != len(n.Args()) {
+		return false
+	}
+	for i, a := range p.Args() {
+		if !match(a, n.Arg(i), b) {
+			return false
+		}
+	}
+	return true
+}
+
+// applyAC matches a sum or product pattern against some of the terms or
+// factors of n, in any order; the others are kept. A sum pattern matches
+// terms that share one coefficient k and gives k times the right side.
+func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
+	if n.Op() != r.from.Op() {
+		return nil, false
+	}
+	pats := r.from.Args()
+	args := n.Args()
+	if len(pats) > len(args) {
+		return nil, false
+	}
+	isSum := n.Op() == expr.OpAdd
+	used := make([]bool, len(args))
+	var coeff expr.Num
+	var try func(i int, b bindings) (bindings, bool)
+	try = func(i int, b bindings) (bindings, bool) {
+		if i == len(pats) {
+			return b, true
+		}
+		for j, a := range args {
+			if used[j] {
+				continue
+			}
+			target := a
+			if isSum {
+				k, rest := expr.SplitCoeff(a)
+				if rest == nil {
+					continue
+				}
+				if i == 0 {
+					coeff = k
+				} else if !k.Equal(coeff) {
+					continue
+				}
+				target = rest
+			}
+			nb := make(bindings, len(b))
+			for k, v := range b {
+				nb[k] = v
+			}
+			if !match(pats[i], target, nb) {
+				continue
+			}
+			used[j] = true
+			if out, ok := try(i+1, nb); ok {
+				return out, true
+			}
+			used[j] = false
+		}
+		return nil, false
+	}
+	b, ok := try(0, bindings{})
+	if !ok {
+		return nil, false
+	}
+	out := subst(r.to, b)
+	if isSum {
+		out = expr.Mul(expr.NewConst(coeff), out)
+	}
+	rest := []*expr.Node{out}
+	for j, a := range args {
+		if !used[j] {
+			rest = append(rest, a)
+		}
+	}
+	return expr.New(n, rest), true
+}
+
+// subst replaces the pattern variables of p by their bindings.
+func subst(p *expr.Node, b bindings) *expr.Node {
+	switch p.Op() {
+	case expr.OpSym:
+		return b[p.Name()]
+	case expr.OpConst, expr.OpConstant:
+		return p
+	}
+	args := make([]*expr.Node, len(p.Args()))
+	for i, a := range p.Args() {
+		args[i] = subst(a, b)
+	}
+	return expr.New(p, args)
+}

@@ -1,0 +1,246 @@
+package nabla
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/nabla-math/nabla/internal/diff"
+	"github.com/nabla-math/nabla/internal/eval"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+	"github.com/nabla-math/nabla/internal/parse"
+	"github.com/nabla-math/nabla/internal/simplify"
+)
+
+// Expr is an immutable expression: a node of nabla's expression graph.
+// Equal expressions are the same node, so == on the underlying graph is
+// structural equality (see Equal). The zero Expr is invalid.
+type Expr struct {
+	n *expr.Node
+}
+
+// Error is a parse error: it carries the line and column of the offending
+// spot and, through Caret, the input with a caret under it.
+type Error = parse.Error
+
+// DomainError reports an evaluation outside a function's domain, such as
+// log(-1) or 1/0.
+type DomainError = eval.DomainError
+
+// ErrTooLarge is returned when a result exceeds nabla's size limits.
+var ErrTooLarge = errors.New("result too large")
+
+// Version is nabla's version.
+const Version = "0.1.0"
+
+// Limits on the work one call may do.
+const (
+	// MaxNodes bounds the size of a derivative, counted in graph nodes.
+	MaxNodes = diff.DefaultMaxNodes
+	// MaxOrder bounds the order of a derivative.
+	MaxOrder = 100
+	// MaxPrint bounds the length of a printed result in bytes.
+	MaxPrint = 64 << 20
+)
+
+// Parse reads an expression in nabla's syntax, such as "x^3 sin(x)" or
+// "(x + 2y^3)^2". Every name that is not a function or a constant is a
+// scalar variable.
+func Parse(src string) (Expr, error) { return ParseWith(src, nil) }
+
+// ParseOptions configures ParseWith. A nil *ParseOptions means the
+// defaults.
+type ParseOptions struct {
+	// Line is the number given to the input's first line in error
+	// positions (default 1), for inputs that are lines of a larger text.
+	Line int
+}
+
+// ParseWith is Parse with options.
+func ParseWith(src string, opts *ParseOptions) (Expr, error) {
+	var po parse.Options
+	if opts != nil {
+		po.Line = opts.Line
+	}
+	n, err := parse.Parse(src, &po)
+	if err != nil {
+		return Expr{}, err
+	}
+	return Expr{n}, nil
+}
+
+// MustParse is like Parse but panics if src does not parse. It is meant
+// for expressions written into programs.
+func MustParse(src string) Expr {
+	e, err := Parse(src)
+	if err != nil {
+		panic("nabla: MustParse: " + err.Error())
+	}
+	return e
+}
+
+// String prints e in nabla's syntax; Parse reads it back to an equal
+// expression.
+func (e Expr) String() string {
+	if e.n == nil {
+		return "<invalid>"
+	}
+	return format.Text(e.n)
+}
+
+// LaTeX prints e as LaTeX math.
+func (e Expr) LaTeX() string { return format.LaTeX(e.n) }
+
+// Equal reports whether e and f are the same expression after automatic
+// simplification (x*x and x^2 are equal; sin(x)^2 + cos(x)^2 and 1 are
+// equal only after Simplify).
+func (e Expr) Equal(f Expr) bool { return e.n == f.n }
+
+// Shape returns the sizes of e's dimensions: empty for a scalar.
+func (e Expr) Shape() []int {
+	dims, _ := e.n.Shape().Ints()
+	return dims
+}
+
+// Vars returns the names of e's variables, sorted.
+func (e Expr) Vars() []string {
+	seen := map[*expr.Node]bool{}
+	names := map[string]bool{}
+	var walk func(n *expr.Node)
+	walk = func(n *expr.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Op() == expr.OpSym {
+			names[n.Name()] = true
+		}
+		for _, a := range n.Args() {
+			walk(a)
+		}
+	}
+	walk(e.n)
+	out := make([]string, 0, len(names))
+	for name := range names {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Size returns the number of operations in e read as a tree, the measure
+// of SymPy's count_ops.
+func (e Expr) Size() int { return simplify.Size(e.n) }
+
+// Nodes returns the number of distinct nodes in e's graph.
+func (e Expr) Nodes() int {
+	seen := map[*expr.Node]bool{}
+	var walk func(n *expr.Node)
+	walk = func(n *expr.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, a := range n.Args() {
+			walk(a)
+		}
+	}
+	walk(e.n)
+	return len(seen)
+}
+
+// Simplify returns e with the simplifier's rules applied to a fixpoint.
+func (e Expr) Simplify() Expr { return Expr{simplify.Simplify(e.n)} }
+
+// Expand returns e with products distributed over sums and like terms
+// collected.
+func (e Expr) Expand() Expr { return Expr{simplify.Expand(e.n)} }
+
+// Diff returns the simplified derivative of e with respect to the variable
+// wrt. With other variables present it is the partial derivative.
+func (e Expr) Diff(wrt string) (Expr, error) { return Diff(e, wrt, 1) }
+
+// Diff returns the order-th derivative of e with respect to wrt,
+// simplified. Repeated derivatives are kept in expanded, factored form so
+// that they do not swell.
+func Diff(e Expr, wrt string, order int) (Expr, error) {
+	d, _, err := diffSteps(e, wrt, order, false)
+	return d, err
+}
+
+// Step is one application of a derivative rule: Rule fired on the
+// subexpression Of and gave Result.
+type Step struct {
+	Rule   string
+	Of     Expr
+	Result Expr
+}
+
+// DiffSteps is Diff of order 1 that also reports the rule used at each
+// subexpression, operands before the expressions that use them. Result in
+// each step is the derivative before simplification.
+func DiffSteps(e Expr, wrt string) (Expr, []Step, error) {
+	return diffSteps(e, wrt, 1, true)
+}
+
+func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error) {
+	if order < 0 || order > MaxOrder {
+		return Expr{}, nil, fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
+	}
+	if !validName(wrt) {
+		return Expr{}, nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", wrt)
+	}
+	x := expr.NewSym(wrt, expr.Scalar)
+	var steps []Step
+	opts := &diff.Options{}
+	if record {
+		opts.Record = func(s diff.Step) {
+			steps = append(steps, Step{s.Rule, Expr{s.Node}, Expr{s.Result}})
+		}
+	}
+	d := e.n
+	for k := 0; k < order; k++ {
+		var err error
+		d, err = diff.Diff(d, x, opts)
+		if err != nil {
+			if errors.Is(err, diff.ErrTooLarge) {
+				return Expr{}, nil, ErrTooLarge
+			}
+			return Expr{}, nil, err
+		}
+		d = simplify.Simplify(d)
+		if order > 1 {
+			d = simplify.Normal(d)
+		}
+	}
+	return Expr{d}, steps, nil
+}
+
+func validName(s string) bool {
+	n, err := parse.Parse(s, nil)
+	return err == nil && n.Op() == expr.OpSym && n.Name() == s
+}
+
+// Eval evaluates e at the point env, which must give every variable a
+// value. Points outside the domain give a *DomainError.
+func (e Expr) Eval(env map[string]float64) (float64, error) {
+	return Compile(e).At(env)
+}
+
+// Func is a compiled expression for fast repeated evaluation.
+type Func struct {
+	p *eval.Program
+}
+
+// Compile compiles e into a Func.
+func Compile(e Expr) *Func { return &Func{eval.Compile(e.n)} }
+
+// Vars returns the names of the inputs in the order Eval takes them.
+func (f *Func) Vars() []string { return f.p.Vars() }
+
+// Eval evaluates f with the inputs in the order of Vars.
+func (f *Func) Eval(x []float64) (float64, error) { return f.p.Eval(x, nil) }
+
+// At evaluates f with named inputs.
+func (f *Func) At(env map[string]float64) (float64, error) { return f.p.At(env) }
