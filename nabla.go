@@ -14,8 +14,7 @@ import (
 )
 
 // Expr is an immutable expression: a node of nabla's expression graph.
-// Equal expressions are the same node, so == on the underlying graph is
-// structural equality (see Equal). The zero Expr is invalid.
+// Equal subexpressions are shared as one node. The zero Expr is invalid.
 type Expr struct {
 	n *expr.Node
 }
@@ -95,7 +94,7 @@ func (e Expr) LaTeX() string { return format.LaTeX(e.n) }
 // Equal reports whether e and f are the same expression after automatic
 // simplification (x*x and x^2 are equal; sin(x)^2 + cos(x)^2 and 1 are
 // equal only after Simplify).
-func (e Expr) Equal(f Expr) bool { return e.n == f.n }
+func (e Expr) Equal(f Expr) bool { return expr.Equal(e.n, f.n) }
 
 // Shape returns the sizes of e's dimensions: empty for a scalar.
 func (e Expr) Shape() []int {
@@ -217,10 +216,7 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 	return Expr{d}, steps, nil
 }
 
-func validName(s string) bool {
-	n, err := parse.Parse(s, nil)
-	return err == nil && n.Op() == expr.OpSym && n.Name() == s
-}
+func validName(s string) bool { return parse.IsName(s) }
 
 // Eval evaluates e at the point env, which must give every variable a
 // value. Points outside the domain give a *DomainError.

@@ -120,7 +120,7 @@ func (s *state) spend(k int) {
 func (s *state) depends(n *expr.Node) bool {
 	switch n.Op() {
 	case expr.OpSym:
-		return n == s.x
+		return expr.Equal(n, s.x)
 	case expr.OpConst, expr.OpConstant:
 		return false
 	}
@@ -142,7 +142,7 @@ func (s *state) d(n *expr.Node) *dval {
 	if !s.depends(n) {
 		return zeroD
 	}
-	if n == s.x {
+	if expr.Equal(n, s.x) {
 		return &dval{node: expr.Int64(1)}
 	}
 	if v, ok := s.memo[n]; ok {

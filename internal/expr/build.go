@@ -16,8 +16,23 @@ var (
 
 // NewConst returns the constant node with value v.
 func NewConst(v Num) *Node {
-	return intern(&Node{op: OpConst, num: v})
+	if v.kind == numSmall && v.d == 1 && v.n >= smallMin && v.n <= smallMax && smallInts[0] != nil {
+		return smallInts[v.n-smallMin]
+	}
+	return intern(Node{op: OpConst, num: v})
 }
+
+// smallInts holds the nodes of small integers, which are made so often
+// that they skip the table.
+var smallInts = func() (t [smallMax - smallMin + 1]*Node) {
+	var built [smallMax - smallMin + 1]*Node
+	for k := int64(smallMin); k <= smallMax; k++ {
+		built[k-smallMin] = intern(Node{op: OpConst, num: Int(k)})
+	}
+	return built
+}()
+
+const smallMin, smallMax = -64, 256
 
 // Int64 returns the exact integer constant k.
 func Int64(k int64) *Node { return NewConst(Int(k)) }
@@ -30,7 +45,7 @@ const (
 
 // NewConstant returns the named constant pi or e.
 func NewConstant(name string) *Node {
-	return intern(&Node{op: OpConstant, name: name})
+	return intern(Node{op: OpConstant, name: name})
 }
 
 // ConstantValue returns the float64 value of a named constant.
@@ -43,7 +58,7 @@ func ConstantValue(name string) float64 {
 
 // NewSym returns the variable with the given name and shape.
 func NewSym(name string, s Shape) *Node {
-	return intern(&Node{op: OpSym, name: name, shape: s})
+	return intern(Node{op: OpSym, name: name, shape: shapePtr(s)})
 }
 
 // Neg returns -a.
@@ -82,9 +97,49 @@ func SplitPow(n *Node) (base, exp *Node) {
 	return n, one
 }
 
+// term is a term of a sum being built: coeff times the product of
+// factors, which is a view into an existing node's operands.
 type term struct {
-	rest  *Node
-	coeff Num
+	factors []*Node
+	hash    uint64
+	coeff   Num
+	orig    *Node // the term as given, while its coefficient is unchanged
+}
+
+// termOf splits n into its coefficient and its non-numeric factors without
+// building a node for the rest.
+func termOf(n *Node) term {
+	var t term
+	switch {
+	case n.op == OpMul && n.args[0].op == OpConst:
+		t.coeff, t.factors = n.args[0].num, n.args[1:]
+	case n.op == OpMul:
+		t.coeff, t.factors = Int(1), n.args
+	default:
+		t.coeff, t.factors = Int(1), n.argsOrSelf()
+	}
+	t.orig = n
+	h := uint64(len(t.factors))
+	for _, f := range t.factors {
+		h = mix(h, f.hash)
+	}
+	t.hash = h
+	return t
+}
+
+// argsOrSelf returns a one-element slice holding n, without allocating.
+func (n *Node) argsOrSelf() []*Node { return n.self[:] }
+
+func sameFactors(a, b []*Node) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // Add returns the canonical sum of args: nested sums are flattened, numbers
@@ -98,8 +153,8 @@ func Add(args ...*Node) *Node {
 		return args[0]
 	}
 	c := Int(0)
-	var terms []term
-	var index map[*Node]int
+	terms := make([]term, 0, len(args))
+	var index map[uint64][]int
 	var add func(n *Node)
 	add = func(n *Node) {
 		switch n.op {
@@ -112,38 +167,49 @@ func Add(args ...*Node) *Node {
 			c = c.Add(n.num)
 			return
 		}
-		k, rest := SplitCoeff(n)
+		t := termOf(n)
 		if index == nil && len(terms) >= 8 {
-			index = make(map[*Node]int, 16)
-			for i, t := range terms {
-				index[t.rest] = i
+			index = make(map[uint64][]int, 16)
+			for i, u := range terms {
+				index[u.hash] = append(index[u.hash], i)
 			}
 		}
-		if index != nil {
-			if i, ok := index[rest]; ok {
-				terms[i].coeff = terms[i].coeff.Add(k)
-				return
+		merge := func(i int) bool {
+			if terms[i].hash != t.hash || !sameFactors(terms[i].factors, t.factors) {
+				return false
 			}
-			index[rest] = len(terms)
+			terms[i].coeff = terms[i].coeff.Add(t.coeff)
+			terms[i].orig = nil
+			return true
+		}
+		if index != nil {
+			for _, i := range index[t.hash] {
+				if merge(i) {
+					return
+				}
+			}
+			index[t.hash] = append(index[t.hash], len(terms))
 		} else {
 			for i := range terms {
-				if terms[i].rest == rest {
-					terms[i].coeff = terms[i].coeff.Add(k)
+				if merge(i) {
 					return
 				}
 			}
 		}
-		terms = append(terms, term{rest, k})
+		terms = append(terms, t)
 	}
 	for _, a := range args {
 		add(a)
 	}
 	out := make([]*Node, 0, len(terms)+1)
 	for _, t := range terms {
-		if t.coeff.IsZero() {
-			continue
+		switch {
+		case t.orig != nil:
+			out = append(out, t.orig)
+		case t.coeff.IsZero():
+		default:
+			out = append(out, scale(t.coeff, t.factors))
 		}
-		out = append(out, scale(t.coeff, t.rest))
 	}
 	slices.SortFunc(out, compareTerms)
 	if !c.IsZero() || (len(out) == 0) {
@@ -155,35 +221,34 @@ func Add(args ...*Node) *Node {
 	return newAdd(out)
 }
 
-// scale returns k*rest for a canonical non-numeric rest.
-func scale(k Num, rest *Node) *Node {
+// scale returns k times the product of canonical non-numeric factors.
+func scale(k Num, factors []*Node) *Node {
 	if k.IsOne() {
-		return rest
+		if len(factors) == 1 {
+			return factors[0]
+		}
+		return newMul(factors)
 	}
-	kn := NewConst(k)
-	if rest.op == OpMul {
-		args := make([]*Node, 0, len(rest.args)+1)
-		args = append(args, kn)
-		return newMul(append(args, rest.args...))
-	}
-	return newMul([]*Node{kn, rest})
+	args := make([]*Node, 0, len(factors)+1)
+	args = append(args, NewConst(k))
+	return newMul(append(args, factors...))
 }
 
 func newAdd(args []*Node) *Node {
-	return intern(&Node{op: OpAdd, args: args, shape: args[0].shape})
+	return intern(Node{op: OpAdd, args: args, shape: args[0].shape})
 }
 
 func newMul(args []*Node) *Node {
-	return intern(&Node{op: OpMul, args: args, shape: mulShape(args)})
+	return intern(Node{op: OpMul, args: args, shape: mulShape(args)})
 }
 
-func mulShape(args []*Node) Shape {
+func mulShape(args []*Node) *Shape {
 	for _, a := range args {
-		if !a.shape.IsScalar() {
+		if a.shape != nil {
 			return a.shape
 		}
 	}
-	return Scalar
+	return nil
 }
 
 type factor struct {
@@ -204,7 +269,7 @@ func Mul(args ...*Node) *Node {
 	}
 	c := Int(1)
 	var fs []factor
-	var index map[*Node]int
+	var index map[uint64][]int
 	var mul func(n *Node)
 	mul = func(n *Node) {
 		switch n.op {
@@ -223,21 +288,25 @@ func Mul(args ...*Node) *Node {
 			b, e = eConst, n.args[0]
 		}
 		if index == nil && len(fs) >= 8 {
-			index = make(map[*Node]int, 16)
+			index = make(map[uint64][]int, 16)
 			for i, f := range fs {
-				index[f.base] = i
+				index[f.base.hash] = append(index[f.base.hash], i)
 			}
 		}
 		i := -1
 		if index != nil {
-			if j, ok := index[b]; ok {
-				i = j
-			} else {
-				index[b] = len(fs)
+			for _, j := range index[b.hash] {
+				if Equal(fs[j].base, b) {
+					i = j
+					break
+				}
+			}
+			if i < 0 {
+				index[b.hash] = append(index[b.hash], len(fs))
 			}
 		} else {
 			for j := range fs {
-				if fs[j].base == b {
+				if Equal(fs[j].base, b) {
 					i = j
 					break
 				}
@@ -335,7 +404,7 @@ func Pow(b, e *Node) *Node {
 }
 
 func newPow(b, e *Node) *Node {
-	return intern(&Node{op: OpPow, args: []*Node{b, e}, shape: b.shape})
+	return intern(Node{op: OpPow, args: []*Node{b, e}, shape: b.shape})
 }
 
 // powNum folds b^e for numbers when the result is a finite number that is
@@ -381,10 +450,10 @@ func Call(op Op, args ...*Node) *Node {
 	}
 	shapes := make([]Shape, len(args))
 	for i, a := range args {
-		shapes[i] = a.shape
+		shapes[i] = a.Shape()
 	}
 	s, _ := info.Shape(shapes)
-	return intern(&Node{op: op, args: args, shape: s})
+	return intern(Node{op: op, args: args, shape: shapePtr(s)})
 }
 
 // New rebuilds a node of the same kind as n with new operands through the

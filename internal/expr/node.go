@@ -2,9 +2,7 @@ package expr
 
 import (
 	"math/bits"
-	"runtime"
 	"sync"
-	"weak"
 )
 
 // Node is a vertex of the expression graph. Nodes are immutable and
@@ -17,8 +15,9 @@ type Node struct {
 	name  string // OpSym, OpConstant
 	num   Num    // OpConst
 	args  []*Node
-	shape Shape
+	shape *Shape // nil for a scalar
 	hash  uint64 // structural, deterministic across runs
+	self  [1]*Node
 }
 
 // Op returns the node's operation.
@@ -40,7 +39,20 @@ func (n *Node) Name() string { return n.name }
 func (n *Node) Num() Num { return n.num }
 
 // Shape returns the node's shape.
-func (n *Node) Shape() Shape { return n.shape }
+func (n *Node) Shape() Shape {
+	if n.shape == nil {
+		return Scalar
+	}
+	return *n.shape
+}
+
+// shapePtr returns the compact form of s stored in a node.
+func shapePtr(s Shape) *Shape {
+	if s.rank == 0 {
+		return nil
+	}
+	return &s
+}
 
 // Hash returns the node's structural hash.
 func (n *Node) Hash() uint64 { return n.hash }
@@ -60,60 +72,58 @@ func (n *Node) IsNum(v int64) bool {
 // IsZero reports whether n is the constant zero (exact or float).
 func (n *Node) IsZero() bool { return n.op == OpConst && n.num.IsZero() }
 
-// table is the hash-consing table. It holds nodes weakly: a node that no
-// longer has users is collected and its entry removed.
+// table is the hash-consing table. Nodes built while an entry is in the
+// table are that entry, so equal subexpressions share one node. The table
+// holds at most maxTable nodes: when it is full it starts afresh, and the
+// garbage collector takes the nodes nobody uses. A node made after such a
+// reset may therefore equal an older node without being the same pointer;
+// Equal, which every pass uses to compare nodes, checks the structural hash
+// and then the structure, so results never depend on the reset.
 var table = struct {
 	sync.Mutex
-	m map[uint64][]weak.Pointer[Node]
-}{m: make(map[uint64][]weak.Pointer[Node])}
+	m map[uint64]*Node
+}{m: make(map[uint64]*Node, 1024)}
+
+const maxTable = 1 << 18
 
 // intern returns the canonical node equal to n, registering n if it is new.
-func intern(n *Node) *Node {
-	n.hash = n.computeHash()
+func intern(proto Node) *Node {
+	proto.hash = proto.computeHash()
 	table.Lock()
-	bucket := table.m[n.hash]
-	for _, w := range bucket {
-		if old := w.Value(); old != nil && old.same(n) {
-			table.Unlock()
-			return old
-		}
+	old, ok := table.m[proto.hash]
+	if ok && old.same(&proto) {
+		table.Unlock()
+		return old
 	}
-	table.m[n.hash] = append(bucket, weak.Make(n))
+	n := new(Node)
+	*n = proto
+	n.self[0] = n
+	if !ok { // on a hash collision n stays unshared; Equal still holds
+		if len(table.m) >= maxTable {
+			table.m = make(map[uint64]*Node, 1024)
+		}
+		table.m[n.hash] = n
+	}
 	table.Unlock()
-	runtime.AddCleanup(n, removeDead, n.hash)
 	return n
 }
 
-// removeDead drops collected entries from the bucket for hash h.
-func removeDead(h uint64) {
-	table.Lock()
-	defer table.Unlock()
-	bucket := table.m[h]
-	live := bucket[:0]
-	for _, w := range bucket {
-		if w.Value() != nil {
-			live = append(live, w)
-		}
-	}
-	if len(live) == 0 {
-		delete(table.m, h)
-		return
-	}
-	clear(bucket[len(live):])
-	table.m[h] = live
+// Equal reports whether a and b are the same expression.
+func Equal(a, b *Node) bool {
+	return a == b || a.hash == b.hash && a.same(b)
 }
 
 // same reports structural equality of two nodes whose children are already
 // canonical (so children compare by pointer).
 func (n *Node) same(m *Node) bool {
-	if n.op != m.op || n.name != m.name || n.shape != m.shape || len(n.args) != len(m.args) {
+	if n.op != m.op || n.name != m.name || n.Shape() != m.Shape() || len(n.args) != len(m.args) {
 		return false
 	}
 	if n.op == OpConst && !n.num.Equal(m.num) {
 		return false
 	}
 	for i, a := range n.args {
-		if a != m.args[i] {
+		if !Equal(a, m.args[i]) {
 			return false
 		}
 	}
@@ -138,10 +148,10 @@ func strHash(s string) uint64 {
 func (n *Node) computeHash() uint64 {
 	h := mix(uint64(n.op)+1, strHash(n.name))
 	if n.op == OpConst {
-		h = mix(h, strHash(n.num.key()))
+		h = mix(h, n.num.hash())
 	}
-	for i := 0; i < int(n.shape.rank); i++ {
-		d := n.shape.dims[i]
+	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
+		d := s.dims[i]
 		h = mix(h, uint64(d.N)^strHash(d.Sym))
 	}
 	for _, a := range n.args {

@@ -51,6 +51,13 @@ func BigRat(r *big.Rat) Num { return fromRat(r) }
 // float, as in Go.
 func ParseNum(s string) (Num, bool) {
 	if !strings.ContainsAny(s, ".eE") {
+		if len(s) < 18 {
+			k, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return Num{}, false
+			}
+			return Int(k), true
+		}
 		var z big.Int
 		if _, ok := z.SetString(s, 10); !ok {
 			return Num{}, false
@@ -418,12 +425,16 @@ func (a Num) String() string {
 	return s
 }
 
-// key returns a string that identifies a for hash-consing.
-func (a Num) key() string {
-	if a.kind == numFloat {
-		return "f" + strconv.FormatUint(math.Float64bits(a.f), 16)
+// hash returns a hash of a for hash-consing; exact and float numbers of
+// the same value hash differently.
+func (a Num) hash() uint64 {
+	switch a.kind {
+	case numSmall:
+		return mix(uint64(a.n), uint64(a.d))
+	case numBig:
+		return strHash(a.String())
 	}
-	return a.String()
+	return mix(math.Float64bits(a.f), 0xf1)
 }
 
 // NumDen returns numerator and denominator strings of an exact rational.

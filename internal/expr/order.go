@@ -86,7 +86,7 @@ func rank(n *Node) int {
 }
 
 func compare(a, b *Node, depth int) int {
-	if a == b {
+	if Equal(a, b) {
 		return 0
 	}
 	if depth > maxCompareDepth {
@@ -97,11 +97,11 @@ func compare(a, b *Node, depth int) int {
 	}
 	ba, ea := SplitPow(a)
 	bb, eb := SplitPow(b)
-	if ba != bb && rank(a) == 4 && ea != eb {
+	if !Equal(ba, bb) && rank(a) == 4 && !Equal(ea, eb) {
 		// Sums: plain ones before powers, (2x + 5)(x^2 + 5x + 6)^9.
 		return compare(ea, eb, depth+1)
 	}
-	if ba != bb {
+	if !Equal(ba, bb) {
 		return compareBase(ba, bb, depth)
 	}
 	return compare(ea, eb, depth+1)

@@ -340,15 +340,44 @@ var derived = map[string]function{
 	"sqrt": {"sqrt", 1, func(a []*expr.Node) *expr.Node { return expr.Pow(a[0], expr.NewConst(expr.Rat(1, 2))) }},
 }
 
+// functions maps every function name to its definition.
+var functions = map[string]function{}
+
+func init() {
+	for i := range expr.Ops {
+		op := expr.Op(i)
+		info := &expr.Ops[op]
+		if info.Class != expr.Function {
+			continue
+		}
+		f := function{info.Name, info.Arity, func(a []*expr.Node) *expr.Node { return expr.Call(op, a...) }}
+		functions[info.Name] = f
+		for _, alias := range info.Aliases {
+			functions[alias] = f
+		}
+	}
+	for name, f := range derived {
+		functions[name] = f
+	}
+}
+
 func lookupFunc(name string) (function, bool) {
-	if f, ok := derived[name]; ok {
-		return f, true
+	f, ok := functions[name]
+	return f, ok
+}
+
+// IsName reports whether s is a valid variable name: a letter followed by
+// letters, digits and underscores, and not a function or constant.
+func IsName(s string) bool {
+	for i, r := range s {
+		if i == 0 && !isNameStart(r) || !isNameRune(r) {
+			return false
+		}
 	}
-	op, ok := expr.Lookup(name)
-	if !ok {
-		return function{}, false
+	if _, ok := functions[s]; ok {
+		return false
 	}
-	return function{name, expr.Ops[op].Arity, func(a []*expr.Node) *expr.Node { return expr.Call(op, a...) }}, true
+	return s != "" && s != "pi" && s != "π" && s != "e" && s != "where"
 }
 
 // FunctionNames returns every function name the parser accepts, sorted.

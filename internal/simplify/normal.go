@@ -97,10 +97,11 @@ func factorSum(n *expr.Node) *expr.Node {
 	terms := n.Args()
 	// Common bases with the least numeric exponent among the terms.
 	type entry struct {
+		base  *expr.Node
 		exp   expr.Num
 		count int
 	}
-	common := map[*expr.Node]*entry{}
+	common := map[uint64]*entry{}
 	var order []*expr.Node
 	for i, t := range terms {
 		_, rest := expr.SplitCoeff(t)
@@ -118,12 +119,15 @@ func factorSum(n *expr.Node) *expr.Node {
 			if e.Op() != expr.OpConst || e.Num().IsFloat() {
 				b, e = f, expr.Int64(1)
 			}
-			c := common[b]
+			c := common[b.Hash()]
+			if c != nil && !expr.Equal(c.base, b) {
+				c = nil
+			}
 			switch {
-			case i == 0:
-				common[b] = &entry{e.Num(), 1}
+			case i == 0 && c == nil:
+				common[b.Hash()] = &entry{b, e.Num(), 1}
 				order = append(order, b)
-			case c == nil || c.count != i:
+			case i == 0 || c == nil || c.count != i:
 				continue
 			default:
 				if e.Num().Cmp(c.exp) < 0 {
@@ -135,7 +139,7 @@ func factorSum(n *expr.Node) *expr.Node {
 	}
 	var take []*expr.Node
 	for _, b := range order {
-		if c := common[b]; c.count == len(terms) {
+		if c := common[b.Hash()]; c.count == len(terms) {
 			take = append(take, expr.Pow(b, expr.NewConst(c.exp)))
 		}
 	}
@@ -152,8 +156,8 @@ func factorSum(n *expr.Node) *expr.Node {
 	return expr.Mul(g, expr.Add(quot...))
 }
 
-// numericContent returns the gcd of the exact coefficients of terms, with
-// the sign of the first, or 1 when a coefficient is a float.
+// numericContent returns the positive gcd of the exact coefficients of
+// terms, or 1 when a coefficient is a float.
 func numericContent(terms []*expr.Node) expr.Num {
 	var num, den *big.Int
 	for _, t := range terms {
@@ -175,11 +179,7 @@ func numericContent(terms []*expr.Node) expr.Num {
 	if num == nil || num.Sign() == 0 {
 		return expr.Int(1)
 	}
-	c := expr.BigRat(new(big.Rat).SetFrac(num, den))
-	if k, _ := expr.SplitCoeff(terms[0]); k.Sign() < 0 {
-		c = c.Neg()
-	}
-	return c
+	return expr.BigRat(new(big.Rat).SetFrac(num, den))
 }
 
 // Size returns the number of operations in n read as a tree (the measure

@@ -112,49 +112,84 @@ func rewrite(n *expr.Node) (*expr.Node, bool) {
 	return nil, false
 }
 
-type bindings map[string]*expr.Node
+// bindings are the values of pattern variables, few enough for a slice.
+type bindings []binding
+
+type binding struct {
+	name string
+	node *expr.Node
+}
+
+func (b bindings) get(name string) (*expr.Node, bool) {
+	for _, x := range b {
+		if x.name == name {
+			return x.node, true
+		}
+	}
+	return nil, false
+}
+
+// signature is the top of a pattern or node: its operation and, for a
+// power, the operation of its base. AC matching compares signatures first.
+type signature struct{ op, base expr.Op }
+
+func signatureOf(n *expr.Node) signature {
+	if n.Op() == expr.OpPow {
+		return signature{expr.OpPow, n.Arg(0).Op()}
+	}
+	return signature{op: n.Op()}
+}
+
+// termSignature is the signature of a term without its coefficient.
+func termSignature(n *expr.Node) signature {
+	if n.Op() == expr.OpMul && len(n.Args()) == 2 && n.Arg(0).IsConst() {
+		return signatureOf(n.Arg(1))
+	}
+	return signatureOf(n)
+}
 
 func apply(r compiled, n *expr.Node) (*expr.Node, bool) {
 	switch r.from.Op() {
 	case expr.OpAdd, expr.OpMul:
 		return applyAC(r, n)
 	}
-	b := bindings{}
-	if !match(r.from, n, b) {
+	b, ok := match(r.from, n, nil)
+	if !ok {
 		return nil, false
 	}
 	return subst(r.to, b), true
 }
 
-// match matches pattern p against n, extending b.
-func match(p, n *expr.Node, b bindings) bool {
+// match matches pattern p against n, returning b extended by the new
+// bindings.
+func match(p, n *expr.Node, b bindings) (bindings, bool) {
 	switch p.Op() {
 	case expr.OpSym:
-		if old, ok := b[p.Name()]; ok {
-			return old == n
+		if old, ok := b.get(p.Name()); ok {
+			return b, expr.Equal(old, n)
 		}
-		b[p.Name()] = n
-		return true
+		return append(b, binding{p.Name(), n}), true
 	case expr.OpConst, expr.OpConstant:
-		return p == n
+		return b, expr.Equal(p, n)
 	case expr.OpMul:
 		// "-u" matches anything with a negative coefficient.
 		if k, rest := expr.SplitCoeff(p); k.IsMinusOne() && rest != nil && rest.Op() == expr.OpSym {
 			if c, _ := expr.SplitCoeff(n); c.Sign() < 0 {
 				return match(rest, expr.Neg(n), b)
 			}
-			return false
+			return b, false
 		}
 	}
 	if p.Op() != n.Op() || len(p.Args()) != len(n.Args()) {
-		return false
+		return b, false
 	}
+	ok := true
 	for i, a := range p.Args() {
-		if !match(a, n.Arg(i), b) {
-			return false
+		if b, ok = match(a, n.Arg(i), b); !ok {
+			return b, false
 		}
 	}
-	return true
+	return b, true
 }
 
 // applyAC matches a sum or product pattern against some of the terms or
@@ -170,6 +205,23 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 		return nil, false
 	}
 	isSum := n.Op() == expr.OpAdd
+	// Every pattern operand needs an operand of n with its signature.
+	for _, p := range pats {
+		want, found := signatureOf(p), false
+		for _, a := range args {
+			got := signatureOf(a)
+			if isSum {
+				got = termSignature(a)
+			}
+			if got == want {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
 	used := make([]bool, len(args))
 	var coeff expr.Num
 	var try func(i int, b bindings) (bindings, bool)
@@ -194,11 +246,8 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 				}
 				target = rest
 			}
-			nb := make(bindings, len(b))
-			for k, v := range b {
-				nb[k] = v
-			}
-			if !match(pats[i], target, nb) {
+			nb, ok := match(pats[i], target, b[:len(b):len(b)])
+			if !ok {
 				continue
 			}
 			used[j] = true
@@ -209,7 +258,7 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 		}
 		return nil, false
 	}
-	b, ok := try(0, bindings{})
+	b, ok := try(0, nil)
 	if !ok {
 		return nil, false
 	}
@@ -230,7 +279,8 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 func subst(p *expr.Node, b bindings) *expr.Node {
 	switch p.Op() {
 	case expr.OpSym:
-		return b[p.Name()]
+		n, _ := b.get(p.Name())
+		return n
 	case expr.OpConst, expr.OpConstant:
 		return p
 	}
