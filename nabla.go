@@ -35,8 +35,11 @@ const Version = "0.1.0"
 
 // Limits on the work one call may do.
 const (
-	// MaxNodes bounds the size of a derivative, counted in graph nodes.
+	// MaxNodes bounds the work of one differentiation, counted in graph
+	// nodes visited and built.
 	MaxNodes = diff.DefaultMaxNodes
+	// MaxResultNodes bounds the size of a result, in graph nodes.
+	MaxResultNodes = 50_000
 	// MaxOrder bounds the order of a derivative.
 	MaxOrder = 100
 	// MaxPrint bounds the length of a printed result in bytes.
@@ -204,13 +207,16 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 		d, err = diff.Diff(d, x, opts)
 		if err != nil {
 			if errors.Is(err, diff.ErrTooLarge) {
-				return Expr{}, nil, ErrTooLarge
+				return Expr{}, nil, fmt.Errorf("derivative of order %d: %w", k+1, ErrTooLarge)
 			}
 			return Expr{}, nil, err
 		}
 		d = simplify.Simplify(d)
 		if order > 1 {
 			d = simplify.Normal(d)
+		}
+		if nodes := (Expr{d}).Nodes(); nodes > MaxResultNodes {
+			return Expr{}, nil, fmt.Errorf("derivative of order %d: %w (%d nodes; the limit is %d)", k+1, ErrTooLarge, nodes, MaxResultNodes)
 		}
 	}
 	return Expr{d}, steps, nil

@@ -47,13 +47,8 @@ func (a *app) report(err error) int {
 	var pe *nabla.Error
 	if errors.As(err, &pe) {
 		fmt.Fprintln(a.stderr, pe.Caret())
-		return exitUsage
 	}
-	var ue usageError
-	if errors.As(err, &ue) {
-		return exitUsage
-	}
-	return exitFailure
+	return statusOf(err)
 }
 
 const examples = `  nabla diff "sin(2x+1)"
@@ -82,14 +77,18 @@ cosh tanh exp log (ln) sqrt abs sigmoid.`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%w (see 'nabla %s --help')", err, c.Name())}
+		msg := err.Error()
+		if i := strings.Index(msg, ": strconv.Parse"); i >= 0 {
+			msg = msg[:i] + ": expected a whole number"
+		}
+		return usagef("%s (see 'nabla %s --help')", msg, c.Name())
 	})
 	root.AddCommand(a.diffCmd(), a.evalCmd(), a.simplifyCmd(), a.versionCmd())
 	return root
 }
 
 func (a *app) addFormat(c *cobra.Command) {
-	c.Flags().StringVarP(&a.format, "format", "f", "text", "output format: text, latex or json")
+	c.Flags().StringVar(&a.format, "format", "text", "output format: text, latex or json")
 }
 
 func (a *app) addAt(c *cobra.Command) {
@@ -130,15 +129,15 @@ the others go on.`,
 			if args[0] == "-" {
 				return a.batch()
 			}
-			r, err := a.diffOne(args[0], 1)
+			r, err := a.diffOne(exprArg(args[0]), 1)
 			if err != nil {
 				return err
 			}
 			return a.print(r)
 		},
 	}
-	c.Flags().StringVarP(&a.wrt, "wrt", "x", "", "variable to differentiate with respect to")
-	c.Flags().IntVarP(&a.order, "order", "k", 1, "order of the derivative")
+	c.Flags().StringVar(&a.wrt, "wrt", "", "variable to differentiate with respect to")
+	c.Flags().IntVar(&a.order, "order", 1, "order of the derivative")
 	a.addAt(c)
 	a.addFormat(c)
 	return c
@@ -154,11 +153,12 @@ func (a *app) evalCmd() *cobra.Command {
 			if err := a.checkFormat(); err != nil {
 				return err
 			}
-			e, err := nabla.Parse(args[0])
+			src := exprArg(args[0])
+			e, err := nabla.Parse(src)
 			if err != nil {
 				return err
 			}
-			r := &result{Input: args[0], Result: e.String(), LaTeX: e.LaTeX(), Shape: shapeOf(e)}
+			r := &result{Input: src, Result: e.String(), LaTeX: e.LaTeX(), Shape: shapeOf(e)}
 			if err := a.evaluate(r, e); err != nil {
 				return err
 			}
@@ -185,12 +185,13 @@ func (a *app) simplifyCmd() *cobra.Command {
 			if err := a.checkFormat(); err != nil {
 				return err
 			}
-			e, err := nabla.Parse(args[0])
+			src := exprArg(args[0])
+			e, err := nabla.Parse(src)
 			if err != nil {
 				return err
 			}
 			s := e.Simplify()
-			r := &result{Input: args[0], Result: s.String(), LaTeX: s.LaTeX(), Shape: shapeOf(s)}
+			r := &result{Input: src, Result: s.String(), LaTeX: s.LaTeX(), Shape: shapeOf(s)}
 			if err := a.evaluate(r, s); err != nil {
 				return err
 			}
@@ -221,7 +222,11 @@ func exactArgs(n int) cobra.PositionalArgs {
 			if n == 0 {
 				what = "no arguments"
 			}
-			return usagef("%s takes %s, got %d arguments (see 'nabla %s --help')", c.Name(), what, len(args), c.Name())
+			got := fmt.Sprintf("%d arguments", len(args))
+			if len(args) == 1 {
+				got = "1 argument"
+			}
+			return usagef("%s takes %s, got %s (see 'nabla %s --help')", c.Name(), what, got, c.Name())
 		}
 		return nil
 	}
@@ -231,7 +236,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 type result struct {
 	Input  string   `json:"input"`
 	Wrt    string   `json:"wrt,omitempty"`
-	Order  int      `json:"order,omitempty"`
+	Order  *int     `json:"order,omitempty"`
 	Result string   `json:"result"`
 	LaTeX  string   `json:"latex"`
 	Shape  []int    `json:"shape"`
@@ -259,6 +264,9 @@ func (a *app) diffOne(src string, line int) (*result, error) {
 		case 1:
 			wrt = vars[0]
 		case 0:
+			if in := strings.TrimSpace(src); in != e.String() {
+				return nil, usagef("%s has no variable (it is the constant %s): name one with --wrt", in, e)
+			}
 			return nil, usagef("%s has no variable: name one with --wrt", strings.TrimSpace(src))
 		default:
 			return nil, usagef("several variables (%s): choose one with --wrt", strings.Join(vars, ", "))
@@ -266,13 +274,17 @@ func (a *app) diffOne(src string, line int) (*result, error) {
 	}
 	d, err := nabla.Diff(e, wrt, a.order)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, nabla.ErrTooLarge) {
+			return nil, err
+		}
+		return nil, usageError{err}
 	}
 	text, latex, err := printed(d)
 	if err != nil {
 		return nil, err
 	}
-	r := &result{Input: src, Wrt: wrt, Order: a.order, Result: text, LaTeX: latex, Shape: shapeOf(d)}
+	order := a.order
+	r := &result{Input: src, Wrt: wrt, Order: &order, Result: text, LaTeX: latex, Shape: shapeOf(d)}
 	return r, a.evaluate(r, d)
 }
 
@@ -306,6 +318,9 @@ func (a *app) point() (map[string]float64, error) {
 		x, err := v.Eval(nil)
 		if err != nil {
 			return nil, usagef("--at %s: %v", name, err)
+		}
+		if _, dup := env[name]; dup {
+			return nil, usagef("--at %s given twice", name)
 		}
 		env[name] = x
 	}
@@ -384,14 +399,23 @@ func (a *app) printJSON(r any) error {
 
 // batch differentiates every line of standard input.
 func (a *app) batch() error {
-	in := bufio.NewScanner(a.stdin)
-	in.Buffer(make([]byte, 64*1024), 1<<20)
+	in := bufio.NewReaderSize(a.stdin, 64*1024)
 	out := bufio.NewWriter(a.stdout)
 	defer out.Flush()
 	line := 0
-	for in.Scan() {
+	for {
+		src, tooLong, err := readLine(in, maxLine)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("reading standard input: line %d: %w", line+1, err)
+		}
 		line++
-		src := in.Text()
+		if tooLong {
+			a.batchError(out, line, "", usagef("line too long: over %d bytes", maxLine))
+			continue
+		}
 		if strings.TrimSpace(src) == "" {
 			fmt.Fprintln(out)
 			continue
@@ -415,10 +439,42 @@ func (a *app) batch() error {
 		}
 		out.WriteByte('\n')
 	}
-	if err := in.Err(); err != nil {
-		return fmt.Errorf("reading standard input: line %d: %w", line+1, err)
-	}
 	return nil
+}
+
+// maxLine bounds one line of batch input; longer lines are reported and
+// skipped.
+const maxLine = 1 << 20
+
+// readLine reads one line without its end of line. A line longer than max
+// is consumed and reported as tooLong. err is io.EOF only when no line is
+// left.
+func readLine(r *bufio.Reader, max int) (line string, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(buf)+len(chunk) <= max+2 {
+			buf = append(buf, chunk...)
+		} else {
+			tooLong = true
+		}
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF:
+			if len(buf) == 0 && !tooLong {
+				return "", false, io.EOF
+			}
+		case nil:
+		default:
+			return "", false, err
+		}
+		s := strings.TrimSuffix(strings.TrimSuffix(string(buf), "\n"), "\r")
+		if len(s) > max {
+			tooLong = true
+		}
+		return s, tooLong, nil
+	}
 }
 
 // batchError reports a failed line in its place on standard output and in
@@ -444,14 +500,13 @@ func (a *app) batchError(out *bufio.Writer, line int, src string, err error) {
 	if pe != nil {
 		fmt.Fprintln(a.stderr, pe.Caret())
 	}
-	status := a.report0(err)
-	if status > a.status {
+	if status := statusOf(err); status > a.status {
 		a.status = status
 	}
 }
 
-// report0 returns the exit status for err without printing.
-func (a *app) report0(err error) int {
+// statusOf returns the exit status that err calls for.
+func statusOf(err error) int {
 	var pe *nabla.Error
 	var ue usageError
 	if errors.As(err, &pe) || errors.As(err, &ue) {

@@ -15,6 +15,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -32,9 +33,34 @@ const (
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
 	cmd := app.root()
-	cmd.SetArgs(args)
+	cmd.SetArgs(protectExpressions(args))
 	if err := cmd.Execute(); err != nil {
+		if strings.HasPrefix(err.Error(), "unknown command") {
+			err = usageError{err}
+		}
 		return app.report(err)
 	}
 	return app.status
 }
+
+// protectExpressions keeps arguments that start with a minus sign, such as
+// "-x^2", from being read as flags: every flag is spelt with two dashes
+// (but -h), so such an argument is an expression. A NUL byte, which
+// exprArg removes, hides the sign from the flag parser.
+func protectExpressions(args []string) []string {
+	out := make([]string, len(args))
+	for i, s := range args {
+		isValue := i > 0 && strings.HasPrefix(args[i-1], "--") && !strings.Contains(args[i-1], "=") &&
+			args[i-1] != "--" && args[i-1] != "--help"
+		if len(s) > 1 && s[0] == '-' && s[1] != '-' && s != "-h" && !isValue {
+			s = protect + s
+		}
+		out[i] = s
+	}
+	return out
+}
+
+const protect = "\x00"
+
+// exprArg returns a positional argument as the user wrote it.
+func exprArg(s string) string { return strings.TrimPrefix(s, protect) }

@@ -204,6 +204,8 @@ func Add(args ...*Node) *Node {
 	out := make([]*Node, 0, len(terms)+1)
 	for _, t := range terms {
 		switch {
+		case len(t.factors) == 1 && isDivByZero(t.factors[0]):
+			out = append(out, t.factors[0]) // undefined, whatever its multiple
 		case t.orig != nil:
 			out = append(out, t.orig)
 		case t.coeff.IsZero():
@@ -328,6 +330,10 @@ func Mul(args ...*Node) *Node {
 		p := f.orig
 		if p == nil {
 			p = Pow(f.base, f.exp)
+			if b, _ := SplitPow(p); p.op != OpConst && !Equal(b, f.base) {
+				// (x^2)^1 is x^2: its base x may meet other powers of x.
+				again = true
+			}
 		}
 		switch p.op {
 		case OpConst:
@@ -337,6 +343,13 @@ func Mul(args ...*Node) *Node {
 			again = true
 		}
 		out = append(out, p)
+	}
+	// A product with an undefined factor such as 1/0 is undefined, and 1/0
+	// stands for it, even times 0.
+	for _, p := range out {
+		if isDivByZero(p) {
+			return p
+		}
 	}
 	if c.IsZero() {
 		return NewConst(c)
@@ -378,8 +391,12 @@ func Pow(b, e *Node) *Node {
 			if v, ok := powNum(b.num, e.num); ok {
 				return NewConst(v)
 			}
+			if b.num.IsZero() && !b.num.IsFloat() && e.num.Sign() < 0 {
+				// Every 0^-k is undefined; 1/0 stands for them all.
+				return newPow(b, minusOne)
+			}
 		} else if b.num.IsZero() && !b.num.IsFloat() {
-			return newPow(b, e)
+			return zero // 0^e is 0 wherever it is defined (e > 0)
 		}
 	}
 	if b.op == OpConstant && b.name == E {
@@ -401,6 +418,13 @@ func Pow(b, e *Node) *Node {
 		return Call(OpExp, Mul(b.args[0], e))
 	}
 	return newPow(b, e)
+}
+
+// isDivByZero reports whether n is 0 to a negative power, which has no
+// value.
+func isDivByZero(n *Node) bool {
+	return n.op == OpPow && n.args[0].op == OpConst && n.args[0].num.IsZero() &&
+		n.args[1].op == OpConst && n.args[1].num.Sign() < 0
 }
 
 func newPow(b, e *Node) *Node {

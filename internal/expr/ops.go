@@ -126,6 +126,13 @@ func init() {
 				if i == 0 { // e b^(e-1)
 					return Mul(e, Pow(b, Add(e, minusOne)))
 				}
+				switch {
+				case b.op == OpConst && b.num.Sign() < 0:
+					// (-2)^e is defined only at integers e, so it is
+					// differentiable only where e is locally constant;
+					// log|b| keeps the product finite there.
+					return Mul(n, Call(OpLog, NewConst(b.num.Neg())))
+				}
 				return Mul(n, Call(OpLog, b)) // b^e log(b)
 			},
 			Combine: func(n *Node, d []*Node) *Node {

@@ -10,9 +10,16 @@ import (
 // fraction is a product split for printing: sign, a numeric coefficient
 // p/q and the factors with positive and with negative exponents.
 type fraction struct {
-	neg      bool
-	p, q     string // coefficient numerator and denominator, "1" when absent
-	num, den []*expr.Node
+	neg  bool
+	p, q string // coefficient numerator and denominator, "1" when absent
+	num  []*expr.Node
+	den  []power
+}
+
+// power is a factor of a denominator: base^exp, printed as it stands
+// rather than rebuilt, so that 1/0^2 does not fold to 1/0.
+type power struct {
+	base, exp *expr.Node
 }
 
 // split decomposes a product, a power with a negative exponent or a
@@ -49,17 +56,39 @@ func split(n *expr.Node) fraction {
 	return f
 }
 
-// reciprocal returns 1/x when x is a power with a negative exponent
-// coefficient, as x^-2 or x^(-n).
-func reciprocal(x *expr.Node) (*expr.Node, bool) {
+// reciprocal returns the power p with x = 1/p when x is a power with a
+// negative exponent coefficient, as x^-2 or x^(-n).
+func reciprocal(x *expr.Node) (power, bool) {
 	if x.Op() != expr.OpPow {
-		return nil, false
+		return power{}, false
 	}
 	b, e := x.Arg(0), x.Arg(1)
 	if k, _ := expr.SplitCoeff(e); k.Sign() < 0 {
-		return expr.Pow(b, expr.Neg(e)), true
+		return power{b, expr.Neg(e)}, true
 	}
-	return nil, false
+	return power{}, false
+}
+
+// isOne reports whether an exponent is 1.
+func isOne(e *expr.Node) bool { return e.IsNum(1) }
+
+// powerPrec is the binding power of a denominator factor as printed.
+func powerPrec(p power) int {
+	switch {
+	case isOne(p.exp):
+		return prec(p.base)
+	case isHalf(p.exp):
+		return expr.PrecAtom
+	}
+	return expr.PrecPow
+}
+
+func isHalf(e *expr.Node) bool {
+	if !e.IsConst() {
+		return false
+	}
+	p, q, ok := e.Num().Frac()
+	return ok && p == 1 && q == 2
 }
 
 // isFractional reports whether n prints as a fraction or with a sign, so
@@ -71,11 +100,7 @@ func isFractional(n *expr.Node) bool {
 
 // isSqrt reports whether n is a square root, u^(1/2).
 func isSqrt(n *expr.Node) bool {
-	if n.Op() != expr.OpPow || !n.Arg(1).IsConst() {
-		return false
-	}
-	p, q, ok := n.Arg(1).Num().Frac()
-	return ok && p == 1 && q == 2
+	return n.Op() == expr.OpPow && isHalf(n.Arg(1))
 }
 
 // prec returns the binding power of n as printed.
@@ -109,4 +134,23 @@ func prec(n *expr.Node) int {
 		return expr.PrecPow
 	}
 	return expr.PrecAtom
+}
+
+// terms returns the terms of a sum in printing order: the canonical order,
+// except that a sum whose first term is negative starts with its first
+// positive term, as 1 - x^2 rather than -x^2 + 1.
+func terms(n *expr.Node) []*expr.Node {
+	ts := n.Args()
+	if k, _ := expr.SplitCoeff(ts[0]); k.Sign() >= 0 {
+		return ts
+	}
+	for i, t := range ts {
+		if k, _ := expr.SplitCoeff(t); k.Sign() > 0 {
+			out := make([]*expr.Node, 0, len(ts))
+			out = append(out, t)
+			out = append(out, ts[:i]...)
+			return append(out, ts[i+1:]...)
+		}
+	}
+	return ts
 }

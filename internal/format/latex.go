@@ -2,7 +2,6 @@ package format
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -40,7 +39,7 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 	case expr.OpSym:
 		p.write(TeXName(n.Name()))
 	case expr.OpAdd:
-		for i, t := range n.Args() {
+		for i, t := range terms(n) {
 			if i > 0 {
 				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
 					p.write(" - ")
@@ -88,24 +87,73 @@ func (p *printer) texProduct(n *expr.Node) {
 		p.write("-")
 	}
 	if f.q == "1" && len(f.den) == 0 {
-		p.texFactors(f.p, f.num)
+		p.texFactors(f.p, f.num, false)
 		return
 	}
 	p.write(`\frac{`)
-	p.texFactors(f.p, f.num)
+	p.texFactors(f.p, f.num, true)
 	p.write("}{")
-	p.texFactors(f.q, f.den)
+	if f.q != "1" {
+		p.write(texNumber(f.q))
+	}
+	for i, d := range f.den {
+		ctx := expr.PrecMul + 1
+		if f.q == "1" && len(f.den) == 1 {
+			ctx = 0
+		}
+		var sub printer
+		sub.latex = true
+		sub.texPower(d, ctx)
+		s := sub.b.String()
+		switch {
+		case i == 0 && f.q == "1":
+		case s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.'):
+			p.write(` \cdot `)
+		default:
+			p.write(" ")
+		}
+		p.write(s)
+	}
 	p.write("}")
 }
 
-func (p *printer) texFactors(c string, factors []*expr.Node) {
+// texPower prints a denominator factor base^exp.
+func (p *printer) texPower(d power, ctx int) {
+	if powerPrec(d) < ctx {
+		p.write(`\left(`)
+		p.texPower(d, 0)
+		p.write(`\right)`)
+		return
+	}
+	switch {
+	case isOne(d.exp):
+		p.tex(d.base, ctx)
+	case isHalf(d.exp):
+		p.write(`\sqrt{`)
+		p.tex(d.base, 0)
+		p.write("}")
+	default:
+		p.tex(d.base, expr.PrecPow+1)
+		p.write("^{")
+		p.tex(d.exp, 0)
+		p.write("}")
+	}
+}
+
+// texFactors prints coefficient c and the factors. In a fraction
+// (grouped), a lone factor needs no parentheses: the bar groups it.
+func (p *printer) texFactors(c string, factors []*expr.Node, grouped bool) {
 	if c != "1" || len(factors) == 0 {
 		p.write(texNumber(c))
+	}
+	ctx := expr.PrecMul + 1
+	if grouped && c == "1" && len(factors) == 1 {
+		ctx = 0
 	}
 	for i, x := range factors {
 		var sub printer
 		sub.latex = true
-		sub.tex(x, expr.PrecMul+1)
+		sub.tex(x, ctx)
 		s := sub.b.String()
 		switch {
 		case i == 0 && c == "1":
@@ -163,9 +211,6 @@ func TeXName(name string) string {
 	if !ok {
 		if utf8.RuneCountInString(stem) == 1 {
 			out = stem
-			if r, _ := utf8.DecodeRuneInString(stem); r > unicode.MaxASCII {
-				out = stem
-			}
 		} else {
 			out = `\mathrm{` + strings.ReplaceAll(stem, "_", `\_`) + "}"
 		}

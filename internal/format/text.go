@@ -73,7 +73,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 	case expr.OpConstant, expr.OpSym:
 		p.write(n.Name())
 	case expr.OpAdd:
-		for i, t := range n.Args() {
+		for i, t := range terms(n) {
 			if i > 0 {
 				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
 					p.write(" - ")
@@ -127,12 +127,50 @@ func (p *printer) textProduct(n *expr.Node) {
 		return
 	}
 	if f.q == "1" && len(f.den) == 1 {
-		p.text(f.den[0], expr.PrecPow)
+		p.textPower(f.den[0], expr.PrecPow)
 		return
 	}
 	p.write("(")
-	p.textFactors(f.q, f.den)
+	if f.q != "1" {
+		p.write(f.q)
+	}
+	for i, d := range f.den {
+		var sub printer
+		sub.textPower(d, expr.PrecMul+1)
+		s := sub.b.String()
+		switch {
+		case i == 0 && f.q == "1":
+		case i == 0 && startsWord(s):
+		case i == 0 || startsNumber(s):
+			p.write("*")
+		default:
+			p.write(" ")
+		}
+		p.write(s)
+	}
 	p.write(")")
+}
+
+// textPower prints a denominator factor base^exp.
+func (p *printer) textPower(d power, ctx int) {
+	if powerPrec(d) < ctx {
+		p.write("(")
+		p.textPower(d, 0)
+		p.write(")")
+		return
+	}
+	switch {
+	case isOne(d.exp):
+		p.text(d.base, ctx)
+	case isHalf(d.exp):
+		p.write("sqrt(")
+		p.text(d.base, 0)
+		p.write(")")
+	default:
+		p.text(d.base, expr.PrecPow+1)
+		p.write("^")
+		p.text(d.exp, expr.PrecAtom)
+	}
 }
 
 // textFactors prints coefficient c followed by the factors: "2x sin(x)".
@@ -146,9 +184,9 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		sub.text(x, expr.PrecMul+1)
 		s := sub.b.String()
 		switch {
-		case i == 0 && c == "1" && len(factors) > 0:
+		case i == 0 && c == "1":
 		case i == 0 && startsWord(s):
-		case i == 0:
+		case i == 0 || startsNumber(s):
 			p.write("*")
 		default:
 			p.write(" ")
@@ -168,4 +206,10 @@ func startsWord(s string) bool {
 		return false // "2e1" would read as a float
 	}
 	return c == '(' || c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
+}
+
+// startsNumber reports whether s starts with a digit or a point, so that a
+// space before it would not read as a product.
+func startsNumber(s string) bool {
+	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
 }

@@ -10,10 +10,18 @@ import (
 // may create; beyond it the product is left factored.
 const maxExpandTerms = 2000
 
-// Expand distributes products over sums, (a + b)c = ac + bc, everywhere in
-// n; powers of sums are left alone. The constructors then collect like
-// terms.
-func Expand(n *expr.Node) *expr.Node {
+// Expand distributes products over sums, (a + b)c = ac + bc, and
+// multiplies out positive integer powers of sums, (a + b)^2 = a^2 + 2ab +
+// b^2, everywhere in n; the constructors then collect like terms. A product
+// or power that would expand to more than maxExpandTerms terms is left as
+// it is.
+func Expand(n *expr.Node) *expr.Node { return expand(n, true) }
+
+// expandProducts is Expand without multiplying out powers of sums: the
+// form that keeps repeated derivatives small.
+func expandProducts(n *expr.Node) *expr.Node { return expand(n, false) }
+
+func expand(n *expr.Node, powers bool) *expr.Node {
 	memo := make(map[*expr.Node]*expr.Node)
 	var ex func(n *expr.Node) *expr.Node
 	ex = func(n *expr.Node) *expr.Node {
@@ -28,9 +36,19 @@ func Expand(n *expr.Node) *expr.Node {
 			args[i] = ex(a)
 		}
 		var r *expr.Node
-		if n.Op() == expr.OpMul {
+		switch {
+		case n.Op() == expr.OpMul:
+			if powers {
+				for i, a := range args {
+					if a.Op() == expr.OpPow {
+						args[i] = expandPower(a)
+					}
+				}
+			}
 			r = distribute(args)
-		} else {
+		case n.Op() == expr.OpPow && powers:
+			r = expandPower(expr.New(n, args))
+		default:
 			r = expr.New(n, args)
 		}
 		memo[n] = r
@@ -39,29 +57,69 @@ func Expand(n *expr.Node) *expr.Node {
 	return ex(n)
 }
 
-// distribute multiplies out the sums among factors.
-func distribute(factors []*expr.Node) *expr.Node {
-	terms := []*expr.Node{expr.Int64(1)}
-	var rest []*expr.Node
-	for _, f := range factors {
-		if f.Op() != expr.OpAdd || len(terms)*len(f.Args()) > maxExpandTerms {
-			rest = append(rest, f)
-			continue
+// expandPower multiplies out (a + b + …)^k for a positive integer k.
+func expandPower(n *expr.Node) *expr.Node {
+	if n.Op() != expr.OpPow || n.Arg(0).Op() != expr.OpAdd || !n.Arg(1).IsConst() {
+		return n
+	}
+	k, ok := n.Arg(1).Num().Int64()
+	if !ok || k < 2 || k > 64 {
+		return n
+	}
+	base := n.Arg(0)
+	r := base
+	for i := int64(1); i < k; i++ {
+		r = distribute([]*expr.Node{r, base})
+		if r.Op() != expr.OpAdd {
+			return n
 		}
-		next := make([]*expr.Node, 0, len(terms)*len(f.Args()))
-		for _, t := range terms {
-			for _, u := range f.Args() {
-				next = append(next, expr.Mul(t, u))
+		for _, t := range r.Args() {
+			if t.Op() == expr.OpMul && len(t.Args()) > 0 && expr.Equal(t.Args()[len(t.Args())-1], base) {
+				return n // too many terms: distribute left it factored
 			}
 		}
-		terms = next
 	}
-	if len(terms) == 1 {
-		return expr.Mul(append(rest, terms[0])...)
+	return r
+}
+
+// distribute multiplies out the sums among factors, building each term of
+// the result with one canonical product.
+func distribute(factors []*expr.Node) *expr.Node {
+	var sums, rest []*expr.Node
+	count := 1
+	for _, f := range factors {
+		if f.Op() == expr.OpAdd && count*len(f.Args()) <= maxExpandTerms {
+			sums = append(sums, f)
+			count *= len(f.Args())
+			continue
+		}
+		rest = append(rest, f)
 	}
-	common := expr.Mul(rest...)
-	for i, t := range terms {
-		terms[i] = expr.Mul(common, t)
+	if len(sums) == 0 {
+		return expr.Mul(factors...)
+	}
+	terms := make([]*expr.Node, 0, count)
+	pick := make([]int, len(sums))
+	buf := make([]*expr.Node, len(rest), len(rest)+len(sums))
+	copy(buf, rest)
+	for {
+		args := buf[:len(rest)]
+		for i, s := range sums {
+			args = append(args, s.Arg(pick[i]))
+		}
+		terms = append(terms, expr.Mul(args...))
+		// Advance the odometer of choices.
+		i := len(sums) - 1
+		for ; i >= 0; i-- {
+			pick[i]++
+			if pick[i] < len(sums[i].Args()) {
+				break
+			}
+			pick[i] = 0
+		}
+		if i < 0 {
+			break
+		}
 	}
 	return expr.Add(terms...)
 }
@@ -211,7 +269,7 @@ func Size(n *expr.Node) int {
 // Normal returns the smaller of n and its expanded-and-factored form: the
 // form that keeps repeated derivatives from swelling.
 func Normal(n *expr.Node) *expr.Node {
-	m := FactorCommon(Simplify(Expand(n)))
+	m := FactorCommon(Simplify(expandProducts(n)))
 	if Size(m) < Size(n) {
 		return m
 	}

@@ -208,6 +208,9 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 	// Every pattern operand needs an operand of n with its signature.
 	for _, p := range pats {
 		want, found := signatureOf(p), false
+		if isSum {
+			want = termSignature(p)
+		}
 		for _, a := range args {
 			got := signatureOf(a)
 			if isSum {
@@ -233,20 +236,24 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 			if used[j] {
 				continue
 			}
-			target := a
+			target, pat := a, pats[i]
 			if isSum {
+				// Terms match up to one common factor: k·pattern.
 				k, rest := expr.SplitCoeff(a)
-				if rest == nil {
+				pk, prest := expr.SplitCoeff(pat)
+				if rest == nil || prest == nil {
 					continue
 				}
+				inv, _ := pk.Inv()
+				k = k.Mul(inv)
 				if i == 0 {
 					coeff = k
 				} else if !k.Equal(coeff) {
 					continue
 				}
-				target = rest
+				target, pat = rest, prest
 			}
-			nb, ok := match(pats[i], target, b[:len(b):len(b)])
+			nb, ok := match(pat, target, b[:len(b):len(b)])
 			if !ok {
 				continue
 			}
