@@ -340,6 +340,9 @@ func (a Num) PowInt(k int64) (Num, bool) {
 		return Num{}, false
 	}
 	r := a.rat()
+	if int64(r.Num().BitLen()+r.Denom().BitLen())*k > 8*maxExactExponent+2*k {
+		return Num{}, false // too large to keep exact
+	}
 	n := new(big.Int).Exp(r.Num(), big.NewInt(k), nil)
 	d := new(big.Int).Exp(r.Denom(), big.NewInt(k), nil)
 	if n.BitLen()+d.BitLen() > 8*maxExactExponent {

@@ -1,0 +1,104 @@
+package nabla_test
+
+import (
+	"fmt"
+
+	"github.com/nabla-math/nabla"
+)
+
+func ExampleParse() {
+	f, err := nabla.Parse("x^3 sin(x)")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f)
+	fmt.Println(f.Vars())
+	// Output:
+	// x^3 sin(x)
+	// [x]
+}
+
+func ExampleParse_error() {
+	_, err := nabla.Parse("sin(2x+")
+	if e, ok := err.(*nabla.Error); ok {
+		fmt.Println(e)
+		fmt.Println(e.Caret())
+	}
+	// Output:
+	// 1:8: expected an expression after '+', found end of input
+	//   sin(2x+
+	//          ^
+}
+
+func ExampleExpr_Diff() {
+	f := nabla.MustParse("(x + 2y^3)^2")
+	dx, _ := f.Diff("x")
+	dy, _ := f.Diff("y")
+	fmt.Println(dx)
+	fmt.Println(dy)
+	// Output:
+	// 2(x + 2y^3)
+	// 12y^2 (x + 2y^3)
+}
+
+func ExampleDiff() {
+	f := nabla.MustParse("x^5 - x^2 + x")
+	d2, _ := nabla.Diff(f, "x", 2)
+	fmt.Println(d2)
+	// Output:
+	// 20x^3 - 2
+}
+
+func ExampleExpr_Eval() {
+	d, _ := nabla.MustParse("x^3 sin(x)").Diff("x")
+	v, _ := d.Eval(map[string]float64{"x": 0})
+	fmt.Println(v)
+	_, err := nabla.MustParse("log(x)").Eval(map[string]float64{"x": -1})
+	fmt.Println(err)
+	// Output:
+	// 0
+	// log of a non-positive number in log(x)
+}
+
+func ExampleCompile() {
+	f := nabla.Compile(nabla.MustParse("x^2 + y"))
+	fmt.Println(f.Vars())
+	for _, x := range []float64{1, 2, 3} {
+		v, _ := f.Eval([]float64{x, 0.5})
+		fmt.Println(v)
+	}
+	// Output:
+	// [x y]
+	// 1.5
+	// 4.5
+	// 9.5
+}
+
+func ExampleDiffSteps() {
+	_, steps, _ := nabla.DiffSteps(nabla.MustParse("sin(x^2)"), "x")
+	for _, s := range steps {
+		fmt.Printf("%s: d/dx %s = %s\n", s.Rule, s.Of, s.Result)
+	}
+	// Output:
+	// power rule: d/dx x^2 = 2x
+	// chain rule: d/dx sin(x^2) = 2x cos(x^2)
+}
+
+func ExampleVar() {
+	x := nabla.Var("x")
+	f := nabla.Mul(nabla.Exp(nabla.Neg(x)), nabla.Sin(x)) // e^-x sin(x)
+	d, _ := f.Diff("x")
+	fmt.Println(f)
+	fmt.Println(d)
+	// Output:
+	// sin(x) exp(-x)
+	// cos(x) exp(-x) - sin(x) exp(-x)
+}
+
+func ExampleExpr_LaTeX() {
+	d, _ := nabla.MustParse("(x^2+1)/(x-1)").Diff("x")
+	fmt.Println(d.LaTeX())
+	// Output:
+	// \frac{2 x}{x - 1} - \frac{x^{2} + 1}{\left(x - 1\right)^{2}}
+}

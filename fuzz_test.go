@@ -1,0 +1,57 @@
+package nabla
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// FuzzPipeline runs parse, simplify, differentiate, print and evaluate on
+// arbitrary input: nothing may panic, and printed results must parse back
+// to themselves.
+func FuzzPipeline(f *testing.F) {
+	for _, s := range seedSet {
+		f.Add(s)
+	}
+	for _, s := range []string{
+		"(x + 2y^3)^2", "x1^2 x2 + x1 x2^3", "exp(sin(x))", "log(1 + exp(x))", "sigmoid(x)",
+		"abs(x)^x", "0^x", "1/0", "x/x", "(-2)^x", "sqrt(x^2)", "tan(atan(x))", "x^(1/3)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 300 {
+			return // keep each input cheap; the limits are tested elsewhere
+		}
+		// A hang becomes a crash that names its input.
+		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("slow input %q", s)) })
+		defer tm.Stop()
+		e, err := Parse(s)
+		if err != nil {
+			return
+		}
+		for _, g := range []Expr{e, e.Simplify()} {
+			d, err := g.Diff("x")
+			if err != nil {
+				continue
+			}
+			if d.Nodes() > 5000 {
+				continue
+			}
+			text := d.String()
+			back, err := Parse(text)
+			if err != nil {
+				t.Fatalf("derivative of %q printed as %q, which does not parse: %v", s, text, err)
+			}
+			if !back.Equal(d) {
+				t.Fatalf("derivative of %q printed as %q, which parses back as %q", s, text, back)
+			}
+			_ = d.LaTeX()
+			env := map[string]float64{}
+			for _, v := range d.Vars() {
+				env[v] = 0.7
+			}
+			_, _ = d.Eval(env)
+		}
+	})
+}

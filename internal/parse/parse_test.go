@@ -1,0 +1,111 @@
+package parse
+
+import (
+	"fmt"
+	"time"
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+)
+
+func TestDeclaredVariables(t *testing.T) {
+	// A declared name wins over a constant and may be used as a product.
+	opts := &Options{Vars: map[string]expr.Shape{"e": expr.Scalar, "theta": expr.Scalar}}
+	n, err := Parse("2e + theta(e+1)", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := format.Text(n), "2e + theta (e + 1)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	for _, a := range n.Args() {
+		if a.Op() == expr.OpConstant {
+			t.Errorf("e parsed as the constant in %s", got(n))
+		}
+	}
+}
+
+func got(n *expr.Node) string { return format.Text(n) }
+
+func TestLineOption(t *testing.T) {
+	_, err := Parse("x +", &Options{Line: 7})
+	if err == nil || err.Error() != "7:4: expected an expression after '+', found end of input" {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestIsName(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"x", true}, {"x1", true}, {"x_1", true}, {"theta", true}, {"θ", true},
+		{"", false}, {"1x", false}, {"sin", false}, {"ln", false}, {"sqrt", false},
+		{"pi", false}, {"e", false}, {"x y", false}, {"x^2", false}, {"_x", true},
+	}
+	for _, tt := range tests {
+		if got := IsName(tt.s); got != tt.want {
+			t.Errorf("IsName(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"sine", "sin sinh"},
+		{"expp", "exp"},
+		{"sigmod", "sigmoid"},
+		{"sqr", "sqrt"},
+		{"zzzzzz", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(suggest(tt.in), " "); got != tt.want {
+			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzParse checks that no input makes the parser panic, that every error
+// points into the input, and that what parses prints back to itself.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"x^2", "sin(2x+1)", "(x^2+5x+6)^10", "x^x", "2/3x", "x y", "-x^2", "x^-1",
+		"e^x pi", "θ^2 + x_1", "sin(2x+", "x^^2", ")(", "sin()", "foo(x)", "3..4", "",
+		"1e-3 + .5", "x'", "x^T", "sqrt(x)/abs(x)", "sigmoid(-x)", "2 3", "x\n+ y",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("slow input %q", s)) })
+		defer tm.Stop()
+		n, err := Parse(s, nil)
+		if err != nil {
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("Parse(%q) error %v is not a *Error", s, err)
+			}
+			if pe.Offset < 0 || pe.Offset > len(s) || pe.Line < 1 || pe.Col < 1 {
+				t.Fatalf("Parse(%q): position %d:%d (offset %d) outside the input", s, pe.Line, pe.Col, pe.Offset)
+			}
+			if utf8.ValidString(s) {
+				_ = pe.Caret()
+			}
+			return
+		}
+		text, err := format.TextLimit(n, 1<<20)
+		if err != nil {
+			return
+		}
+		back, err := Parse(text, nil)
+		if err != nil {
+			t.Fatalf("Parse(%q) printed %q, which does not parse: %v", s, text, err)
+		}
+		if !expr.Equal(back, n) {
+			t.Fatalf("Parse(%q) printed %q, which parses back as %q", s, text, format.Text(back))
+		}
+	})
+}
