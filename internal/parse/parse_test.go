@@ -1,11 +1,11 @@
 package parse
 
 import (
-	"fmt"
-	"time"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
