@@ -153,6 +153,7 @@ func Add(args ...*Node) *Node {
 		return args[0]
 	}
 	c := Int(0)
+	var extra []*Node // constants that would overflow c
 	terms := make([]term, 0, len(args))
 	var index map[uint64][]int
 	var add func(n *Node)
@@ -164,7 +165,11 @@ func Add(args ...*Node) *Node {
 			}
 			return
 		case OpConst:
-			c = c.Add(n.num)
+			if v := c.Add(n.num); v.IsFinite() {
+				c = v
+			} else {
+				extra = append(extra, n) // never fold to infinity
+			}
 			return
 		}
 		t := termOf(n)
@@ -178,7 +183,11 @@ func Add(args ...*Node) *Node {
 			if terms[i].hash != t.hash || !sameFactors(terms[i].factors, t.factors) {
 				return false
 			}
-			terms[i].coeff = terms[i].coeff.Add(t.coeff)
+			v := terms[i].coeff.Add(t.coeff)
+			if !v.IsFinite() {
+				return false
+			}
+			terms[i].coeff = v
 			terms[i].orig = nil
 			return true
 		}
@@ -213,6 +222,7 @@ func Add(args ...*Node) *Node {
 			out = append(out, scale(t.coeff, t.factors))
 		}
 	}
+	out = append(out, extra...)
 	slices.SortFunc(out, compareTerms)
 	if !c.IsZero() || (len(out) == 0) {
 		out = append(out, NewConst(c))
@@ -270,6 +280,7 @@ func Mul(args ...*Node) *Node {
 		return args[0]
 	}
 	c := Int(1)
+	var extra []*Node // constants that would overflow c
 	var fs []factor
 	var index map[uint64][]int
 	var mul func(n *Node)
@@ -281,7 +292,11 @@ func Mul(args ...*Node) *Node {
 			}
 			return
 		case OpConst:
-			c = c.Mul(n.num)
+			if v := c.Mul(n.num); v.IsFinite() {
+				c = v
+			} else {
+				extra = append(extra, n) // never fold to infinity
+			}
 			return
 		}
 		b, e := SplitPow(n)
@@ -324,7 +339,8 @@ func Mul(args ...*Node) *Node {
 	for _, a := range args {
 		mul(a)
 	}
-	out := make([]*Node, 0, len(fs)+1)
+	out := make([]*Node, 0, len(fs)+len(extra)+1)
+	out = append(out, extra...)
 	again := false
 	for _, f := range fs {
 		p := f.orig
@@ -337,8 +353,10 @@ func Mul(args ...*Node) *Node {
 		}
 		switch p.op {
 		case OpConst:
-			c = c.Mul(p.num)
-			continue
+			if v := c.Mul(p.num); v.IsFinite() {
+				c = v
+				continue
+			}
 		case OpMul:
 			again = true
 		}
