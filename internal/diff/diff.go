@@ -159,7 +159,7 @@ func (s *state) d(n *expr.Node) *dval {
 			varying++
 		}
 	}
-	if varying > 1 && info.Combine != nil {
+	if varying > 0 && info.Combine != nil {
 		d := make([]*expr.Node, len(ds))
 		for i, v := range ds {
 			if !v.isZero() {
@@ -167,7 +167,9 @@ func (s *state) d(n *expr.Node) *dval {
 			}
 		}
 		s.spend(len(d))
-		return s.done(n, varying, &dval{node: info.Combine(n, d)})
+		if r := info.Combine(n, d); r != nil {
+			return s.done(n, varying, &dval{node: r})
+		}
 	}
 	for i, da := range ds {
 		if da.isZero() {

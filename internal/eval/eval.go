@@ -19,6 +19,9 @@ type Program struct {
 	code  []instr
 	vars  []string // names of the inputs, sorted
 	nodes []*expr.Node
+	outs  []int32 // the slots of the outputs: one, or a matrix's entries
+	shape []int   // the output shape; empty for a scalar
+	pos   []int32 // a sparse matrix output: the flat positions of outs
 }
 
 type instr struct {
@@ -77,7 +80,18 @@ func Compile(n *expr.Node) *Program {
 		slot[n] = s
 		return s
 	}
-	walk(n)
+	if n.Op() == expr.OpMatrix {
+		for _, a := range n.Args() {
+			p.outs = append(p.outs, walk(a))
+		}
+		p.shape = make([]int, n.Shape().Rank())
+		for i := range p.shape {
+			p.shape[i] = n.Shape().Dim(i).N
+		}
+		p.pos, _ = n.Sparse()
+	} else {
+		p.outs = []int32{walk(n)}
+	}
 	// Number the inputs in sorted order so Vars is deterministic.
 	sorted := append([]string(nil), p.vars...)
 	sort.Strings(sorted)
@@ -100,11 +114,58 @@ func (p *Program) Vars() []string { return p.vars }
 // Len returns the number of instructions.
 func (p *Program) Len() int { return len(p.code) }
 
-// Eval evaluates the program with the inputs in the order of Vars. work,
-// if long enough, is used as scratch space to avoid allocation.
+// Shape returns the shape of the program's output: empty for a scalar.
+func (p *Program) Shape() []int { return p.shape }
+
+// Eval evaluates a scalar program with the inputs in the order of Vars.
+// work, if long enough, is used as scratch space to avoid allocation.
 func (p *Program) Eval(inputs []float64, work []float64) (float64, error) {
+	if len(p.shape) > 0 {
+		return 0, fmt.Errorf("eval: the value is a %s, not a scalar", shapeString(p.shape))
+	}
+	v, err := p.run(inputs, work)
+	if err != nil {
+		return 0, err
+	}
+	return v[p.outs[0]], nil
+}
+
+// EvalAll evaluates the program and returns every entry of its output in
+// row-major order (one entry for a scalar).
+func (p *Program) EvalAll(inputs []float64) ([]float64, error) {
+	v, err := p.run(inputs, nil)
+	if err != nil {
+		return nil, err
+	}
+	size := 1
+	for _, d := range p.shape {
+		size *= d
+	}
+	out := make([]float64, size)
+	for k, slot := range p.outs {
+		if p.pos != nil {
+			out[p.pos[k]] = v[slot]
+		} else {
+			out[k] = v[slot]
+		}
+	}
+	return out, nil
+}
+
+func shapeString(dims []int) string {
+	s := ""
+	for i, d := range dims {
+		if i > 0 {
+			s += "×"
+		}
+		s += fmt.Sprint(d)
+	}
+	return s
+}
+
+func (p *Program) run(inputs []float64, work []float64) ([]float64, error) {
 	if len(inputs) != len(p.vars) {
-		return 0, fmt.Errorf("eval: %d inputs for %d variables", len(inputs), len(p.vars))
+		return nil, fmt.Errorf("eval: %d inputs for %d variables", len(inputs), len(p.vars))
 	}
 	if cap(work) < len(p.code) {
 		work = make([]float64, len(p.code))
@@ -130,31 +191,31 @@ func (p *Program) Eval(inputs []float64, work []float64) (float64, error) {
 			b, e := v[in.args[0]], v[in.args[1]]
 			switch {
 			case b == 0 && e < 0:
-				return 0, p.domain(i, "division by zero")
+				return nil, p.domain(i, "division by zero")
 			case b < 0 && e != math.Trunc(e):
-				return 0, p.domain(i, "negative number to a non-integer power")
+				return nil, p.domain(i, "negative number to a non-integer power")
 			}
 			r = pow(b, e)
 		default:
 			info := &expr.Ops[in.op]
 			if info.Eval == nil {
-				return 0, p.domain(i, "cannot evaluate "+info.Name)
+				return nil, p.domain(i, "cannot evaluate "+info.Name)
 			}
 			var msg string
 			r, msg = info.Eval(v[in.args[0]])
 			if msg != "" {
-				return 0, p.domain(i, msg)
+				return nil, p.domain(i, msg)
 			}
 		}
 		if math.IsNaN(r) || math.IsInf(r, 0) {
 			if math.IsNaN(r) {
-				return 0, p.domain(i, "undefined value")
+				return nil, p.domain(i, "undefined value")
 			}
-			return 0, p.domain(i, "overflow")
+			return nil, p.domain(i, "overflow")
 		}
 		v[i] = r
 	}
-	return v[len(v)-1], nil
+	return v, nil
 }
 
 func pow(b, e float64) float64 {
@@ -173,16 +234,25 @@ func (p *Program) domain(i int, msg string) error {
 	return &DomainError{Node: p.nodes[i], Msg: msg}
 }
 
-// At evaluates the program with named inputs. Every variable must have a
-// value.
-func (p *Program) At(env map[string]float64) (float64, error) {
+// Inputs orders named inputs as Eval takes them. Every variable must have
+// a value.
+func (p *Program) Inputs(env map[string]float64) ([]float64, error) {
 	in := make([]float64, len(p.vars))
 	for i, name := range p.vars {
 		v, ok := env[name]
 		if !ok {
-			return 0, fmt.Errorf("no value for %s", name)
+			return nil, fmt.Errorf("no value for %s", name)
 		}
 		in[i] = v
+	}
+	return in, nil
+}
+
+// At evaluates a scalar program with named inputs.
+func (p *Program) At(env map[string]float64) (float64, error) {
+	in, err := p.Inputs(env)
+	if err != nil {
+		return 0, err
 	}
 	return p.Eval(in, nil)
 }

@@ -508,8 +508,60 @@ func New(n *Node, args []*Node) *Node {
 		return Mul(args...)
 	case OpPow:
 		return Pow(args[0], args[1])
+	case OpMatrix:
+		return NewMatrix(n.Shape(), n.pos, args)
 	case OpConst, OpConstant, OpSym:
 		return n
 	}
 	return Call(n.op, args...)
+}
+
+// MulExcept returns the product of the factors of the canonical product n
+// other than factor i. A subset of a canonical product's factors is itself
+// canonical, so this costs a copy, not a new canonicalisation.
+func MulExcept(n *Node, i int) *Node {
+	rest := make([]*Node, 0, len(n.args)-1)
+	rest = append(rest, n.args[:i]...)
+	rest = append(rest, n.args[i+1:]...)
+	switch len(rest) {
+	case 0:
+		return one
+	case 1:
+		return rest[0]
+	}
+	return newMul(rest)
+}
+
+// Substitute replaces the variables named in defs by their values,
+// simultaneously, everywhere in n.
+func Substitute(n *Node, defs map[string]*Node) *Node {
+	memo := make(map[*Node]*Node)
+	var sub func(n *Node) *Node
+	sub = func(n *Node) *Node {
+		if n.op == OpSym {
+			if v, ok := defs[n.name]; ok {
+				return v
+			}
+			return n
+		}
+		if len(n.args) == 0 {
+			return n
+		}
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		args := make([]*Node, len(n.args))
+		changed := false
+		for i, a := range n.args {
+			args[i] = sub(a)
+			changed = changed || args[i] != a
+		}
+		r := n
+		if changed {
+			r = New(n, args)
+		}
+		memo[n] = r
+		return r
+	}
+	return sub(n)
 }

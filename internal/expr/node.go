@@ -15,7 +15,8 @@ type Node struct {
 	name  string // OpSym, OpConstant
 	num   Num    // OpConst
 	args  []*Node
-	shape *Shape // nil for a scalar
+	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
+	shape *Shape  // nil for a scalar
 	hash  uint64 // structural, deterministic across runs
 	self  [1]*Node
 }
@@ -122,6 +123,14 @@ func (n *Node) same(m *Node) bool {
 	if n.op == OpConst && !n.num.Equal(m.num) {
 		return false
 	}
+	if len(n.pos) != len(m.pos) {
+		return false
+	}
+	for i, p := range n.pos {
+		if p != m.pos[i] {
+			return false
+		}
+	}
 	for i, a := range n.args {
 		if !Equal(a, m.args[i]) {
 			return false
@@ -156,6 +165,9 @@ func (n *Node) computeHash() uint64 {
 	}
 	for _, a := range n.args {
 		h = mix(h, bits.RotateLeft64(a.hash, 7))
+	}
+	for _, p := range n.pos {
+		h = mix(h, uint64(p))
 	}
 	return h
 }

@@ -31,6 +31,7 @@ const (
 	OpLog
 	OpAbs
 	OpSigmoid
+	OpMatrix // vector or matrix of scalar entries: [f1, f2], [[a, b], [c, d]]
 	numOps
 )
 
@@ -81,9 +82,11 @@ type OpInfo struct {
 	Rule    string
 	Partial func(n *Node, i int) *Node
 
-	// Combine, if set, assembles dn when several operands vary, from the
-	// operands' derivatives d (nil for a constant operand), in a form more
-	// compact than the sum of partials: d(b^e) = b^e (e' log(b) + e b'/b).
+	// Combine, if set, assembles dn from the operands' derivatives d (nil
+	// for a constant operand) when the sum of partials does not apply (a
+	// matrix is differentiated entry by entry) or is less compact
+	// (d(b^e) = b^e (e' log(b) + e b'/b)). A nil result means: use the
+	// partials.
 	Combine func(n *Node, d []*Node) *Node
 }
 
@@ -112,11 +115,7 @@ func init() {
 		OpMul: {
 			Name: "*", Class: Operator, Arity: -1, Infix: []string{"*", "/"}, Prec: PrecMul,
 			Shape: sameShape, Rule: "product rule",
-			Partial: func(n *Node, i int) *Node {
-				others := make([]*Node, 0, len(n.args)-1)
-				others = append(others, n.args[:i]...)
-				return Mul(append(others, n.args[i+1:]...)...)
-			},
+			Partial: MulExcept,
 		},
 		OpPow: {
 			Name: "^", Class: Operator, Arity: 2, Infix: []string{"^", "**"}, Prec: PrecPow, RightAssoc: true,
@@ -136,6 +135,9 @@ func init() {
 				return Mul(n, Call(OpLog, b)) // b^e log(b)
 			},
 			Combine: func(n *Node, d []*Node) *Node {
+				if d[0] == nil || d[1] == nil {
+					return nil // one operand varies: the partials are simpler
+				}
 				b, e := n.args[0], n.args[1]
 				return Mul(n, Add(Mul(d[1], Call(OpLog, b)), Mul(e, d[0], Pow(b, minusOne))))
 			},
@@ -174,6 +176,20 @@ func init() {
 			}
 			return Num{}, false
 		}, func(u, n *Node) *Node { return Mul(n, Add(one, Neg(n))) }),
+	}
+	Ops[OpMatrix] = OpInfo{
+		Name: "matrix", Class: Leaf, Arity: -1, Prec: PrecAtom, Rule: "entrywise rule",
+		// A matrix is differentiated entry by entry.
+		Combine: func(n *Node, d []*Node) *Node {
+			entries := make([]*Node, len(d))
+			for i, di := range d {
+				if di == nil {
+					di = zero
+				}
+				entries[i] = di
+			}
+			return NewMatrix(n.Shape(), n.pos, entries)
+		},
 	}
 	Ops[OpLog].Aliases = []string{"ln"}
 	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived

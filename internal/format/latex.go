@@ -38,6 +38,8 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		}
 	case expr.OpSym:
 		p.write(TeXName(n.Name()))
+	case expr.OpMatrix:
+		p.texMatrix(n)
 	case expr.OpAdd:
 		for i, t := range terms(n) {
 			if i > 0 {
@@ -219,4 +221,28 @@ func TeXName(name string) string {
 		out += "_{" + strings.ReplaceAll(sub, "_", `\_`) + "}"
 	}
 	return out
+}
+
+// texMatrix prints a vector as a column and a matrix as a bmatrix.
+func (p *printer) texMatrix(n *expr.Node) {
+	s := n.Shape()
+	rows, cols := s.Dim(0).N, 1
+	if s.Rank() == 2 {
+		cols = s.Dim(1).N
+	}
+	p.write(`\begin{bmatrix}`)
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			p.write(` \\ `)
+		} else {
+			p.write(" ")
+		}
+		for j := 0; j < cols; j++ {
+			if j > 0 {
+				p.write(" & ")
+			}
+			p.tex(n.Entry(i*cols+j), 0)
+		}
+	}
+	p.write(` \end{bmatrix}`)
 }

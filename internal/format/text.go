@@ -72,6 +72,8 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.textProduct(n)
 	case expr.OpConstant, expr.OpSym:
 		p.write(n.Name())
+	case expr.OpMatrix:
+		p.textMatrix(n)
 	case expr.OpAdd:
 		for i, t := range terms(n) {
 			if i > 0 {
@@ -94,8 +96,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			p.textProduct(n)
 		default:
 			p.text(n.Arg(0), expr.PrecPow+1)
-			p.write("^")
-			p.text(n.Arg(1), expr.PrecAtom)
+			p.textExponent(n.Arg(1))
 		}
 	default:
 		p.write(n.Info().Name)
@@ -168,8 +169,7 @@ func (p *printer) textPower(d power, ctx int) {
 		p.write(")")
 	default:
 		p.text(d.base, expr.PrecPow+1)
-		p.write("^")
-		p.text(d.exp, expr.PrecAtom)
+		p.textExponent(d.exp)
 	}
 }
 
@@ -212,4 +212,43 @@ func startsWord(s string) bool {
 // space before it would not read as a product.
 func startsNumber(s string) bool {
 	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
+}
+
+// textMatrix prints a vector as [a, b, c] and a matrix as [[a, b], [c, d]].
+func (p *printer) textMatrix(n *expr.Node) {
+	s := n.Shape()
+	row := func(from, count int) {
+		p.write("[")
+		for k := 0; k < count; k++ {
+			if k > 0 {
+				p.write(", ")
+			}
+			p.text(n.Entry(from+k), 0)
+		}
+		p.write("]")
+	}
+	if s.Rank() == 1 {
+		row(0, s.Dim(0).N)
+		return
+	}
+	rows, cols := s.Dim(0).N, s.Dim(1).N
+	p.write("[")
+	for i := 0; i < rows; i++ {
+		if i > 0 {
+			p.write(", ")
+		}
+		row(i*cols, cols)
+	}
+	p.write("]")
+}
+
+// textExponent prints "^" and the exponent e. A variable named T is
+// parenthesised, since "^T" is a transpose.
+func (p *printer) textExponent(e *expr.Node) {
+	p.write("^")
+	if e.Op() == expr.OpSym && e.Name() == "T" {
+		p.write("(T)")
+		return
+	}
+	p.text(e, expr.PrecAtom)
 }

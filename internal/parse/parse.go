@@ -29,6 +29,9 @@ type Options struct {
 	Line int
 	// MaxLen and MaxDepth override DefaultMaxLen and DefaultMaxDepth.
 	MaxLen, MaxDepth int
+	// Defs, if not nil, receives the definitions of a where clause
+	// ("f where x = sin(t)"); Parse returns f with them substituted.
+	Defs *[]Def
 }
 
 // Parse reads one expression.
@@ -76,10 +79,60 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		p.fail(p.tok.pos, "empty expression")
 	}
 	n = p.sum()
+	if p.tok.kind == tName && p.tok.text == "where" {
+		p.advance()
+		p.defs = p.where()
+	}
 	if p.tok.kind != tEOF {
 		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
 	}
+	if len(p.defs) > 0 {
+		if opts.Defs != nil {
+			*opts.Defs = p.defs
+		}
+		n = expr.Substitute(n, defMap(p.defs))
+	}
 	return n, nil
+}
+
+// Def is one definition of a where clause: Name = Value.
+type Def struct {
+	Name  string
+	Value *expr.Node
+}
+
+func defMap(defs []Def) map[string]*expr.Node {
+	m := make(map[string]*expr.Node, len(defs))
+	for _, d := range defs {
+		m[d.Name] = d.Value
+	}
+	return m
+}
+
+// where := name '=' sum (',' name '=' sum)*
+func (p *parser) where() []Def {
+	var defs []Def
+	seen := map[string]bool{}
+	for {
+		t := p.tok
+		if t.kind != tName || !IsName(t.text) {
+			p.fail(t.pos, "expected a variable name to define after 'where', found %s", describe(t))
+		}
+		if seen[t.text] {
+			p.fail(t.pos, "%s is defined twice", t.text)
+		}
+		seen[t.text] = true
+		p.advance()
+		if !p.is("=") {
+			p.fail(p.tok.pos, "expected '=' after %s, found %s", t.text, describe(p.tok))
+		}
+		p.advance()
+		defs = append(defs, Def{t.text, p.sum()})
+		if !p.is(",") {
+			return defs
+		}
+		p.advance()
+	}
 }
 
 type parser struct {
@@ -91,6 +144,7 @@ type parser struct {
 	prev     token // previous token
 	depth    int
 	maxDepth int
+	defs     []Def
 }
 
 func (p *parser) advance() {
@@ -261,6 +315,9 @@ func (p *parser) primary() *expr.Node {
 		p.expectClose(t, ")")
 		p.leave()
 		return n
+	}
+	if p.is("[") {
+		return p.matrix()
 	}
 	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
 		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
@@ -469,4 +526,61 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// matrix := '[' sum (',' sum)* ']' | '[' row (',' row)* ']' with rows
+// '[' sum (',' sum)* ']' of equal length.
+func (p *parser) matrix() *expr.Node {
+	open := p.tok
+	p.enter()
+	defer p.leave()
+	p.advance()
+	if p.is("]") {
+		p.fail(p.tok.pos, "empty vector: write its entries between [ and ]")
+	}
+	if p.is("[") {
+		var rows [][]*expr.Node
+		var entries []*expr.Node
+		for {
+			rowTok := p.tok
+			if !p.is("[") {
+				p.fail(p.tok.pos, "expected '[' to start row %d, found %s", len(rows)+1, describe(p.tok))
+			}
+			row := p.matrix()
+			if len(rows) > 0 && row.Size() != len(rows[0]) {
+				p.fail(rowTok.pos, "row %d has %d entries, expected %d like row 1", len(rows)+1, row.Size(), len(rows[0]))
+			}
+			if row.Shape().Rank() != 1 {
+				p.fail(rowTok.pos, "a matrix row must be a list of scalars")
+			}
+			r := make([]*expr.Node, row.Size())
+			for k := range r {
+				r[k] = row.Entry(k)
+			}
+			rows = append(rows, r)
+			entries = append(entries, r...)
+			if !p.is(",") {
+				break
+			}
+			p.advance()
+		}
+		p.expectClose(open, "]")
+		s := expr.NewShape(expr.Dim{N: len(rows)}, expr.Dim{N: len(rows[0])})
+		return expr.NewMatrix(s, nil, entries)
+	}
+	var entries []*expr.Node
+	for {
+		at := p.tok
+		e := p.sum()
+		if !e.Shape().IsScalar() {
+			p.fail(at.pos, "a vector entry must be a scalar, not a %s", e.Shape())
+		}
+		entries = append(entries, e)
+		if !p.is(",") {
+			break
+		}
+		p.advance()
+	}
+	p.expectClose(open, "]")
+	return expr.Vec(entries...)
 }

@@ -1,0 +1,116 @@
+package diff
+
+import (
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// Grad returns ∂n/∂x for every variable x of xs by one reverse sweep over
+// the graph (symbolic reverse mode): each node's adjoint is the sum of its
+// parents' adjoints times their partial derivatives, so the gradient costs
+// a small multiple of the function itself, however many variables there
+// are. n must be a scalar.
+func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err error) {
+	for _, x := range xs {
+		if x.Op() != expr.OpSym {
+			return nil, fmt.Errorf("cannot differentiate with respect to %s: not a variable", x.Info().Name)
+		}
+	}
+	if !n.Shape().IsScalar() {
+		return nil, fmt.Errorf("the gradient needs a scalar function, not a %s", n.Shape())
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	budget := opts.MaxNodes
+	if budget == 0 {
+		budget = DefaultMaxNodes
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errBudget {
+				panic(r)
+			}
+			g, err = nil, ErrTooLarge
+		}
+	}()
+	spend := func(k int) {
+		budget -= k
+		if budget < 0 {
+			panic(errBudget)
+		}
+	}
+
+	wanted := make(map[string]*expr.Node, len(xs))
+	for _, x := range xs {
+		wanted[x.Name()] = x
+	}
+	isWanted := func(m *expr.Node) bool {
+		if m.Op() != expr.OpSym {
+			return false
+		}
+		x, ok := wanted[m.Name()]
+		return ok && expr.Equal(m, x)
+	}
+
+	// Post-order of the nodes that depend on a wanted variable.
+	dep := make(map[*expr.Node]bool)
+	var order []*expr.Node
+	var visit func(m *expr.Node) bool
+	visit = func(m *expr.Node) bool {
+		if v, ok := dep[m]; ok {
+			return v
+		}
+		v := isWanted(m)
+		for _, a := range m.Args() {
+			if visit(a) {
+				v = true
+			}
+		}
+		dep[m] = v
+		if v {
+			order = append(order, m)
+			spend(1)
+		}
+		return v
+	}
+	visit(n)
+
+	// Sweep from the root to the leaves, parents before children.
+	contrib := make(map[*expr.Node][]*expr.Node, len(order))
+	if dep[n] {
+		contrib[n] = []*expr.Node{expr.Int64(1)}
+	}
+	adj := make(map[string]*expr.Node)
+	for k := len(order) - 1; k >= 0; k-- {
+		m := order[k]
+		a := expr.Add(contrib[m]...)
+		delete(contrib, m)
+		spend(1)
+		if m.Op() == expr.OpSym {
+			adj[m.Name()] = a
+			continue
+		}
+		info := m.Info()
+		for i, arg := range m.Args() {
+			if !dep[arg] {
+				continue
+			}
+			p := info.Partial(m, i)
+			spend(2)
+			contrib[arg] = append(contrib[arg], expr.Mul(a, p))
+		}
+		if opts.Record != nil {
+			opts.Record(Step{Rule: "reverse " + info.Rule, Node: m, Result: a})
+		}
+	}
+	g = make([]*expr.Node, len(xs))
+	for i, x := range xs {
+		g[i] = expr.Int64(0)
+		if a, ok := adj[x.Name()]; ok {
+			g[i] = a
+		}
+	}
+	return g, nil
+}
