@@ -17,7 +17,7 @@ type Node struct {
 	args  []*Node
 	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
 	shape *Shape  // nil for a scalar
-	hash  uint64 // structural, deterministic across runs
+	hash  uint64  // structural, deterministic across runs
 	self  [1]*Node
 }
 
