@@ -454,8 +454,8 @@ func newPow(b, e *Node) *Node {
 func powNum(b, e Num) (Num, bool) {
 	if b.IsFloat() || e.IsFloat() {
 		v := math.Pow(b.Float64(), e.Float64())
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return Num{}, false
+		if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 && !b.IsZero() {
+			return Num{}, false // never fold to NaN, infinity or an underflow
 		}
 		return Float(v), true
 	}

@@ -1,0 +1,280 @@
+package nabla
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/nabla-math/nabla/internal/diff"
+	"github.com/nabla-math/nabla/internal/eval"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/simplify"
+)
+
+// Vector returns the column vector of the given scalar entries, the
+// vector-valued function [f1, f2, …].
+func Vector(entries ...Expr) Expr {
+	return Expr{expr.Vec(nodes(entries)...)}
+}
+
+// Len returns the number of entries of a vector or matrix, and 1 for a
+// scalar.
+func (e Expr) Len() int {
+	if e.n.Op() != expr.OpMatrix {
+		return 1
+	}
+	return e.n.Size()
+}
+
+// Entry returns the entry at the given indices of a vector (one index) or
+// matrix (row, column); it panics if they are out of range.
+func (e Expr) Entry(idx ...int) Expr {
+	dims := e.Shape()
+	if len(idx) != len(dims) {
+		panic(fmt.Sprintf("nabla: Entry: %d indices for a %d-dimensional value", len(idx), len(dims)))
+	}
+	k := 0
+	for i, x := range idx {
+		if x < 0 || x >= dims[i] {
+			panic(fmt.Sprintf("nabla: Entry: index %d out of range [0, %d)", x, dims[i]))
+		}
+		k = k*dims[i] + x
+	}
+	if len(dims) == 0 {
+		return e
+	}
+	return Expr{e.n.Entry(k)}
+}
+
+// entries returns the scalar entries of e: e itself for a scalar.
+func (e Expr) entries() []*expr.Node {
+	if e.n.Op() != expr.OpMatrix {
+		return []*expr.Node{e.n}
+	}
+	out := make([]*expr.Node, e.n.Size())
+	for k := range out {
+		out[k] = e.n.Entry(k)
+	}
+	return out
+}
+
+func symbols(vars []string) ([]*expr.Node, error) {
+	if len(vars) == 0 {
+		return nil, errors.New("no variables to differentiate with respect to")
+	}
+	seen := map[string]bool{}
+	xs := make([]*expr.Node, len(vars))
+	for i, v := range vars {
+		if !validName(v) {
+			return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", v)
+		}
+		if seen[v] {
+			return nil, fmt.Errorf("%s is named twice", v)
+		}
+		seen[v] = true
+		xs[i] = expr.NewSym(v, expr.Scalar)
+	}
+	return xs, nil
+}
+
+func tooLarge(err error) error {
+	if errors.Is(err, diff.ErrTooLarge) {
+		return ErrTooLarge
+	}
+	return err
+}
+
+// Grad returns the gradient of the scalar f with respect to the variables
+// vars, a row vector (1×n, numerator layout as in the lecture notes). It
+// takes one reverse sweep over f's graph, however many variables there are.
+func Grad(f Expr, vars ...string) (Expr, error) {
+	xs, err := symbols(vars)
+	if err != nil {
+		return Expr{}, err
+	}
+	if !f.n.Shape().IsScalar() {
+		return Expr{}, fmt.Errorf("the gradient needs a scalar function; use Jacobian for a %s", f.n.Shape())
+	}
+	g, err := diff.Grad(f.n, xs, nil)
+	if err != nil {
+		return Expr{}, tooLarge(err)
+	}
+	for i := range g {
+		g[i] = simplify.Simplify(g[i])
+	}
+	return Expr{expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: len(g)}), nil, g)}, nil
+}
+
+// Jacobian returns the Jacobian of f with respect to vars: for f with m
+// entries (a vector [f1, …, fm] or a scalar, m = 1) and n variables, the
+// m×n matrix of ∂f_i/∂x_j.
+func Jacobian(f Expr, vars ...string) (Expr, error) {
+	xs, err := symbols(vars)
+	if err != nil {
+		return Expr{}, err
+	}
+	if f.n.Shape().Rank() > 1 {
+		return Expr{}, fmt.Errorf("the Jacobian needs a scalar or vector function, not a %s matrix", f.n.Shape())
+	}
+	fs := f.entries()
+	rows := make([]*expr.Node, 0, len(fs)*len(xs))
+	for _, fi := range fs {
+		// One reverse sweep per row.
+		g, err := diff.Grad(fi, xs, nil)
+		if err != nil {
+			return Expr{}, tooLarge(err)
+		}
+		for _, gij := range g {
+			rows = append(rows, simplify.Simplify(gij))
+		}
+	}
+	s := expr.NewShape(expr.Dim{N: len(fs)}, expr.Dim{N: len(xs)})
+	return Expr{expr.NewMatrix(s, nil, rows)}, nil
+}
+
+// Hessian returns the n×n Hessian of the scalar f with respect to vars.
+// It differentiates the gradient forward over reverse, and only where an
+// entry can be nonzero: ∂²f/∂x_i∂x_j is computed when the i-th gradient
+// entry depends on x_j, once for each pair (the matrix is symmetric). A
+// mostly zero Hessian, as that of a sum of terms in few variables, is
+// stored sparsely.
+func Hessian(f Expr, vars ...string) (Expr, error) {
+	xs, err := symbols(vars)
+	if err != nil {
+		return Expr{}, err
+	}
+	if !f.n.Shape().IsScalar() {
+		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape())
+	}
+	g, err := diff.Grad(f.n, xs, nil)
+	if err != nil {
+		return Expr{}, tooLarge(err)
+	}
+	index := make(map[string]int32, len(xs))
+	for i, x := range xs {
+		index[x.Name()] = int32(i)
+	}
+	fv := freeVars{index: index, memo: make(map[*expr.Node][]int32)}
+	n := len(xs)
+	type entry struct {
+		pos int32
+		val *expr.Node
+	}
+	var entries []entry
+	done := make(map[int64]bool)
+	for i := range g {
+		gi := simplify.Simplify(g[i])
+		for _, j := range fv.of(gi) {
+			lo, hi := min(int64(i), int64(j)), max(int64(i), int64(j))
+			key := lo*int64(n) + hi
+			if done[key] {
+				continue
+			}
+			done[key] = true
+			h, err := diff.Diff(gi, xs[j], nil)
+			if err != nil {
+				return Expr{}, tooLarge(err)
+			}
+			h = simplify.Simplify(h)
+			if h.IsZero() {
+				continue
+			}
+			entries = append(entries, entry{int32(i)*int32(n) + j, h})
+			if int(j) != i {
+				entries = append(entries, entry{j*int32(n) + int32(i), h})
+			}
+		}
+	}
+	sort.Slice(entries, func(a, b int) bool { return entries[a].pos < entries[b].pos })
+	pos := make([]int32, len(entries))
+	vals := make([]*expr.Node, len(entries))
+	for k, e := range entries {
+		pos[k], vals[k] = e.pos, e.val
+	}
+	s := expr.NewShape(expr.Dim{N: n}, expr.Dim{N: n})
+	return Expr{expr.NewMatrix(s, pos, vals)}, nil
+}
+
+// freeVars finds which of the wanted variables an expression contains.
+type freeVars struct {
+	index map[string]int32
+	memo  map[*expr.Node][]int32
+}
+
+// of returns the sorted indices of the wanted variables in n.
+func (f *freeVars) of(n *expr.Node) []int32 {
+	if n.Op() == expr.OpSym {
+		if i, ok := f.index[n.Name()]; ok {
+			return []int32{i}
+		}
+		return nil
+	}
+	if len(n.Args()) == 0 {
+		return nil
+	}
+	if v, ok := f.memo[n]; ok {
+		return v
+	}
+	var out []int32
+	for _, a := range n.Args() {
+		out = mergeSorted(out, f.of(a))
+	}
+	f.memo[n] = out
+	return out
+}
+
+func mergeSorted(a, b []int32) []int32 {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]int32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// Tensor is a numeric value: a scalar (empty Shape), vector or matrix,
+// with its entries in row-major order.
+type Tensor struct {
+	Shape []int
+	Data  []float64
+}
+
+// At returns the entry at the given indices.
+func (t Tensor) At(idx ...int) float64 {
+	k := 0
+	for i, x := range idx {
+		k = k*t.Shape[i] + x
+	}
+	return t.Data[k]
+}
+
+// EvalTensor evaluates e, scalar, vector or matrix, at the point env.
+func (e Expr) EvalTensor(env map[string]float64) (Tensor, error) {
+	p := eval.Compile(e.n)
+	in, err := p.Inputs(env)
+	if err != nil {
+		return Tensor{}, err
+	}
+	data, err := p.EvalAll(in)
+	if err != nil {
+		return Tensor{}, err
+	}
+	return Tensor{Shape: append([]int{}, p.Shape()...), Data: data}, nil
+}
