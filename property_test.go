@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/nabla-math/nabla/internal/expr"
 )
 
 // genExpr generates random expressions in x and y of bounded depth, using
@@ -136,7 +138,7 @@ func TestDerivativesAgainstFiniteDifferences(t *testing.T) {
 		if err != nil {
 			// The function is smooth here, so its derivative must be
 			// defined, unless floating point under- or overflows inside it.
-			if !underflow(err, env) {
+			if !underflow(err, env) && !negativeBasePower(err) {
 				t.Fatalf("d/d%s %s = %s: %v at %v (finite differences give %v)", wrt, f, d, err, env, want)
 			}
 			return
@@ -161,6 +163,15 @@ func underflow(err error, env map[string]float64) bool {
 		}
 	}
 	return de.Msg == "overflow"
+}
+
+// negativeBasePower reports whether err is the log of a negative number,
+// which comes from differentiating b^e with a negative base: such a power
+// is defined only where e is an integer, which floating point also grants
+// to any huge e, and so looks smooth to finite differences.
+func negativeBasePower(err error) bool {
+	var de *DomainError
+	return errors.As(err, &de) && de.Node.Op() == expr.OpLog
 }
 
 // TestSimplifyKeepsValues checks that simplification and printing never
