@@ -23,6 +23,7 @@ type app struct {
 
 	wrt    string
 	order  int
+	chain  bool
 	at     []string
 	format string
 }
@@ -83,7 +84,7 @@ cosh tanh exp log (ln) sqrt abs sigmoid.`,
 		}
 		return usagef("%s (see 'nabla %s --help')", msg, c.Name())
 	})
-	root.AddCommand(a.diffCmd(), a.evalCmd(), a.simplifyCmd(), a.versionCmd())
+	root.AddCommand(a.diffCmd(), a.gradCmd(), a.jacobianCmd(), a.hessianCmd(), a.evalCmd(), a.simplifyCmd(), a.versionCmd())
 	return root
 }
 
@@ -136,11 +137,59 @@ the others go on.`,
 			return a.print(r)
 		},
 	}
-	c.Flags().StringVar(&a.wrt, "wrt", "", "variable to differentiate with respect to")
+	c.Flags().StringVar(&a.wrt, "wrt", "", "variable(s) to differentiate with respect to: x, or x,y for a gradient or Jacobian")
 	c.Flags().IntVar(&a.order, "order", 1, "order of the derivative")
+	c.Flags().BoolVar(&a.chain, "chain", false, "for f where x1 = …: show the chain rule's factors ∂f/∂x and ∂x/∂t")
 	a.addAt(c)
 	a.addFormat(c)
 	return c
+}
+
+// matrixCmd is the command of a gradient, Jacobian or Hessian.
+func (a *app) matrixCmd(kind, short, long, example string) *cobra.Command {
+	c := &cobra.Command{
+		Use:     kind + " EXPR",
+		Short:   short,
+		Long:    long,
+		Example: example,
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			r, err := a.derive(exprArg(args[0]), 1, kind)
+			if err != nil {
+				return err
+			}
+			return a.print(r)
+		},
+	}
+	c.Flags().StringVar(&a.wrt, "wrt", "", "variables, comma-separated (default: all, sorted)")
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+func (a *app) gradCmd() *cobra.Command {
+	return a.matrixCmd("grad", "gradient of a scalar function (a 1×n row vector)",
+		`grad prints the gradient of EXPR with respect to the variables of --wrt,
+a row vector ∂f/∂x of shape 1×n as in the lecture notes (numerator layout).`,
+		`  nabla grad "x^2 y + sin(x y)" --wrt x,y
+  nabla grad "x1^2 x2 + x1 x2^3" --at x1=1 --at x2=2 --format json`)
+}
+
+func (a *app) jacobianCmd() *cobra.Command {
+	return a.matrixCmd("jacobian", "Jacobian of a vector-valued function (m×n)",
+		`jacobian prints the Jacobian of EXPR = [f1, …, fm] with respect to the
+variables of --wrt: the m×n matrix of ∂f_i/∂x_j.`,
+		`  nabla jacobian "[x^2 y, 5x + sin(y)]" --wrt x,y`)
+}
+
+func (a *app) hessianCmd() *cobra.Command {
+	return a.matrixCmd("hessian", "Hessian of a scalar function (n×n)",
+		`hessian prints the Hessian of EXPR with respect to the variables of
+--wrt: the symmetric n×n matrix of ∂²f/∂x_i∂x_j.`,
+		`  nabla hessian "(1 - x)^2 + 100(y - x^2)^2" --wrt x,y`)
 }
 
 func (a *app) evalCmd() *cobra.Command {
@@ -234,13 +283,22 @@ func exactArgs(n int) cobra.PositionalArgs {
 
 // result is what one command prints; its fields are the JSON object.
 type result struct {
-	Input  string   `json:"input"`
-	Wrt    string   `json:"wrt,omitempty"`
-	Order  *int     `json:"order,omitempty"`
-	Result string   `json:"result"`
-	LaTeX  string   `json:"latex"`
-	Shape  []int    `json:"shape"`
-	Value  *float64 `json:"value,omitempty"`
+	Input  string      `json:"input"`
+	Wrt    string      `json:"wrt,omitempty"`
+	Order  *int        `json:"order,omitempty"`
+	Result string      `json:"result"`
+	LaTeX  string      `json:"latex"`
+	Shape  []int       `json:"shape"`
+	Value  *value      `json:"value,omitempty"`
+	Chain  *chainSteps `json:"chain,omitempty"`
+}
+
+// chainSteps are the factors of the chain rule, df/dt = ∂f/∂x · ∂x/∂t.
+type chainSteps struct {
+	Inner   string `json:"inner"`
+	DfDx    string `json:"df_dx"`
+	DxDt    string `json:"dx_dt"`
+	Product string `json:"product"`
 }
 
 func shapeOf(e nabla.Expr) []int {
@@ -253,26 +311,58 @@ func shapeOf(e nabla.Expr) []int {
 
 // diffOne differentiates src; line numbers its first line in errors.
 func (a *app) diffOne(src string, line int) (*result, error) {
+	return a.derive(src, line, "diff")
+}
+
+// wrtList returns the variables of --wrt, or the expression's variables
+// when all of them are wanted and --wrt is not given.
+func (a *app) wrtList(e nabla.Expr, src string, all bool) ([]string, error) {
+	if a.wrt != "" {
+		var out []string
+		for _, v := range strings.Split(a.wrt, ",") {
+			out = append(out, strings.TrimSpace(v))
+		}
+		return out, nil
+	}
+	vars := e.Vars()
+	switch {
+	case len(vars) == 0:
+		if in := strings.TrimSpace(src); in != e.String() {
+			return nil, usagef("%s has no variable (it is the constant %s): name one with --wrt", in, e)
+		}
+		return nil, usagef("%s has no variable: name one with --wrt", strings.TrimSpace(src))
+	case len(vars) > 1 && !all:
+		return nil, usagef("several variables (%s): choose one with --wrt, or several as --wrt %s", strings.Join(vars, ", "), strings.Join(vars, ","))
+	}
+	return vars, nil
+}
+
+// derive computes what the command kind asks of src: "diff" picks the
+// derivative, gradient or Jacobian from the shapes and --wrt; "grad",
+// "jacobian" and "hessian" ask for those.
+func (a *app) derive(src string, line int, kind string) (*result, error) {
+	if a.chain {
+		return a.chainRule(src, line)
+	}
 	e, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line})
 	if err != nil {
 		return nil, err
 	}
-	wrt := a.wrt
-	if wrt == "" {
-		vars := e.Vars()
-		switch len(vars) {
-		case 1:
-			wrt = vars[0]
-		case 0:
-			if in := strings.TrimSpace(src); in != e.String() {
-				return nil, usagef("%s has no variable (it is the constant %s): name one with --wrt", in, e)
-			}
-			return nil, usagef("%s has no variable: name one with --wrt", strings.TrimSpace(src))
-		default:
-			return nil, usagef("several variables (%s): choose one with --wrt", strings.Join(vars, ", "))
-		}
+	wrt, err := a.wrtList(e, src, kind != "diff")
+	if err != nil {
+		return nil, err
 	}
-	d, err := nabla.Diff(e, wrt, a.order)
+	var d nabla.Expr
+	switch {
+	case kind == "hessian":
+		d, err = nabla.Hessian(e, wrt...)
+	case kind == "jacobian" || kind == "diff" && len(wrt) > 1 && e.Len() > 1 || len(e.Shape()) > 0 && kind != "diff":
+		d, err = nabla.Jacobian(e, wrt...)
+	case kind == "grad" || len(wrt) > 1:
+		d, err = nabla.Grad(e, wrt...)
+	default:
+		d, err = nabla.Diff(e, wrt[0], a.order)
+	}
 	if err != nil {
 		if errors.Is(err, nabla.ErrTooLarge) {
 			return nil, err
@@ -283,8 +373,44 @@ func (a *app) diffOne(src string, line int) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := a.order
-	r := &result{Input: src, Wrt: wrt, Order: &order, Result: text, LaTeX: latex, Shape: shapeOf(d)}
+	r := &result{Input: src, Wrt: strings.Join(wrt, ","), Result: text, LaTeX: latex, Shape: shapeOf(d)}
+	if kind == "diff" && len(wrt) == 1 {
+		order := a.order
+		r.Order = &order
+	}
+	return r, a.evaluate(r, d)
+}
+
+// chainRule works out the chain rule of "f where x1 = …, …".
+func (a *app) chainRule(src string, line int) (*result, error) {
+	if _, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line}); err != nil {
+		return nil, err
+	}
+	var wrt []string
+	if a.wrt != "" {
+		for _, v := range strings.Split(a.wrt, ",") {
+			wrt = append(wrt, strings.TrimSpace(v))
+		}
+	}
+	c, err := nabla.ChainRule(src, wrt...)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	d := c.Result
+	if d.Len() == 1 {
+		d = d.Entry(0, 0)
+	}
+	text, latex, err := printed(d)
+	if err != nil {
+		return nil, err
+	}
+	r := &result{Input: src, Wrt: strings.Join(c.Wrt, ","), Result: text, LaTeX: latex, Shape: shapeOf(d),
+		Chain: &chainSteps{
+			Inner:   strings.Join(c.Inner, ","),
+			DfDx:    c.DfDx.String(),
+			DxDt:    c.DxDt.String(),
+			Product: c.Factor.String(),
+		}}
 	return r, a.evaluate(r, d)
 }
 
@@ -341,11 +467,11 @@ func (a *app) evaluate(r *result, e nabla.Expr) error {
 			return usagef("no value for %s: add --at %s=VALUE", v, v)
 		}
 	}
-	x, err := e.Eval(env)
+	x, err := e.EvalTensor(env)
 	if err != nil {
 		return err
 	}
-	r.Value = &x
+	r.Value = &value{x}
 	return nil
 }
 
@@ -355,17 +481,55 @@ func (a *app) evaluateEmpty(r *result, e nabla.Expr) error {
 	if vars := e.Vars(); len(vars) > 0 {
 		return usagef("no value for %s: add --at %s=VALUE", strings.Join(vars, ", "), vars[0])
 	}
-	x, err := e.Eval(nil)
+	x, err := e.EvalTensor(nil)
 	if err != nil {
 		return err
 	}
-	r.Value = &x
+	r.Value = &value{x}
 	return nil
+}
+
+// value is a computed value: a number, or nested lists in the shape of a
+// vector or matrix, in text as in JSON.
+type value struct{ t nabla.Tensor }
+
+func (v *value) String() string {
+	var b strings.Builder
+	v.write(&b, 0, 0)
+	return b.String()
+}
+
+// write prints the sub-tensor of dimension dim starting at offset off.
+func (v *value) write(b *strings.Builder, dim, off int) {
+	if dim == len(v.t.Shape) {
+		b.WriteString(formatFloat(v.t.Data[off]))
+		return
+	}
+	stride := 1
+	for _, d := range v.t.Shape[dim+1:] {
+		stride *= d
+	}
+	b.WriteByte('[')
+	for i := 0; i < v.t.Shape[dim]; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		v.write(b, dim+1, off+i*stride)
+	}
+	b.WriteByte(']')
+}
+
+// MarshalJSON writes the value as a number or nested lists.
+func (v *value) MarshalJSON() ([]byte, error) {
+	return []byte(strings.ReplaceAll(v.String(), " ", "")), nil
 }
 
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func (a *app) print(r *result) error {
+	if c := r.Chain; c != nil && a.format == "text" {
+		fmt.Fprintf(a.stdout, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
+	}
 	switch a.format {
 	case "json":
 		return a.printJSON(r)
@@ -375,7 +539,7 @@ func (a *app) print(r *result) error {
 		fmt.Fprintln(a.stdout, r.Result)
 	}
 	if r.Value != nil {
-		fmt.Fprintln(a.stdout, formatFloat(*r.Value))
+		fmt.Fprintln(a.stdout, r.Value)
 	}
 	return nil
 }
@@ -384,7 +548,7 @@ func (a *app) printValue(r *result) error {
 	if a.format == "json" {
 		return a.printJSON(r)
 	}
-	fmt.Fprintln(a.stdout, formatFloat(*r.Value))
+	fmt.Fprintln(a.stdout, r.Value)
 	return nil
 }
 
@@ -435,7 +599,7 @@ func (a *app) batch() error {
 			out.WriteString(r.Result)
 		}
 		if r.Value != nil && a.format != "json" {
-			out.WriteString("\t" + formatFloat(*r.Value))
+			out.WriteString("\t" + r.Value.String())
 		}
 		out.WriteByte('\n')
 	}

@@ -166,11 +166,11 @@ func TestDiffWrtDefault(t *testing.T) {
 	runAll(t, []cliCase{
 		{name: "one variable", args: []string{"diff", "theta^2"}, stdout: "2theta\n"},
 		{name: "two variables", args: []string{"diff", "(x + 2y^3)^2"},
-			stderr: "nabla: several variables (x, y): choose one with --wrt\n", status: 2},
+			stderr: "nabla: several variables (x, y): choose one with --wrt, or several as --wrt x,y\n", status: 2},
 		{name: "subscripted variables", args: []string{"diff", "x1^2 x2 + x1 x2^3"},
-			stderr: "nabla: several variables (x1, x2): choose one with --wrt\n", status: 2},
+			stderr: "nabla: several variables (x1, x2): choose one with --wrt, or several as --wrt x1,x2\n", status: 2},
 		{name: "exponent variable", args: []string{"diff", "x^n"},
-			stderr: "nabla: several variables (n, x): choose one with --wrt\n", status: 2},
+			stderr: "nabla: several variables (n, x): choose one with --wrt, or several as --wrt n,x\n", status: 2},
 		{name: "no variable", args: []string{"diff", "3"},
 			stderr: "nabla: 3 has no variable: name one with --wrt\n", status: 2},
 	})
@@ -214,8 +214,8 @@ func TestDiffBatch(t *testing.T) {
 			name:   "wrt from each line",
 			args:   []string{"diff", "-"},
 			stdin:  "x^2\nx^2+y^2\n",
-			stdout: "2x\nerror: 2: several variables (x, y): choose one with --wrt\n",
-			stderr: "nabla: 2: several variables (x, y): choose one with --wrt\n",
+			stdout: "2x\nerror: 2: several variables (x, y): choose one with --wrt, or several as --wrt x,y\n",
+			stderr: "nabla: 2: several variables (x, y): choose one with --wrt, or several as --wrt x,y\n",
 			status: 2,
 		},
 		{

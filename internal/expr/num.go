@@ -317,6 +317,12 @@ const maxExactExponent = 4096
 // PowInt returns a^k for an integer k. ok is false for 0^negative or when
 // the exact result would be unreasonably large.
 func (a Num) PowInt(k int64) (Num, bool) {
+	if a.kind == numFloat {
+		return Float(math.Pow(a.f, float64(k))), true
+	}
+	if k < -maxExactExponent {
+		return Num{}, false
+	}
 	if k < 0 {
 		inv, ok := a.Inv()
 		if !ok {

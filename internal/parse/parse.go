@@ -30,8 +30,10 @@ type Options struct {
 	// MaxLen and MaxDepth override DefaultMaxLen and DefaultMaxDepth.
 	MaxLen, MaxDepth int
 	// Defs, if not nil, receives the definitions of a where clause
-	// ("f where x = sin(t)"); Parse returns f with them substituted.
-	Defs *[]Def
+	// ("f where x = sin(t)"); Parse returns f with them substituted,
+	// unless NoSubstitute is set.
+	Defs         *[]Def
+	NoSubstitute bool
 }
 
 // Parse reads one expression.
@@ -90,7 +92,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		if opts.Defs != nil {
 			*opts.Defs = p.defs
 		}
-		n = expr.Substitute(n, defMap(p.defs))
+		if !opts.NoSubstitute {
+			n = expr.Substitute(n, defMap(p.defs))
+		}
 	}
 	return n, nil
 }
