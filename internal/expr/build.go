@@ -409,7 +409,7 @@ func Pow(b, e *Node) *Node {
 			if v, ok := powNum(b.num, e.num); ok {
 				return NewConst(v)
 			}
-			if b.num.IsZero() && !b.num.IsFloat() && e.num.Sign() < 0 {
+			if b.num.IsZero() && e.num.Sign() < 0 {
 				// Every 0^-k is undefined; 1/0 stands for them all.
 				return newPow(b, minusOne)
 			}

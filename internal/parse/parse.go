@@ -209,16 +209,18 @@ var (
 // sum := product (('+' | '-') product)*
 func (p *parser) sum() *expr.Node {
 	terms := []*expr.Node{p.product()}
+	pos := []int{p.tok.pos}
 	for p.isAny(addOps...) {
-		neg := p.tok.text != addOps[0]
+		negate := p.tok.text != addOps[0]
+		pos = append(pos, p.tok.pos)
 		p.advance()
 		t := p.product()
-		if neg {
-			t = expr.Neg(t)
+		if negate {
+			t = neg(t)
 		}
 		terms = append(terms, t)
 	}
-	return expr.Add(terms...)
+	return p.addTerms(terms, pos)
 }
 
 // product := unary (('*' | '/' | implicit) unary)*
@@ -227,15 +229,21 @@ func (p *parser) product() *expr.Node {
 	for {
 		switch {
 		case p.isAny(mulOps...):
-			inv := p.tok.text == mulOps[1]
+			op := p.tok
 			p.advance()
 			right := p.unary()
-			if inv {
-				right = expr.Pow(right, expr.Int64(-1))
+			if op.text == mulOps[1] {
+				left = p.div(left, right, op.pos)
+			} else {
+				left = p.mul(left, right, op.pos)
 			}
-			left = expr.Mul(left, right)
-		case p.tok.kind == tName && p.tok.text != "where", p.is("("):
-			left = expr.Mul(left, p.power())
+		case p.isAny(".*", "./", "⊙"):
+			op := p.tok
+			p.advance()
+			left = p.elementwise(op.text, left, p.unary(), op.pos)
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["):
+			at := p.tok.pos
+			left = p.mul(left, p.power(), at)
 		case p.tok.kind == tNumber:
 			p.fail(p.tok.pos, "expected an operator before number %s (write * for a product)", p.tok.text)
 		default:
@@ -247,13 +255,13 @@ func (p *parser) product() *expr.Node {
 // unary := ('-' | '+') unary | power
 func (p *parser) unary() *expr.Node {
 	if p.isAny(addOps...) {
-		neg := p.tok.text != addOps[0]
+		negate := p.tok.text != addOps[0]
 		p.enter()
 		p.advance()
 		u := p.unary()
 		p.leave()
-		if neg {
-			return expr.Neg(u)
+		if negate {
+			return neg(u)
 		}
 		return u
 	}
@@ -263,12 +271,16 @@ func (p *parser) unary() *expr.Node {
 // power := postfix ('^' unary)?
 func (p *parser) power() *expr.Node {
 	base := p.postfix()
-	if p.isAny(powOps...) {
+	if p.isAny(powOps...) || p.is(".^") {
+		op := p.tok
 		p.enter()
 		p.advance()
 		e := p.unary()
 		p.leave()
-		return expr.Pow(base, e)
+		if op.text == ".^" {
+			return p.elementwise(op.text, base, e, op.pos)
+		}
+		return p.pow(base, e, op.pos)
 	}
 	return base
 }
@@ -286,7 +298,7 @@ func (p *parser) postfix() *expr.Node {
 		default:
 			return n
 		}
-		// The transpose of a scalar is the scalar itself.
+		n = transpose(n) // the transpose of a scalar is itself
 	}
 }
 
@@ -482,7 +494,7 @@ func (p *parser) call(t token, f function) *expr.Node {
 	}
 	p.advance()
 	p.leave()
-	return f.build(args)
+	return p.apply(f, args)
 }
 
 func plural(n int, word string) string {

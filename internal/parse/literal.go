@@ -1,0 +1,190 @@
+package parse
+
+import (
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// Vectors and matrices written as literals ([a, b], [[a, b], [c, d]]) are
+// combined entry by entry as the parser builds them: sums, products with
+// scalars, matrix products, element-wise operations, transposes and
+// element-wise functions. Shapes are checked here, so a mismatch is
+// reported at the operator that caused it.
+
+// describeShape names a shape for error messages.
+func describeShape(n *expr.Node) string {
+	s := n.Shape()
+	switch s.Rank() {
+	case 0:
+		return "a scalar"
+	case 1:
+		return fmt.Sprintf("a %d-vector", s.Dim(0).N)
+	}
+	return "a " + s.String() + " matrix"
+}
+
+// dims returns rows and columns of a literal, a vector being a column.
+func dims(n *expr.Node) (rows, cols int) {
+	s := n.Shape()
+	switch s.Rank() {
+	case 0:
+		return 1, 1
+	case 1:
+		return s.Dim(0).N, 1
+	}
+	return s.Dim(0).N, s.Dim(1).N
+}
+
+func isMatrix(n *expr.Node) bool { return !n.Shape().IsScalar() }
+
+// entrywise applies f to each entry of a literal.
+func entrywise(a *expr.Node, f func(*expr.Node) *expr.Node) *expr.Node {
+	out := make([]*expr.Node, a.Size())
+	for k := range out {
+		out[k] = f(a.Entry(k))
+	}
+	return expr.NewMatrix(a.Shape(), nil, out)
+}
+
+// zip combines two literals of one shape entry by entry.
+func zip(a, b *expr.Node, f func(x, y *expr.Node) *expr.Node) *expr.Node {
+	out := make([]*expr.Node, a.Size())
+	for k := range out {
+		out[k] = f(a.Entry(k), b.Entry(k))
+	}
+	return expr.NewMatrix(a.Shape(), nil, out)
+}
+
+// sum adds terms; pos[i] is the position of the operator before term i.
+func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
+	matrix := false
+	for _, t := range terms {
+		matrix = matrix || isMatrix(t)
+	}
+	if !matrix {
+		return expr.Add(terms...)
+	}
+	acc := terms[0]
+	for i, t := range terms[1:] {
+		if acc.Shape() != t.Shape() {
+			p.fail(pos[i+1], "cannot add %s and %s", describeShape(acc), describeShape(t))
+		}
+		acc = zip(acc, t, func(x, y *expr.Node) *expr.Node { return expr.Add(x, y) })
+	}
+	return acc
+}
+
+// neg negates a scalar or a literal.
+func neg(a *expr.Node) *expr.Node {
+	if isMatrix(a) {
+		return entrywise(a, expr.Neg)
+	}
+	return expr.Neg(a)
+}
+
+// mul is the product a*b: scaling, or the matrix product of literals.
+func (p *parser) mul(a, b *expr.Node, pos int) *expr.Node {
+	switch {
+	case !isMatrix(a) && !isMatrix(b):
+		return expr.Mul(a, b)
+	case !isMatrix(a):
+		return entrywise(b, func(x *expr.Node) *expr.Node { return expr.Mul(a, x) })
+	case !isMatrix(b):
+		return entrywise(a, func(x *expr.Node) *expr.Node { return expr.Mul(x, b) })
+	}
+	ar, ac := dims(a)
+	br, bc := dims(b)
+	if ac != br {
+		p.fail(pos, "cannot multiply %s by %s: the columns of the first (%d) must match the rows of the second (%d)", describeShape(a), describeShape(b), ac, br)
+	}
+	out := make([]*expr.Node, ar*bc)
+	for i := 0; i < ar; i++ {
+		for j := 0; j < bc; j++ {
+			terms := make([]*expr.Node, ac)
+			for k := 0; k < ac; k++ {
+				terms[k] = expr.Mul(a.Entry(i*ac+k), b.Entry(k*bc+j))
+			}
+			out[i*bc+j] = expr.Add(terms...)
+		}
+	}
+	if ar == 1 && bc == 1 {
+		return out[0] // a row times a column is a scalar
+	}
+	s := expr.NewShape(expr.Dim{N: ar}, expr.Dim{N: bc})
+	if bc == 1 {
+		s = expr.NewShape(expr.Dim{N: ar})
+	}
+	return expr.NewMatrix(s, nil, out)
+}
+
+// div is a/b for a scalar b.
+func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
+	if isMatrix(b) {
+		p.fail(pos, "cannot divide by %s", describeShape(b))
+	}
+	return p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
+}
+
+// pow is a^b for scalars.
+func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
+	if isMatrix(a) || isMatrix(b) {
+		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", describeShape(a), describeShape(b))
+	}
+	return expr.Pow(a, b)
+}
+
+// elementwise applies the element-wise operator op (".*", "./", "⊙",
+// ".^") to operands of one shape, or to a literal and a scalar.
+func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
+	f := func(x, y *expr.Node) *expr.Node {
+		switch op {
+		case "./":
+			return expr.Div(x, y)
+		case ".^":
+			return expr.Pow(x, y)
+		}
+		return expr.Mul(x, y)
+	}
+	switch {
+	case !isMatrix(a) && !isMatrix(b):
+		return f(a, b)
+	case !isMatrix(a):
+		return entrywise(b, func(y *expr.Node) *expr.Node { return f(a, y) })
+	case !isMatrix(b):
+		return entrywise(a, func(x *expr.Node) *expr.Node { return f(x, b) })
+	case a.Shape() != b.Shape():
+		p.fail(pos, "cannot combine %s and %s element-wise", describeShape(a), describeShape(b))
+	}
+	return zip(a, b, f)
+}
+
+// transpose transposes a literal; a vector becomes a 1×n row.
+func transpose(a *expr.Node) *expr.Node {
+	if !isMatrix(a) {
+		return a
+	}
+	r, c := dims(a)
+	out := make([]*expr.Node, r*c)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			out[j*r+i] = a.Entry(i*c + j)
+		}
+	}
+	if c == 1 && a.Shape().Rank() == 2 && r > 0 {
+		// A single column matrix becomes a row.
+		return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: r}), nil, out)
+	}
+	if a.Shape().Rank() == 1 {
+		return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: r}), nil, out)
+	}
+	return expr.NewMatrix(expr.NewShape(expr.Dim{N: c}, expr.Dim{N: r}), nil, out)
+}
+
+// apply calls a scalar function, element-wise on a literal argument.
+func (p *parser) apply(f function, args []*expr.Node) *expr.Node {
+	if len(args) == 1 && isMatrix(args[0]) {
+		return entrywise(args[0], func(x *expr.Node) *expr.Node { return f.build([]*expr.Node{x}) })
+	}
+	return f.build(args)
+}
