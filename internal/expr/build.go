@@ -152,8 +152,7 @@ func Add(args ...*Node) *Node {
 	case 1:
 		return args[0]
 	}
-	c := Int(0)
-	var extra []*Node // constants that would overflow c
+	var c numAcc
 	terms := make([]term, 0, len(args))
 	var index map[uint64][]int
 	var add func(n *Node)
@@ -165,11 +164,7 @@ func Add(args ...*Node) *Node {
 			}
 			return
 		case OpConst:
-			if v := c.Add(n.num); v.IsFinite() {
-				c = v
-			} else {
-				extra = append(extra, n) // never fold to infinity
-			}
+			c.add(n)
 			return
 		}
 		t := termOf(n)
@@ -222,15 +217,92 @@ func Add(args ...*Node) *Node {
 			out = append(out, scale(t.coeff, t.factors))
 		}
 	}
-	out = append(out, extra...)
+	k, apart := c.sum()
+	out = append(out, apart...) // constants that would overflow k
 	slices.SortFunc(out, compareTerms)
-	if !c.IsZero() || (len(out) == 0) {
-		out = append(out, NewConst(c))
+	if !k.IsZero() || len(out) == 0 {
+		out = append(out, k)
 	}
 	if len(out) == 1 {
 		return out[0]
 	}
 	return newAdd(out)
+}
+
+// numAcc accumulates the numbers of a sum or product: exact ones exactly
+// and floats in float64, so that the result does not depend on the order
+// of the operands. The parts are joined only where the result is finite:
+// a constant never folds to infinity or NaN.
+type numAcc struct {
+	exact  Num
+	set    bool // exact holds a value (else 0 for sums, 1 for products)
+	f      float64
+	floats []*Node
+}
+
+func (a *numAcc) add(n *Node) {
+	if n.num.IsFloat() {
+		a.f += n.num.Float64()
+		a.floats = append(a.floats, n)
+		return
+	}
+	if !a.set {
+		a.exact, a.set = n.num, true
+		return
+	}
+	a.exact = a.exact.Add(n.num)
+}
+
+func (a *numAcc) mul(n *Node) {
+	if n.num.IsFloat() {
+		if len(a.floats) == 0 {
+			a.f = 1
+		}
+		a.f *= n.num.Float64()
+		a.floats = append(a.floats, n)
+		return
+	}
+	if !a.set {
+		a.exact, a.set = n.num, true
+		return
+	}
+	a.exact = a.exact.Mul(n.num)
+}
+
+// result joins the parts with join into the constant k; apart holds the
+// constants kept out of k because joining them would overflow.
+func (a *numAcc) result(unit int64, join func(x, y float64) float64) (k *Node, apart []*Node) {
+	exact := Int(unit)
+	if a.set {
+		exact = a.exact
+	}
+	switch {
+	case len(a.floats) == 0:
+		return NewConst(exact), nil
+	case math.IsInf(a.f, 0) || math.IsNaN(a.f):
+		return NewConst(exact), sortedConsts(a.floats)
+	case !a.set:
+		return NewConst(Float(a.f)), nil
+	}
+	v := join(exact.Float64(), a.f)
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return NewConst(exact), []*Node{NewConst(Float(a.f))}
+	}
+	return NewConst(Float(v)), nil
+}
+
+func (a *numAcc) sum() (*Node, []*Node) {
+	return a.result(0, func(x, y float64) float64 { return x + y })
+}
+
+func (a *numAcc) product() (*Node, []*Node) {
+	return a.result(1, func(x, y float64) float64 { return x * y })
+}
+
+func sortedConsts(ns []*Node) []*Node {
+	out := slices.Clone(ns)
+	slices.SortFunc(out, Compare)
+	return out
 }
 
 // scale returns k times the product of canonical non-numeric factors.
@@ -279,8 +351,7 @@ func Mul(args ...*Node) *Node {
 	case 1:
 		return args[0]
 	}
-	c := Int(1)
-	var extra []*Node // constants that would overflow c
+	var acc numAcc
 	var fs []factor
 	var index map[uint64][]int
 	var mul func(n *Node)
@@ -292,11 +363,7 @@ func Mul(args ...*Node) *Node {
 			}
 			return
 		case OpConst:
-			if v := c.Mul(n.num); v.IsFinite() {
-				c = v
-			} else {
-				extra = append(extra, n) // never fold to infinity
-			}
+			acc.mul(n)
 			return
 		}
 		b, e := SplitPow(n)
@@ -339,8 +406,7 @@ func Mul(args ...*Node) *Node {
 	for _, a := range args {
 		mul(a)
 	}
-	out := make([]*Node, 0, len(fs)+len(extra)+1)
-	out = append(out, extra...)
+	out := make([]*Node, 0, len(fs)+1)
 	again := false
 	for _, f := range fs {
 		p := f.orig
@@ -353,15 +419,16 @@ func Mul(args ...*Node) *Node {
 		}
 		switch p.op {
 		case OpConst:
-			if v := c.Mul(p.num); v.IsFinite() {
-				c = v
-				continue
-			}
+			acc.mul(p)
+			continue
 		case OpMul:
 			again = true
 		}
 		out = append(out, p)
 	}
+	k, apart := acc.product()
+	c := k.num
+	out = append(out, apart...) // constants that would overflow k
 	// A product with an undefined factor such as 1/0 is undefined, and 1/0
 	// stands for it, even times 0.
 	for _, p := range out {
@@ -373,7 +440,7 @@ func Mul(args ...*Node) *Node {
 		return NewConst(c)
 	}
 	if again {
-		return Mul(append(out, NewConst(c))...)
+		return Mul(append(out, k)...)
 	}
 	slices.SortFunc(out, Compare)
 	if !c.IsOne() {
