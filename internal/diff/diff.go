@@ -150,6 +150,15 @@ func (s *state) d(n *expr.Node) *dval {
 	}
 	s.spend(1)
 	info := n.Info()
+	if len(n.Args()) == 1 && info.Combine == nil {
+		// A function of one operand: the chain rule, f'(u) u'.
+		du := s.d(n.Arg(0))
+		v := zeroD
+		if !du.isZero() {
+			v = &dval{f: info.Partial(n, 0), rest: du}
+		}
+		return s.done(n, 1, v)
+	}
 	var parts []*dval
 	varying := 0
 	ds := make([]*dval, len(n.Args()))

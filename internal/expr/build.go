@@ -88,6 +88,21 @@ func SplitCoeff(n *Node) (Num, *Node) {
 	return Int(1), n
 }
 
+// Factors splits n into its numeric coefficient and its other factors,
+// without building a node for them: 3x^2 y gives (3, [x^2, y]), 5 gives
+// (5, []) and sin(x) gives (1, [sin(x)]). The slice must not be modified.
+func Factors(n *Node) (Num, []*Node) {
+	switch {
+	case n.op == OpConst:
+		return n.num, nil
+	case n.op == OpMul && n.args[0].op == OpConst:
+		return n.args[0].num, n.args[1:]
+	case n.op == OpMul:
+		return Int(1), n.args
+	}
+	return Int(1), n.self[:]
+}
+
 // SplitPow splits n into base and exponent: x^3 gives (x, 3), sin(x) gives
 // (sin(x), 1).
 func SplitPow(n *Node) (base, exp *Node) {

@@ -117,7 +117,10 @@ func Equal(a, b *Node) bool {
 // same reports structural equality of two nodes whose children are already
 // canonical (so children compare by pointer).
 func (n *Node) same(m *Node) bool {
-	if n.op != m.op || n.name != m.name || n.Shape() != m.Shape() || len(n.args) != len(m.args) {
+	if n.op != m.op || n.name != m.name || len(n.args) != len(m.args) {
+		return false
+	}
+	if (n.shape != nil || m.shape != nil) && n.Shape() != m.Shape() {
 		return false
 	}
 	if n.op == OpConst && !n.num.Equal(m.num) {

@@ -17,12 +17,11 @@ func Compare(a, b *Node) int { return compare(a, b, 0) }
 // polynomials are written (x^2 + 5x + 6, x + 2y^3, 2x1 x2 + x2^3), then by
 // the order of their factors.
 func compareTerms(a, b *Node) int {
-	_, ra := SplitCoeff(a)
-	_, rb := SplitCoeff(b)
-	if ra == nil || rb == nil {
+	_, fa := Factors(a)
+	_, fb := Factors(b)
+	if len(fa) == 0 || len(fb) == 0 {
 		return compareHash(a, b)
 	}
-	fa, fb := factorsOf(ra), factorsOf(rb)
 	i, j := 0, 0
 	for {
 		va, ea, oka := nextVar(fa, &i)
@@ -44,12 +43,6 @@ func compareTerms(a, b *Node) int {
 	}
 }
 
-func factorsOf(n *Node) []*Node {
-	if n.op == OpMul {
-		return n.args
-	}
-	return []*Node{n}
-}
 
 // nextVar returns the next factor of fs from *i on that is a variable or
 // a variable to a numeric power, with its exponent.

@@ -208,7 +208,11 @@ var (
 
 // sum := product (('+' | '-') product)*
 func (p *parser) sum() *expr.Node {
-	terms := []*expr.Node{p.product()}
+	first := p.product()
+	if !p.isAny(addOps...) {
+		return first
+	}
+	terms := []*expr.Node{first}
 	pos := []int{p.tok.pos}
 	for p.isAny(addOps...) {
 		negate := p.tok.text != addOps[0]

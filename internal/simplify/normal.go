@@ -32,11 +32,16 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 			return r
 		}
 		args := make([]*expr.Node, len(n.Args()))
+		changed, sums := false, false
 		for i, a := range n.Args() {
 			args[i] = ex(a)
+			changed = changed || args[i] != a
+			sums = sums || args[i].Op() == expr.OpAdd || args[i].Op() == expr.OpPow && powers
 		}
 		var r *expr.Node
 		switch {
+		case !changed && !(n.Op() == expr.OpMul && sums) && !(n.Op() == expr.OpPow && powers):
+			r = n
 		case n.Op() == expr.OpMul:
 			if powers {
 				for i, a := range args {
@@ -138,10 +143,15 @@ func FactorCommon(n *expr.Node) *expr.Node {
 			return r
 		}
 		args := make([]*expr.Node, len(n.Args()))
+		changed := false
 		for i, a := range n.Args() {
 			args[i] = fc(a)
+			changed = changed || args[i] != a
 		}
-		r := expr.New(n, args)
+		r := n
+		if changed {
+			r = expr.New(n, args)
+		}
 		if r.Op() == expr.OpAdd {
 			r = factorSum(r)
 		}
@@ -162,15 +172,9 @@ func factorSum(n *expr.Node) *expr.Node {
 	common := map[uint64]*entry{}
 	var order []*expr.Node
 	for i, t := range terms {
-		_, rest := expr.SplitCoeff(t)
-		var fs []*expr.Node
-		switch {
-		case rest == nil:
+		_, fs := expr.Factors(t)
+		if len(fs) == 0 {
 			return n // a number term: nothing in common
-		case rest.Op() == expr.OpMul:
-			fs = rest.Args()
-		default:
-			fs = []*expr.Node{rest}
 		}
 		for _, f := range fs {
 			b, e := expr.SplitPow(f)
@@ -219,7 +223,7 @@ func factorSum(n *expr.Node) *expr.Node {
 func numericContent(terms []*expr.Node) expr.Num {
 	var num, den *big.Int
 	for _, t := range terms {
-		k, _ := expr.SplitCoeff(t)
+		k, _ := expr.Factors(t)
 		if k.IsFloat() {
 			return expr.Int(1)
 		}

@@ -72,11 +72,14 @@ func (s *simplifier) simplify(n *expr.Node) *expr.Node {
 	if out != nil {
 		r = expr.New(n, out)
 	}
-	seen := map[*expr.Node]bool{r: true}
+	var seen map[*expr.Node]bool // the cycle check, made when a rule fires
 	for i := 0; i < maxRewrites; i++ {
 		next, ok := rewrite(r)
-		if !ok || seen[next] {
+		if !ok || seen[next] || next == r {
 			break
+		}
+		if seen == nil {
+			seen = map[*expr.Node]bool{r: true}
 		}
 		seen[next] = true
 		// The rewritten node may expose new matches below its top.
@@ -174,7 +177,7 @@ func match(p, n *expr.Node, b bindings) (bindings, bool) {
 	case expr.OpMul:
 		// "-u" matches anything with a negative coefficient.
 		if k, rest := expr.SplitCoeff(p); k.IsMinusOne() && rest != nil && rest.Op() == expr.OpSym {
-			if c, _ := expr.SplitCoeff(n); c.Sign() < 0 {
+			if c, _ := expr.Factors(n); c.Sign() < 0 {
 				return match(rest, expr.Neg(n), b)
 			}
 			return b, false
