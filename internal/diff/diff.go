@@ -54,7 +54,6 @@ func Diff(n, x *expr.Node, opts *Options) (d *expr.Node, err error) {
 		opts:   opts,
 		budget: opts.MaxNodes,
 		memo:   make(map[*expr.Node]*dval),
-		dep:    make(map[*expr.Node]bool),
 	}
 	if s.budget == 0 {
 		s.budget = DefaultMaxNodes
@@ -77,7 +76,6 @@ type state struct {
 	opts   *Options
 	budget int
 	memo   map[*expr.Node]*dval
-	dep    map[*expr.Node]bool
 }
 
 // dval is a derivative under construction: a node, or a lazy product
@@ -90,7 +88,10 @@ type dval struct {
 	rest *dval
 }
 
-var zeroD = &dval{node: expr.Int64(0)}
+var (
+	zeroD = &dval{node: expr.Int64(0)}
+	oneD  = &dval{node: expr.Int64(1)}
+)
 
 func (v *dval) isZero() bool { return v.node != nil && v.node.IsZero() }
 
@@ -116,34 +117,15 @@ func (s *state) spend(k int) {
 	}
 }
 
-// depends reports whether n depends on x.
-func (s *state) depends(n *expr.Node) bool {
+func (s *state) d(n *expr.Node) *dval {
 	switch n.Op() {
 	case expr.OpSym:
-		return expr.Equal(n, s.x)
-	case expr.OpConst, expr.OpConstant:
-		return false
-	}
-	if v, ok := s.dep[n]; ok {
-		return v
-	}
-	v := false
-	for _, a := range n.Args() {
-		if s.depends(a) {
-			v = true
-			break
+		if expr.Equal(n, s.x) {
+			return oneD
 		}
-	}
-	s.dep[n] = v
-	return v
-}
-
-func (s *state) d(n *expr.Node) *dval {
-	if !s.depends(n) {
 		return zeroD
-	}
-	if expr.Equal(n, s.x) {
-		return &dval{node: expr.Int64(1)}
+	case expr.OpConst, expr.OpConstant:
+		return zeroD
 	}
 	if v, ok := s.memo[n]; ok {
 		return v
@@ -153,11 +135,11 @@ func (s *state) d(n *expr.Node) *dval {
 	if len(n.Args()) == 1 && info.Combine == nil {
 		// A function of one operand: the chain rule, f'(u) u'.
 		du := s.d(n.Arg(0))
-		v := zeroD
-		if !du.isZero() {
-			v = &dval{f: info.Partial(n, 0), rest: du}
+		if du.isZero() {
+			s.memo[n] = zeroD
+			return zeroD
 		}
-		return s.done(n, 1, v)
+		return s.done(n, 1, false, &dval{f: info.Partial(n, 0), rest: du})
 	}
 	var parts []*dval
 	varying := 0
@@ -168,6 +150,11 @@ func (s *state) d(n *expr.Node) *dval {
 			varying++
 		}
 	}
+	if varying == 0 {
+		s.memo[n] = zeroD
+		return zeroD
+	}
+	baseVaries := !ds[0].isZero()
 	if varying > 0 && info.Combine != nil {
 		d := make([]*expr.Node, len(ds))
 		for i, v := range ds {
@@ -177,7 +164,7 @@ func (s *state) d(n *expr.Node) *dval {
 		}
 		s.spend(len(d))
 		if r := info.Combine(n, d); r != nil {
-			return s.done(n, varying, &dval{node: r})
+			return s.done(n, varying, baseVaries, &dval{node: r})
 		}
 	}
 	for i, da := range ds {
@@ -206,21 +193,22 @@ func (s *state) d(n *expr.Node) *dval {
 		s.spend(len(terms))
 		v = &dval{node: expr.Add(terms...)}
 	}
-	return s.done(n, varying, v)
+	return s.done(n, varying, baseVaries, v)
 }
 
-// done memoises and records the derivative v of n.
-func (s *state) done(n *expr.Node, varying int, v *dval) *dval {
+// done memoises and records the derivative v of n; varying of its
+// operands depend on the variable, the first of them if baseVaries.
+func (s *state) done(n *expr.Node, varying int, baseVaries bool, v *dval) *dval {
 	s.memo[n] = v
 	if s.opts.Record != nil {
-		s.opts.Record(Step{Rule: s.ruleName(n, varying), Node: n, Result: v.materialize()})
+		s.opts.Record(Step{Rule: ruleName(n, varying, baseVaries), Node: n, Result: v.materialize()})
 	}
 	return v
 }
 
 // ruleName names the rule that differentiates n when varying of its
 // operands depend on the variable.
-func (s *state) ruleName(n *expr.Node, varying int) string {
+func ruleName(n *expr.Node, varying int, baseVaries bool) string {
 	switch n.Op() {
 	case expr.OpMul:
 		if varying == 1 {
@@ -230,7 +218,7 @@ func (s *state) ruleName(n *expr.Node, varying int) string {
 		switch {
 		case varying == 2:
 			return "general power rule"
-		case s.depends(n.Arg(0)):
+		case baseVaries:
 			return "power rule"
 		}
 		return "exponential rule"

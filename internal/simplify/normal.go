@@ -22,7 +22,7 @@ func Expand(n *expr.Node) *expr.Node { return expand(n, true) }
 func expandProducts(n *expr.Node) *expr.Node { return expand(n, false) }
 
 func expand(n *expr.Node, powers bool) *expr.Node {
-	memo := make(map[*expr.Node]*expr.Node)
+	memo := make(map[*expr.Node]*expr.Node, 64)
 	var ex func(n *expr.Node) *expr.Node
 	ex = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
@@ -133,7 +133,7 @@ func distribute(factors []*expr.Node) *expr.Node {
 // the sum, with the largest numeric content: 10(2x + 5)P^9 + 90(2x+5)^2P^8
 // becomes 10P^8(2P + 9(2x + 5)^2). It applies at every sum in n.
 func FactorCommon(n *expr.Node) *expr.Node {
-	memo := make(map[*expr.Node]*expr.Node)
+	memo := make(map[*expr.Node]*expr.Node, 64)
 	var fc func(n *expr.Node) *expr.Node
 	fc = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
@@ -248,7 +248,7 @@ func numericContent(terms []*expr.Node) expr.Num {
 // SymPy's count_ops uses, saturating at a large bound).
 func Size(n *expr.Node) int {
 	const limit = 1 << 40
-	memo := make(map[*expr.Node]int)
+	memo := make(map[*expr.Node]int, 64)
 	var size func(n *expr.Node) int
 	size = func(n *expr.Node) int {
 		if len(n.Args()) == 0 {
