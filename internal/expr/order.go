@@ -43,7 +43,6 @@ func compareTerms(a, b *Node) int {
 	}
 }
 
-
 // nextVar returns the next factor of fs from *i on that is a variable or
 // a variable to a numeric power, with its exponent.
 func nextVar(fs []*Node, i *int) (name string, exp Num, ok bool) {
