@@ -68,3 +68,64 @@ func BenchmarkNestedSin(b *testing.B) {
 		})
 	}
 }
+
+// rosenbrock returns Σ 100(x_{i+1} - x_i^2)^2 + (1 - x_i)^2 in n variables
+// and the names of the variables.
+func rosenbrock(n int) (Expr, []string) {
+	names := make([]string, n)
+	xs := make([]Expr, n)
+	for i := range xs {
+		names[i] = fmt.Sprintf("x%d", i+1)
+		xs[i] = Var(names[i])
+	}
+	terms := make([]Expr, 0, 2*n)
+	for i := 0; i+1 < n; i++ {
+		terms = append(terms,
+			Mul(Int(100), Pow(Sub(xs[i+1], Pow(xs[i], Int(2))), Int(2))),
+			Pow(Sub(Int(1), xs[i]), Int(2)))
+	}
+	return Add(terms...), names
+}
+
+// BenchmarkRosenbrockHessian measures the symbolic Hessian of the
+// Rosenbrock function in n variables.
+func BenchmarkRosenbrockHessian(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			f, vars := rosenbrock(n)
+			b.ReportAllocs()
+			var h Expr
+			for b.Loop() {
+				var err error
+				if h, err = Hessian(f, vars...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(h.Nodes()), "nodes")
+		})
+	}
+}
+
+// BenchmarkProductGradient measures the gradient of x1·x2·…·xn.
+func BenchmarkProductGradient(b *testing.B) {
+	for _, n := range []int{500} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			names := make([]string, n)
+			xs := make([]Expr, n)
+			for i := range xs {
+				names[i] = fmt.Sprintf("x%d", i+1)
+				xs[i] = Var(names[i])
+			}
+			f := Mul(xs...)
+			b.ReportAllocs()
+			var g Expr
+			for b.Loop() {
+				var err error
+				if g, err = Grad(f, names...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(g.Nodes()), "nodes")
+		})
+	}
+}

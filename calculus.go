@@ -99,8 +99,9 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 	if err != nil {
 		return Expr{}, tooLarge(err)
 	}
+	simp := simplify.New()
 	for i := range g {
-		g[i] = simplify.Simplify(g[i])
+		g[i] = simp.Simplify(g[i])
 	}
 	return Expr{expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: len(g)}), nil, g)}, nil
 }
@@ -118,6 +119,7 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 	}
 	fs := f.entries()
 	rows := make([]*expr.Node, 0, len(fs)*len(xs))
+	simp := simplify.New()
 	for _, fi := range fs {
 		// One reverse sweep per row.
 		g, err := diff.Grad(fi, xs, nil)
@@ -125,7 +127,7 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 			return Expr{}, tooLarge(err)
 		}
 		for _, gij := range g {
-			rows = append(rows, simplify.Simplify(gij))
+			rows = append(rows, simp.Simplify(gij))
 		}
 	}
 	s := expr.NewShape(expr.Dim{N: len(fs)}, expr.Dim{N: len(xs)})
@@ -162,8 +164,10 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 	}
 	var entries []entry
 	done := make(map[int64]bool)
+	simp := simplify.New()
+	differ := diff.NewDiffer(nil)
 	for i := range g {
-		gi := simplify.Simplify(g[i])
+		gi := simp.Simplify(g[i])
 		for _, j := range fv.of(gi) {
 			lo, hi := min(int64(i), int64(j)), max(int64(i), int64(j))
 			key := lo*int64(n) + hi
@@ -171,11 +175,11 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 				continue
 			}
 			done[key] = true
-			h, err := diff.Diff(gi, xs[j], nil)
+			h, err := differ.Diff(gi, xs[j])
 			if err != nil {
 				return Expr{}, tooLarge(err)
 			}
-			h = simplify.Simplify(h)
+			h = simp.Simplify(h)
 			if h.IsZero() {
 				continue
 			}

@@ -42,19 +42,34 @@ type Options struct {
 }
 
 // Diff returns dn/dx for the variable x.
-func Diff(n, x *expr.Node, opts *Options) (d *expr.Node, err error) {
-	if x.Op() != expr.OpSym {
-		return nil, fmt.Errorf("cannot differentiate with respect to %s: not a variable", x.Info().Name)
-	}
+func Diff(n, x *expr.Node, opts *Options) (*expr.Node, error) {
+	return NewDiffer(opts).Diff(n, x)
+}
+
+// A Differ differentiates many expressions in turn, reusing its memory.
+// It is not safe for concurrent use.
+type Differ struct {
+	s state
+}
+
+// NewDiffer returns a Differ with the given options (nil for the
+// defaults).
+func NewDiffer(opts *Options) *Differ {
 	if opts == nil {
 		opts = &Options{}
 	}
-	s := &state{
-		x:      x,
-		opts:   opts,
-		budget: opts.MaxNodes,
-		memo:   make(map[*expr.Node]*dval),
+	return &Differ{s: state{opts: opts, memo: make(map[*expr.Node]*dval)}}
+}
+
+// Diff returns dn/dx for the variable x.
+func (df *Differ) Diff(n, x *expr.Node) (d *expr.Node, err error) {
+	if x.Op() != expr.OpSym {
+		return nil, fmt.Errorf("cannot differentiate with respect to %s: not a variable", x.Info().Name)
 	}
+	s := &df.s
+	s.x = x
+	clear(s.memo)
+	s.budget = s.opts.MaxNodes
 	if s.budget == 0 {
 		s.budget = DefaultMaxNodes
 	}

@@ -55,7 +55,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	}
 
 	// Post-order of the nodes that depend on a wanted variable.
-	dep := make(map[*expr.Node]bool)
+	dep := make(map[*expr.Node]bool, 256)
 	var order []*expr.Node
 	var visit func(m *expr.Node) bool
 	visit = func(m *expr.Node) bool {
@@ -99,7 +99,10 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 			}
 			p := info.Partial(m, i)
 			spend(2)
-			contrib[arg] = append(contrib[arg], expr.Mul(a, p))
+			if !a.IsNum(1) {
+				p = expr.Mul(a, p)
+			}
+			contrib[arg] = append(contrib[arg], p)
 		}
 		if opts.Record != nil {
 			opts.Record(Step{Rule: "reverse " + info.Rule, Node: m, Result: a})

@@ -42,9 +42,23 @@ func init() {
 
 // Simplify applies the rules bottom-up to a fixpoint.
 func Simplify(n *expr.Node) *expr.Node {
-	s := &simplifier{memo: make(map[*expr.Node]*expr.Node)}
-	return s.simplify(n)
+	return New().Simplify(n)
 }
+
+// A Simplifier simplifies many expressions in turn, remembering what it
+// has simplified: subexpressions they share are simplified once. It is
+// not safe for concurrent use.
+type Simplifier struct {
+	s simplifier
+}
+
+// New returns a Simplifier.
+func New() *Simplifier {
+	return &Simplifier{simplifier{memo: make(map[*expr.Node]*expr.Node)}}
+}
+
+// Simplify applies the rules bottom-up to a fixpoint.
+func (s *Simplifier) Simplify(n *expr.Node) *expr.Node { return s.s.simplify(n) }
 
 type simplifier struct {
 	memo map[*expr.Node]*expr.Node
