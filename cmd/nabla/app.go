@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -353,12 +354,13 @@ func (a *app) derive(src string, line int, kind string) (*result, error) {
 		return nil, err
 	}
 	var d nabla.Expr
+	vector := len(e.Shape()) > 0
 	switch {
 	case kind == "hessian":
 		d, err = nabla.Hessian(e, wrt...)
-	case kind == "jacobian" || kind == "diff" && len(wrt) > 1 && e.Len() > 1 || len(e.Shape()) > 0 && kind != "diff":
+	case kind == "jacobian", kind == "diff" && len(wrt) > 1 && vector:
 		d, err = nabla.Jacobian(e, wrt...)
-	case kind == "grad" || len(wrt) > 1:
+	case kind == "grad", kind == "diff" && len(wrt) > 1:
 		d, err = nabla.Grad(e, wrt...)
 	default:
 		d, err = nabla.Diff(e, wrt[0], a.order)
@@ -553,7 +555,7 @@ func (a *app) printValue(r *result) error {
 }
 
 func (a *app) printJSON(r any) error {
-	b, err := json.Marshal(r)
+	b, err := marshal(r)
 	if err != nil {
 		return err
 	}
@@ -591,7 +593,7 @@ func (a *app) batch() error {
 		}
 		switch a.format {
 		case "json":
-			b, _ := json.Marshal(r)
+			b, _ := marshal(r)
 			out.Write(b)
 		case "latex":
 			out.WriteString(r.LaTeX)
@@ -650,7 +652,7 @@ func (a *app) batchError(out *bufio.Writer, line int, src string, err error) {
 		msg = fmt.Sprintf("%d: %s", line, msg)
 	}
 	if a.format == "json" {
-		b, _ := json.Marshal(struct {
+		b, _ := marshal(struct {
 			Input string `json:"input"`
 			Line  int    `json:"line"`
 			Error string `json:"error"`
@@ -677,4 +679,16 @@ func statusOf(err error) int {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// marshal encodes v as one line of JSON, leaving &, < and > as they are:
+// LaTeX matrices are full of &.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -1,0 +1,52 @@
+package main
+
+import "testing"
+
+func TestGradJacobianHessianCommands(t *testing.T) {
+	runAll(t, []cliCase{
+		{name: "grad", args: []string{"grad", "x^2 y + sin(x y)", "--wrt", "x,y"},
+			stdout: "[[2x y + y cos(x y), x^2 + x cos(x y)]]\n"},
+		{name: "grad of all variables", args: []string{"grad", "x1^2 x2 + x1 x2^3"},
+			stdout: "[[2x1 x2 + x2^3, x1^2 + 3x1 x2^2]]\n"},
+		{name: "grad at a point in JSON", args: []string{"grad", "x1^2 x2 + x1 x2^3", "--at", "x1=1", "--at", "x2=2", "--format", "json"},
+			stdout: `{"input":"x1^2 x2 + x1 x2^3","wrt":"x1,x2","result":"[[2x1 x2 + x2^3, x1^2 + 3x1 x2^2]]","latex":"\\begin{bmatrix} 2 x_{1} x_{2} + x_{2}^{3} & x_{1}^{2} + 3 x_{1} x_{2}^{2} \\end{bmatrix}","shape":[1,2],"value":[[12,13]]}` + "\n"},
+		{name: "jacobian at a point", args: []string{"jacobian", "[x^2 y, 5x + sin(y)]", "--wrt", "x,y", "--at", "x=1", "--at", "y=0"},
+			stdout: "[[2x y, x^2], [5, cos(y)]]\n[[0, 1], [5, 1]]\n"},
+		{name: "jacobian in LaTeX", args: []string{"jacobian", "[x, y]", "--format", "latex"},
+			stdout: `\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}` + "\n"},
+		{name: "hessian", args: []string{"hessian", "(1 - x)^2 + 100(y - x^2)^2"},
+			stdout: "[[800x^2 - 400(y - x^2) + 2, -400x], [-400x, 200]]\n"},
+		{name: "diff with several variables is the gradient", args: []string{"diff", "x y", "--wrt", "x,y"},
+			stdout: "[[y, x]]\n"},
+		{name: "diff of a vector is entrywise", args: []string{"diff", "[x^2, sin(x)]"},
+			stdout: "[2x, cos(x)]\n"},
+		{name: "diff of a vector with several variables is the Jacobian", args: []string{"diff", "[x y, x + y]", "--wrt", "x,y"},
+			stdout: "[[y, x], [1, 1]]\n"},
+		{name: "bad variable", args: []string{"grad", "x", "--wrt", "x,2"},
+			stderr: "nabla: cannot differentiate with respect to \"2\": not a variable name\n", status: 2},
+		{name: "gradient of a vector", args: []string{"grad", "[x, y]"},
+			stderr: "nabla: the gradient needs a scalar function; use Jacobian for a 2\n", status: 2},
+	})
+}
+
+func TestChainCommand(t *testing.T) {
+	src := "x1^2*x2 + 3*x1 + 6*x2 where x1 = sin(t), x2 = exp(2*t)"
+	runAll(t, []cliCase{
+		{name: "chain rule", args: []string{"diff", src, "--wrt", "t", "--chain"},
+			stdout: "∂f/∂x = [[2x1 x2 + 3, x1^2 + 6]]\n" +
+				"∂x/∂t = [[cos(t)], [2exp(2t)]]\n" +
+				"∂f/∂x ∂x/∂t = [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]\n" +
+				"cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)\n"},
+		{name: "composition without --chain", args: []string{"diff", src, "--wrt", "t"},
+			stdout: "2sin(t) cos(t) exp(2t) + 2sin(t)^2 exp(2t) + 3cos(t) + 12exp(2t)\n"},
+		{name: "chain rule in JSON", args: []string{"diff", src, "--chain", "--format", "json"},
+			stdout: `{"input":"` + src + `","wrt":"t","result":"cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)","latex":"\\cos\\left(t\\right) \\left(2 \\sin\\left(t\\right) \\exp\\left(2 t\\right) + 3\\right) + 2 \\exp\\left(2 t\\right) \\left(\\sin\\left(t\\right)^{2} + 6\\right)","shape":[],"chain":{"inner":"x1,x2","df_dx":"[[2x1 x2 + 3, x1^2 + 6]]","dx_dt":"[[cos(t)], [2exp(2t)]]","product":"[[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]"}}` + "\n"},
+		{name: "several outer variables", args: []string{"diff", "3x y + y z^2 where x = p q r, y = 2p^2 + q + 5r, z = p cos(q + 2r)", "--wrt", "p", "--chain"},
+			stdout: "∂f/∂x = [[3y, 3x + z^2, 2y z]]\n" +
+				"∂x/∂t = [[q r], [4p], [cos(q + 2r)]]\n" +
+				"∂f/∂x ∂x/∂t = [[4p (3x + z^2) + 3q r y + 2y z cos(q + 2r)]]\n" +
+				"2p cos(q + 2r)^2 (2p^2 + q + 5r) + 4p (p^2 cos(q + 2r)^2 + 3p q r) + 3q r (2p^2 + q + 5r)\n"},
+		{name: "no inner functions", args: []string{"diff", "x^2", "--chain"},
+			stderr: "nabla: the chain rule needs inner functions: f where x1 = …, x2 = …\n", status: 2},
+	})
+}
