@@ -196,7 +196,7 @@ func TestParseErrors(t *testing.T) {
 		{"closing first", ")(", "1:1: expected an expression, found ')'", "  )(\n  ^"},
 		{"no argument", "sin()", "1:5: sin expects 1 argument, found none", "  sin()\n      ^"},
 		{"two arguments", "exp(x, y)", "1:9: exp expects 1 argument, found 2", "  exp(x, y)\n          ^"},
-		{"unknown function", "foo(x)", "1:1: unknown function foo; did you mean cos or log?", "  foo(x)\n  ^"},
+		{"unknown function", "foo(x)", "1:1: unknown function foo; did you mean cos or dot or log?", "  foo(x)\n  ^"},
 		{"misspelt function", "sine(x)", "1:1: unknown function sine; did you mean sin or sinh?", "  sine(x)\n  ^"},
 		{"no suggestion", "theta(x+1)", "1:1: unknown function theta (write theta*(…) for a product)", "  theta(x+1)\n  ^"},
 		{"malformed number", "3..4", "1:1: malformed number '3..4'", "  3..4\n  ^"},

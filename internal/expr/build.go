@@ -441,6 +441,16 @@ func Mul(args ...*Node) *Node {
 		}
 		out = append(out, p)
 	}
+	// A matrix of ones is the unit of the element-wise product.
+	if hasMatrixBesidesOnes(out) {
+		kept := out[:0]
+		for _, p := range out {
+			if p.op != OpOnes {
+				kept = append(kept, p)
+			}
+		}
+		out = kept
+	}
 	k, apart := acc.product()
 	c := k.num
 	out = append(out, apart...) // constants that would overflow k
@@ -592,10 +602,42 @@ func New(n *Node, args []*Node) *Node {
 		return Pow(args[0], args[1])
 	case OpMatrix:
 		return NewMatrix(n.Shape(), n.pos, args)
-	case OpConst, OpConstant, OpSym:
+	case OpConst, OpConstant, OpSym, OpIdentity, OpOnes:
 		return n
 	}
-	return Call(n.op, args...)
+	return Apply(n.op, args...)
+}
+
+// Apply returns the operation op applied to args, through its canonical
+// constructor.
+func Apply(op Op, args ...*Node) *Node {
+	switch op {
+	case OpAdd:
+		return Add(args...)
+	case OpMul:
+		return Mul(args...)
+	case OpPow:
+		return Pow(args[0], args[1])
+	case OpMatMul:
+		return MatMul(args...)
+	case OpTranspose:
+		return Transpose(args[0])
+	case OpInv:
+		return Inv(args[0])
+	case OpDet:
+		return Det(args[0])
+	case OpLogDet:
+		return LogDet(args[0])
+	case OpTrace:
+		return Trace(args[0])
+	case OpNorm:
+		return Norm(args[0])
+	case OpSum:
+		return Sum(args[0])
+	case OpDiag:
+		return Diag(args[0])
+	}
+	return Call(op, args...)
 }
 
 // MulExcept returns the product of the factors of the canonical product n
@@ -646,4 +688,19 @@ func Substitute(n *Node, defs map[string]*Node) *Node {
 		return r
 	}
 	return sub(n)
+}
+
+// hasMatrixBesidesOnes reports whether factors hold a matrix of ones and
+// another vector or matrix.
+func hasMatrixBesidesOnes(factors []*Node) bool {
+	ones, other := false, false
+	for _, f := range factors {
+		switch {
+		case f.op == OpOnes:
+			ones = true
+		case !f.Shape().IsScalar():
+			other = true
+		}
+	}
+	return ones && other
 }

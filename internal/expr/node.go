@@ -14,6 +14,7 @@ type Node struct {
 	op    Op
 	name  string // OpSym, OpConstant
 	num   Num    // OpConst
+	flags uint8  // OpSym: flagSymmetric
 	args  []*Node
 	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
 	shape *Shape  // nil for a scalar
@@ -117,7 +118,7 @@ func Equal(a, b *Node) bool {
 // same reports structural equality of two nodes whose children are already
 // canonical (so children compare by pointer).
 func (n *Node) same(m *Node) bool {
-	if n.op != m.op || n.name != m.name || len(n.args) != len(m.args) {
+	if n.op != m.op || n.name != m.name || n.flags != m.flags || len(n.args) != len(m.args) {
 		return false
 	}
 	if (n.shape != nil || m.shape != nil) && n.Shape() != m.Shape() {
@@ -158,7 +159,7 @@ func strHash(s string) uint64 {
 }
 
 func (n *Node) computeHash() uint64 {
-	h := mix(uint64(n.op)+1, strHash(n.name))
+	h := mix(uint64(n.op)+1+uint64(n.flags)<<8, strHash(n.name))
 	if n.op == OpConst {
 		h = mix(h, n.num.hash())
 	}

@@ -32,6 +32,19 @@ const (
 	OpAbs
 	OpSigmoid
 	OpMatrix // vector or matrix of scalar entries: [f1, f2], [[a, b], [c, d]]
+
+	// Linear algebra on vectors and matrices of symbolic size; see linalg.go.
+	OpMatMul    // matrix product A B C, in order
+	OpTranspose // Aᵀ
+	OpInv       // A⁻¹
+	OpDet       // det(A)
+	OpLogDet    // log det(A)
+	OpTrace     // tr(A)
+	OpNorm      // ‖x‖, the 2-norm of a vector, Frobenius for a matrix
+	OpSum       // sum of the entries
+	OpDiag      // diag(x), the diagonal matrix of a vector
+	OpIdentity  // I, the identity matrix
+	OpOnes      // the vector or matrix of ones
 	numOps
 )
 
@@ -84,10 +97,16 @@ type OpInfo struct {
 
 	// Combine, if set, assembles dn from the operands' derivatives d (nil
 	// for a constant operand) when the sum of partials does not apply (a
-	// matrix is differentiated entry by entry) or is less compact
-	// (d(b^e) = b^e (e' log(b) + e b'/b)). A nil result means: use the
-	// partials.
+	// matrix is differentiated entry by entry; d(AB) = dA B + A dB) or is
+	// less compact (d(b^e) = b^e (e' log(b) + e b'/b)). A nil result
+	// means: use the partials.
 	Combine func(n *Node, d []*Node) *Node
+
+	// Adjoint, for operations on vectors and matrices, gives the
+	// contribution of n's adjoint adj (the gradient of a scalar with
+	// respect to n, of n's shape) to the adjoint of operand i: reverse-mode
+	// differentiation in matrix form, as in d(aᵀXb)/dX = abᵀ.
+	Adjoint func(n, adj *Node, i int) *Node
 }
 
 // Precedences shared by the parser and the printers.
@@ -191,6 +210,7 @@ func init() {
 			return NewMatrix(n.Shape(), n.pos, entries)
 		},
 	}
+	linalgOps()
 	Ops[OpLog].Aliases = []string{"ln"}
 	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived
 	for op := range Ops {

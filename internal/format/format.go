@@ -124,6 +124,8 @@ func prec(n *expr.Node) int {
 		if n.Num().IsFloat() && n.Num().Sign() < 0 {
 			return expr.PrecUnary
 		}
+	case expr.OpMatMul:
+		return expr.PrecMul
 	case expr.OpPow:
 		if isSqrt(n) {
 			return expr.PrecAtom
@@ -153,4 +155,16 @@ func terms(n *expr.Node) []*expr.Node {
 		}
 	}
 	return ts
+}
+
+// matrixFactors reports whether a product has two or more vector or matrix
+// factors, which makes it element-wise (x ⊙ y).
+func matrixFactors(fs []*expr.Node) int {
+	k := 0
+	for _, f := range fs {
+		if !f.Shape().IsScalar() {
+			k++
+		}
+	}
+	return k
 }

@@ -40,6 +40,32 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		p.write(TeXName(n.Name()))
 	case expr.OpMatrix:
 		p.texMatrix(n)
+	case expr.OpMatMul:
+		for i, f := range n.Args() {
+			if i > 0 {
+				p.write(" ")
+			}
+			p.tex(f, expr.PrecMul+1)
+		}
+	case expr.OpTranspose:
+		if a := n.Arg(0); a.Op() == expr.OpInv && a.Arg(0).Op() == expr.OpSym {
+			p.tex(a.Arg(0), expr.PrecAtom)
+			p.write(`^{-\top}`)
+			return
+		}
+		p.tex(n.Arg(0), expr.PrecAtom)
+		p.write(`^{\top}`)
+	case expr.OpInv:
+		p.tex(n.Arg(0), expr.PrecAtom)
+		p.write("^{-1}")
+	case expr.OpNorm:
+		p.write(`\left\|`)
+		p.tex(n.Arg(0), 0)
+		p.write(`\right\|`)
+	case expr.OpIdentity:
+		p.write("I")
+	case expr.OpOnes:
+		p.write(`\mathbf{1}`)
 	case expr.OpAdd:
 		for i, t := range terms(n) {
 			if i > 0 {

@@ -74,6 +74,20 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.write(n.Name())
 	case expr.OpMatrix:
 		p.textMatrix(n)
+	case expr.OpMatMul:
+		for i, f := range n.Args() {
+			if i > 0 {
+				p.write(" ")
+			}
+			p.text(f, expr.PrecMul+1)
+		}
+	case expr.OpTranspose:
+		p.text(n.Arg(0), expr.PrecAtom)
+		p.write("ᵀ")
+	case expr.OpIdentity:
+		p.write("I")
+	case expr.OpOnes:
+		p.write("ones")
 	case expr.OpAdd:
 		for i, t := range terms(n) {
 			if i > 0 {
@@ -94,6 +108,10 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			p.write(")")
 		case prec(n) == expr.PrecMul:
 			p.textProduct(n)
+		case !n.Shape().IsScalar():
+			p.text(n.Arg(0), expr.PrecPow+1)
+			p.write(".^")
+			p.text(n.Arg(1), expr.PrecAtom)
 		default:
 			p.text(n.Arg(0), expr.PrecPow+1)
 			p.textExponent(n.Arg(1))
@@ -179,6 +197,7 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 	if c != "1" || len(factors) == 0 {
 		p.write(c)
 	}
+	elementwise := matrixFactors(factors) > 1
 	for i, x := range factors {
 		var sub printer
 		sub.text(x, expr.PrecMul+1)
@@ -188,6 +207,8 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		case i == 0 && startsWord(s):
 		case i == 0 || startsNumber(s):
 			p.write("*")
+		case elementwise && !x.Shape().IsScalar():
+			p.write(" .* ")
 		default:
 			p.write(" ")
 		}

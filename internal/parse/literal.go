@@ -65,6 +65,18 @@ func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
 	if !matrix {
 		return expr.Add(terms...)
 	}
+	for i, t := range terms {
+		if symbolic(t) {
+			for j, u := range terms {
+				if !p.sameShape(t.Shape(), u.Shape()) {
+					at := pos[max(i, j)]
+					a, b := terms[min(i, j)], terms[max(i, j)]
+					p.fail(at, "cannot add %s and %s", p.describeNode(a), p.describeNode(b))
+				}
+			}
+			return expr.Add(terms...)
+		}
+	}
 	acc := terms[0]
 	for i, t := range terms[1:] {
 		if acc.Shape() != t.Shape() {
@@ -85,6 +97,12 @@ func neg(a *expr.Node) *expr.Node {
 
 // mul is the product a*b: scaling, or the matrix product of literals.
 func (p *parser) mul(a, b *expr.Node, pos int) *expr.Node {
+	if symbolic(a) || symbolic(b) {
+		if a.Shape().IsScalar() || b.Shape().IsScalar() {
+			return expr.Mul(a, b)
+		}
+		return p.matmul(a, b, pos)
+	}
 	switch {
 	case !isMatrix(a) && !isMatrix(b):
 		return expr.Mul(a, b)
@@ -128,6 +146,13 @@ func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 
 // pow is a^b for scalars.
 func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
+	if symbolic(a) && b.IsNum(-1) {
+		p.square("the inverse", a, pos)
+		return expr.Inv(a)
+	}
+	if symbolic(a) && !isMatrix(b) {
+		p.fail(pos, "cannot raise %s to a power: use .^ for element-wise powers, ^-1 for the inverse", p.describeNode(a))
+	}
 	if isMatrix(a) || isMatrix(b) {
 		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", describeShape(a), describeShape(b))
 	}
@@ -145,6 +170,12 @@ func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
 			return expr.Pow(x, y)
 		}
 		return expr.Mul(x, y)
+	}
+	if symbolic(a) || symbolic(b) {
+		if isMatrix(a) && isMatrix(b) && !p.sameShape(a.Shape(), b.Shape()) {
+			p.fail(pos, "cannot combine %s and %s element-wise", p.describeNode(a), p.describeNode(b))
+		}
+		return f(a, b)
 	}
 	switch {
 	case !isMatrix(a) && !isMatrix(b):
@@ -164,6 +195,9 @@ func transpose(a *expr.Node) *expr.Node {
 	if !isMatrix(a) {
 		return a
 	}
+	if symbolic(a) {
+		return expr.Transpose(a)
+	}
 	r, c := dims(a)
 	out := make([]*expr.Node, r*c)
 	for i := 0; i < r; i++ {
@@ -182,7 +216,27 @@ func transpose(a *expr.Node) *expr.Node {
 }
 
 // apply calls a scalar function, element-wise on a literal argument.
-func (p *parser) apply(f function, args []*expr.Node) *expr.Node {
+func (p *parser) apply(f function, args []*expr.Node, pos int) *expr.Node {
+	switch f.name {
+	case "inv", "det", "logdet", "tr":
+		p.square(f.name, args[0], pos)
+		return f.build(args)
+	case "norm", "sum":
+		return f.build(args)
+	case "diag":
+		if args[0].Shape().Rank() != 1 {
+			p.fail(pos, "diag needs a vector, not %s", p.describeNode(args[0]))
+		}
+		return f.build(args)
+	case "dot":
+		if args[0].Shape().Rank() != 1 || !p.sameShape(args[0].Shape(), args[1].Shape()) {
+			p.fail(pos, "dot needs two vectors of one size, not %s and %s", p.describeNode(args[0]), p.describeNode(args[1]))
+		}
+		return f.build(args)
+	}
+	if len(args) == 1 && symbolic(args[0]) {
+		return f.build(args) // element-wise
+	}
 	if len(args) == 1 && isMatrix(args[0]) {
 		return entrywise(args[0], func(x *expr.Node) *expr.Node { return f.build([]*expr.Node{x}) })
 	}

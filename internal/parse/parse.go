@@ -29,6 +29,8 @@ type Options struct {
 	Line int
 	// MaxLen and MaxDepth override DefaultMaxLen and DefaultMaxDepth.
 	MaxLen, MaxDepth int
+	// Symmetric marks declared matrices as symmetric: Wᵀ = W.
+	Symmetric map[string]bool
 	// Defs, if not nil, receives the definitions of a where clause
 	// ("f where x = sin(t)"); Parse returns f with them substituted,
 	// unless NoSubstitute is set.
@@ -87,6 +89,10 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	}
 	if p.tok.kind != tEOF {
 		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
+	}
+	n = p.resolve(n)
+	for i := range p.defs {
+		p.defs[i].Value = p.resolve(p.defs[i].Value)
 	}
 	if len(p.defs) > 0 {
 		if opts.Defs != nil {
@@ -149,6 +155,8 @@ type parser struct {
 	depth    int
 	maxDepth int
 	defs     []Def
+	dims     unifier
+	fresh    int
 }
 
 func (p *parser) advance() {
@@ -339,6 +347,9 @@ func (p *parser) primary() *expr.Node {
 	if p.is("[") {
 		return p.matrix()
 	}
+	if p.is("|") {
+		return p.norm()
+	}
 	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
 		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
 	}
@@ -364,7 +375,15 @@ func (p *parser) name() *expr.Node {
 	name := t.text
 	if s, ok := p.opts.Vars[name]; ok {
 		p.advance()
+		if p.opts.Symmetric[name] {
+			return expr.NewSymmetric(name, s)
+		}
 		return expr.NewSym(name, s)
+	}
+	if name == "I" && p.matrices() {
+		p.advance()
+		p.fresh++
+		return expr.Identity(expr.Dim{Sym: fmt.Sprintf("#I%d", p.fresh)})
 	}
 	fn, isFunc := lookupFunc(name)
 	p.advance()
@@ -392,6 +411,17 @@ func (p *parser) name() *expr.Node {
 	return expr.NewSym(name, expr.Scalar)
 }
 
+// matrices reports whether vectors or matrices are declared, which makes
+// I the identity matrix.
+func (p *parser) matrices() bool {
+	for _, s := range p.opts.Vars {
+		if !s.IsScalar() {
+			return true
+		}
+	}
+	return false
+}
+
 // simpleName reports whether name is one letter with an optional subscript
 // of digits or underscores (x, x1, x_1, θ): such a name before '(' is a
 // product, as in x(x+1).
@@ -415,6 +445,7 @@ type function struct {
 
 var derived = map[string]function{
 	"sqrt": {"sqrt", 1, func(a []*expr.Node) *expr.Node { return expr.Pow(a[0], expr.NewConst(expr.Rat(1, 2))) }},
+	"dot":  {"dot", 2, func(a []*expr.Node) *expr.Node { return expr.MatMul(expr.Transpose(a[0]), a[1]) }},
 }
 
 // functions maps every function name to its definition.
@@ -427,7 +458,7 @@ func init() {
 		if info.Class != expr.Function {
 			continue
 		}
-		f := function{info.Name, info.Arity, func(a []*expr.Node) *expr.Node { return expr.Call(op, a...) }}
+		f := function{info.Name, info.Arity, func(a []*expr.Node) *expr.Node { return expr.Apply(op, a...) }}
 		functions[info.Name] = f
 		for _, alias := range info.Aliases {
 			functions[alias] = f
@@ -498,7 +529,7 @@ func (p *parser) call(t token, f function) *expr.Node {
 	}
 	p.advance()
 	p.leave()
-	return p.apply(f, args)
+	return p.apply(f, args, t.pos)
 }
 
 func plural(n int, word string) string {
@@ -603,4 +634,25 @@ func (p *parser) matrix() *expr.Node {
 	}
 	p.expectClose(open, "]")
 	return expr.Vec(entries...)
+}
+
+// norm := '|' '|' sum '|' '|', the norm ‖x‖.
+func (p *parser) norm() *expr.Node {
+	open := p.tok
+	p.advance()
+	if !p.is("|") {
+		p.fail(open.pos, "write a norm as ||x||; for the absolute value write abs(x)")
+	}
+	p.enter()
+	p.advance()
+	x := p.sum()
+	p.leave()
+	for i := 0; i < 2; i++ {
+		if !p.is("|") {
+			line, col := p.position(open.pos)
+			p.fail(p.tok.pos, "expected '||' to close '||' at %d:%d, found %s", line, col, describe(p.tok))
+		}
+		p.advance()
+	}
+	return expr.Norm(x)
 }

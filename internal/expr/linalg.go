@@ -1,0 +1,414 @@
+package expr
+
+import "slices"
+
+// Linear algebra on vectors and matrices whose sizes may be symbolic.
+//
+// A vector is a column: shape (n). A row vector is a 1×n matrix; the
+// matrix product of a row and a column is a scalar. OpMul, with the other
+// scalar operations, acts element by element on vectors and matrices
+// (x ⊙ y is x*y, x.^2 is x^2) and scales them by scalars; OpMatMul is the
+// matrix product.
+
+// flagSymmetric marks a symmetric matrix variable: Wᵀ = W.
+const flagSymmetric = 1
+
+var dimOne = Dim{N: 1}
+
+// NewSymmetric returns the symmetric matrix variable with the given name
+// and square shape.
+func NewSymmetric(name string, s Shape) *Node {
+	return intern(Node{op: OpSym, name: name, shape: shapePtr(s), flags: flagSymmetric})
+}
+
+// IsSymmetric reports whether n is a symmetric matrix variable.
+func (n *Node) IsSymmetric() bool { return n.flags&flagSymmetric != 0 }
+
+// RowsCols returns the rows and columns of a shape, a vector being one
+// column and a scalar 1×1.
+func RowsCols(s Shape) (rows, cols Dim) {
+	switch s.Rank() {
+	case 0:
+		return dimOne, dimOne
+	case 1:
+		return s.Dim(0), dimOne
+	}
+	return s.Dim(0), s.Dim(1)
+}
+
+// MatrixShape returns the shape of a rows×cols result: a scalar for 1×1, a
+// vector for one column.
+func MatrixShape(rows, cols Dim) Shape {
+	switch {
+	case rows == dimOne && cols == dimOne:
+		return Scalar
+	case cols == dimOne:
+		return NewShape(rows)
+	}
+	return NewShape(rows, cols)
+}
+
+// Identity returns the n×n identity matrix.
+func Identity(n Dim) *Node {
+	return intern(Node{op: OpIdentity, shape: shapePtr(NewShape(n, n))})
+}
+
+// Ones returns the vector or matrix of ones of shape s.
+func Ones(s Shape) *Node {
+	if s.IsScalar() {
+		return one
+	}
+	return intern(Node{op: OpOnes, shape: shapePtr(s)})
+}
+
+// splitScalar separates the scalar factors of a product from its matrix
+// factor: 2x A gives ([2, x], A).
+func splitScalar(n *Node) (scalars []*Node, m *Node) {
+	if n.op != OpMul || n.Shape().IsScalar() {
+		return nil, n
+	}
+	var mats []*Node
+	for _, f := range n.args {
+		if f.Shape().IsScalar() {
+			scalars = append(scalars, f)
+		} else {
+			mats = append(mats, f)
+		}
+	}
+	if len(mats) != 1 {
+		return nil, n // an element-wise product of matrices
+	}
+	return scalars, mats[0]
+}
+
+// MatMul returns the matrix product of the factors, in order. Scalar
+// factors move out in front (A (2B) = 2 A B), nested products flatten,
+// identities vanish and A A⁻¹ cancels.
+func MatMul(factors ...*Node) *Node {
+	var scalars, mats []*Node
+	var add func(f *Node)
+	add = func(f *Node) {
+		switch {
+		case f.Shape().IsScalar():
+			scalars = append(scalars, f)
+		case f.op == OpMatMul:
+			mats = append(mats, f.args...)
+		case f.op == OpMul:
+			s, m := splitScalar(f)
+			scalars = append(scalars, s...)
+			if m.op == OpMatMul {
+				mats = append(mats, m.args...)
+			} else {
+				mats = append(mats, m)
+			}
+		default:
+			mats = append(mats, f)
+		}
+	}
+	for _, f := range factors {
+		add(f)
+	}
+	for _, s := range scalars {
+		if s.IsZero() {
+			return s
+		}
+	}
+	// Cancel A A⁻¹ and A⁻¹ A, and drop identities, until nothing changes.
+	for changed := true; changed && len(mats) > 1; {
+		changed = false
+		for i := 0; i+1 < len(mats); i++ {
+			a, b := mats[i], mats[i+1]
+			switch {
+			case a.op == OpIdentity:
+				mats = slices.Delete(mats, i, i+1)
+			case b.op == OpIdentity:
+				mats = slices.Delete(mats, i+1, i+2)
+			case b.op == OpInv && Equal(b.args[0], a), a.op == OpInv && Equal(a.args[0], b):
+				r, _ := RowsCols(a.Shape())
+				mats = slices.Delete(mats, i, i+2)
+				if len(mats) == 0 {
+					mats = []*Node{Identity(r)}
+				}
+			default:
+				continue
+			}
+			changed = true
+			break
+		}
+	}
+	var m *Node
+	switch len(mats) {
+	case 0:
+		m = one
+	case 1:
+		m = mats[0]
+	default:
+		rows, _ := RowsCols(mats[0].Shape())
+		_, cols := RowsCols(mats[len(mats)-1].Shape())
+		m = intern(Node{op: OpMatMul, args: mats, shape: shapePtr(MatrixShape(rows, cols))})
+	}
+	if len(scalars) == 0 {
+		return m
+	}
+	return Mul(append(scalars, m)...)
+}
+
+// transposeSimple reports whether the transpose of n is no larger than n,
+// so that a transpose may move into a sum of such terms.
+func transposeSimple(n *Node) bool {
+	_, fs := Factors(n)
+	if len(fs) != 1 {
+		return false
+	}
+	switch f := fs[0]; f.op {
+	case OpSym, OpIdentity, OpOnes, OpDiag:
+		return true
+	case OpTranspose:
+		return f.args[0].op == OpSym
+	}
+	return false
+}
+
+// Transpose returns nᵀ. Transposes move to the leaves of products
+// ((AB)ᵀ = BᵀAᵀ, (Aᵀ)ᵀ = A, (2A)ᵀ = 2Aᵀ) and vanish on scalars, symmetric
+// matrices and identities.
+func Transpose(n *Node) *Node {
+	switch s := n.Shape(); {
+	case s.IsScalar():
+		return n
+	case n.op == OpTranspose:
+		return n.args[0]
+	case n.op == OpSym && n.IsSymmetric(), n.op == OpIdentity, n.op == OpDiag:
+		return n
+	case n.op == OpInv && n.args[0].op == OpSym && n.args[0].IsSymmetric():
+		return n
+	case n.op == OpMatMul:
+		ts := make([]*Node, len(n.args))
+		for i, f := range n.args {
+			ts[len(ts)-1-i] = Transpose(f)
+		}
+		return MatMul(ts...)
+	case n.op == OpMul:
+		args := make([]*Node, len(n.args))
+		for i, f := range n.args {
+			args[i] = Transpose(f)
+		}
+		return Mul(args...)
+	case n.op == OpAdd:
+		for _, t := range n.args {
+			if !transposeSimple(t) {
+				return newTranspose(n)
+			}
+		}
+		ts := make([]*Node, len(n.args))
+		for i, t := range n.args {
+			ts[i] = Transpose(t)
+		}
+		return Add(ts...)
+	}
+	return newTranspose(n)
+}
+
+func newTranspose(n *Node) *Node {
+	r, c := RowsCols(n.Shape())
+	return intern(Node{op: OpTranspose, args: []*Node{n}, shape: shapePtr(MatrixShape(c, r))})
+}
+
+// Inv returns the inverse n⁻¹ of a square matrix.
+func Inv(n *Node) *Node {
+	switch {
+	case n.Shape().IsScalar():
+		return Pow(n, minusOne)
+	case n.op == OpInv:
+		return n.args[0]
+	case n.op == OpIdentity:
+		return n
+	case n.op == OpTranspose:
+		return Transpose(Inv(n.args[0])) // (Aᵀ)⁻¹ = (A⁻¹)ᵀ
+	case n.op == OpMul:
+		if s, m := splitScalar(n); len(s) > 0 {
+			return Mul(Pow(Mul(s...), minusOne), Inv(m))
+		}
+	}
+	return intern(Node{op: OpInv, args: []*Node{n}, shape: n.shape})
+}
+
+// Det returns det(n).
+func Det(n *Node) *Node {
+	switch n.op {
+	case OpTranspose:
+		return Det(n.args[0])
+	case OpInv:
+		return Pow(Det(n.args[0]), minusOne)
+	case OpIdentity:
+		return one
+	}
+	return intern(Node{op: OpDet, args: []*Node{n}})
+}
+
+// LogDet returns log det(n).
+func LogDet(n *Node) *Node {
+	switch n.op {
+	case OpTranspose:
+		return LogDet(n.args[0])
+	case OpInv:
+		return Neg(LogDet(n.args[0]))
+	case OpIdentity:
+		return zero
+	}
+	return intern(Node{op: OpLogDet, args: []*Node{n}})
+}
+
+// Trace returns tr(n), which is linear and ignores transposes.
+func Trace(n *Node) *Node {
+	switch {
+	case n.Shape().IsScalar():
+		return n
+	case n.op == OpTranspose:
+		return Trace(n.args[0])
+	case n.op == OpAdd:
+		ts := make([]*Node, len(n.args))
+		for i, t := range n.args {
+			ts[i] = Trace(t)
+		}
+		return Add(ts...)
+	case n.op == OpMul:
+		if s, m := splitScalar(n); len(s) > 0 {
+			return Mul(append(s, Trace(m))...)
+		}
+	}
+	return intern(Node{op: OpTrace, args: []*Node{n}})
+}
+
+// Norm returns ‖n‖: the 2-norm of a vector, the Frobenius norm of a matrix.
+func Norm(n *Node) *Node {
+	if n.Shape().IsScalar() {
+		return Call(OpAbs, n)
+	}
+	return intern(Node{op: OpNorm, args: []*Node{n}})
+}
+
+// Sum returns the sum of the entries of n.
+func Sum(n *Node) *Node {
+	if n.Shape().IsScalar() {
+		return n
+	}
+	return intern(Node{op: OpSum, args: []*Node{n}})
+}
+
+// Diag returns the diagonal matrix with the vector n on its diagonal.
+func Diag(n *Node) *Node {
+	r := n.Shape().Dim(0)
+	return intern(Node{op: OpDiag, args: []*Node{n}, shape: shapePtr(NewShape(r, r))})
+}
+
+// linalgOps fills the table entries of the linear-algebra operations.
+func linalgOps() {
+	unary := func(name, latex, rule string, adj func(n, a *Node) *Node, combine func(n, d *Node) *Node) OpInfo {
+		info := OpInfo{
+			Name: name, Class: Function, Arity: 1, Prec: PrecAtom, LaTeX: latex, Rule: rule,
+			Combine: func(n *Node, d []*Node) *Node { return combine(n, d[0]) },
+		}
+		if adj != nil {
+			info.Adjoint = func(n, a *Node, i int) *Node { return adj(n, a) }
+		}
+		return info
+	}
+	Ops[OpMatMul] = OpInfo{
+		Name: "matmul", Class: Operator, Arity: -1, Prec: PrecMul, Rule: "matrix product rule",
+		// d(ABC) = dA B C + A dB C + A B dC
+		Combine: func(n *Node, d []*Node) *Node {
+			var terms []*Node
+			for i, di := range d {
+				if di == nil {
+					continue
+				}
+				fs := slices.Clone(n.args)
+				fs[i] = di
+				terms = append(terms, MatMul(fs...))
+			}
+			return Add(terms...)
+		},
+		// The adjoint of factor i of L·Fi·R is Lᵀ adj Rᵀ.
+		Adjoint: func(n, a *Node, i int) *Node {
+			fs := []*Node{}
+			if i > 0 {
+				fs = append(fs, Transpose(MatMul(n.args[:i]...)))
+			}
+			fs = append(fs, a)
+			if i+1 < len(n.args) {
+				fs = append(fs, Transpose(MatMul(n.args[i+1:]...)))
+			}
+			return MatMul(fs...)
+		},
+	}
+	Ops[OpTranspose] = unary("transpose", "", "transpose rule",
+		func(n, a *Node) *Node { return Transpose(a) },
+		func(n, d *Node) *Node { return Transpose(d) })
+	Ops[OpInv] = unary("inv", "", "inverse rule",
+		// d(A⁻¹) = -A⁻¹ dA A⁻¹; the adjoint is -A⁻ᵀ adj A⁻ᵀ.
+		func(n, a *Node) *Node { t := Transpose(n); return Neg(MatMul(t, a, t)) },
+		func(n, d *Node) *Node { return Neg(MatMul(n, d, n)) })
+	Ops[OpDet] = unary("det", `\det`, "determinant rule",
+		// d det(A) = det(A) tr(A⁻¹ dA); the gradient is det(A) A⁻ᵀ.
+		func(n, a *Node) *Node { return Mul(a, n, Transpose(Inv(n.args[0]))) },
+		func(n, d *Node) *Node { return Mul(n, Trace(MatMul(Inv(n.args[0]), d))) })
+	Ops[OpLogDet] = unary("logdet", `\log\det`, "log-determinant rule",
+		func(n, a *Node) *Node { return Mul(a, Transpose(Inv(n.args[0]))) },
+		func(n, d *Node) *Node { return Trace(MatMul(Inv(n.args[0]), d)) })
+	Ops[OpTrace] = unary("tr", `\operatorname{tr}`, "trace rule",
+		func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
+		func(n, d *Node) *Node { return Trace(d) })
+	Ops[OpNorm] = unary("norm", "", "norm rule",
+		// d‖x‖ = xᵀdx / ‖x‖ (Frobenius: tr(Xᵀ dX) / ‖X‖).
+		func(n, a *Node) *Node { return Mul(a, n.args[0], Pow(n, minusOne)) },
+		func(n, d *Node) *Node { return Mul(Sum(Mul(n.args[0], d)), Pow(n, minusOne)) })
+	Ops[OpSum] = unary("sum", `\sum`, "sum rule",
+		func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
+		func(n, d *Node) *Node { return Sum(d) })
+	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule", nil,
+		func(n, d *Node) *Node { return Diag(d) })
+	Ops[OpDiag].Adjoint = nil // the gradient through diag is not available
+	Ops[OpIdentity] = OpInfo{Name: "I", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
+	Ops[OpOnes] = OpInfo{Name: "ones", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
+	for _, op := range []Op{OpTranspose, OpInv, OpDet, OpLogDet, OpTrace, OpNorm, OpSum, OpDiag} {
+		Ops[op].Arity = 1
+	}
+}
+
+// MapDims rebuilds n with every dimension d of every shape replaced by
+// f(d): the parser settles symbolic sizes this way once it has seen the
+// whole expression.
+func MapDims(n *Node, f func(Dim) Dim) *Node {
+	memo := make(map[*Node]*Node)
+	mapShape := func(s Shape) Shape {
+		for i := 0; i < int(s.rank); i++ {
+			s.dims[i] = f(s.dims[i])
+		}
+		return s
+	}
+	var walk func(n *Node) *Node
+	walk = func(n *Node) *Node {
+		if r, ok := memo[n]; ok {
+			return r
+		}
+		var r *Node
+		switch n.op {
+		case OpSym:
+			r = intern(Node{op: OpSym, name: n.name, flags: n.flags, shape: shapePtr(mapShape(n.Shape()))})
+		case OpIdentity, OpOnes:
+			r = intern(Node{op: n.op, shape: shapePtr(mapShape(n.Shape()))})
+		case OpConst, OpConstant:
+			r = n
+		default:
+			args := make([]*Node, len(n.args))
+			for i, a := range n.args {
+				args[i] = walk(a)
+			}
+			r = New(n, args)
+		}
+		memo[n] = r
+		return r
+	}
+	return walk(n)
+}

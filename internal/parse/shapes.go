@@ -1,0 +1,158 @@
+package parse
+
+import (
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// unifier settles symbolic sizes: every declared vector and matrix starts
+// with sizes of its own, and each operation equates the sizes it needs
+// equal (the columns of A and the rows of x in A x). Sizes known as
+// numbers must agree.
+type unifier struct {
+	parent map[string]string
+	size   map[string]int
+	names  map[string]string // display letters of representatives
+}
+
+func (u *unifier) init() {
+	if u.parent == nil {
+		u.parent = map[string]string{}
+		u.size = map[string]int{}
+		u.names = map[string]string{}
+	}
+}
+
+// find returns the representative of d: a known size, or a symbol.
+func (u *unifier) find(d expr.Dim) expr.Dim {
+	if d.N > 0 {
+		return d
+	}
+	u.init()
+	s := d.Sym
+	for {
+		p, ok := u.parent[s]
+		if !ok || p == s {
+			break
+		}
+		s = p
+	}
+	if n, ok := u.size[s]; ok {
+		return expr.Dim{N: n}
+	}
+	return expr.Dim{Sym: s}
+}
+
+// unify makes a and b the same size; ok is false if they are different
+// known sizes.
+func (u *unifier) unify(a, b expr.Dim) bool {
+	a, b = u.find(a), u.find(b)
+	switch {
+	case a == b:
+		return true
+	case a.N > 0 && b.N > 0:
+		return false
+	case a.N > 0:
+		u.size[b.Sym] = a.N
+	case b.N > 0:
+		u.size[a.Sym] = b.N
+	default:
+		u.parent[b.Sym] = a.Sym
+	}
+	return true
+}
+
+var letters = []string{"m", "n", "p", "q", "r", "s", "k", "l", "u", "v", "w"}
+
+// show names a size for messages and results: a number, or a letter given
+// to its class in order of first use.
+func (u *unifier) show(d expr.Dim) expr.Dim {
+	d = u.find(d)
+	if d.N > 0 {
+		return d
+	}
+	u.init()
+	if name, ok := u.names[d.Sym]; ok {
+		return expr.Dim{Sym: name}
+	}
+	name := fmt.Sprintf("d%d", len(u.names)+1)
+	if len(u.names) < len(letters) {
+		name = letters[len(u.names)]
+	}
+	u.names[d.Sym] = name
+	return expr.Dim{Sym: name}
+}
+
+func (u *unifier) showShape(s expr.Shape) string {
+	dims := make([]expr.Dim, s.Rank())
+	for i := range dims {
+		dims[i] = u.show(s.Dim(i))
+	}
+	return expr.NewShape(dims...).String()
+}
+
+// describe names n and its shape for a message: "matrix A (m×n)",
+// "vector x (n)", "a scalar".
+func (p *parser) describeNode(n *expr.Node) string {
+	s := n.Shape()
+	kind := "matrix"
+	switch {
+	case s.IsScalar():
+		if n.Op() == expr.OpSym {
+			return "scalar " + n.Name()
+		}
+		return "a scalar"
+	case s.Rank() == 1:
+		kind = "vector"
+	}
+	if n.Op() == expr.OpSym {
+		return fmt.Sprintf("%s %s (%s)", kind, n.Name(), p.dims.showShape(s))
+	}
+	return fmt.Sprintf("a %s (%s)", kind, p.dims.showShape(s))
+}
+
+// symbolic reports whether n is a vector or matrix that is not a literal.
+func symbolic(n *expr.Node) bool {
+	return !n.Shape().IsScalar() && n.Op() != expr.OpMatrix
+}
+
+// sameShape unifies the shapes of a and b; ok is false if they cannot be
+// equal.
+func (p *parser) sameShape(a, b expr.Shape) bool {
+	ar, ac := expr.RowsCols(a)
+	br, bc := expr.RowsCols(b)
+	if a.Rank() != b.Rank() {
+		return false
+	}
+	return p.dims.unify(ar, br) && p.dims.unify(ac, bc)
+}
+
+// square requires n to be a square matrix.
+func (p *parser) square(name string, n *expr.Node, pos int) {
+	if n.Shape().Rank() != 2 {
+		p.fail(pos, "%s needs a square matrix, not %s", name, p.describeNode(n))
+	}
+	r, c := expr.RowsCols(n.Shape())
+	if !p.dims.unify(r, c) {
+		p.fail(pos, "%s needs a square matrix, not %s", name, p.describeNode(n))
+	}
+}
+
+// matmul is the product of two vectors or matrices, one of them symbolic.
+func (p *parser) matmul(a, b *expr.Node, pos int) *expr.Node {
+	_, ac := expr.RowsCols(a.Shape())
+	br, _ := expr.RowsCols(b.Shape())
+	if !p.dims.unify(ac, br) {
+		p.fail(pos, "cannot multiply %s by %s", p.describeNode(a), p.describeNode(b))
+	}
+	return expr.MatMul(a, b)
+}
+
+// resolve rebuilds n with every size settled and named.
+func (p *parser) resolve(n *expr.Node) *expr.Node {
+	if p.dims.parent == nil {
+		return n
+	}
+	return expr.MapDims(n, p.dims.show)
+}
