@@ -57,6 +57,13 @@ type ParseOptions struct {
 	// Line is the number given to the input's first line in error
 	// positions (default 1), for inputs that are lines of a larger text.
 	Line int
+	// Vectors, Matrices and Symmetric declare the names of column
+	// vectors, matrices and symmetric matrices. Their sizes stay symbolic
+	// (m, n, p, … in order of appearance) and are matched by the
+	// operations: in A x the columns of A are the rows of x.
+	Vectors, Matrices, Symmetric []string
+	// Dims fixes symbolic sizes by name, e.g. {"n": 3}.
+	Dims map[string]int
 }
 
 // ParseWith is Parse with options.
@@ -64,12 +71,42 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 	var po parse.Options
 	if opts != nil {
 		po.Line = opts.Line
+		po.Vars, po.Symmetric = declare(opts)
 	}
 	n, err := parse.Parse(src, &po)
 	if err != nil {
 		return Expr{}, err
 	}
+	if opts != nil && len(opts.Dims) > 0 {
+		n = expr.MapDims(n, func(d expr.Dim) expr.Dim {
+			if k, ok := opts.Dims[d.Sym]; ok && d.N == 0 {
+				return expr.Dim{N: k}
+			}
+			return d
+		})
+	}
 	return Expr{n}, nil
+}
+
+// declare gives every declared vector and matrix sizes of its own.
+func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool) {
+	if len(opts.Vectors)+len(opts.Matrices)+len(opts.Symmetric) == 0 {
+		return nil, nil
+	}
+	vars := map[string]expr.Shape{}
+	sym := map[string]bool{}
+	for _, v := range opts.Vectors {
+		vars[v] = expr.NewShape(expr.Dim{Sym: "#" + v})
+	}
+	for _, a := range opts.Matrices {
+		vars[a] = expr.NewShape(expr.Dim{Sym: "#" + a + ".r"}, expr.Dim{Sym: "#" + a + ".c"})
+	}
+	for _, w := range opts.Symmetric {
+		d := expr.Dim{Sym: "#" + w}
+		vars[w] = expr.NewShape(d, d)
+		sym[w] = true
+	}
+	return vars, sym
 }
 
 // MustParse is like Parse but panics if src does not parse. It is meant
@@ -193,7 +230,17 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 	if !validName(wrt) {
 		return Expr{}, nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", wrt)
 	}
-	x := expr.NewSym(wrt, expr.Scalar)
+	x := findVar(e.n, wrt)
+	if x == nil {
+		x = expr.NewSym(wrt, expr.Scalar)
+	}
+	if !x.Shape().IsScalar() {
+		if order != 1 || record {
+			return Expr{}, nil, fmt.Errorf("with respect to the %s %s only first derivatives are available", kindOf(x), wrt)
+		}
+		d, err := matrixDerivative(e.n, x)
+		return d, nil, err
+	}
 	var steps []Step
 	opts := &diff.Options{}
 	if record {
@@ -249,3 +296,52 @@ func (f *Func) Eval(x []float64) (float64, error) { return f.p.Eval(x, nil) }
 
 // At evaluates f with named inputs.
 func (f *Func) At(env map[string]float64) (float64, error) { return f.p.At(env) }
+
+// findVar returns the variable of n with the given name, or nil.
+func findVar(n *expr.Node, name string) *expr.Node {
+	seen := map[*expr.Node]bool{}
+	var found *expr.Node
+	var walk func(m *expr.Node)
+	walk = func(m *expr.Node) {
+		if found != nil || seen[m] {
+			return
+		}
+		seen[m] = true
+		if m.Op() == expr.OpSym && m.Name() == name {
+			found = m
+			return
+		}
+		for _, a := range m.Args() {
+			walk(a)
+		}
+	}
+	walk(n)
+	return found
+}
+
+func kindOf(x *expr.Node) string {
+	if x.Shape().Rank() == 1 {
+		return "vector"
+	}
+	return "matrix"
+}
+
+// matrixDerivative is the derivative of the scalar f with respect to the
+// vector or matrix x, in the lecture notes' layout: a 1×n row for a
+// vector x, x's shape m×n for a matrix, computed by reverse mode in matrix
+// form (the adjoint of x).
+func matrixDerivative(f, x *expr.Node) (Expr, error) {
+	if !f.Shape().IsScalar() {
+		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s in matrix form is not available yet",
+			f.Shape(), kindOf(x), x.Name())
+	}
+	g, err := diff.Grad(f, []*expr.Node{x}, nil)
+	if err != nil {
+		return Expr{}, tooLarge(err)
+	}
+	d := g[0]
+	if x.Shape().Rank() == 1 {
+		d = expr.Transpose(d) // the gradient is a row vector
+	}
+	return Expr{simplify.Simplify(d)}, nil
+}

@@ -29,6 +29,11 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			switch r := r.(type) {
+			case unsupported:
+				g, err = nil, r
+				return
+			}
 			if r != errBudget {
 				panic(r)
 			}
@@ -97,12 +102,8 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 			if !dep[arg] {
 				continue
 			}
-			p := info.Partial(m, i)
 			spend(2)
-			if !a.IsNum(1) {
-				p = expr.Mul(a, p)
-			}
-			contrib[arg] = append(contrib[arg], p)
+			contrib[arg] = append(contrib[arg], adjoint(m, a, i))
 		}
 		if opts.Record != nil {
 			opts.Record(Step{Rule: "reverse " + info.Rule, Node: m, Result: a})
@@ -116,4 +117,49 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 		}
 	}
 	return g, nil
+}
+
+// unsupported reports an operation that reverse mode cannot go through.
+type unsupported struct{ op string }
+
+func (u unsupported) Error() string {
+	return "cannot differentiate through " + u.op + " with respect to a vector or matrix"
+}
+
+// adjoint is the contribution of m's adjoint a to the adjoint of its
+// operand i: the operation's own rule for linear algebra, a times the
+// partial derivative (element-wise) for the scalar operations.
+func adjoint(m, a *expr.Node, i int) *expr.Node {
+	info := m.Info()
+	if info.Adjoint != nil {
+		return info.Adjoint(m, a, i)
+	}
+	if m.Op() == expr.OpMatrix {
+		return literalEntry(a, i)
+	}
+	if info.Partial == nil {
+		panic(unsupported{info.Name})
+	}
+	p := info.Partial(m, i)
+	c := a
+	if !p.IsNum(1) {
+		c = expr.Mul(a, p)
+	}
+	if m.Arg(i).Shape().IsScalar() && !c.Shape().IsScalar() {
+		c = expr.Sum(c) // a scalar acting on every entry collects them all
+	}
+	return c
+}
+
+// literalEntry is entry i of the adjoint a of a vector or matrix literal.
+func literalEntry(a *expr.Node, i int) *expr.Node {
+	switch a.Op() {
+	case expr.OpMatrix:
+		return a.Entry(i)
+	case expr.OpOnes:
+		return expr.Int64(1)
+	case expr.OpConst:
+		return a // zero
+	}
+	panic(unsupported{"a literal vector or matrix"})
 }

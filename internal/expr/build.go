@@ -334,7 +334,7 @@ func scale(k Num, factors []*Node) *Node {
 }
 
 func newAdd(args []*Node) *Node {
-	return intern(Node{op: OpAdd, args: args, shape: args[0].shape})
+	return intern(Node{op: OpAdd, args: args, shape: mulShape(args)})
 }
 
 func newMul(args []*Node) *Node {

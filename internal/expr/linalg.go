@@ -189,11 +189,10 @@ func Transpose(n *Node) *Node {
 		}
 		return MatMul(ts...)
 	case n.op == OpMul:
-		args := make([]*Node, len(n.args))
-		for i, f := range n.args {
-			args[i] = Transpose(f)
+		if scalars, m := splitScalar(n); len(scalars) > 0 {
+			return Mul(append(scalars, Transpose(m))...)
 		}
-		return Mul(args...)
+		return newTranspose(n) // an element-wise product keeps its transpose outside
 	case n.op == OpAdd:
 		for _, t := range n.args {
 			if !transposeSimple(t) {

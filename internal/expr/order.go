@@ -57,6 +57,9 @@ func nextVar(fs []*Node, i *int) (name string, exp Num, ok bool) {
 }
 
 func rank(n *Node) int {
+	if n.shape != nil {
+		return 7 // vectors and matrices after the scalars: det(X) X⁻ᵀ
+	}
 	switch n.op {
 	case OpConst:
 		return 0

@@ -200,7 +200,11 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 	elementwise := matrixFactors(factors) > 1
 	for i, x := range factors {
 		var sub printer
-		sub.text(x, expr.PrecMul+1)
+		ctx := expr.PrecMul + 1
+		if x.Op() == expr.OpMatMul && !elementwise {
+			ctx = expr.PrecMul // 2 A B reads back as 2 (A B)
+		}
+		sub.text(x, ctx)
 		s := sub.b.String()
 		switch {
 		case i == 0 && c == "1":

@@ -68,6 +68,9 @@ func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
 	for i, t := range terms {
 		if symbolic(t) {
 			for j, u := range terms {
+				if u.Shape().IsScalar() {
+					continue // a scalar adds to every entry
+				}
 				if !p.sameShape(t.Shape(), u.Shape()) {
 					at := pos[max(i, j)]
 					a, b := terms[min(i, j)], terms[max(i, j)]
@@ -89,7 +92,7 @@ func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
 
 // neg negates a scalar or a literal.
 func neg(a *expr.Node) *expr.Node {
-	if isMatrix(a) {
+	if isMatrix(a) && !symbolic(a) {
 		return entrywise(a, expr.Neg)
 	}
 	return expr.Neg(a)

@@ -35,6 +35,7 @@ var Rules = []Rule{
 	{"tan of atan", "tan(atan(u))", "u"},
 	{"tanh as a quotient", "sinh(u)/cosh(u)", "tanh(u)"},
 	{"tan as a quotient", "sin(u)/cos(u)", "tan(u)"},
+	{"sigmoid", "exp(u)/(exp(u) + 1)", "sigmoid(u)"},
 	{"Pythagoras", "sin(u)^2 + cos(u)^2", "1"},
 	{"hyperbolic Pythagoras", "cosh(u)^2 - sinh(u)^2", "1"},
 }

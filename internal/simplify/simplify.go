@@ -126,6 +126,68 @@ func rewrite(n *expr.Node) (*expr.Node, bool) {
 			return out, true
 		}
 	}
+	if n.Op() == expr.OpAdd && !n.Shape().IsScalar() {
+		return factorMatrixSum(n)
+	}
+	return nil, false
+}
+
+// factorMatrixSum pulls a factor that every term of a sum of matrix
+// products shares on the left or on the right out of the sum:
+// B x + Bᵀ x = (B + Bᵀ) x, and xᵀ B + xᵀ C = xᵀ (B + C).
+func factorMatrixSum(n *expr.Node) (*expr.Node, bool) {
+	type split struct {
+		scalars []*expr.Node
+		fs      []*expr.Node
+	}
+	terms := make([]split, len(n.Args()))
+	for i, t := range n.Args() {
+		k, fs := expr.Factors(t)
+		var scalars []*expr.Node
+		var mat *expr.Node
+		for _, f := range fs {
+			if f.Shape().IsScalar() {
+				scalars = append(scalars, f)
+			} else if mat == nil {
+				mat = f
+			} else {
+				return nil, false // an element-wise product
+			}
+		}
+		if mat == nil || mat.Op() != expr.OpMatMul {
+			return nil, false
+		}
+		scalars = append(scalars, expr.NewConst(k))
+		terms[i] = split{scalars, mat.Args()}
+	}
+	for _, left := range []bool{true, false} {
+		pick := func(fs []*expr.Node) *expr.Node {
+			if left {
+				return fs[0]
+			}
+			return fs[len(fs)-1]
+		}
+		common := pick(terms[0].fs)
+		shared := true
+		for _, t := range terms[1:] {
+			shared = shared && expr.Equal(pick(t.fs), common)
+		}
+		if !shared {
+			continue
+		}
+		rests := make([]*expr.Node, len(terms))
+		for i, t := range terms {
+			rest := t.fs[:len(t.fs)-1]
+			if left {
+				rest = t.fs[1:]
+			}
+			rests[i] = expr.Mul(append(t.scalars, expr.MatMul(rest...))...)
+		}
+		if left {
+			return expr.MatMul(common, expr.Add(rests...)), true
+		}
+		return expr.MatMul(expr.Add(rests...), common), true
+	}
 	return nil, false
 }
 
