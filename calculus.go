@@ -269,16 +269,62 @@ func (t Tensor) At(idx ...int) float64 {
 	return t.Data[k]
 }
 
-// EvalTensor evaluates e, scalar, vector or matrix, at the point env.
+// EvalTensor evaluates e, scalar, vector or matrix, at the point env of
+// scalar values.
 func (e Expr) EvalTensor(env map[string]float64) (Tensor, error) {
-	p := eval.Compile(e.n)
-	in, err := p.Inputs(env)
+	if !hasLinearAlgebra(e.n) {
+		p := eval.Compile(e.n)
+		in, err := p.Inputs(env)
+		if err != nil {
+			return Tensor{}, err
+		}
+		data, err := p.EvalAll(in)
+		if err != nil {
+			return Tensor{}, err
+		}
+		return Tensor{Shape: append([]int{}, p.Shape()...), Data: data}, nil
+	}
+	values := make(map[string]Tensor, len(env))
+	for k, v := range env {
+		values[k] = Tensor{Data: []float64{v}}
+	}
+	return e.Value(values)
+}
+
+// Value evaluates e at the point env, whose values may be scalars,
+// vectors or matrices; the symbolic sizes of declared vectors and matrices
+// take the sizes of their values.
+func (e Expr) Value(env map[string]Tensor) (Tensor, error) {
+	in := make(map[string]eval.Tensor, len(env))
+	for k, v := range env {
+		in[k] = eval.Tensor{Shape: v.Shape, Data: v.Data}
+	}
+	t, err := eval.EvalTensor(e.n, in)
 	if err != nil {
 		return Tensor{}, err
 	}
-	data, err := p.EvalAll(in)
-	if err != nil {
-		return Tensor{}, err
+	return Tensor{Shape: t.Shape, Data: t.Data}, nil
+}
+
+// hasLinearAlgebra reports whether n has a vector or matrix variable or a
+// linear-algebra operation, which the compiled scalar programs lack.
+func hasLinearAlgebra(n *expr.Node) bool {
+	seen := map[*expr.Node]bool{}
+	var walk func(m *expr.Node) bool
+	walk = func(m *expr.Node) bool {
+		if seen[m] {
+			return false
+		}
+		seen[m] = true
+		if m.Op().LinearAlgebra() || m.Op() == expr.OpSym && !m.Shape().IsScalar() {
+			return true
+		}
+		for _, a := range m.Args() {
+			if walk(a) {
+				return true
+			}
+		}
+		return false
 	}
-	return Tensor{Shape: append([]int{}, p.Shape()...), Data: data}, nil
+	return walk(n)
 }

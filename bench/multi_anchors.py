@@ -76,11 +76,13 @@ def run_tool(cmd, timeout, workdir):
         return None, f"timeout={timeout:.0f}"
     except OSError as e:
         return None, f"error={e.strerror}"
-    if p.returncode != 0 and "RESULT" not in p.stdout:
+    # Giac's print() writes to stderr: look for RESULT lines in both streams.
+    out = p.stdout + "\n" + p.stderr
+    if p.returncode != 0 and "RESULT" not in out:
         tail = (p.stderr or p.stdout).strip().splitlines()[-3:]
         print(f"# {cmd[0]} exited {p.returncode}: {' | '.join(tail)}", file=sys.stderr)
         return None, f"error=exit{p.returncode}"
-    return p.stdout, None
+    return out, None
 
 
 def results(stdout):
@@ -193,12 +195,12 @@ X:=[seq(expr("x"+string(k)),k=1..n)]:;
 """
 
 GIAC_HESSIAN = GIAC_PRELUDE + """\
-f:='+'(op([seq(100*(X[k+1]-X[k]^2)^2+(1-X[k])^2,k=0..n-2)])):;
+f:=_plus([seq(100*(X[k+1]-X[k]^2)^2+(1-X[k])^2,k=0..n-2)]):;
 if ({warm}) {{ H:={expr}; }}:;
 tt:=0:;
 for r from 1 to {reps} do t:=time(H:={expr}); tt:=tt+t[1]; od:;
 sz:=dim(H):;
-nz:=size(select(e->e!=0,flatten(H))):;
+nz:=size(select(z->z!=0,flatten(H))):;
 bad:="":;
 if (sz!=[n,n]) {{ bad:=bad+"+shape"; }}:;
 if (normal(H[0,0]-(1200*x1^2-400*x2+2))!=0) {{ bad:=bad+"+H11"; }}:;
@@ -212,7 +214,7 @@ print("RESULT {name}"+string(n)+" "+string(tt/{reps})+" rows="+string(sz[0])+",c
 """
 
 GIAC_PRODGRAD = GIAC_PRELUDE + """\
-p:='*'(op(X)):;
+p:=_prod(X):;
 t:=time(g:=diff(p,X)):;
 chars:=0:; for k from 0 to n-1 do chars:=chars+size(string(g[k])); od:;
 ok:=(size(g)==n) and (normal(g[0]*x1-p)==0) and (normal(g[n-1]*X[n-1]-p)==0):;

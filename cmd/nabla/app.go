@@ -25,6 +25,9 @@ type app struct {
 	wrt    string
 	order  int
 	chain  bool
+
+	vectors, matrices, symmetric []string
+	dims                         []string
 	at     []string
 	format string
 }
@@ -94,7 +97,28 @@ func (a *app) addFormat(c *cobra.Command) {
 }
 
 func (a *app) addAt(c *cobra.Command) {
-	c.Flags().StringArrayVar(&a.at, "at", nil, "evaluate at NAME=VALUE (repeatable), e.g. --at x=1.5 --at y=pi/2")
+	c.Flags().StringArrayVar(&a.at, "at", nil, "evaluate at NAME=VALUE (repeatable), e.g. --at x=1.5 --at 'v=[1,2]' --at 'A=[[1,2],[3,4]]'")
+	c.Flags().StringSliceVar(&a.vectors, "vector", nil, "declare column vectors, e.g. --vector x,a")
+	c.Flags().StringSliceVar(&a.matrices, "matrix", nil, "declare matrices, e.g. --matrix A,X")
+	c.Flags().StringSliceVar(&a.symmetric, "symmetric", nil, "declare symmetric matrices, e.g. --symmetric W")
+	c.Flags().StringArrayVar(&a.dims, "dim", nil, "fix a symbolic size, e.g. --dim n=3 (repeatable)")
+}
+
+// parseOptions gathers the declarations of the flags.
+func (a *app) parseOptions(line int) (*nabla.ParseOptions, error) {
+	opts := &nabla.ParseOptions{Line: line, Vectors: a.vectors, Matrices: a.matrices, Symmetric: a.symmetric}
+	for _, d := range a.dims {
+		name, val, ok := strings.Cut(d, "=")
+		k, err := strconv.Atoi(strings.TrimSpace(val))
+		if !ok || err != nil || k < 1 {
+			return nil, usagef("--dim %q: expected NAME=SIZE with a positive whole SIZE, e.g. --dim n=3", d)
+		}
+		if opts.Dims == nil {
+			opts.Dims = map[string]int{}
+		}
+		opts.Dims[strings.TrimSpace(name)] = k
+	}
+	return opts, nil
 }
 
 func (a *app) checkFormat() error {
@@ -204,7 +228,11 @@ func (a *app) evalCmd() *cobra.Command {
 				return err
 			}
 			src := exprArg(args[0])
-			e, err := nabla.Parse(src)
+			opts, err := a.parseOptions(1)
+			if err != nil {
+				return err
+			}
+			e, err := nabla.ParseWith(src, opts)
 			if err != nil {
 				return err
 			}
@@ -236,7 +264,11 @@ func (a *app) simplifyCmd() *cobra.Command {
 				return err
 			}
 			src := exprArg(args[0])
-			e, err := nabla.Parse(src)
+			opts, err := a.parseOptions(1)
+			if err != nil {
+				return err
+			}
+			e, err := nabla.ParseWith(src, opts)
 			if err != nil {
 				return err
 			}
@@ -345,7 +377,11 @@ func (a *app) derive(src string, line int, kind string) (*result, error) {
 	if a.chain {
 		return a.chainRule(src, line)
 	}
-	e, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line})
+	opts, err := a.parseOptions(line)
+	if err != nil {
+		return nil, err
+	}
+	e, err := nabla.ParseWith(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -427,14 +463,15 @@ func printed(e nabla.Expr) (text, latex string, err error) {
 	return text, e.LaTeX(), nil
 }
 
-// point parses the --at values.
-func (a *app) point() (map[string]float64, error) {
-	env := map[string]float64{}
+// point parses the --at values: numbers, vectors [1, 2] or matrices
+// [[1, 2], [3, 4]], each an expression without variables.
+func (a *app) point() (map[string]nabla.Tensor, error) {
+	env := map[string]nabla.Tensor{}
 	for _, s := range a.at {
 		name, val, ok := strings.Cut(s, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, usagef("--at %q: expected NAME=VALUE, e.g. --at x=1.5", s)
+			return nil, usagef("--at %q: expected NAME=VALUE, e.g. --at x=1.5 or --at 'x=[1,2,3]'", s)
 		}
 		v, err := nabla.Parse(val)
 		if err != nil {
@@ -443,7 +480,7 @@ func (a *app) point() (map[string]float64, error) {
 		if len(v.Vars()) > 0 {
 			return nil, usagef("--at %s: the value %q has a variable in it", name, strings.TrimSpace(val))
 		}
-		x, err := v.Eval(nil)
+		x, err := v.EvalTensor(nil)
 		if err != nil {
 			return nil, usagef("--at %s: %v", name, err)
 		}
@@ -469,9 +506,13 @@ func (a *app) evaluate(r *result, e nabla.Expr) error {
 			return usagef("no value for %s: add --at %s=VALUE", v, v)
 		}
 	}
-	x, err := e.EvalTensor(env)
+	x, err := e.Value(env)
 	if err != nil {
-		return err
+		var de *nabla.DomainError
+		if errors.As(err, &de) {
+			return err
+		}
+		return usageError{err} // values of the wrong shape or size
 	}
 	r.Value = &value{x}
 	return nil

@@ -256,3 +256,5 @@ func (p *Program) At(env map[string]float64) (float64, error) {
 	}
 	return p.Eval(in, nil)
 }
+
+func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }

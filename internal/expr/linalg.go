@@ -411,3 +411,7 @@ func MapDims(n *Node, f func(Dim) Dim) *Node {
 	}
 	return walk(n)
 }
+
+// LinearAlgebra reports whether op is an operation on vectors and
+// matrices of symbolic size.
+func (op Op) LinearAlgebra() bool { return op > OpMatrix && op < numOps }
