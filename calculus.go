@@ -88,6 +88,9 @@ func tooLarge(err error) error {
 // vars, a row vector (1×n, numerator layout as in the lecture notes). It
 // takes one reverse sweep over f's graph, however many variables there are.
 func Grad(f Expr, vars ...string) (Expr, error) {
+	if x := matrixVar(f, vars); x != nil {
+		return matrixDerivative(f.n, x)
+	}
 	xs, err := symbols(vars)
 	if err != nil {
 		return Expr{}, err
@@ -110,6 +113,9 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 // entries (a vector [f1, …, fm] or a scalar, m = 1) and n variables, the
 // m×n matrix of ∂f_i/∂x_j.
 func Jacobian(f Expr, vars ...string) (Expr, error) {
+	if x := matrixVar(f, vars); x != nil {
+		return matrixDerivative(f.n, x)
+	}
 	xs, err := symbols(vars)
 	if err != nil {
 		return Expr{}, err
@@ -141,6 +147,9 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 // mostly zero Hessian, as that of a sum of terms in few variables, is
 // stored sparsely.
 func Hessian(f Expr, vars ...string) (Expr, error) {
+	if x := matrixVar(f, vars); x != nil {
+		return MatrixHessian(f, x.Name())
+	}
 	xs, err := symbols(vars)
 	if err != nil {
 		return Expr{}, err
@@ -327,4 +336,16 @@ func hasLinearAlgebra(n *expr.Node) bool {
 		return false
 	}
 	return walk(n)
+}
+
+// matrixVar returns the variable when vars names one vector or matrix
+// variable of f: its derivatives are taken in matrix form.
+func matrixVar(f Expr, vars []string) *expr.Node {
+	if len(vars) != 1 {
+		return nil
+	}
+	if x := findVar(f.n, vars[0]); x != nil && !x.Shape().IsScalar() {
+		return x
+	}
+	return nil
 }

@@ -331,6 +331,13 @@ func kindOf(x *expr.Node) string {
 // vector x, x's shape m×n for a matrix, computed by reverse mode in matrix
 // form (the adjoint of x).
 func matrixDerivative(f, x *expr.Node) (Expr, error) {
+	if f.Shape().Rank() == 1 && x.Shape().Rank() == 1 {
+		j, err := diff.Jacobian(f, x)
+		if err != nil {
+			return Expr{}, err
+		}
+		return Expr{simplify.Simplify(j)}, nil
+	}
 	if !f.Shape().IsScalar() {
 		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s in matrix form is not available yet",
 			f.Shape(), kindOf(x), x.Name())
@@ -344,4 +351,25 @@ func matrixDerivative(f, x *expr.Node) (Expr, error) {
 		d = expr.Transpose(d) // the gradient is a row vector
 	}
 	return Expr{simplify.Simplify(d)}, nil
+}
+
+// MatrixHessian returns the Hessian of the scalar f with respect to the
+// vector variable x in matrix form (n×n): the Jacobian of the gradient.
+func MatrixHessian(f Expr, x string) (Expr, error) {
+	v := findVar(f.n, x)
+	if v == nil || v.Shape().Rank() != 1 {
+		return Expr{}, fmt.Errorf("%s is not a vector variable of %s", x, f)
+	}
+	if !f.n.Shape().IsScalar() {
+		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape())
+	}
+	g, err := diff.Grad(f.n, []*expr.Node{v}, nil)
+	if err != nil {
+		return Expr{}, tooLarge(err)
+	}
+	h, err := diff.Jacobian(simplify.Simplify(g[0]), v)
+	if err != nil {
+		return Expr{}, err
+	}
+	return Expr{simplify.Simplify(h)}, nil
 }

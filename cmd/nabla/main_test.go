@@ -137,7 +137,7 @@ func TestDiffAt(t *testing.T) {
 		{name: "domain error", args: []string{"diff", "log(x)", "--at", "x=0"},
 			stderr: "nabla: division by zero in 1/x\n", status: 1},
 		{name: "malformed point", args: []string{"diff", "x^2", "--at", "x"},
-			stderr: "nabla: --at \"x\": expected NAME=VALUE, e.g. --at x=1.5\n", status: 2},
+			stderr: "nabla: --at \"x\": expected NAME=VALUE, e.g. --at x=1.5 or --at 'x=[1,2,3]'\n", status: 2},
 	})
 }
 

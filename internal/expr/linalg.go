@@ -113,6 +113,14 @@ func MatMul(factors ...*Node) *Node {
 			return s
 		}
 	}
+	// diag(a) diag(b) = diag(a ⊙ b)
+	for i := 0; i+1 < len(mats); i++ {
+		if mats[i].op == OpDiag && mats[i+1].op == OpDiag {
+			mats[i] = Diag(Mul(mats[i].args[0], mats[i+1].args[0]))
+			mats = slices.Delete(mats, i+1, i+2)
+			i--
+		}
+	}
 	// Cancel A A⁻¹ and A⁻¹ A, and drop identities, until nothing changes.
 	for changed := true; changed && len(mats) > 1; {
 		changed = false
@@ -297,6 +305,11 @@ func Sum(n *Node) *Node {
 
 // Diag returns the diagonal matrix with the vector n on its diagonal.
 func Diag(n *Node) *Node {
+	if n.op == OpMul {
+		if k, rest := SplitCoeff(n); !k.IsOne() && rest != nil {
+			return Mul(NewConst(k), Diag(rest)) // diag(k v) = k diag(v)
+		}
+	}
 	r := n.Shape().Dim(0)
 	return intern(Node{op: OpDiag, args: []*Node{n}, shape: shapePtr(NewShape(r, r))})
 }
