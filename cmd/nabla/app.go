@@ -22,14 +22,14 @@ type app struct {
 	stdout, stderr io.Writer
 	status         int
 
-	wrt    string
-	order  int
-	chain  bool
+	wrt   string
+	order int
+	chain bool
 
 	vectors, matrices, symmetric []string
 	dims                         []string
-	at     []string
-	format string
+	at                           []string
+	format                       string
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
