@@ -195,7 +195,8 @@ X:=[seq(expr("x"+string(k)),k=1..n)]:;
 """
 
 GIAC_HESSIAN = GIAC_PRELUDE + """\
-f:=_plus([seq(100*(X[k+1]-X[k]^2)^2+(1-X[k])^2,k=0..n-2)]):;
+L:=[seq(100*(X[k+1]-X[k]^2)^2+(1-X[k])^2,k=0..n-2)]:;
+f:=_plus(L):;
 if ({warm}) {{ H:={expr}; }}:;
 tt:=0:;
 for r from 1 to {reps} do t:=time(H:={expr}); tt:=tt+t[1]; od:;
@@ -214,7 +215,7 @@ print("RESULT {name}"+string(n)+" "+string(tt/{reps})+" rows="+string(sz[0])+",c
 """
 
 GIAC_PRODGRAD = GIAC_PRELUDE + """\
-p:=_prod(X):;
+p:=product(X):;
 t:=time(g:=diff(p,X)):;
 chars:=0:; for k from 0 to n-1 do chars:=chars+size(string(g[k])); od:;
 ok:=(size(g)==n) and (normal(g[0]*x1-p)==0) and (normal(g[n-1]*X[n-1]-p)==0):;

@@ -53,6 +53,11 @@ func (u *unifier) unify(a, b expr.Dim) bool {
 		return true
 	case a.N > 0 && b.N > 0:
 		return false
+	case a.N == 1 || b.N == 1:
+		// A declared vector or matrix is never made a single row or
+		// column behind the user's back: x A is an error, not an outer
+		// product with a one-row A.
+		return false
 	case a.N > 0:
 		u.size[b.Sym] = a.N
 	case b.N > 0:
@@ -151,7 +156,7 @@ func (p *parser) matmul(a, b *expr.Node, pos int) *expr.Node {
 
 // resolve rebuilds n with every size settled and named.
 func (p *parser) resolve(n *expr.Node) *expr.Node {
-	if p.dims.parent == nil {
+	if !p.matrices() {
 		return n
 	}
 	return expr.MapDims(n, p.dims.show)

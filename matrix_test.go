@@ -1,0 +1,308 @@
+package nabla
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// decl declares the vectors, matrices and symmetric matrices used by the
+// lecture notes' matrix identities.
+var decl = &ParseOptions{
+	Vectors:   []string{"a", "b", "s", "x", "y", "w", "θ"},
+	Matrices:  []string{"A", "B", "M", "R", "X", "Φ"},
+	Symmetric: []string{"W"},
+}
+
+// TestMatrixIdentities checks the identities of the lecture notes (§5.5,
+// least squares, k-means, logistic regression) in compact matrix form,
+// with the shapes of numerator layout.
+func TestMatrixIdentities(t *testing.T) {
+	tests := []struct {
+		name, f, wrt, want, shape string
+	}{
+		{"bilinear form", "a' X b", "X", "a bᵀ", "m×n"},
+		{"quadratic form", "x' B x", "x", "xᵀ (B + Bᵀ)", "1×m"},
+		{"least squares", "||y - Φ θ||^2", "θ", "-2(y - Φ θ)ᵀ Φ", "1×n"},
+		{"weighted least squares", "(x - A s)' W (x - A s)", "s", "-2(x - A s)ᵀ W A", "1×n"},
+		{"linear map", "A x", "x", "A", "m×n"},
+		{"determinant", "det(X)", "X", "det(X) inv(X)ᵀ", "m×m"},
+		{"log-determinant", "logdet(X)", "X", "inv(X)ᵀ", "m×m"},
+		{"inverse", "a' X^-1 b", "X", "-inv(X)ᵀ a bᵀ inv(X)ᵀ", "m×m"},
+		{"trace", "tr(A X B)", "X", "Aᵀ Bᵀ", "n×p"},
+		{"k-means", "||X - R M'||^2", "M", "-2(X - R Mᵀ)ᵀ R", "n×p"},
+		{"logistic loss", "sum(log(1 + exp(-y .* (X w))))", "w", "(-y .* (1 - sigmoid(y .* (X w))))ᵀ X", "1×n"},
+		{"inner product", "a' x", "x", "aᵀ", "1×m"},
+		{"dot", "dot(a, x)", "x", "aᵀ", "1×m"},
+		{"norm", "||x||", "x", "xᵀ/norm(x)", "1×m"},
+		{"element-wise function", "sin(A x)", "x", "diag(cos(A x)) A", "m×n"},
+		{"trace of a Gram matrix", "tr(X' X)", "X", "2X", "m×n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := ParseWith(tt.f, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := f.Diff(tt.wrt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.String(); got != tt.want {
+				t.Errorf("d/d%s %s = %s, want %s", tt.wrt, tt.f, got, tt.want)
+			}
+			if got := d.n.Shape().String(); got != tt.shape {
+				t.Errorf("d/d%s %s has shape %s, want %s", tt.wrt, tt.f, got, tt.shape)
+			}
+		})
+	}
+}
+
+func TestMatrixHessians(t *testing.T) {
+	tests := []struct{ f, wrt, want string }{
+		{"x' A x", "x", "A + Aᵀ"},
+		{"||y - X w||^2", "w", "2Xᵀ X"},
+		{"sum(log(1 + exp(-y .* (X w))))", "w", "Xᵀ diag(y.^2 .* (1 - sigmoid(y .* (X w))) .* sigmoid(y .* (X w))) X"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f, func(t *testing.T) {
+			f, err := ParseWith(tt.f, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := Hessian(f, tt.wrt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.String() != tt.want {
+				t.Errorf("Hessian of %s = %s, want %s", tt.f, h, tt.want)
+			}
+		})
+	}
+}
+
+func TestShapeErrors(t *testing.T) {
+	tests := []struct{ f, want string }{
+		{"x + A", "1:3: cannot add vector x (m) and matrix A (n×p)"},
+		{"x A", "1:3: cannot multiply vector x (m) by matrix A (n×p)"},
+		{"A x + x' A", "1:5: cannot add a vector (m) and a matrix (1×m)"},
+		{"det(x)", "1:1: det needs a square matrix, not vector x (m)"},
+		{"A^2", "1:2: cannot raise matrix A (m×n) to a power: use .^ for element-wise powers, ^-1 for the inverse"},
+		{"x .* A", "1:3: cannot combine vector x (m) and matrix A (n×p) element-wise"},
+		{"diag(A)", "1:1: diag needs a vector, not matrix A (m×n)"},
+		{"||x", "1:4: expected '||' to close '||' at 1:1, found end of input"},
+		{"|x|", "1:1: write a norm as ||x||; for the absolute value write abs(x)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f, func(t *testing.T) {
+			_, err := ParseWith(tt.f, decl)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatrixValues(t *testing.T) {
+	env := map[string]Tensor{
+		"A": {Shape: []int{2, 2}, Data: []float64{2, 1, 1, 3}},
+		"x": {Shape: []int{2}, Data: []float64{1, -1}},
+	}
+	tests := []struct{ f, want string }{
+		{"A x", "[1 -2]"},
+		{"x' A x", "[3]"},
+		{"det(A)", "[5]"},
+		{"A inv(A) x", "[1 -1]"},
+		{"tr(A) + sum(x) + ||x||^2", "[7]"},
+		{"A .* A", "[4 1 1 9]"},
+		{"exp(x)", "[2.718281828 0.367879441]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f, func(t *testing.T) {
+			f, err := ParseWith(tt.f, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := f.Value(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fmt.Sprint(roundAll(v.Data))
+			if got != tt.want {
+				t.Errorf("%s = %s, want %s", tt.f, got, tt.want)
+			}
+		})
+	}
+	errs := []struct {
+		f    string
+		env  map[string]Tensor
+		want string
+	}{
+		{"inv(A)", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: []float64{1, 2, 2, 4}}}, "singular matrix in inv(A)"},
+		{"A x", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: make([]float64, 4)}, "x": {Shape: []int{3}, Data: make([]float64, 3)}},
+			"size n is 2 from an earlier value but 3 from x"},
+		{"A x", map[string]Tensor{"A": {Shape: []int{2}, Data: make([]float64, 2)}, "x": {Shape: []int{2}, Data: make([]float64, 2)}},
+			"A is a matrix, but its value is 2"},
+		{"logdet(A)", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: []float64{-1, 0, 0, 1}}}, "log of a non-positive determinant in logdet(A)"},
+		{"x", map[string]Tensor{}, "no value for x"},
+	}
+	for _, tt := range errs {
+		t.Run("error "+tt.f, func(t *testing.T) {
+			f, err := ParseWith(tt.f, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.Value(tt.env); err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func roundAll(xs []float64) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = math.Round(x*1e9) / 1e9
+	}
+	return out
+}
+
+// matrixCases are scalar functions of vectors and matrices, one or more
+// per operation, for the property test below. Every variable is declared
+// in decl; sizes are drawn at random.
+var matrixCases = []struct {
+	f, wrt string
+	square []string // matrices that must be square
+}{
+	{"a' X b", "X", nil},
+	{"a' X b", "a", nil},
+	{"x' B x", "x", []string{"B"}},
+	{"||y - Φ θ||^2", "θ", nil},
+	{"(x - A s)' W (x - A s)", "s", nil},
+	{"(x - A s)' W (x - A s)", "A", nil},
+	{"det(X)", "X", []string{"X"}},
+	{"logdet(X' X + I)", "X", nil},
+	{"a' X^-1 b", "X", []string{"X"}},
+	{"tr(A X B)", "X", nil},
+	{"||X - R M'||^2", "M", nil},
+	{"||X - R M'||^2", "R", nil},
+	{"sum(log(1 + exp(-y .* (X w))))", "w", nil},
+	{"||x||", "x", nil},
+	{"sum(sin(A x) .* (A x))", "x", nil},
+	{"sum(exp(-x .* x)) + tr(X' X)", "X", nil},
+	{"x' x sum(x)", "x", nil},
+	{"sum(sigmoid(X w))", "X", nil},
+	{"tr(inv(W + 3I))", "W", nil},
+}
+
+// TestMatrixRulesAgainstFiniteDifferences checks each matrix derivative
+// against central differences on random instances of random sizes.
+func TestMatrixRulesAgainstFiniteDifferences(t *testing.T) {
+	for _, c := range matrixCases {
+		t.Run(c.f+" wrt "+c.wrt, func(t *testing.T) {
+			rapid.Check(t, func(rt *rapid.T) {
+				checkMatrixCase(rt, c.f, c.wrt, c.square)
+			})
+		})
+	}
+}
+
+func checkMatrixCase(t *rapid.T, src, wrt string, square []string) {
+	f, err := ParseWith(src, decl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.Diff(wrt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sizes: draw one per symbolic size of f, forcing square matrices.
+	sizes := map[string]int{}
+	env := map[string]Tensor{}
+	vars := map[string]bool{}
+	for _, v := range f.Vars() {
+		vars[v] = true
+	}
+	for name := range vars {
+		x := findVar(f.n, name)
+		s := x.Shape()
+		shape := make([]int, s.Rank())
+		for i := range shape {
+			dim := s.Dim(i)
+			if dim.N > 0 {
+				shape[i] = dim.N
+				continue
+			}
+			if _, ok := sizes[dim.Sym]; !ok {
+				sizes[dim.Sym] = rapid.IntRange(1, 4).Draw(t, "size "+dim.Sym)
+			}
+			shape[i] = sizes[dim.Sym]
+		}
+		size := 1
+		for _, k := range shape {
+			size *= k
+		}
+		data := make([]float64, size)
+		for i := range data {
+			// Away from 0, where norms have a kink.
+			data[i] = rapid.Float64Range(0.1, 1).Draw(t, name)
+			if rapid.Bool().Draw(t, "sign") {
+				data[i] = -data[i]
+			}
+		}
+		if len(shape) == 2 && shape[0] == shape[1] {
+			// Keep square matrices well conditioned and, where declared,
+			// symmetric.
+			for i := 0; i < shape[0]; i++ {
+				data[i*shape[0]+i] += 3
+				for j := 0; j < i && x.IsSymmetric(); j++ {
+					data[j*shape[0]+i] = data[i*shape[0]+j]
+				}
+			}
+		}
+		env[name] = Tensor{Shape: shape, Data: data}
+	}
+	v0, err := f.Value(env)
+	if err != nil {
+		t.Skip(err.Error())
+	}
+	_ = v0
+	got, err := d.Value(env)
+	if err != nil {
+		t.Fatalf("d/d%s %s = %s: %v", wrt, src, d, err)
+	}
+	x := env[wrt]
+	if findVar(f.n, wrt).IsSymmetric() {
+		return // entries of a symmetric matrix are not independent
+	}
+	for k := range x.Data {
+		h := 1e-5
+		at := func(delta float64) float64 {
+			e := map[string]Tensor{}
+			for n, v := range env {
+				e[n] = v
+			}
+			data := append([]float64(nil), x.Data...)
+			data[k] += delta
+			e[wrt] = Tensor{Shape: x.Shape, Data: data}
+			v, err := f.Value(e)
+			if err != nil {
+				t.Skip(err.Error())
+			}
+			return v.Data[0]
+		}
+		want := (at(h) - at(-h)) / (2 * h)
+		// The derivative has the layout of the notes: a row for a vector,
+		// the variable's shape for a matrix; either way entry k.
+		if k >= len(got.Data) {
+			t.Fatalf("d/d%s %s has %d entries, want %d", wrt, src, len(got.Data), len(x.Data))
+		}
+		if math.Abs(got.Data[k]-want) > 1e-5*(1+math.Abs(want)) {
+			t.Fatalf("d/d%s %s = %s: entry %d is %v, finite differences give %v (env %v)",
+				wrt, src, d, k, got.Data[k], want, strings.TrimSpace(fmt.Sprint(env)))
+		}
+	}
+}
