@@ -136,11 +136,29 @@ func (e Expr) LaTeX() string { return format.LaTeX(e.n) }
 // equal only after Simplify).
 func (e Expr) Equal(f Expr) bool { return expr.Equal(e.n, f.n) }
 
-// Shape returns the sizes of e's dimensions: empty for a scalar.
+// Shape returns the sizes of e's dimensions: empty for a scalar, nil
+// when a size is symbolic (see Dims).
 func (e Expr) Shape() []int {
 	dims, _ := e.n.Shape().Ints()
 	return dims
 }
+
+// Dims returns e's dimensions, numbers or symbolic sizes such as "n".
+func (e Expr) Dims() []string {
+	s := e.n.Shape()
+	out := make([]string, s.Rank())
+	for i := range out {
+		if d := s.Dim(i); d.N > 0 {
+			out[i] = fmt.Sprint(d.N)
+		} else {
+			out[i] = d.Sym
+		}
+	}
+	return out
+}
+
+// Rank returns the number of e's dimensions: 0 for a scalar.
+func (e Expr) Rank() int { return e.n.Shape().Rank() }
 
 // Vars returns the names of e's variables, sorted.
 func (e Expr) Vars() []string {

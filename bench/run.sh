@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of nabla against GiNaC and SymPy.
+# Side-by-side benchmark of nabla against GiNaC, SymPy, Maxima and Giac.
 #
-# Usage: bench/run.sh [--deep] [--benchtime D] [--no-go] [--no-ginac] [--no-sympy]
+# Usage: bench/run.sh [--only single|multi] [--deep] [--benchtime D] [--timeout S]
+#                     [--no-go] [--no-ginac] [--no-sympy] [--no-maxima] [--no-giac]
 #                     [--out DIR]
 #
-#   --deep         also run GiNaC on the 2000-deep nested sin (about 10 s)
+#   --only F       run one workload family: single (A-D, one variable) or
+#                  multi (E-F, Hessian and gradient); default both
+#   --deep         also run the slow anchor workloads (GiNaC sin^2000; for
+#                  multi: GiNaC n=10000 and product gradient, Maxima and Giac
+#                  product gradient, Giac hessian() n=1000, SymPy Hessian)
 #   --benchtime D  -benchtime for the Go benchmarks (default 1s)
+#   --timeout S    multi: give up on an anchor workload after S s (default 120)
 #   --no-go        skip building and benchmarking nabla
 #   --no-ginac     skip the GiNaC anchor
 #   --no-sympy     skip the SymPy anchor
+#   --no-maxima    skip the Maxima anchor (multi only)
+#   --no-giac      skip the Giac anchor (multi only)
 #   --out DIR      keep raw results in DIR (default: a fresh temporary directory)
 #
 # Environment: NABLA_BIN (default /tmp/nabla-bench), GO (default go),
@@ -28,20 +36,35 @@ CXX=${CXX:-g++}
 
 DEEP=0
 BENCHTIME=1s
+TIMEOUT=120
 RUN_GO=1
 RUN_GINAC=1
 RUN_SYMPY=1
+RUN_MAXIMA=1
+RUN_GIAC=1
+RUN_SINGLE=1
+RUN_MULTI=1
+ONLY=""
 OUT=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --deep) DEEP=1 ;;
         --benchtime) shift; BENCHTIME=${1:?--benchtime needs a value} ;;
+        --timeout) shift; TIMEOUT=${1:?--timeout needs a value in seconds} ;;
+        --only) shift; ONLY=${1:?--only needs single or multi}
+            case "$ONLY" in
+                single) RUN_MULTI=0 ;;
+                multi) RUN_SINGLE=0 ;;
+                *) echo "--only takes single or multi, not $ONLY" >&2; exit 2 ;;
+            esac ;;
         --no-go) RUN_GO=0 ;;
         --no-ginac) RUN_GINAC=0 ;;
         --no-sympy) RUN_SYMPY=0 ;;
+        --no-maxima) RUN_MAXIMA=0 ;;
+        --no-giac) RUN_GIAC=0 ;;
         --out) shift; OUT=${1:?--out needs a directory} ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
     shift
@@ -76,7 +99,7 @@ size_of() {
 }
 
 for f in seed1200.txt seed1200_sympy.txt seed1200_ginac.txt; do
-    if [ ! -s "$BENCH_DIR/$f" ]; then
+    if [ "$RUN_SINGLE" = 1 ] && [ ! -s "$BENCH_DIR/$f" ]; then
         say "generating batch inputs"
         "$PYTHON" "$BENCH_DIR/gen_seed.py" || say "gen_seed.py failed"
         break
@@ -89,16 +112,18 @@ if [ "$RUN_GO" = 1 ] && ! have "$GO"; then
     RUN_GO=0
 fi
 
+BUILT=0
 if [ "$RUN_GO" = 1 ]; then
     say "building nabla CLI -> $NABLA_BIN"
-    BUILT=0
     if (cd "$ROOT" && "$GO" build -o "$NABLA_BIN" ./cmd/nabla) > "$OUT/build.log" 2>&1; then
         BUILT=1
     else
         say "nabla build failed (continuing with the anchors):"
         tail -n 20 "$OUT/build.log" >&2
     fi
+fi
 
+if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_GO" = 1 ]; then
     say "running Go benchmarks (-benchtime $BENCHTIME)"
     if (cd "$ROOT" && "$GO" test -run '^$' \
             -bench 'BenchmarkSeedDerivative|BenchmarkExpSin15|BenchmarkNestedSin' \
@@ -134,34 +159,39 @@ if [ "$RUN_GO" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- GiNaC ---
+HAVE_GINAC=0
 if [ "$RUN_GINAC" = 1 ]; then
     if ! have pkg-config || ! pkg-config --exists ginac 2>/dev/null; then
         say "GiNaC not installed (apt-get install libginac-dev pkg-config): skipping"
     elif ! have "$CXX"; then
         say "$CXX not found: skipping GiNaC"
     else
-        say "building GiNaC anchor"
-        # shellcheck disable=SC2046
-        if "$CXX" -O2 -o "$OUT/ginac-bench" "$BENCH_DIR/ginac/bench.cpp" \
-                $(pkg-config --cflags --libs ginac) > "$OUT/ginac-build.log" 2>&1; then
-            say "running GiNaC anchor"
-            ginac_args=(--batch "$BENCH_DIR/seed1200_ginac.txt" --dump-expsin15 "$OUT/expsin15_ginac.txt")
-            [ "$DEEP" = 1 ] && ginac_args+=(--deep)
-            if "$OUT/ginac-bench" "${ginac_args[@]}" > "$OUT/ginac.tsv"; then
-                cat "$OUT/ginac.tsv" >&2
-                size_of GiNaC "$OUT/expsin15_ginac.txt"
-            else
-                say "GiNaC anchor failed"
-            fi
+        HAVE_GINAC=1
+    fi
+fi
+
+if [ "$RUN_SINGLE" = 1 ] && [ "$HAVE_GINAC" = 1 ]; then
+    say "building GiNaC anchor"
+    # shellcheck disable=SC2046
+    if "$CXX" -O2 -o "$OUT/ginac-bench" "$BENCH_DIR/ginac/bench.cpp" \
+            $(pkg-config --cflags --libs ginac) > "$OUT/ginac-build.log" 2>&1; then
+        say "running GiNaC anchor"
+        ginac_args=(--batch "$BENCH_DIR/seed1200_ginac.txt" --dump-expsin15 "$OUT/expsin15_ginac.txt")
+        [ "$DEEP" = 1 ] && ginac_args+=(--deep)
+        if "$OUT/ginac-bench" "${ginac_args[@]}" > "$OUT/ginac.tsv"; then
+            cat "$OUT/ginac.tsv" >&2
+            size_of GiNaC "$OUT/expsin15_ginac.txt"
         else
-            say "GiNaC anchor build failed:"
-            tail -n 20 "$OUT/ginac-build.log" >&2
+            say "GiNaC anchor failed"
         fi
+    else
+        say "GiNaC anchor build failed:"
+        tail -n 20 "$OUT/ginac-build.log" >&2
     fi
 fi
 
 # ---------------------------------------------------------------- SymPy ---
-if [ "$RUN_SYMPY" = 1 ]; then
+if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_SYMPY" = 1 ]; then
     if [ "$HAVE_SYMPY" != 1 ]; then
         say "SymPy not importable with $PYTHON: skipping"
     else
@@ -176,11 +206,106 @@ if [ "$RUN_SYMPY" = 1 ]; then
     fi
 fi
 
+# -------------------------------------------- multivariate family (E, F) ---
+# E: Hessian of the Rosenbrock function in n = 100, 1000, 10000 variables;
+# F: gradient of x1*x2*...*x500. Anchors: GiNaC, Maxima, Giac, SymPy.
+if [ "$RUN_MULTI" = 1 ]; then
+    rm -f "$OUT/go_bench_multi.txt" "$OUT/nabla_multi.tsv" "$OUT/ginac_multi.tsv" \
+        "$OUT/maxima.tsv" "$OUT/giac.tsv" "$OUT/sympy_multi.tsv"
+    deep_arg=()
+    [ "$DEEP" = 1 ] && deep_arg=(--deep)
+    # Outer limit for an anchor process that runs several workloads.
+    run_limited() {
+        if have timeout; then timeout "$(( ${TIMEOUT%.*} * 6 + 120 ))" "$@"; else "$@"; fi
+    }
+
+    if [ "$RUN_GO" = 1 ]; then
+        say "running Go benchmarks for E/F (-benchtime $BENCHTIME)"
+        if (cd "$ROOT" && "$GO" test -run '^$' \
+                -bench 'BenchmarkRosenbrockHessian|BenchmarkProductGradient' \
+                -benchtime "$BENCHTIME" -timeout 20m .) > "$OUT/go_bench_multi.txt" 2>&1; then
+            grep -E '^Benchmark' "$OUT/go_bench_multi.txt" >&2 || say "no benchmark results in go test output"
+        else
+            say "go test -bench (E/F) failed (continuing):"
+            tail -n 20 "$OUT/go_bench_multi.txt" >&2
+        fi
+        if [ "$BUILT" = 1 ] && [ "$HAVE_SYMPY" = 1 ]; then
+            say "checking nabla's Hessian (n=100) and gradient (n=500) via the CLI"
+            "$PYTHON" "$BENCH_DIR/multi_anchors.py" nabla-check --nabla "$NABLA_BIN" \
+                > "$OUT/nabla_multi.tsv" || say "nabla result check FAILED (see $OUT/nabla_multi.tsv)"
+            cat "$OUT/nabla_multi.tsv" >&2
+        fi
+    fi
+
+    if [ "$HAVE_GINAC" = 1 ]; then
+        say "building GiNaC anchor for E/F"
+        # shellcheck disable=SC2046
+        if "$CXX" -O2 -o "$OUT/ginac-multi" "$BENCH_DIR/ginac/multi.cpp" \
+                $(pkg-config --cflags --libs ginac) > "$OUT/ginac-multi-build.log" 2>&1; then
+            if [ "$DEEP" = 1 ]; then
+                say "running GiNaC anchor for E/F (--deep: up to $(( ${TIMEOUT%.*} + 60 )) s)"
+            else
+                say "running GiNaC anchor for E/F (about 10 s)"
+            fi
+            run_limited "$OUT/ginac-multi" --timeout "$TIMEOUT" ${deep_arg[@]+"${deep_arg[@]}"} \
+                > "$OUT/ginac_multi.tsv" || say "GiNaC anchor (E/F) failed or a check failed"
+            cat "$OUT/ginac_multi.tsv" >&2
+        else
+            say "GiNaC anchor (E/F) build failed:"
+            tail -n 20 "$OUT/ginac-multi-build.log" >&2
+        fi
+    fi
+
+    if [ "$RUN_MAXIMA" = 1 ]; then
+        if ! have maxima; then
+            say "Maxima not installed (apt-get install maxima): skipping"
+        elif [ "$HAVE_PY" != 1 ]; then
+            say "no $PYTHON: skipping Maxima"
+        else
+            say "running Maxima anchor (about 10 s)"
+            run_limited "$PYTHON" "$BENCH_DIR/multi_anchors.py" maxima --timeout "$TIMEOUT" \
+                ${deep_arg[@]+"${deep_arg[@]}"} > "$OUT/maxima.tsv" || say "Maxima anchor failed or a check failed"
+            cat "$OUT/maxima.tsv" >&2
+        fi
+    fi
+
+    if [ "$RUN_GIAC" = 1 ]; then
+        if ! have giac && ! have icas; then
+            say "Giac not installed (apt-get install xcas): skipping"
+        elif [ "$HAVE_PY" != 1 ]; then
+            say "no $PYTHON: skipping Giac"
+        else
+            say "running Giac anchor (about 5 s)"
+            run_limited "$PYTHON" "$BENCH_DIR/multi_anchors.py" giac --timeout "$TIMEOUT" \
+                ${deep_arg[@]+"${deep_arg[@]}"} > "$OUT/giac.tsv" || say "Giac anchor failed or a check failed"
+            cat "$OUT/giac.tsv" >&2
+        fi
+    fi
+
+    if [ "$RUN_SYMPY" = 1 ]; then
+        if [ "$HAVE_SYMPY" != 1 ]; then
+            say "SymPy not importable with $PYTHON: skipping"
+        elif [ "$DEEP" != 1 ]; then
+            say "SymPy Hessian (about 10 s for n=100) runs only with --deep"
+        else
+            say "running SymPy Hessian anchor (n=100, about 10 s)"
+            "$PYTHON" "$BENCH_DIR/multi_anchors.py" sympy --deep --timeout "$TIMEOUT" \
+                > "$OUT/sympy_multi.tsv" || say "SymPy anchor (E) failed or a check failed"
+            cat "$OUT/sympy_multi.tsv" >&2
+        fi
+    fi
+fi
+
 # --------------------------------------------------------------- report ---
 if [ "$HAVE_PY" = 1 ]; then
-    "$PYTHON" "$BENCH_DIR/report.py" --go "$OUT/go_bench.txt" --nabla "$OUT/nabla.tsv" \
-        --ginac "$OUT/ginac.tsv" --sympy "$OUT/sympy.tsv" --sizes "$OUT/sizes.tsv" \
+    report_args=(--go "$OUT/go_bench.txt" --nabla "$OUT/nabla.tsv"
+        --ginac "$OUT/ginac.tsv" --sympy "$OUT/sympy.tsv" --sizes "$OUT/sizes.tsv"
         --tsv "$OUT/summary.tsv"
+        --go-multi "$OUT/go_bench_multi.txt" --nabla-multi "$OUT/nabla_multi.tsv"
+        --ginac-multi "$OUT/ginac_multi.tsv" --maxima "$OUT/maxima.tsv" --giac "$OUT/giac.tsv"
+        --sympy-multi "$OUT/sympy_multi.tsv" --tsv-multi "$OUT/summary_multi.tsv")
+    [ -n "$ONLY" ] && report_args+=(--only "$ONLY")
+    "$PYTHON" "$BENCH_DIR/report.py" "${report_args[@]}"
 else
     say "no $PYTHON: raw results only"
 fi

@@ -321,7 +321,8 @@ type result struct {
 	Order  *int        `json:"order,omitempty"`
 	Result string      `json:"result"`
 	LaTeX  string      `json:"latex"`
-	Shape  []int       `json:"shape"`
+	Shape  []any       `json:"shape"`
+	Index  string      `json:"index,omitempty"`
 	Value  *value      `json:"value,omitempty"`
 	Chain  *chainSteps `json:"chain,omitempty"`
 }
@@ -334,12 +335,17 @@ type chainSteps struct {
 	Product string `json:"product"`
 }
 
-func shapeOf(e nabla.Expr) []int {
-	s := e.Shape()
-	if s == nil {
-		return []int{}
+// shapeOf lists e's dimensions: numbers, or names for symbolic sizes.
+func shapeOf(e nabla.Expr) []any {
+	out := []any{}
+	for _, d := range e.Dims() {
+		if k, err := strconv.Atoi(d); err == nil {
+			out = append(out, k)
+		} else {
+			out = append(out, d)
+		}
 	}
-	return s
+	return out
 }
 
 // diffOne differentiates src; line numbers its first line in errors.
@@ -390,7 +396,10 @@ func (a *app) derive(src string, line int, kind string) (*result, error) {
 		return nil, err
 	}
 	var d nabla.Expr
-	vector := len(e.Shape()) > 0
+	if kind == "diff" && len(wrt) == 1 && nabla.NeedsTensor(e, wrt[0]) {
+		return a.tensor(src, e, wrt[0])
+	}
+	vector := e.Rank() > 0
 	switch {
 	case kind == "hessian":
 		d, err = nabla.Hessian(e, wrt...)
@@ -417,6 +426,51 @@ func (a *app) derive(src string, line int, kind string) (*result, error) {
 		r.Order = &order
 	}
 	return r, a.evaluate(r, d)
+}
+
+// tensor gives the derivative of a vector or matrix with respect to a
+// matrix: its differential, its entries in index notation and, at a point,
+// the numeric tensor.
+func (a *app) tensor(src string, e nabla.Expr, wrt string) (*result, error) {
+	td, err := nabla.DiffTensor(e, wrt)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	text, latex, err := printed(td.Differential)
+	if err != nil {
+		return nil, err
+	}
+	shape := append(shapeOf(e), shapeOf(td.Wrt)...)
+	r := &result{Input: src, Wrt: wrt, Result: "d" + wrtName(e) + " = " + text, LaTeX: latex, Shape: shape, Index: td.Index}
+	if len(a.at) == 0 {
+		return r, nil
+	}
+	env, err := a.point()
+	if err != nil {
+		return nil, err
+	}
+	v, err := td.Values(env)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	r.Value = &value{v}
+	r.Shape = shapeOfTensor(v)
+	return r, nil
+}
+
+func wrtName(e nabla.Expr) string {
+	if vars := e.Vars(); len(vars) == 1 && e.String() == vars[0] {
+		return vars[0]
+	}
+	return "f"
+}
+
+func shapeOfTensor(t nabla.Tensor) []any {
+	out := []any{}
+	for _, d := range t.Shape {
+		out = append(out, d)
+	}
+	return out
 }
 
 // chainRule works out the chain rule of "f where x1 = …, …".
@@ -572,6 +626,14 @@ func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) 
 func (a *app) print(r *result) error {
 	if c := r.Chain; c != nil && a.format == "text" {
 		fmt.Fprintf(a.stdout, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
+	}
+	if r.Index != "" && a.format == "text" {
+		fmt.Fprintln(a.stdout, r.Result)
+		fmt.Fprintln(a.stdout, r.Index)
+		if r.Value != nil {
+			fmt.Fprintln(a.stdout, r.Value)
+		}
+		return nil
 	}
 	switch a.format {
 	case "json":

@@ -39,6 +39,10 @@ type Options struct {
 	Record func(Step)
 	// MaxNodes overrides DefaultMaxNodes.
 	MaxNodes int
+	// Seed, if set, is the differential of the variable itself, such as a
+	// matrix symbol dX: the result is then the differential df, linear in
+	// dX, from which matrix and index forms of the derivative are read.
+	Seed *expr.Node
 }
 
 // Diff returns dn/dx for the variable x.
@@ -136,6 +140,9 @@ func (s *state) d(n *expr.Node) *dval {
 	switch n.Op() {
 	case expr.OpSym:
 		if expr.Equal(n, s.x) {
+			if s.opts.Seed != nil {
+				return &dval{node: s.opts.Seed}
+			}
 			return oneD
 		}
 		return zeroD

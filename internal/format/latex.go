@@ -223,6 +223,11 @@ var greek = map[string]string{
 // commands, a trailing subscript (x1, x_1, theta_2) as a subscript, and
 // other multi-letter names upright.
 func TeXName(name string) string {
+	if r, size := utf8.DecodeRuneInString(name); r == 'd' && len(name) > size {
+		if rest := name[size:]; utf8.RuneCountInString(rest) == 1 {
+			return `\mathrm{d}` + TeXName(rest) // a differential, dX
+		}
+	}
 	stem, sub := name, ""
 	if i := strings.IndexByte(name, '_'); i > 0 {
 		stem, sub = name[:i], name[i+1:]
