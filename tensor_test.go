@@ -1,0 +1,134 @@
+package nabla
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+var tensorDecl = &ParseOptions{Vectors: []string{"x"}, Matrices: []string{"A", "B", "R", "X"}}
+
+// TestTensorDerivatives checks the notes' derivatives that have no matrix
+// form (§5.4): d(Ax)/dA and dK/dR for K = RᵀR, and others.
+func TestTensorDerivatives(t *testing.T) {
+	tests := []struct {
+		f, wrt, shape, differential, index string
+	}{
+		{"A x", "A", "(m)×(m×n)", "dA x", "∂f_i/∂A_pq = δ_ip x_q"},
+		{"R' R", "R", "(n×n)×(m×n)", "Rᵀ dR + dRᵀ R", "∂f_pq/∂R_ij = R_ip δ_jq + δ_pj R_iq"},
+		{"X^-1", "X", "(m×m)×(m×m)", "-inv(X) dX inv(X)", "∂f_pq/∂X_ij = -(inv(X))_pi (inv(X))_jq"},
+		{"A X B", "X", "(m×q)×(n×p)", "A dX B", "∂f_pq/∂X_ij = A_pi B_jq"},
+		{"sin(X)", "X", "(m×n)×(m×n)", "dX .* cos(X)", "∂f_pq/∂X_ij = δ_pi δ_qj (cos(X))_pq"},
+		{"x x'", "x", "(m×m)×(m)", "dx xᵀ + x dxᵀ", "∂f_pq/∂x_i = δ_pi x_q + x_p δ_iq"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f, func(t *testing.T) {
+			f, err := ParseWith(tt.f, tensorDecl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !NeedsTensor(f, tt.wrt) {
+				t.Fatalf("NeedsTensor(%s, %s) = false", tt.f, tt.wrt)
+			}
+			td, err := DiffTensor(f, tt.wrt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct{ what, got, want string }{
+				{"shape", td.Shape, tt.shape},
+				{"differential", td.Differential.String(), tt.differential},
+				{"index form", td.Index, tt.index},
+			} {
+				if c.got != c.want {
+					t.Errorf("%s: got %s, want %s", c.what, c.got, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestTensorValuesAgainstFiniteDifferences checks numeric tensors against
+// central differences on random instances of random sizes.
+func TestTensorValuesAgainstFiniteDifferences(t *testing.T) {
+	cases := []struct{ f, wrt string }{
+		{"A x", "A"}, {"R' R", "R"}, {"X^-1", "X"}, {"A X B", "X"}, {"sin(X)", "X"}, {"x x'", "x"},
+		{"exp(A) .* A", "A"}, {"A x + x", "A"},
+	}
+	for _, c := range cases {
+		t.Run(c.f, func(t *testing.T) {
+			f, err := ParseWith(c.f, tensorDecl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			td, err := DiffTensor(f, c.wrt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rapid.Check(t, func(rt *rapid.T) {
+				env := randomValues(rt, f)
+				got, err := td.Values(env)
+				if err != nil {
+					rt.Skip(err.Error())
+				}
+				x := env[c.wrt]
+				n := len(x.Data)
+				for k := 0; k < n; k++ {
+					at := func(h float64) Tensor {
+						e := map[string]Tensor{}
+						for name, v := range env {
+							e[name] = v
+						}
+						data := append([]float64(nil), x.Data...)
+						data[k] += h
+						e[c.wrt] = Tensor{Shape: x.Shape, Data: data}
+						v, err := f.Value(e)
+						if err != nil {
+							rt.Skip(err.Error())
+						}
+						return v
+					}
+					plus, minus := at(1e-5), at(-1e-5)
+					for i := range plus.Data {
+						want := (plus.Data[i] - minus.Data[i]) / 2e-5
+						if g := got.Data[i*n+k]; math.Abs(g-want) > 1e-5*(1+math.Abs(want)) {
+							rt.Fatalf("∂f_%d/∂%s_%d = %v, finite differences give %v", i, c.wrt, k, g, want)
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// randomValues draws values for the variables of f with random sizes,
+// square matrices kept well conditioned.
+func randomValues(t *rapid.T, f Expr) map[string]Tensor {
+	sizes := map[string]int{}
+	env := map[string]Tensor{}
+	for _, name := range f.Vars() {
+		x := findVar(f.n, name)
+		s := x.Shape()
+		shape := make([]int, s.Rank())
+		size := 1
+		for i := range shape {
+			d := s.Dim(i)
+			if _, ok := sizes[d.Sym]; !ok {
+				sizes[d.Sym] = rapid.IntRange(1, 3).Draw(t, "size "+d.Sym)
+			}
+			shape[i] = sizes[d.Sym]
+			size *= shape[i]
+		}
+		data := make([]float64, size)
+		for i := range data {
+			data[i] = rapid.Float64Range(-1, 1).Draw(t, name)
+		}
+		if len(shape) == 2 && shape[0] == shape[1] {
+			for i := 0; i < shape[0]; i++ {
+				data[i*shape[0]+i] += 3
+			}
+		}
+		env[name] = Tensor{Shape: shape, Data: data}
+	}
+	return env
+}
