@@ -569,6 +569,7 @@ func (a *app) evaluate(r *result, e nabla.Expr) error {
 		return usageError{err} // values of the wrong shape or size
 	}
 	r.Value = &value{x}
+	r.Shape = shapeOfTensor(x)
 	return nil
 }
 

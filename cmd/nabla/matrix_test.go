@@ -34,7 +34,7 @@ func TestMatrixCommands(t *testing.T) {
 		{name: "singular matrix", args: []string{"eval", "inv(A)", "--matrix", "A", "--at", "A=[[1,2],[2,4]]"},
 			stderr: "nabla: singular matrix in inv(A)\n", status: 1},
 		{name: "sizes that disagree", args: []string{"eval", "A x", "--matrix", "A", "--vector", "x", "--at", "A=[[1,2],[3,4]]", "--at", "x=[1,1,1]"},
-			stderr: "nabla: size n is 2 from an earlier value but 3 from x\n", status: 2},
+			stderr: "nabla: size n is 2 from A but 3 from x\n", status: 2},
 		{name: "fixed size", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--wrt", "x", "--dim", "m=3", "--dim", "n=2", "--format", "json"},
 			stdout: `{"input":"A x","wrt":"x","order":1,"result":"A","latex":"A","shape":[3,2]}` + "\n"},
 		{name: "bad --dim", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--dim", "n"},

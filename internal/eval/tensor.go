@@ -64,6 +64,7 @@ func shapeText(t Tensor) string {
 type tensorEval struct {
 	env  map[string]Tensor
 	dims map[string]int
+	from map[string]string // the variable each size was read from
 	memo map[*expr.Node]Tensor
 }
 
@@ -72,7 +73,7 @@ type tensorEval struct {
 // whose sizes disagree are an error, and so are a singular matrix to
 // invert and a value outside a function's domain.
 func EvalTensor(n *expr.Node, env map[string]Tensor) (Tensor, error) {
-	e := &tensorEval{env: env, dims: map[string]int{}, memo: map[*expr.Node]Tensor{}}
+	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}, memo: map[*expr.Node]Tensor{}}
 	if err := e.bind(n, map[*expr.Node]bool{}); err != nil {
 		return Tensor{}, err
 	}
@@ -103,9 +104,13 @@ func (e *tensorEval) bind(n *expr.Node, seen map[*expr.Node]bool) error {
 				return fmt.Errorf("%s has size %s, but its value has %d", n.Name(), s, v.Shape[i])
 			case d.N == 0:
 				if k, ok := e.dims[d.Sym]; ok && k != v.Shape[i] {
-					return fmt.Errorf("size %s is %d from an earlier value but %d from %s", d.Sym, k, v.Shape[i], n.Name())
+					if from := e.from[d.Sym]; from == n.Name() {
+						return fmt.Errorf("the value of %s is %s, but its sizes must be equal (both %s)", n.Name(), dimsText(v), d.Sym)
+					}
+					return fmt.Errorf("size %s is %d from %s but %d from %s", d.Sym, k, e.from[d.Sym], v.Shape[i], n.Name())
 				}
 				e.dims[d.Sym] = v.Shape[i]
+				e.from[d.Sym] = n.Name()
 			}
 		}
 	}
@@ -314,6 +319,12 @@ func (e *tensorEval) compute(n *expr.Node) (Tensor, error) {
 		var m mat.Dense
 		m.CloneFrom(vs[0].dense().T())
 		return fromDense(&m), nil
+	case expr.OpInv, expr.OpDet, expr.OpLogDet:
+		if r, c := vs[0].rowsCols(); r != c {
+			return Tensor{}, fmt.Errorf("%s needs a square matrix, not %s", n.Info().Name, dimsText(vs[0]))
+		}
+	}
+	switch n.Op() {
 	case expr.OpInv:
 		var m mat.Dense
 		if err := m.Inverse(vs[0].dense()); err != nil {
