@@ -55,3 +55,62 @@ func FuzzPipeline(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatrixPipeline runs parse, differentiate and print on arbitrary
+// input with declared vectors and matrices: nothing may panic, and printed
+// results must parse back to themselves.
+func FuzzMatrixPipeline(f *testing.F) {
+	for _, s := range []string{
+		"a' X b", "x' B x", "||y - A x||^2", "det(X)", "logdet(X)", "a' X^-1 b", "tr(A X B)",
+		"sum(log(1 + exp(-y .* (A x))))", "A x", "x x'", "inv(I + X)", "diag(x) A", "dot(x, y)",
+		"X' X", "sin(A) .* B", "||X||", "2A - 3B'",
+	} {
+		f.Add(s)
+	}
+	opts := &ParseOptions{Vectors: []string{"a", "b", "x", "y"}, Matrices: []string{"A", "B", "X"}}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 200 {
+			return
+		}
+		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("slow input %q", s)) })
+		defer tm.Stop()
+		e, err := ParseWith(s, opts)
+		if err != nil {
+			return
+		}
+		roundTrip(t, s, e, opts)
+		for _, v := range []string{"x", "A"} {
+			if NeedsTensor(e, v) {
+				if td, err := DiffTensor(e, v); err == nil {
+					_ = td.Index
+					roundTrip(t, s, td.Differential, &ParseOptions{Vectors: []string{"a", "b", "x", "y", "dx"}, Matrices: []string{"A", "B", "X", "dA"}})
+				}
+				continue
+			}
+			d, err := e.Diff(v)
+			if err != nil {
+				continue
+			}
+			roundTrip(t, s, d, opts)
+			_ = d.LaTeX()
+		}
+	})
+}
+
+// roundTrip checks that e prints to text that parses back to e.
+func roundTrip(t *testing.T, src string, e Expr, opts *ParseOptions) {
+	t.Helper()
+	if e.Nodes() > 2000 {
+		return
+	}
+	text := e.String()
+	back, err := ParseWith(text, opts)
+	if err != nil {
+		t.Fatalf("from %q: %q does not parse: %v", src, text, err)
+	}
+	// Symbolic sizes are named in order of appearance, so compare the
+	// text: the same expression prints the same.
+	if back.String() != text {
+		t.Fatalf("from %q: %q parses back as %q", src, text, back)
+	}
+}

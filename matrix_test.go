@@ -34,7 +34,7 @@ func TestMatrixIdentities(t *testing.T) {
 		{"inverse", "a' X^-1 b", "X", "-inv(X)ᵀ a bᵀ inv(X)ᵀ", "m×m"},
 		{"trace", "tr(A X B)", "X", "Aᵀ Bᵀ", "n×p"},
 		{"k-means", "||X - R M'||^2", "M", "-2(X - R Mᵀ)ᵀ R", "n×p"},
-		{"logistic loss", "sum(log(1 + exp(-y .* (X w))))", "w", "(-y .* (1 - sigmoid(y .* (X w))))ᵀ X", "1×n"},
+		{"logistic loss", "sum(log(1 + exp(-y .* (X w))))", "w", "-(y .* (1 - sigmoid(y .* (X w))))ᵀ X", "1×n"},
 		{"inner product", "a' x", "x", "aᵀ", "1×m"},
 		{"dot", "dot(a, x)", "x", "aᵀ", "1×m"},
 		{"norm", "||x||", "x", "xᵀ/norm(x)", "1×m"},

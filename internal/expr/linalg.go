@@ -75,10 +75,13 @@ func splitScalar(n *Node) (scalars []*Node, m *Node) {
 			mats = append(mats, f)
 		}
 	}
-	if len(mats) != 1 {
-		return nil, n // an element-wise product of matrices
+	switch {
+	case len(scalars) == 0:
+		return nil, n
+	case len(mats) == 1:
+		return scalars, mats[0]
 	}
-	return scalars, mats[0]
+	return scalars, Mul(mats...) // an element-wise product of matrices
 }
 
 // MatMul returns the matrix product of the factors, in order. Scalar

@@ -140,7 +140,15 @@ func (p *printer) textProduct(n *expr.Node) {
 	if f.q == "1" && len(f.den) == 0 {
 		return
 	}
-	p.write("/")
+	elementwise := false
+	for _, d := range f.den {
+		elementwise = elementwise || !d.base.Shape().IsScalar()
+	}
+	if elementwise {
+		p.write("./") // division by a vector or matrix is element-wise
+	} else {
+		p.write("/")
+	}
 	if f.q != "1" && len(f.den) == 0 {
 		p.write(f.q)
 		return

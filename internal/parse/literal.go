@@ -142,7 +142,7 @@ func (p *parser) mul(a, b *expr.Node, pos int) *expr.Node {
 // div is a/b for a scalar b.
 func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 	if isMatrix(b) {
-		p.fail(pos, "cannot divide by %s", describeShape(b))
+		p.fail(pos, "cannot divide by %s: use ./ for element-wise division", p.describeNode(b))
 	}
 	return p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
 }
