@@ -193,6 +193,10 @@ func (p *printer) textPower(d power, ctx int) {
 		p.write("sqrt(")
 		p.text(d.base, 0)
 		p.write(")")
+	case !d.base.Shape().IsScalar():
+		p.text(d.base, expr.PrecPow+1)
+		p.write(".^")
+		p.text(d.exp, expr.PrecAtom)
 	default:
 		p.text(d.base, expr.PrecPow+1)
 		p.textExponent(d.exp)
