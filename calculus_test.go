@@ -184,6 +184,7 @@ func TestMatrixLiterals(t *testing.T) {
 		{"sin([x, 0])", "[sin(x), 0]"},
 		{"[x, y]/2", "[x/2, y/2]"},
 		{"-[x, y]", "[-x, -y]"},
+		{"[1, 2] + 3", "[4, 5]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -197,10 +198,10 @@ func TestMatrixLiterals(t *testing.T) {
 		})
 	}
 	errs := []struct{ in, want string }{
-		{"[1, 2] + 3", "1:8: cannot add a 2-vector and a scalar"},
+		{"[1, 2] + [1, 2, 3]", "1:8: cannot add a 2-vector and a 3-vector"},
 		{"[[1, 2]] [[1, 2]]", "1:10: cannot multiply a 1×2 matrix by a 1×2 matrix: the columns of the first (2) must match the rows of the second (1)"},
 		{"2^[x]", "1:2: cannot raise a scalar to the power a 1-vector: use .^ for element-wise powers"},
-		{"x / [1, 2]", "1:3: cannot divide by a vector (2): use ./ for element-wise division"},
+		{"x / [1, 2]", "1:3: cannot divide by a 2-vector: use ./ for element-wise division"},
 		{"[[1, 2], [3]]", "1:10: row 2 has 1 entries, expected 2 like row 1"},
 		{"[]", "1:2: empty vector: write its entries between [ and ]"},
 		{"[x, [y]]", "1:5: a vector entry must be a scalar, not a 1"},

@@ -538,7 +538,7 @@ func isDivByZero(n *Node) bool {
 }
 
 func newPow(b, e *Node) *Node {
-	return intern(Node{op: OpPow, args: []*Node{b, e}, shape: b.shape})
+	return intern(Node{op: OpPow, args: []*Node{b, e}, shape: mulShape([]*Node{b, e})})
 }
 
 // powNum folds b^e for numbers when the result is a finite number that is

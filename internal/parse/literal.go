@@ -1,8 +1,6 @@
 package parse
 
 import (
-	"fmt"
-
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -11,18 +9,6 @@ import (
 // scalars, matrix products, element-wise operations, transposes and
 // element-wise functions. Shapes are checked here, so a mismatch is
 // reported at the operator that caused it.
-
-// describeShape names a shape for error messages.
-func describeShape(n *expr.Node) string {
-	s := n.Shape()
-	switch s.Rank() {
-	case 0:
-		return "a scalar"
-	case 1:
-		return fmt.Sprintf("a %d-vector", s.Dim(0).N)
-	}
-	return "a " + s.String() + " matrix"
-}
 
 // dims returns rows and columns of a literal, a vector being a column.
 func dims(n *expr.Node) (rows, cols int) {
@@ -80,12 +66,24 @@ func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
 			return expr.Add(terms...)
 		}
 	}
-	acc := terms[0]
-	for i, t := range terms[1:] {
-		if acc.Shape() != t.Shape() {
-			p.fail(pos[i+1], "cannot add %s and %s", describeShape(acc), describeShape(t))
+	// Literals add entry by entry; a scalar adds to every entry.
+	var acc *expr.Node
+	var scalars []*expr.Node
+	for i, t := range terms {
+		switch {
+		case !isMatrix(t):
+			scalars = append(scalars, t)
+		case acc == nil:
+			acc = t
+		case acc.Shape() != t.Shape():
+			p.fail(pos[i], "cannot add %s and %s", p.describeNode(acc), p.describeNode(t))
+		default:
+			acc = zip(acc, t, func(x, y *expr.Node) *expr.Node { return expr.Add(x, y) })
 		}
-		acc = zip(acc, t, func(x, y *expr.Node) *expr.Node { return expr.Add(x, y) })
+	}
+	if len(scalars) > 0 {
+		s := expr.Add(scalars...)
+		acc = entrywise(acc, func(x *expr.Node) *expr.Node { return expr.Add(x, s) })
 	}
 	return acc
 }
@@ -117,7 +115,7 @@ func (p *parser) mul(a, b *expr.Node, pos int) *expr.Node {
 	ar, ac := dims(a)
 	br, bc := dims(b)
 	if ac != br {
-		p.fail(pos, "cannot multiply %s by %s: the columns of the first (%d) must match the rows of the second (%d)", describeShape(a), describeShape(b), ac, br)
+		p.fail(pos, "cannot multiply %s by %s: the columns of the first (%d) must match the rows of the second (%d)", p.describeNode(a), p.describeNode(b), ac, br)
 	}
 	out := make([]*expr.Node, ar*bc)
 	for i := 0; i < ar; i++ {
@@ -157,7 +155,7 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 		p.fail(pos, "cannot raise %s to a power: use .^ for element-wise powers, ^-1 for the inverse", p.describeNode(a))
 	}
 	if isMatrix(a) || isMatrix(b) {
-		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", describeShape(a), describeShape(b))
+		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", p.describeNode(a), p.describeNode(b))
 	}
 	return expr.Pow(a, b)
 }
@@ -188,7 +186,7 @@ func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
 	case !isMatrix(b):
 		return entrywise(a, func(x *expr.Node) *expr.Node { return f(x, b) })
 	case a.Shape() != b.Shape():
-		p.fail(pos, "cannot combine %s and %s element-wise", describeShape(a), describeShape(b))
+		p.fail(pos, "cannot combine %s and %s element-wise", p.describeNode(a), p.describeNode(b))
 	}
 	return zip(a, b, f)
 }

@@ -114,6 +114,12 @@ func (p *parser) describeNode(n *expr.Node) string {
 	if n.Op() == expr.OpSym {
 		return fmt.Sprintf("%s %s (%s)", kind, n.Name(), p.dims.showShape(s))
 	}
+	if dims, ok := s.Ints(); ok {
+		if len(dims) == 1 {
+			return fmt.Sprintf("a %d-vector", dims[0])
+		}
+		return "a " + s.String() + " matrix"
+	}
 	return fmt.Sprintf("a %s (%s)", kind, p.dims.showShape(s))
 }
 
