@@ -385,6 +385,11 @@ func (p *parser) name() *expr.Node {
 		p.fresh++
 		return expr.Identity(expr.Dim{Sym: fmt.Sprintf("#I%d", p.fresh)})
 	}
+	if name == "ones" && p.matrices() {
+		p.advance()
+		p.fresh++
+		return expr.Ones(expr.NewShape(expr.Dim{Sym: fmt.Sprintf("#1_%d", p.fresh)}))
+	}
 	fn, isFunc := lookupFunc(name)
 	p.advance()
 	call := p.is("(") && !p.tok.sp
