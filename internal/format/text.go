@@ -142,7 +142,7 @@ func (p *printer) textProduct(n *expr.Node) {
 	}
 	elementwise := false
 	for _, d := range f.den {
-		elementwise = elementwise || !d.base.Shape().IsScalar()
+		elementwise = elementwise || !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar()
 	}
 	if elementwise {
 		p.write("./") // division by a vector or matrix is element-wise
@@ -193,7 +193,7 @@ func (p *printer) textPower(d power, ctx int) {
 		p.write("sqrt(")
 		p.text(d.base, 0)
 		p.write(")")
-	case !d.base.Shape().IsScalar():
+	case !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar():
 		p.text(d.base, expr.PrecPow+1)
 		p.write(".^")
 		p.text(d.exp, expr.PrecAtom)
