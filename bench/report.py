@@ -289,7 +289,7 @@ def multi_table(args):
     print("best/nabla is the fastest finished anchor's time / nabla time: above 1x means")
     print("nabla is faster. '-' = not run (see bench/README.md), '>T s' = gave up after T s,")
     print("'!' = the result failed its check.")
-    print("[1] E: hessian(f, X); F: diff(p, X).")
+    print("[1] hessian(f, X). Giac is not run on F.")
     print("[2] diff(diff(f, X), X): the same n x n matrix without hessian().")
     print("nabla returns the Hessian as a sparse matrix (3n-2 stored entries); the anchors")
     print("build the dense n x n matrix with 0 entries.")

@@ -11,7 +11,7 @@
 #                  multi: GiNaC n=10000 and product gradient, Maxima and Giac
 #                  product gradient, Giac hessian() n=1000, SymPy Hessian)
 #   --benchtime D  -benchtime for the Go benchmarks (default 1s)
-#   --timeout S    multi: give up on an anchor workload after S s (default 120)
+#   --timeout S    multi: give up on an anchor workload after S s (default 180)
 #   --no-go        skip building and benchmarking nabla
 #   --no-ginac     skip the GiNaC anchor
 #   --no-sympy     skip the SymPy anchor
@@ -36,7 +36,7 @@ CXX=${CXX:-g++}
 
 DEEP=0
 BENCHTIME=1s
-TIMEOUT=120
+TIMEOUT=180
 RUN_GO=1
 RUN_GINAC=1
 RUN_SYMPY=1
@@ -275,7 +275,7 @@ if [ "$RUN_MULTI" = 1 ]; then
         elif [ "$HAVE_PY" != 1 ]; then
             say "no $PYTHON: skipping Giac"
         else
-            say "running Giac anchor (about 5 s)"
+            say "running Giac anchor (about 5 s; --deep: about 2 min more)"
             run_limited "$PYTHON" "$BENCH_DIR/multi_anchors.py" giac --timeout "$TIMEOUT" \
                 ${deep_arg[@]+"${deep_arg[@]}"} > "$OUT/giac.tsv" || say "Giac anchor failed or a check failed"
             cat "$OUT/giac.tsv" >&2

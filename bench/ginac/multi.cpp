@@ -17,7 +17,7 @@
 // n = 100 reports the mean of R timed runs (default 5) after one untimed
 // run; larger n runs once.
 //
-// A workload that exceeds --timeout seconds (default 120) is abandoned
+// A workload that exceeds --timeout seconds (default 180) is abandoned
 // between rows; its line then has an empty time and extra
 // "timeout=S,done=K/N".  Each result is verified (shape, ∂²f/∂x1² =
 // 1200 x1² − 400 x2 + 2, ∂²f/∂x1∂x2 = −400 x1, ∂²f/∂x1∂x3 = 0, symmetry,
@@ -181,7 +181,7 @@ void bench_prodgrad(int n, double timeout) {
 
 int main(int argc, char** argv) {
     bool deep = false;
-    double timeout = 120;
+    double timeout = 180;
     int reps = 5;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];

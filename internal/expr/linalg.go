@@ -119,7 +119,14 @@ func MatMul(factors ...*Node) *Node {
 	// diag(a) diag(b) = diag(a ⊙ b)
 	for i := 0; i+1 < len(mats); i++ {
 		if mats[i].op == OpDiag && mats[i+1].op == OpDiag {
-			mats[i] = Diag(Mul(mats[i].args[0], mats[i+1].args[0]))
+			v := Mul(mats[i].args[0], mats[i+1].args[0])
+			if v.Shape().IsScalar() {
+				// The entries cancelled to a constant: a multiple of I.
+				r, _ := RowsCols(mats[i].Shape())
+				mats[i] = Mul(v, Identity(r))
+			} else {
+				mats[i] = Diag(v)
+			}
 			mats = slices.Delete(mats, i+1, i+2)
 			i--
 		}
