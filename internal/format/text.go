@@ -161,6 +161,12 @@ func (p *printer) textProduct(n *expr.Node) {
 	if f.q != "1" {
 		p.write(f.q)
 	}
+	matrices := 0
+	for _, d := range f.den {
+		if !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar() {
+			matrices++
+		}
+	}
 	for i, d := range f.den {
 		var sub printer
 		sub.textPower(d, expr.PrecMul+1)
@@ -170,6 +176,8 @@ func (p *printer) textProduct(n *expr.Node) {
 		case i == 0 && startsWord(s):
 		case i == 0 || startsNumber(s):
 			p.write("*")
+		case matrices > 1 && (!d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar()):
+			p.write(" .* ")
 		default:
 			p.write(" ")
 		}
