@@ -116,6 +116,14 @@ func MatMul(factors ...*Node) *Node {
 			return s
 		}
 	}
+	// ones onesᵀ is the matrix of ones.
+	for i := 0; i+1 < len(mats); i++ {
+		a, b := mats[i], mats[i+1]
+		if a.op == OpOnes && a.Shape().Rank() == 1 && b.op == OpTranspose && b.args[0].op == OpOnes && b.args[0].Shape().Rank() == 1 {
+			mats[i] = Ones(NewShape(a.Shape().Dim(0), b.args[0].Shape().Dim(0)))
+			mats = slices.Delete(mats, i+1, i+2)
+		}
+	}
 	// diag(a) diag(b) = diag(a ⊙ b)
 	for i := 0; i+1 < len(mats); i++ {
 		if mats[i].op == OpDiag && mats[i+1].op == OpDiag {

@@ -87,6 +87,10 @@ func (p *printer) text(n *expr.Node, ctx int) {
 	case expr.OpIdentity:
 		p.write("I")
 	case expr.OpOnes:
+		if n.Shape().Rank() == 2 {
+			p.write("ones onesᵀ") // the matrix of ones
+			return
+		}
 		p.write("ones")
 	case expr.OpAdd:
 		for i, t := range terms(n) {
