@@ -280,7 +280,7 @@ def multi_table(args):
                     est = float(c.timeout) * tot / k
                     notes.append(f"{name} {key}: stopped after {k} of {tot} rows in "
                                  f"{c.timeout} s; at that rate the full Hessian takes "
-                                 f"about {fmt_time(est * 1e9)}")
+                                 f"about {est:,.0f} s")
     print()
     print("Multivariate workloads (E, F)")
     print()

@@ -225,7 +225,7 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 	for i, x := range factors {
 		var sub printer
 		ctx := expr.PrecMul + 1
-		if x.Op() == expr.OpMatMul && !elementwise {
+		if x.Op() == expr.OpMatMul && len(factors) == 1 {
 			ctx = expr.PrecMul // 2 A B reads back as 2 (A B)
 		}
 		sub.text(x, ctx)
