@@ -8,8 +8,8 @@
 #   --only F       run one workload family: single (A-D, one variable) or
 #                  multi (E-F, Hessian and gradient); default both
 #   --deep         also run the slow anchor workloads (GiNaC sin^2000; for
-#                  multi: GiNaC n=10000 and product gradient, Maxima and Giac
-#                  product gradient, Giac hessian() n=1000, SymPy Hessian)
+#                  multi: GiNaC n=10000 and product gradient, Maxima product
+#                  gradient, Giac hessian() n=1000, SymPy Hessian n=100)
 #   --benchtime D  -benchtime for the Go benchmarks (default 1s)
 #   --timeout S    multi: give up on an anchor workload after S s (default 180)
 #   --no-go        skip building and benchmarking nabla
@@ -79,6 +79,13 @@ mkdir -p "$OUT"
 
 say() { printf '==> %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
+
+if [ -r /proc/loadavg ]; then
+    read -r load1 _ < /proc/loadavg
+    if [ "${load1%.*}" -ge 1 ] 2>/dev/null; then
+        say "warning: load average is $load1 before starting; timings may be inflated"
+    fi
+fi
 
 HAVE_PY=0
 if have "$PYTHON"; then HAVE_PY=1; else say "$PYTHON not found: timing, sizes and the report need it"; fi

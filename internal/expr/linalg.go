@@ -206,6 +206,8 @@ func Transpose(n *Node) *Node {
 		return n.args[0]
 	case n.op == OpSym && n.IsSymmetric(), n.op == OpIdentity, n.op == OpDiag:
 		return n
+	case n.op == OpOnes && s.Rank() == 2:
+		return Ones(NewShape(s.Dim(1), s.Dim(0)))
 	case n.op == OpInv && n.args[0].op == OpSym && n.args[0].IsSymmetric():
 		return n
 	case n.op == OpMatMul:

@@ -126,6 +126,10 @@ func prec(n *expr.Node) int {
 		}
 	case expr.OpMatMul:
 		return expr.PrecMul
+	case expr.OpOnes:
+		if n.Shape().Rank() == 2 {
+			return expr.PrecMul // printed as ones onesᵀ
+		}
 	case expr.OpPow:
 		if isSqrt(n) {
 			return expr.PrecAtom
