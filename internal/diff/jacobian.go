@@ -82,7 +82,7 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 			switch {
 			case n.Shape().IsScalar():
 				terms = append(terms, expr.Mul(rest, js[i]))
-			case a.Shape().IsScalar():
+			case a.Shape().IsScalar() && !rest.Shape().IsScalar():
 				terms = append(terms, expr.MatMul(rest, js[i]))
 			case rest.Shape().IsScalar():
 				terms = append(terms, expr.Mul(rest, js[i]))
@@ -109,8 +109,8 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 			}
 			p := n.Info().Partial(n, i)
 			switch {
-			case n.Shape().IsScalar():
-				terms = append(terms, expr.Mul(p, js[i]))
+			case n.Shape().IsScalar(), p.Shape().IsScalar():
+				terms = append(terms, expr.Mul(p, js[i])) // the same factor on every entry
 			case a.Shape().IsScalar():
 				terms = append(terms, expr.MatMul(p, js[i]))
 			default:
