@@ -55,8 +55,11 @@ func Identity(n Dim) *Node {
 
 // Ones returns the vector or matrix of ones of shape s.
 func Ones(s Shape) *Node {
-	if s.IsScalar() {
+	switch {
+	case s.IsScalar():
 		return one
+	case s.Rank() == 2 && s.Dim(0) == dimOne:
+		return Transpose(Ones(NewShape(s.Dim(1)))) // a row of ones
 	}
 	return intern(Node{op: OpOnes, shape: shapePtr(s)})
 }
