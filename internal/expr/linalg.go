@@ -134,7 +134,8 @@ func MatMul(factors ...*Node) *Node {
 			if v.Shape().IsScalar() {
 				// The entries cancelled to a constant: a multiple of I.
 				r, _ := RowsCols(mats[i].Shape())
-				mats[i] = Mul(v, Identity(r))
+				scalars = append(scalars, v)
+				mats[i] = Identity(r)
 			} else {
 				mats[i] = Diag(v)
 			}
