@@ -76,10 +76,17 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.textMatrix(n)
 	case expr.OpMatMul:
 		for i, f := range n.Args() {
-			if i > 0 {
+			var sub printer
+			sub.text(f, expr.PrecMul+1)
+			s := sub.b.String()
+			switch {
+			case i == 0:
+			case startsNumber(s):
+				p.write("*")
+			default:
 				p.write(" ")
 			}
-			p.text(f, expr.PrecMul+1)
+			p.write(s)
 		}
 	case expr.OpTranspose:
 		p.text(n.Arg(0), expr.PrecAtom)
