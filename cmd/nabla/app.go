@@ -104,6 +104,16 @@ func (a *app) addAt(c *cobra.Command) {
 	c.Flags().StringArrayVar(&a.dims, "dim", nil, "fix a symbolic size, e.g. --dim n=3 (repeatable)")
 }
 
+// parse reads src with the declarations of the flags; line numbers its
+// first line in errors.
+func (a *app) parse(src string, line int) (nabla.Expr, error) {
+	opts, err := a.parseOptions(line)
+	if err != nil {
+		return nabla.Expr{}, err
+	}
+	return nabla.ParseWith(src, opts)
+}
+
 // parseOptions gathers the declarations of the flags.
 func (a *app) parseOptions(line int) (*nabla.ParseOptions, error) {
 	opts := &nabla.ParseOptions{Line: line, Vectors: a.vectors, Matrices: a.matrices, Symmetric: a.symmetric}
@@ -228,11 +238,7 @@ func (a *app) evalCmd() *cobra.Command {
 				return err
 			}
 			src := exprArg(args[0])
-			opts, err := a.parseOptions(1)
-			if err != nil {
-				return err
-			}
-			e, err := nabla.ParseWith(src, opts)
+			e, err := a.parse(src, 1)
 			if err != nil {
 				return err
 			}
@@ -264,11 +270,7 @@ func (a *app) simplifyCmd() *cobra.Command {
 				return err
 			}
 			src := exprArg(args[0])
-			opts, err := a.parseOptions(1)
-			if err != nil {
-				return err
-			}
-			e, err := nabla.ParseWith(src, opts)
+			e, err := a.parse(src, 1)
 			if err != nil {
 				return err
 			}
@@ -383,11 +385,7 @@ func (a *app) derive(src string, line int, kind string) (*result, error) {
 	if a.chain {
 		return a.chainRule(src, line)
 	}
-	opts, err := a.parseOptions(line)
-	if err != nil {
-		return nil, err
-	}
-	e, err := nabla.ParseWith(src, opts)
+	e, err := a.parse(src, line)
 	if err != nil {
 		return nil, err
 	}

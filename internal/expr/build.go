@@ -169,7 +169,7 @@ func Add(args ...*Node) *Node {
 	}
 	var c numAcc
 	terms := make([]term, 0, len(args))
-	var index map[uint64][]int
+	var col collector
 	var add func(n *Node)
 	add = func(n *Node) {
 		switch n.op {
@@ -183,12 +183,6 @@ func Add(args ...*Node) *Node {
 			return
 		}
 		t := termOf(n)
-		if index == nil && len(terms) >= 8 {
-			index = make(map[uint64][]int, 16)
-			for i, u := range terms {
-				index[u.hash] = append(index[u.hash], i)
-			}
-		}
 		merge := func(i int) bool {
 			if terms[i].hash != t.hash || !sameFactors(terms[i].factors, t.factors) {
 				return false
@@ -201,21 +195,9 @@ func Add(args ...*Node) *Node {
 			terms[i].orig = nil
 			return true
 		}
-		if index != nil {
-			for _, i := range index[t.hash] {
-				if merge(i) {
-					return
-				}
-			}
-			index[t.hash] = append(index[t.hash], len(terms))
-		} else {
-			for i := range terms {
-				if merge(i) {
-					return
-				}
-			}
+		if col.find(t.hash, func(i int) uint64 { return terms[i].hash }, merge) < 0 {
+			terms = append(terms, t)
 		}
-		terms = append(terms, t)
 	}
 	for _, a := range args {
 		add(a)
@@ -368,7 +350,7 @@ func Mul(args ...*Node) *Node {
 	}
 	var acc numAcc
 	var fs []factor
-	var index map[uint64][]int
+	var col collector
 	var mul func(n *Node)
 	mul = func(n *Node) {
 		switch n.op {
@@ -386,31 +368,8 @@ func Mul(args ...*Node) *Node {
 			// exp(a) exp(b) = exp(a + b): exp collects as a power of e.
 			b, e = eConst, n.args[0]
 		}
-		if index == nil && len(fs) >= 8 {
-			index = make(map[uint64][]int, 16)
-			for i, f := range fs {
-				index[f.base.hash] = append(index[f.base.hash], i)
-			}
-		}
-		i := -1
-		if index != nil {
-			for _, j := range index[b.hash] {
-				if Equal(fs[j].base, b) {
-					i = j
-					break
-				}
-			}
-			if i < 0 {
-				index[b.hash] = append(index[b.hash], len(fs))
-			}
-		} else {
-			for j := range fs {
-				if Equal(fs[j].base, b) {
-					i = j
-					break
-				}
-			}
-		}
+		i := col.find(b.hash, func(j int) uint64 { return fs[j].base.hash },
+			func(j int) bool { return Equal(fs[j].base, b) })
 		if i < 0 {
 			fs = append(fs, factor{b, e, n})
 			return
@@ -703,4 +662,40 @@ func hasMatrixBesidesOnes(factors []*Node) bool {
 		}
 	}
 	return ones && other
+}
+
+// collector finds the earlier term or factor that a new one merges with:
+// by a linear scan while there are few, by a hash index once there are
+// many, so that building a sum or product of n operands costs O(n).
+type collector struct {
+	n     int
+	index map[uint64][]int
+}
+
+// find returns the first earlier item i with hash h for which merge(i)
+// reports that the new item merged into it; otherwise it registers the new
+// item, whose hash is h, and returns -1. hashOf gives the hash of item i.
+func (c *collector) find(h uint64, hashOf func(int) uint64, merge func(int) bool) int {
+	if c.index == nil && c.n >= 8 {
+		c.index = make(map[uint64][]int, 16)
+		for i := 0; i < c.n; i++ {
+			c.index[hashOf(i)] = append(c.index[hashOf(i)], i)
+		}
+	}
+	if c.index != nil {
+		for _, i := range c.index[h] {
+			if merge(i) {
+				return i
+			}
+		}
+		c.index[h] = append(c.index[h], c.n)
+	} else {
+		for i := 0; i < c.n; i++ {
+			if merge(i) {
+				return i
+			}
+		}
+	}
+	c.n++
+	return -1
 }
