@@ -339,9 +339,15 @@ func TestProductGradientIsLinear(t *testing.T) {
 		names[i] = "x" + strconv.Itoa(i+1)
 		xs[i] = Var(names[i])
 	}
-	g, err := Grad(Mul(xs...), names...)
+	f := Mul(xs...)
+	g, err := Grad(f, names...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The work is linear too: a quadratic sweep allocates per pair.
+	allocs := testing.AllocsPerRun(2, func() { Grad(f, names...) })
+	if allocs > 20*n {
+		t.Errorf("the gradient of a product of %d variables makes %.0f allocations, want at most %d", n, allocs, 20*n)
 	}
 	if got := g.Nodes(); got > 3*n {
 		t.Errorf("gradient of a product of %d variables has %d nodes, want O(n)", n, got)

@@ -141,8 +141,13 @@ func adjoint(m, a *expr.Node, i int) *expr.Node {
 		panic(unsupported{info.Name})
 	}
 	p := info.Partial(m, i)
-	c := a
-	if !p.IsNum(1) {
+	var c *expr.Node
+	switch {
+	case p.IsNum(1):
+		c = a
+	case a.IsNum(1):
+		c = p // no product to canonicalise: ∂(x1⋯xn)/∂xi stays one node
+	default:
 		c = expr.Mul(a, p)
 	}
 	if m.Arg(i).Shape().IsScalar() && !c.Shape().IsScalar() {
