@@ -196,6 +196,8 @@ var matrixCases = []struct {
 	{"x' x sum(x)", "x", nil},
 	{"sum(sigmoid(X w))", "X", nil},
 	{"tr(inv(W + 3I))", "W", nil},
+	{"tr(diag(x) A)", "x", nil},
+	{"x' diag(exp(x)) x", "x", nil},
 }
 
 // TestMatrixRulesAgainstFiniteDifferences checks each matrix derivative

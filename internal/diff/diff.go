@@ -62,7 +62,7 @@ func NewDiffer(opts *Options) *Differ {
 	if opts == nil {
 		opts = &Options{}
 	}
-	return &Differ{s: state{opts: opts, memo: make(map[*expr.Node]*dval)}}
+	return &Differ{s: state{opts: opts}}
 }
 
 // Diff returns dn/dx for the variable x.
@@ -72,7 +72,7 @@ func (df *Differ) Diff(n, x *expr.Node) (d *expr.Node, err error) {
 	}
 	s := &df.s
 	s.x = x
-	clear(s.memo)
+	s.memo.reset()
 	s.budget = s.opts.MaxNodes
 	if s.budget == 0 {
 		s.budget = DefaultMaxNodes
@@ -94,7 +94,7 @@ type state struct {
 	x      *expr.Node
 	opts   *Options
 	budget int
-	memo   map[*expr.Node]*dval
+	memo   memo
 }
 
 // dval is a derivative under construction: a node, or a lazy product
@@ -149,7 +149,7 @@ func (s *state) d(n *expr.Node) *dval {
 	case expr.OpConst, expr.OpConstant:
 		return zeroD
 	}
-	if v, ok := s.memo[n]; ok {
+	if v, ok := s.memo.get(n); ok {
 		return v
 	}
 	s.spend(1)
@@ -158,7 +158,7 @@ func (s *state) d(n *expr.Node) *dval {
 		// A function of one operand: the chain rule, f'(u) u'.
 		du := s.d(n.Arg(0))
 		if du.isZero() {
-			s.memo[n] = zeroD
+			s.memo.put(n, zeroD)
 			return zeroD
 		}
 		return s.done(n, 1, false, &dval{f: info.Partial(n, 0), rest: du})
@@ -173,7 +173,7 @@ func (s *state) d(n *expr.Node) *dval {
 		}
 	}
 	if varying == 0 {
-		s.memo[n] = zeroD
+		s.memo.put(n, zeroD)
 		return zeroD
 	}
 	baseVaries := !ds[0].isZero()
@@ -221,7 +221,7 @@ func (s *state) d(n *expr.Node) *dval {
 // done memoises and records the derivative v of n; varying of its
 // operands depend on the variable, the first of them if baseVaries.
 func (s *state) done(n *expr.Node, varying int, baseVaries bool, v *dval) *dval {
-	s.memo[n] = v
+	s.memo.put(n, v)
 	if s.opts.Record != nil {
 		s.opts.Record(Step{Rule: ruleName(n, varying, baseVaries), Node: n, Result: v.materialize()})
 	}
@@ -246,4 +246,48 @@ func ruleName(n *expr.Node, varying int, baseVaries bool) string {
 		return "exponential rule"
 	}
 	return n.Info().Rule
+}
+
+// memo remembers the derivative of each node: in a short list while the
+// expression is small, as most are, and in a map beyond.
+type memo struct {
+	keys []*expr.Node
+	vals []*dval
+	m    map[*expr.Node]*dval
+}
+
+const memoList = 32
+
+func (m *memo) get(n *expr.Node) (*dval, bool) {
+	if m.m != nil {
+		v, ok := m.m[n]
+		return v, ok
+	}
+	for i, k := range m.keys {
+		if k == n {
+			return m.vals[i], true
+		}
+	}
+	return nil, false
+}
+
+func (m *memo) put(n *expr.Node, v *dval) {
+	if m.m == nil && len(m.keys) < memoList {
+		m.keys = append(m.keys, n)
+		m.vals = append(m.vals, v)
+		return
+	}
+	if m.m == nil {
+		m.m = make(map[*expr.Node]*dval, 2*memoList)
+		for i, k := range m.keys {
+			m.m[k] = m.vals[i]
+		}
+	}
+	m.m[n] = v
+}
+
+func (m *memo) reset() {
+	clear(m.keys)
+	clear(m.vals)
+	m.keys, m.vals, m.m = m.keys[:0], m.vals[:0], nil
 }

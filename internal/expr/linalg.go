@@ -402,9 +402,13 @@ func linalgOps() {
 	Ops[OpSum] = unary("sum", `\sum`, "sum rule",
 		func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
 		func(n, d *Node) *Node { return Sum(d) })
-	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule", nil,
+	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule",
+		// The adjoint of v in diag(v) is the diagonal of adj: (adj ⊙ I) 1.
+		func(n, a *Node) *Node {
+			r, _ := RowsCols(n.Shape())
+			return MatMul(Mul(a, Identity(r)), Ones(NewShape(r)))
+		},
 		func(n, d *Node) *Node { return Diag(d) })
-	Ops[OpDiag].Adjoint = nil // the gradient through diag is not available
 	Ops[OpIdentity] = OpInfo{Name: "I", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
 	Ops[OpOnes] = OpInfo{Name: "ones", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
 	for _, op := range []Op{OpTranspose, OpInv, OpDet, OpLogDet, OpTrace, OpNorm, OpSum, OpDiag} {
