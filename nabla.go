@@ -260,11 +260,11 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 		return d, nil, err
 	}
 	var steps []Step
-	opts := &diff.Options{}
+	var opts *diff.Options
 	if record {
-		opts.Record = func(s diff.Step) {
+		opts = &diff.Options{Record: func(s diff.Step) {
 			steps = append(steps, Step{s.Rule, Expr{s.Node}, Expr{s.Result}})
-		}
+		}}
 	}
 	d := e.n
 	for k := 0; k < order; k++ {

@@ -144,9 +144,25 @@ func TestDerivativesAgainstFiniteDifferences(t *testing.T) {
 			return
 		}
 		if math.Abs(got-want) > 1e-4*(1+math.Abs(want)) {
+			if absorbed(f, env, wrt) {
+				t.Skip("the variable is lost to rounding, as in x + 1/sin(pi)")
+			}
 			t.Fatalf("d/d%s %s = %s = %v at %v, finite differences give %v", wrt, f, d, got, env, want)
 		}
 	})
+}
+
+// absorbed reports whether f does not change at all, in floating point,
+// when the variable moves by 1%: a huge constant has swallowed it.
+func absorbed(f Expr, env map[string]float64, x string) bool {
+	e := map[string]float64{}
+	for k, v := range env {
+		e[k] = v
+	}
+	v0, err0 := f.Eval(e)
+	e[x] = env[x] * 1.01
+	v1, err1 := f.Eval(e)
+	return err0 == nil && err1 == nil && v0 == v1
 }
 
 // underflow reports whether the domain error err comes from an operand

@@ -14,6 +14,7 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/nabla-math/nabla/internal/expr"
 )
@@ -47,8 +48,20 @@ type Options struct {
 
 // Diff returns dn/dx for the variable x.
 func Diff(n, x *expr.Node, opts *Options) (*expr.Node, error) {
-	return NewDiffer(opts).Diff(n, x)
+	if opts != nil {
+		return NewDiffer(opts).Diff(n, x)
+	}
+	// Small derivatives reuse the memory of earlier ones.
+	df := differs.Get().(*Differ)
+	d, err := df.Diff(n, x)
+	if df.s.memo.m == nil {
+		df.s.memo.reset()
+		differs.Put(df)
+	}
+	return d, err
 }
+
+var differs = sync.Pool{New: func() any { return NewDiffer(nil) }}
 
 // A Differ differentiates many expressions in turn, reusing its memory.
 // It is not safe for concurrent use.

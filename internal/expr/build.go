@@ -497,7 +497,11 @@ func isDivByZero(n *Node) bool {
 }
 
 func newPow(b, e *Node) *Node {
-	return intern(Node{op: OpPow, args: []*Node{b, e}, shape: mulShape([]*Node{b, e})})
+	shape := b.shape
+	if shape == nil {
+		shape = e.shape
+	}
+	return internCopy(OpPow, shape, b, e)
 }
 
 // powNum folds b^e for numbers when the result is a finite number that is
@@ -540,6 +544,10 @@ func Call(op Op, args ...*Node) *Node {
 				return NewConst(v)
 			}
 		}
+	}
+	if len(args) == 1 && info.Shape != nil {
+		// Element-wise functions keep their operand's shape.
+		return internCopy(op, args[0].shape, args[0])
 	}
 	shapes := make([]Shape, len(args))
 	for i, a := range args {

@@ -110,6 +110,21 @@ func intern(proto Node) *Node {
 	return n
 }
 
+// internCopy is intern for a node whose operands sit in a temporary slice,
+// such as the arguments of a call: finding an existing node allocates
+// nothing, and the operands are copied only for a new one.
+func internCopy(op Op, shape *Shape, args ...*Node) *Node {
+	proto := Node{op: op, shape: shape, args: args}
+	proto.hash = proto.computeHash()
+	table.Lock()
+	old, ok := table.m[proto.hash]
+	table.Unlock()
+	if ok && old.same(&proto) {
+		return old
+	}
+	return intern(Node{op: op, shape: shape, args: append([]*Node(nil), args...)})
+}
+
 // Equal reports whether a and b are the same expression.
 func Equal(a, b *Node) bool {
 	return a == b || a.hash == b.hash && a.same(b)

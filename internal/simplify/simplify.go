@@ -9,6 +9,7 @@ package simplify
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/parse"
@@ -42,8 +43,17 @@ func init() {
 
 // Simplify applies the rules bottom-up to a fixpoint.
 func Simplify(n *expr.Node) *expr.Node {
-	return New().Simplify(n)
+	s := simplifiers.Get().(*Simplifier)
+	r := s.Simplify(n)
+	if len(s.s.memo) <= 64 {
+		// Small simplifications reuse the memory of earlier ones.
+		clear(s.s.memo)
+		simplifiers.Put(s)
+	}
+	return r
 }
+
+var simplifiers = sync.Pool{New: func() any { return New() }}
 
 // A Simplifier simplifies many expressions in turn, remembering what it
 // has simplified: subexpressions they share are simplified once. It is
