@@ -125,7 +125,7 @@ var (
 	oneD  = &dval{node: expr.Int64(1)}
 )
 
-func (v *dval) isZero() bool { return v.node != nil && v.node.IsZero() }
+func (v *dval) isZero() bool { return v == zeroD || v.node != nil && v.node.IsZero() }
 
 func (v *dval) materialize() *expr.Node {
 	if v.node != nil {

@@ -72,7 +72,9 @@ func (n *Node) IsNum(v int64) bool {
 }
 
 // IsZero reports whether n is the constant zero (exact or float).
-func (n *Node) IsZero() bool { return n.op == OpConst && n.num.IsZero() }
+func (n *Node) IsZero() bool {
+	return n.op == OpConst && (n.num.kind == numSmall && n.num.n == 0 || n.num.kind != numSmall && n.num.IsZero())
+}
 
 // table is the hash-consing table. Nodes built while an entry is in the
 // table are that entry, so equal subexpressions share one node. The table
