@@ -15,6 +15,7 @@ type Node struct {
 	name  string // OpSym, OpConstant
 	num   Num    // OpConst
 	flags uint8  // OpSym: flagSymmetric
+	marks uint8  // facts about the subtree, derived from the operands
 	args  []*Node
 	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
 	shape *Shape  // nil for a scalar
@@ -102,6 +103,7 @@ func intern(proto Node) *Node {
 	n := new(Node)
 	*n = proto
 	n.self[0] = n
+	n.marks = n.derivedMarks()
 	if !ok { // on a hash collision n stays unshared; Equal still holds
 		if len(table.m) >= maxTable {
 			table.m = make(map[uint64]*Node, 1024)
@@ -192,3 +194,31 @@ func (n *Node) computeHash() uint64 {
 	}
 	return h
 }
+
+// Marks: facts about a node's subtree, computed once when it is made.
+const (
+	// markRewritable: the subtree holds a function call, a power of a
+	// power or a sum of matrices, which the simplifier's rules may
+	// rewrite. A polynomial has nothing for them to do. (The rules of
+	// package simplify have these at their heads; see its tests.)
+	markRewritable = 1 << iota
+)
+
+func (n *Node) derivedMarks() uint8 {
+	var m uint8
+	info := &Ops[n.op]
+	switch {
+	case info.Class == Function, n.op == OpAdd && n.shape != nil:
+		m |= markRewritable
+	case n.op == OpPow && n.args[0].op == OpPow:
+		m |= markRewritable // sqrt(u^2) = abs(u)
+	}
+	for _, a := range n.args {
+		m |= a.marks
+	}
+	return m
+}
+
+// Rewritable reports whether the simplifier's rules may apply somewhere in
+// n: whether it holds a function call or a sum of matrices.
+func (n *Node) Rewritable() bool { return n.marks&markRewritable != 0 }

@@ -75,8 +75,8 @@ type simplifier struct {
 }
 
 func (s *simplifier) simplify(n *expr.Node) *expr.Node {
-	if len(n.Args()) == 0 {
-		return n
+	if len(n.Args()) == 0 || !n.Rewritable() {
+		return n // no rule applies to a polynomial
 	}
 	if r, ok := s.memo[n]; ok {
 		return r
