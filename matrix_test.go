@@ -308,3 +308,58 @@ func checkMatrixCase(t *rapid.T, src, wrt string, square []string) {
 		}
 	}
 }
+
+// TestJacobiansAgainstFiniteDifferences checks Jacobians in matrix form
+// (forward mode) against central differences on random sizes: column k of
+// df/dx is the change of f with x_k.
+func TestJacobiansAgainstFiniteDifferences(t *testing.T) {
+	cases := []string{"A x", "sin(A x)", "x .* x", "exp(x) + A x", "diag(x) A x", "sigmoid(A x) .* x", "x / ||x||", "A' (A x - b)"}
+	for _, src := range cases {
+		t.Run(src, func(t *testing.T) {
+			f, err := ParseWith(src, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, err := f.Diff("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rapid.Check(t, func(rt *rapid.T) {
+				env := randomValues(rt, f)
+				got, err := j.Value(env)
+				if err != nil {
+					rt.Skip(err.Error())
+				}
+				x := env["x"]
+				n := len(x.Data)
+				for k := 0; k < n; k++ {
+					at := func(h float64) Tensor {
+						e := map[string]Tensor{}
+						for name, v := range env {
+							e[name] = v
+						}
+						data := append([]float64(nil), x.Data...)
+						data[k] += h
+						e["x"] = Tensor{Shape: x.Shape, Data: data}
+						v, err := f.Value(e)
+						if err != nil {
+							rt.Skip(err.Error())
+						}
+						return v
+					}
+					plus, minus := at(1e-6), at(-1e-6)
+					for i := range plus.Data {
+						want := (plus.Data[i] - minus.Data[i]) / 2e-6
+						g := got.Data[0]
+						if len(got.Data) > 1 {
+							g = got.Data[i*n+k]
+						}
+						if math.Abs(g-want) > 1e-5*(1+math.Abs(want)) {
+							rt.Fatalf("d%s/dx: entry (%d, %d) = %v, finite differences give %v", src, i, k, g, want)
+						}
+					}
+				}
+			})
+		})
+	}
+}

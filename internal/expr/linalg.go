@@ -166,6 +166,13 @@ func MatMul(factors ...*Node) *Node {
 			break
 		}
 	}
+	// diag(v) w = v ⊙ w when the product is a vector.
+	if len(mats) > 1 && mats[0].op == OpDiag {
+		if _, cols := RowsCols(mats[len(mats)-1].Shape()); cols == dimOne {
+			v := mats[0].args[0]
+			return Mul(append(scalars, v, MatMul(mats[1:]...))...)
+		}
+	}
 	var m *Node
 	switch len(mats) {
 	case 0:
