@@ -161,6 +161,37 @@ func sameFactors(a, b []*Node) bool {
 // folded, like terms collected (2x + 3x is 5x), zero terms dropped and the
 // terms sorted into canonical order, the number last.
 func Add(args ...*Node) *Node {
+	return keepShape(addCore(args), args)
+}
+
+// Mul returns the canonical product of args: nested products are
+// flattened, numbers folded into one leading coefficient, powers of a common
+// base collected (x*x is x^2, x^a x^b is x^(a+b)), ones dropped and the
+// factors sorted into canonical order. A zero coefficient gives zero.
+// Vectors and matrices multiply element by element.
+func Mul(args ...*Node) *Node {
+	return keepShape(mulCore(args), args)
+}
+
+// keepShape keeps the shape of a sum or product of vectors or matrices
+// whose entries cancelled to a constant (x - x, x ./ x): the constant
+// stands on every entry, times the matrix of ones, or as the zero matrix.
+func keepShape(r *Node, args []*Node) *Node {
+	if r.shape != nil {
+		return r
+	}
+	shape := mulShape(args)
+	if shape == nil || isDivByZero(r) {
+		return r
+	}
+	ones := Ones(*shape)
+	if r.IsZero() {
+		return newMul([]*Node{r, ones}) // the zero matrix
+	}
+	return Mul(r, ones)
+}
+
+func addCore(args []*Node) *Node {
 	switch len(args) {
 	case 0:
 		return zero
@@ -207,6 +238,8 @@ func Add(args ...*Node) *Node {
 		switch {
 		case len(t.factors) == 1 && isDivByZero(t.factors[0]):
 			out = append(out, t.factors[0]) // undefined, whatever its multiple
+		case t.coeff.IsZero() && !t.coeff.IsFloat():
+			// a zero matrix adds nothing
 		case t.orig != nil:
 			out = append(out, t.orig)
 		case t.coeff.IsZero():
@@ -337,11 +370,7 @@ type factor struct {
 	orig      *Node // the factor as given, when its exponent is unchanged
 }
 
-// Mul returns the canonical product of args: nested products are
-// flattened, numbers folded into one leading coefficient, powers of a common
-// base collected (x*x is x^2, x^a x^b is x^(a+b)), ones dropped and the
-// factors sorted into canonical order. A zero coefficient gives zero.
-func Mul(args ...*Node) *Node {
+func mulCore(args []*Node) *Node {
 	switch len(args) {
 	case 0:
 		return one
