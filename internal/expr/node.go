@@ -184,7 +184,7 @@ func (n *Node) computeHash() uint64 {
 	}
 	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
 		d := s.dims[i]
-		h = mix(h, uint64(d.N)^strHash(d.Sym))
+		h = mix(h, uint64(d.N)) // not the names of symbolic sizes: order must not depend on them
 	}
 	for _, a := range n.args {
 		h = mix(h, bits.RotateLeft64(a.hash, 7))
