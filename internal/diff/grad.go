@@ -94,6 +94,10 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 		delete(contrib, m)
 		spend(1)
 		if m.Op() == expr.OpSym {
+			// Equal variables may be different nodes: add them up.
+			if prev, ok := adj[m.Name()]; ok {
+				a = expr.Add(prev, a)
+			}
 			adj[m.Name()] = a
 			continue
 		}

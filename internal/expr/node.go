@@ -20,6 +20,7 @@ type Node struct {
 	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
 	shape *Shape  // nil for a scalar
 	hash  uint64  // structural, deterministic across runs
+	ord   uint64  // the hash without the names of symbolic sizes, for ordering
 	self  [1]*Node
 }
 
@@ -104,6 +105,7 @@ func intern(proto Node) *Node {
 	*n = proto
 	n.self[0] = n
 	n.marks = n.derivedMarks()
+	n.ord = n.orderHash()
 	if !ok { // on a hash collision n stays unshared; Equal still holds
 		if len(table.m) >= maxTable {
 			table.m = make(map[uint64]*Node, 1024)
@@ -184,7 +186,7 @@ func (n *Node) computeHash() uint64 {
 	}
 	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
 		d := s.dims[i]
-		h = mix(h, uint64(d.N)) // not the names of symbolic sizes: order must not depend on them
+		h = mix(h, uint64(d.N)^strHash(d.Sym))
 	}
 	for _, a := range n.args {
 		h = mix(h, bits.RotateLeft64(a.hash, 7))
@@ -222,3 +224,22 @@ func (n *Node) derivedMarks() uint8 {
 // Rewritable reports whether the simplifier's rules may apply somewhere in
 // n: whether it holds a function call or a sum of matrices.
 func (n *Node) Rewritable() bool { return n.marks&markRewritable != 0 }
+
+// orderHash is the structural hash without the names of symbolic sizes,
+// so that the canonical order does not depend on how sizes are named.
+func (n *Node) orderHash() uint64 {
+	h := mix(uint64(n.op)+1+uint64(n.flags)<<8, strHash(n.name))
+	if n.op == OpConst {
+		h = mix(h, n.num.hash())
+	}
+	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
+		h = mix(h, uint64(s.dims[i].N))
+	}
+	for _, a := range n.args {
+		h = mix(h, bits.RotateLeft64(a.ord, 7))
+	}
+	for _, p := range n.pos {
+		h = mix(h, uint64(p))
+	}
+	return h
+}

@@ -142,6 +142,10 @@ func compareHash(a, b *Node) int {
 	switch {
 	case a == b:
 		return 0
+	case a.ord < b.ord:
+		return -1
+	case a.ord > b.ord:
+		return 1
 	case a.hash < b.hash:
 		return -1
 	case a.hash > b.hash:
