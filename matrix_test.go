@@ -221,52 +221,7 @@ func checkMatrixCase(t *rapid.T, src, wrt string, square []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Sizes: draw one per symbolic size of f, forcing square matrices.
-	sizes := map[string]int{}
-	env := map[string]Tensor{}
-	vars := map[string]bool{}
-	for _, v := range f.Vars() {
-		vars[v] = true
-	}
-	for name := range vars {
-		x := findVar(f.n, name)
-		s := x.Shape()
-		shape := make([]int, s.Rank())
-		for i := range shape {
-			dim := s.Dim(i)
-			if dim.N > 0 {
-				shape[i] = dim.N
-				continue
-			}
-			if _, ok := sizes[dim.Sym]; !ok {
-				sizes[dim.Sym] = rapid.IntRange(1, 4).Draw(t, "size "+dim.Sym)
-			}
-			shape[i] = sizes[dim.Sym]
-		}
-		size := 1
-		for _, k := range shape {
-			size *= k
-		}
-		data := make([]float64, size)
-		for i := range data {
-			// Away from 0, where norms have a kink.
-			data[i] = rapid.Float64Range(0.1, 1).Draw(t, name)
-			if rapid.Bool().Draw(t, "sign") {
-				data[i] = -data[i]
-			}
-		}
-		if len(shape) == 2 && shape[0] == shape[1] {
-			// Keep square matrices well conditioned and, where declared,
-			// symmetric.
-			for i := 0; i < shape[0]; i++ {
-				data[i*shape[0]+i] += 3
-				for j := 0; j < i && x.IsSymmetric(); j++ {
-					data[j*shape[0]+i] = data[i*shape[0]+j]
-				}
-			}
-		}
-		env[name] = Tensor{Shape: shape, Data: data}
-	}
+	env := randomValues(t, f)
 	v0, err := f.Value(env)
 	if err != nil {
 		t.Skip(err.Error())

@@ -101,8 +101,9 @@ func TestTensorValuesAgainstFiniteDifferences(t *testing.T) {
 	}
 }
 
-// randomValues draws values for the variables of f with random sizes,
-// square matrices kept well conditioned.
+// randomValues draws values for the variables of f with random sizes and
+// entries away from 0, square matrices kept well conditioned and symmetric
+// matrices symmetric.
 func randomValues(t *rapid.T, f Expr) map[string]Tensor {
 	sizes := map[string]int{}
 	env := map[string]Tensor{}
@@ -113,6 +114,11 @@ func randomValues(t *rapid.T, f Expr) map[string]Tensor {
 		size := 1
 		for i := range shape {
 			d := s.Dim(i)
+			if d.N > 0 {
+				shape[i] = d.N
+				size *= d.N
+				continue
+			}
 			if _, ok := sizes[d.Sym]; !ok {
 				sizes[d.Sym] = rapid.IntRange(1, 3).Draw(t, "size "+d.Sym)
 			}
@@ -128,8 +134,13 @@ func randomValues(t *rapid.T, f Expr) map[string]Tensor {
 			}
 		}
 		if len(shape) == 2 && shape[0] == shape[1] {
+			// Keep square matrices well conditioned and, where declared,
+			// symmetric.
 			for i := 0; i < shape[0]; i++ {
 				data[i*shape[0]+i] += 3
+				for j := 0; j < i && x.IsSymmetric(); j++ {
+					data[j*shape[0]+i] = data[i*shape[0]+j]
+				}
 			}
 		}
 		env[name] = Tensor{Shape: shape, Data: data}

@@ -179,17 +179,33 @@ func strHash(s string) uint64 {
 	return h
 }
 
-func (n *Node) computeHash() uint64 {
+func (n *Node) computeHash() uint64 { return n.structHash(true) }
+
+// orderHash is the structural hash without the names of symbolic sizes,
+// so that the canonical order does not depend on how sizes are named.
+func (n *Node) orderHash() uint64 { return n.structHash(false) }
+
+// structHash hashes n from its own fields and its operands' hashes (their
+// order hashes when names of sizes are left out).
+func (n *Node) structHash(sizeNames bool) uint64 {
 	h := mix(uint64(n.op)+1+uint64(n.flags)<<8, strHash(n.name))
 	if n.op == OpConst {
 		h = mix(h, n.num.hash())
 	}
 	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
 		d := s.dims[i]
-		h = mix(h, uint64(d.N)^strHash(d.Sym))
+		v := uint64(d.N)
+		if sizeNames {
+			v ^= strHash(d.Sym)
+		}
+		h = mix(h, v)
 	}
 	for _, a := range n.args {
-		h = mix(h, bits.RotateLeft64(a.hash, 7))
+		ah := a.ord
+		if sizeNames {
+			ah = a.hash
+		}
+		h = mix(h, bits.RotateLeft64(ah, 7))
 	}
 	for _, p := range n.pos {
 		h = mix(h, uint64(p))
@@ -224,22 +240,3 @@ func (n *Node) derivedMarks() uint8 {
 // Rewritable reports whether the simplifier's rules may apply somewhere in
 // n: whether it holds a function call or a sum of matrices.
 func (n *Node) Rewritable() bool { return n.marks&markRewritable != 0 }
-
-// orderHash is the structural hash without the names of symbolic sizes,
-// so that the canonical order does not depend on how sizes are named.
-func (n *Node) orderHash() uint64 {
-	h := mix(uint64(n.op)+1+uint64(n.flags)<<8, strHash(n.name))
-	if n.op == OpConst {
-		h = mix(h, n.num.hash())
-	}
-	for i, s := 0, n.Shape(); i < int(s.rank); i++ {
-		h = mix(h, uint64(s.dims[i].N))
-	}
-	for _, a := range n.args {
-		h = mix(h, bits.RotateLeft64(a.ord, 7))
-	}
-	for _, p := range n.pos {
-		h = mix(h, uint64(p))
-	}
-	return h
-}
