@@ -3,6 +3,7 @@ package nabla
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/nabla-math/nabla/internal/diff"
@@ -143,9 +144,9 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 // Hessian returns the n×n Hessian of the scalar f with respect to vars.
 // It differentiates the gradient forward over reverse, and only where an
 // entry can be nonzero: ∂²f/∂x_i∂x_j is computed when the i-th gradient
-// entry depends on x_j, once for each pair (the matrix is symmetric). A
-// mostly zero Hessian, as that of a sum of terms in few variables, is
-// stored sparsely.
+// entry depends on x_j, once for each pair (the matrix is symmetric). A sum
+// of terms in few variables each is differentiated term by term instead.
+// A mostly zero Hessian, as that of such a sum, is stored sparsely.
 func Hessian(f Expr, vars ...string) (Expr, error) {
 	if x := matrixVar(f, vars); x != nil {
 		return MatrixHessian(f, x.Name())
@@ -157,16 +158,19 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 	if !f.n.Shape().IsScalar() {
 		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape())
 	}
-	g, err := diff.Grad(f.n, xs, nil)
-	if err != nil {
-		return Expr{}, tooLarge(err)
-	}
 	index := make(map[string]int32, len(xs))
 	for i, x := range xs {
 		index[x.Name()] = int32(i)
 	}
 	fv := freeVars{index: index, memo: make(map[*expr.Node][]int32)}
 	n := len(xs)
+	if h, ok := hessianOfSum(f.n, xs, &fv); ok {
+		return h, nil
+	}
+	g, err := diff.Grad(f.n, xs, nil)
+	if err != nil {
+		return Expr{}, tooLarge(err)
+	}
 	type entry struct {
 		pos int32
 		val *expr.Node
@@ -206,6 +210,66 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 	}
 	s := expr.NewShape(expr.Dim{N: n}, expr.Dim{N: n})
 	return Expr{expr.NewMatrix(s, pos, vals)}, nil
+}
+
+// hessianOfSum computes the Hessian of a sum of terms in few variables
+// each, as Rosenbrock's, term by term: each term's own small Hessian,
+// second derivatives of its first derivatives, is added into the entries
+// of its variables. ok is false when f is not such a sum.
+func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
+	const fewVars = 4
+	if f.Op() != expr.OpAdd {
+		return Expr{}, false
+	}
+	for _, t := range f.Args() {
+		if len(fv.of(t)) > fewVars {
+			return Expr{}, false
+		}
+	}
+	n := int32(len(xs))
+	sums := map[int32][]*expr.Node{}
+	differ := diff.NewDiffer(nil)
+	for _, t := range f.Args() {
+		vars := fv.of(t)
+		for ai, a := range vars {
+			da, err := differ.Diff(t, xs[a])
+			if err != nil {
+				return Expr{}, false
+			}
+			for _, b := range vars[ai:] {
+				h, err := differ.Diff(da, xs[b])
+				if err != nil {
+					return Expr{}, false
+				}
+				if !h.IsZero() {
+					sums[a*n+b] = append(sums[a*n+b], h)
+				}
+			}
+		}
+	}
+	keys := make([]int32, 0, 2*len(sums))
+	vals := map[int32]*expr.Node{}
+	simp := simplify.New()
+	for k, hs := range sums {
+		h := simp.Simplify(expr.Add(hs...))
+		if h.IsZero() {
+			continue
+		}
+		a, b := k/n, k%n
+		vals[k] = h
+		keys = append(keys, k)
+		if a != b {
+			vals[b*n+a] = h
+			keys = append(keys, b*n+a)
+		}
+	}
+	slices.Sort(keys)
+	entries := make([]*expr.Node, len(keys))
+	for i, k := range keys {
+		entries[i] = vals[k]
+	}
+	s := expr.NewShape(expr.Dim{N: int(n)}, expr.Dim{N: int(n)})
+	return Expr{expr.NewMatrix(s, keys, entries)}, true
 }
 
 // freeVars finds which of the wanted variables an expression contains.
