@@ -39,7 +39,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 // usageError marks errors that exit with status 2.
 type usageError struct{ err error }
 
+// Error returns the message of the wrapped error.
 func (e usageError) Error() string { return e.err.Error() }
+// Unwrap returns the wrapped error.
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
@@ -589,6 +591,7 @@ func (a *app) evaluateEmpty(r *result, e nabla.Expr) error {
 // vector or matrix, in text as in JSON.
 type value struct{ t nabla.Tensor }
 
+// String prints the value as a number or nested lists.
 func (v *value) String() string {
 	var b strings.Builder
 	v.write(&b, 0, 0)

@@ -126,6 +126,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 // unsupported reports an operation that reverse mode cannot go through.
 type unsupported struct{ op string }
 
+// Error names the operation.
 func (u unsupported) Error() string {
 	return "cannot differentiate through " + u.op + " with respect to a vector or matrix"
 }

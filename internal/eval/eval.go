@@ -36,6 +36,8 @@ type DomainError struct {
 	Msg  string     // e.g. "log of a non-positive number"
 }
 
+// Error returns the message and the subexpression, as
+// "log of a non-positive number in log(x)".
 func (e *DomainError) Error() string {
 	s, err := format.TextLimit(e.Node, 200)
 	if err != nil {
