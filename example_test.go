@@ -102,3 +102,71 @@ func ExampleExpr_LaTeX() {
 	// Output:
 	// \frac{2 x}{x - 1} - \frac{x^{2} + 1}{\left(x - 1\right)^{2}}
 }
+
+func ExampleGrad() {
+	g, _ := nabla.Grad(nabla.MustParse("x^2 y + sin(x y)"), "x", "y")
+	fmt.Println(g)
+	fmt.Println(g.Shape())
+	// Output:
+	// [[2x y + y cos(x y), x^2 + x cos(x y)]]
+	// [1 2]
+}
+
+func ExampleJacobian() {
+	j, _ := nabla.Jacobian(nabla.MustParse("[r cos(θ), r sin(θ)]"), "r", "θ")
+	fmt.Println(j)
+	// Output:
+	// [[cos(θ), -r sin(θ)], [sin(θ), r cos(θ)]]
+}
+
+func ExampleHessian() {
+	h, _ := nabla.Hessian(nabla.MustParse("(1 - x)^2 + 100(y - x^2)^2"), "x", "y")
+	fmt.Println(h.Entry(0, 1))
+	v, _ := h.EvalTensor(map[string]float64{"x": 1, "y": 1})
+	fmt.Println(v.Data)
+	// Output:
+	// -400x
+	// [802 -400 -400 200]
+}
+
+func ExampleChainRule() {
+	c, _ := nabla.ChainRule("x1^2*x2 + 3*x1 + 6*x2 where x1 = sin(t), x2 = exp(2*t)")
+	fmt.Println(c.DfDx)
+	fmt.Println(c.DxDt)
+	fmt.Println(c.Factor)
+	// Output:
+	// [[2x1 x2 + 3, x1^2 + 6]]
+	// [[cos(t)], [2exp(2t)]]
+	// [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]
+}
+
+func ExampleParseWith_matrixCalculus() {
+	opts := &nabla.ParseOptions{Vectors: []string{"y", "θ"}, Matrices: []string{"Φ"}}
+	loss, _ := nabla.ParseWith("||y - Φ θ||^2", opts)
+	d, _ := loss.Diff("θ")
+	fmt.Println(d)
+	fmt.Println(d.Dims())
+	h, _ := nabla.Hessian(loss, "θ")
+	fmt.Println(h)
+	// Output:
+	// -2(y - Φ θ)ᵀ Φ
+	// [1 n]
+	// 2Φᵀ Φ
+}
+
+func ExampleDiffTensor() {
+	opts := &nabla.ParseOptions{Vectors: []string{"x"}, Matrices: []string{"A"}}
+	f, _ := nabla.ParseWith("A x", opts)
+	t, _ := nabla.DiffTensor(f, "A")
+	fmt.Println(t.Differential)
+	fmt.Println(t.Index)
+	v, _ := t.Values(map[string]nabla.Tensor{
+		"A": {Shape: []int{2, 2}, Data: []float64{1, 2, 3, 4}},
+		"x": {Shape: []int{2}, Data: []float64{5, 6}},
+	})
+	fmt.Println(v.Shape, v.Data)
+	// Output:
+	// dA x
+	// ∂f_i/∂A_pq = δ_ip x_q
+	// [2 2 2] [5 6 0 0 0 0 5 6]
+}
