@@ -6,22 +6,22 @@ import "github.com/nabla-math/nabla/internal/expr"
 // Add(Mul(Int(2), Var("x")), Int(1)) is Parse("2x + 1").
 
 // Var returns the scalar variable name.
-func Var(name string) Expr { return Expr{expr.NewSym(name, expr.Scalar)} }
+func Var(name string) Expr { return Expr{n: expr.NewSym(name, expr.Scalar)} }
 
 // Int returns the exact integer k.
-func Int(k int64) Expr { return Expr{expr.Int64(k)} }
+func Int(k int64) Expr { return Expr{n: expr.Int64(k)} }
 
 // Rational returns the exact fraction p/q; q must not be zero.
-func Rational(p, q int64) Expr { return Expr{expr.NewConst(expr.Rat(p, q))} }
+func Rational(p, q int64) Expr { return Expr{n: expr.NewConst(expr.Rat(p, q))} }
 
 // Float returns the floating-point constant f.
-func Float(f float64) Expr { return Expr{expr.NewConst(expr.Float(f))} }
+func Float(f float64) Expr { return Expr{n: expr.NewConst(expr.Float(f))} }
 
 // Pi returns the constant π.
-func Pi() Expr { return Expr{expr.NewConstant(expr.Pi)} }
+func Pi() Expr { return Expr{n: expr.NewConstant(expr.Pi)} }
 
 // E returns the constant e, the base of the natural logarithm.
-func E() Expr { return Expr{expr.NewConstant(expr.E)} }
+func E() Expr { return Expr{n: expr.NewConstant(expr.E)} }
 
 func nodes(xs []Expr) []*expr.Node {
 	ns := make([]*expr.Node, len(xs))
@@ -32,27 +32,27 @@ func nodes(xs []Expr) []*expr.Node {
 }
 
 // Add returns the sum of xs.
-func Add(xs ...Expr) Expr { return Expr{expr.Add(nodes(xs)...)} }
+func Add(xs ...Expr) Expr { return Expr{n: expr.Add(nodes(xs)...)} }
 
 // Sub returns a - b.
-func Sub(a, b Expr) Expr { return Expr{expr.Sub(a.n, b.n)} }
+func Sub(a, b Expr) Expr { return Expr{n: expr.Sub(a.n, b.n)} }
 
 // Mul returns the product of xs.
-func Mul(xs ...Expr) Expr { return Expr{expr.Mul(nodes(xs)...)} }
+func Mul(xs ...Expr) Expr { return Expr{n: expr.Mul(nodes(xs)...)} }
 
 // Div returns a / b.
-func Div(a, b Expr) Expr { return Expr{expr.Div(a.n, b.n)} }
+func Div(a, b Expr) Expr { return Expr{n: expr.Div(a.n, b.n)} }
 
 // Neg returns -a.
-func Neg(a Expr) Expr { return Expr{expr.Neg(a.n)} }
+func Neg(a Expr) Expr { return Expr{n: expr.Neg(a.n)} }
 
 // Pow returns a^b.
-func Pow(a, b Expr) Expr { return Expr{expr.Pow(a.n, b.n)} }
+func Pow(a, b Expr) Expr { return Expr{n: expr.Pow(a.n, b.n)} }
 
 // Sqrt returns the square root of a, a^(1/2).
 func Sqrt(a Expr) Expr { return Pow(a, Rational(1, 2)) }
 
-func call(op expr.Op, a Expr) Expr { return Expr{expr.Call(op, a.n)} }
+func call(op expr.Op, a Expr) Expr { return Expr{n: expr.Call(op, a.n)} }
 
 // Sin returns sin(a).
 func Sin(a Expr) Expr { return call(expr.OpSin, a) }

@@ -15,7 +15,7 @@ import (
 // Vector returns the column vector of the given scalar entries, the
 // vector-valued function [f1, f2, …].
 func Vector(entries ...Expr) Expr {
-	return Expr{expr.Vec(nodes(entries)...)}
+	return Expr{n: expr.Vec(nodes(entries)...)}
 }
 
 // Len returns the number of entries of a vector or matrix, and 1 for a
@@ -44,7 +44,7 @@ func (e Expr) Entry(idx ...int) Expr {
 	if len(dims) == 0 {
 		return e
 	}
-	return Expr{e.n.Entry(k)}
+	return e.with(e.n.Entry(k))
 }
 
 // entries returns the scalar entries of e: e itself for a scalar.
@@ -90,7 +90,7 @@ func tooLarge(err error) error {
 // takes one reverse sweep over f's graph, however many variables there are.
 func Grad(f Expr, vars ...string) (Expr, error) {
 	if x := matrixVar(f, vars); x != nil {
-		return matrixDerivative(f.n, x)
+		return matrixDerivative(f, x)
 	}
 	xs, err := symbols(vars)
 	if err != nil {
@@ -107,7 +107,7 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 	for i := range g {
 		g[i] = simp.Simplify(g[i])
 	}
-	return Expr{expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: len(g)}), nil, g)}, nil
+	return Expr{n: expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: len(g)}), nil, g)}, nil
 }
 
 // Jacobian returns the Jacobian of f with respect to vars: for f with m
@@ -115,7 +115,7 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 // m×n matrix of ∂f_i/∂x_j.
 func Jacobian(f Expr, vars ...string) (Expr, error) {
 	if x := matrixVar(f, vars); x != nil {
-		return matrixDerivative(f.n, x)
+		return matrixDerivative(f, x)
 	}
 	xs, err := symbols(vars)
 	if err != nil {
@@ -138,7 +138,7 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 		}
 	}
 	s := expr.NewShape(expr.Dim{N: len(fs)}, expr.Dim{N: len(xs)})
-	return Expr{expr.NewMatrix(s, nil, rows)}, nil
+	return Expr{n: expr.NewMatrix(s, nil, rows)}, nil
 }
 
 // Hessian returns the n×n Hessian of the scalar f with respect to vars.
@@ -209,7 +209,7 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 		pos[k], vals[k] = e.pos, e.val
 	}
 	s := expr.NewShape(expr.Dim{N: n}, expr.Dim{N: n})
-	return Expr{expr.NewMatrix(s, pos, vals)}, nil
+	return Expr{n: expr.NewMatrix(s, pos, vals)}, nil
 }
 
 // hessianOfSum computes the Hessian of a sum of terms in few variables
@@ -269,7 +269,7 @@ func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
 		entries[i] = vals[k]
 	}
 	s := expr.NewShape(expr.Dim{N: int(n)}, expr.Dim{N: int(n)})
-	return Expr{expr.NewMatrix(s, keys, entries)}, true
+	return Expr{n: expr.NewMatrix(s, keys, entries)}, true
 }
 
 // freeVars finds which of the wanted variables an expression contains.
@@ -372,7 +372,7 @@ func (e Expr) Value(env map[string]Tensor) (Tensor, error) {
 	for k, v := range env {
 		in[k] = eval.Tensor{Shape: v.Shape, Data: v.Data}
 	}
-	t, err := eval.EvalTensor(e.n, in)
+	t, err := eval.EvalTensor(e.n, in, e.decl)
 	if err != nil {
 		return Tensor{}, err
 	}

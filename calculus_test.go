@@ -141,7 +141,7 @@ func TestChainRuleNotes(t *testing.T) {
 				}
 				env := map[string]float64{"t": 0.7, "p": 0.3, "q": -1.1, "r": 0.4}
 				a, err1 := direct.Eval(env)
-				b, err2 := (Expr{c.Result.n.Entry(j)}).Eval(env)
+				b, err2 := (Expr{n: c.Result.n.Entry(j)}).Eval(env)
 				if err1 != nil || err2 != nil || math.Abs(a-b) > 1e-9*(1+math.Abs(a)) {
 					t.Errorf("d/d%s: chain rule gives %v (%v), direct differentiation %v (%v)", v, b, err2, a, err1)
 				}

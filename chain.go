@@ -35,11 +35,11 @@ func ChainRule(src string, wrt ...string) (*Chain, error) {
 	if len(defs) == 0 {
 		return nil, errors.New("the chain rule needs inner functions: f where x1 = …, x2 = …")
 	}
-	c := &Chain{Outer: Expr{outer}}
+	c := &Chain{Outer: Expr{n: outer}}
 	values := make([]Expr, len(defs))
 	for i, d := range defs {
 		c.Inner = append(c.Inner, d.Name)
-		values[i] = Expr{d.Value}
+		values[i] = Expr{n: d.Value}
 	}
 	c.Defs = Vector(values...)
 	if len(wrt) == 0 {
@@ -77,8 +77,8 @@ func ChainRule(src string, wrt ...string) (*Chain, error) {
 		res[j] = simplify.Simplify(expr.Substitute(prod[j], sub))
 	}
 	row := expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: n})
-	c.Factor = Expr{expr.NewMatrix(row, nil, prod)}
-	c.Result = Expr{expr.NewMatrix(row, nil, res)}
+	c.Factor = Expr{n: expr.NewMatrix(row, nil, prod)}
+	c.Result = Expr{n: expr.NewMatrix(row, nil, res)}
 	return c, nil
 }
 

@@ -119,6 +119,9 @@ func TestMatrixValues(t *testing.T) {
 		{"tr(A) + sum(x) + ||x||^2", "[7]"},
 		{"A .* A", "[4 1 1 9]"},
 		{"exp(x)", "[2.718281828 0.367879441]"},
+		{"sum(x ./ x)", "[2]"},
+		{"x - x + 1", "[1 1]"},
+		{"0 x", "[0 0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.f, func(t *testing.T) {

@@ -16,8 +16,12 @@ import (
 // Expr is an immutable expression: a node of nabla's expression graph.
 // Equal subexpressions are shared as one node. The zero Expr is invalid.
 type Expr struct {
-	n *expr.Node
+	n    *expr.Node
+	decl map[string]expr.Shape // declared vectors and matrices, sizes settled
 }
+
+// with returns the expression n with e's declarations.
+func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl} }
 
 // Error is a parse error: it carries the line and column of the offending
 // spot and, through Caret, the input with a caret under it.
@@ -69,23 +73,33 @@ type ParseOptions struct {
 // ParseWith is Parse with options.
 func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 	var po parse.Options
+	var decl map[string]expr.Shape
 	if opts != nil {
 		po.Line = opts.Line
 		po.Vars, po.Symmetric = declare(opts)
+		po.Resolved = &decl
 	}
 	n, err := parse.Parse(src, &po)
 	if err != nil {
 		return Expr{}, err
 	}
 	if opts != nil && len(opts.Dims) > 0 {
-		n = expr.MapDims(n, func(d expr.Dim) expr.Dim {
+		fix := func(d expr.Dim) expr.Dim {
 			if k, ok := opts.Dims[d.Sym]; ok && d.N == 0 {
 				return expr.Dim{N: k}
 			}
 			return d
-		})
+		}
+		n = expr.MapDims(n, fix)
+		for name, s := range decl {
+			dims := make([]expr.Dim, s.Rank())
+			for i := range dims {
+				dims[i] = fix(s.Dim(i))
+			}
+			decl[name] = expr.NewShape(dims...)
+		}
 	}
-	return Expr{n}, nil
+	return Expr{n: n, decl: decl}, nil
 }
 
 // declare gives every declared vector and matrix sizes of its own.
@@ -208,11 +222,11 @@ func (e Expr) Nodes() int {
 }
 
 // Simplify returns e with the simplifier's rules applied to a fixpoint.
-func (e Expr) Simplify() Expr { return Expr{simplify.Simplify(e.n)} }
+func (e Expr) Simplify() Expr { return e.with(simplify.Simplify(e.n)) }
 
 // Expand returns e with products distributed over sums and like terms
 // collected.
-func (e Expr) Expand() Expr { return Expr{simplify.Expand(e.n)} }
+func (e Expr) Expand() Expr { return e.with(simplify.Expand(e.n)) }
 
 // Diff returns the simplified derivative of e with respect to the variable
 // wrt. With other variables present it is the partial derivative.
@@ -256,14 +270,14 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 		if order != 1 || record {
 			return Expr{}, nil, fmt.Errorf("with respect to the %s %s only first derivatives are available", kindOf(x), wrt)
 		}
-		d, err := matrixDerivative(e.n, x)
+		d, err := matrixDerivative(e, x)
 		return d, nil, err
 	}
 	var steps []Step
 	var opts *diff.Options
 	if record {
 		opts = &diff.Options{Record: func(s diff.Step) {
-			steps = append(steps, Step{s.Rule, Expr{s.Node}, Expr{s.Result}})
+			steps = append(steps, Step{s.Rule, Expr{n: s.Node}, Expr{n: s.Result}})
 		}}
 	}
 	d := e.n
@@ -283,11 +297,11 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 		if order == 1 {
 			break // the differentiator's budget bounds a single derivative
 		}
-		if nodes := (Expr{d}).Nodes(); nodes > MaxResultNodes {
+		if nodes := (Expr{n: d}).Nodes(); nodes > MaxResultNodes {
 			return Expr{}, nil, fmt.Errorf("derivative of order %d: %w (%d nodes; the limit is %d)", k+1, ErrTooLarge, nodes, MaxResultNodes)
 		}
 	}
-	return Expr{d}, steps, nil
+	return e.with(d), steps, nil
 }
 
 func validName(s string) bool { return parse.IsName(s) }
@@ -348,13 +362,14 @@ func kindOf(x *expr.Node) string {
 // vector or matrix x, in the lecture notes' layout: a 1×n row for a
 // vector x, x's shape m×n for a matrix, computed by reverse mode in matrix
 // form (the adjoint of x).
-func matrixDerivative(f, x *expr.Node) (Expr, error) {
+func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
+	f := fe.n
 	if f.Shape().Rank() == 1 && x.Shape().Rank() == 1 {
 		j, err := diff.Jacobian(f, x)
 		if err != nil {
 			return Expr{}, err
 		}
-		return Expr{simplify.Simplify(j)}, nil
+		return fe.with(simplify.Simplify(j)), nil
 	}
 	if !f.Shape().IsScalar() {
 		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s in matrix form is not available yet",
@@ -368,7 +383,7 @@ func matrixDerivative(f, x *expr.Node) (Expr, error) {
 	if x.Shape().Rank() == 1 {
 		d = expr.Transpose(d) // the gradient is a row vector
 	}
-	return Expr{simplify.Simplify(d)}, nil
+	return fe.with(simplify.Simplify(d)), nil
 }
 
 // MatrixHessian returns the Hessian of the scalar f with respect to the
@@ -389,5 +404,5 @@ func MatrixHessian(f Expr, x string) (Expr, error) {
 	if err != nil {
 		return Expr{}, err
 	}
-	return Expr{simplify.Simplify(h)}, nil
+	return f.with(simplify.Simplify(h)), nil
 }

@@ -173,7 +173,7 @@ func underflow(err error, env map[string]float64) bool {
 		return false
 	}
 	for _, a := range de.Node.Args() {
-		v, err := (Expr{a}).Eval(env)
+		v, err := (Expr{n: a}).Eval(env)
 		if err != nil || v == 0 || math.Abs(v) > 1e300 {
 			return true
 		}

@@ -43,7 +43,7 @@ func DiffTensor(f Expr, wrt string) (*TensorDerivative, error) {
 		return nil, tooLarge(err)
 	}
 	d = simplify.Simplify(d)
-	t := &TensorDerivative{Of: f, Wrt: Expr{x}, Differential: Expr{d}, dx: dx}
+	t := &TensorDerivative{Of: f, Wrt: f.with(x), Differential: f.with(d), dx: dx}
 	t.Shape = "(" + f.n.Shape().String() + ")×(" + x.Shape().String() + ")"
 	t.Index = indexForm(f.n, x, d, dx)
 	return t, nil

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -72,8 +73,24 @@ type tensorEval struct {
 // vectors or matrices. Symbolic sizes take the sizes of the values; values
 // whose sizes disagree are an error, and so are a singular matrix to
 // invert and a value outside a function's domain.
-func EvalTensor(n *expr.Node, env map[string]Tensor) (Tensor, error) {
+//
+// declared, if not nil, gives the shapes of declared variables, so that
+// their values settle sizes even where the expression has lost them, as
+// in sum(x ./ x).
+func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Shape) (Tensor, error) {
 	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}, memo: map[*expr.Node]Tensor{}}
+	names := make([]string, 0, len(declared))
+	for name := range declared {
+		if _, ok := env[name]; ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := e.bindValue(name, declared[name]); err != nil {
+			return Tensor{}, err
+		}
+	}
 	if err := e.bind(n, map[*expr.Node]bool{}); err != nil {
 		return Tensor{}, err
 	}
@@ -88,35 +105,43 @@ func (e *tensorEval) bind(n *expr.Node, seen map[*expr.Node]bool) error {
 	}
 	seen[n] = true
 	if n.Op() == expr.OpSym {
-		v, ok := e.env[n.Name()]
-		if !ok {
-			return fmt.Errorf("no value for %s", n.Name())
-		}
-		s := n.Shape()
-		if len(v.Shape) != s.Rank() {
-			want := map[int]string{0: "a scalar", 1: "a vector", 2: "a matrix"}[s.Rank()]
-			return fmt.Errorf("%s is %s, but its value is %s", n.Name(), want, shapeText(v))
-		}
-		for i := 0; i < s.Rank(); i++ {
-			d := s.Dim(i)
-			switch {
-			case d.N > 0 && d.N != v.Shape[i]:
-				return fmt.Errorf("%s has size %s, but its value has %d", n.Name(), s, v.Shape[i])
-			case d.N == 0:
-				if k, ok := e.dims[d.Sym]; ok && k != v.Shape[i] {
-					if from := e.from[d.Sym]; from == n.Name() {
-						return fmt.Errorf("the value of %s is %s, but its sizes must be equal (both %s)", n.Name(), dimsText(v), d.Sym)
-					}
-					return fmt.Errorf("size %s is %d from %s but %d from %s", d.Sym, k, e.from[d.Sym], v.Shape[i], n.Name())
-				}
-				e.dims[d.Sym] = v.Shape[i]
-				e.from[d.Sym] = n.Name()
-			}
+		if err := e.bindValue(n.Name(), n.Shape()); err != nil {
+			return err
 		}
 	}
 	for _, a := range n.Args() {
 		if err := e.bind(a, seen); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// bindValue checks the value of the variable name against its shape s and
+// settles the symbolic sizes of s.
+func (e *tensorEval) bindValue(name string, s expr.Shape) error {
+	v, ok := e.env[name]
+	if !ok {
+		return fmt.Errorf("no value for %s", name)
+	}
+	if len(v.Shape) != s.Rank() {
+		want := map[int]string{0: "a scalar", 1: "a vector", 2: "a matrix"}[s.Rank()]
+		return fmt.Errorf("%s is %s, but its value is %s", name, want, shapeText(v))
+	}
+	for i := 0; i < s.Rank(); i++ {
+		d := s.Dim(i)
+		switch {
+		case d.N > 0 && d.N != v.Shape[i]:
+			return fmt.Errorf("%s has size %s, but its value has %d", name, s, v.Shape[i])
+		case d.N == 0:
+			if k, ok := e.dims[d.Sym]; ok && k != v.Shape[i] {
+				if from := e.from[d.Sym]; from == name {
+					return fmt.Errorf("the value of %s is %s, but its sizes must be equal (both %s)", name, dimsText(v), d.Sym)
+				}
+				return fmt.Errorf("size %s is %d from %s but %d from %s", d.Sym, k, e.from[d.Sym], v.Shape[i], name)
+			}
+			e.dims[d.Sym] = v.Shape[i]
+			e.from[d.Sym] = name
 		}
 	}
 	return nil

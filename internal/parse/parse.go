@@ -36,6 +36,10 @@ type Options struct {
 	// unless NoSubstitute is set.
 	Defs         *[]Def
 	NoSubstitute bool
+	// Resolved, if not nil, receives the shapes of the declared variables
+	// with their sizes settled and named as in the result, including
+	// variables that the expression has lost (x - x).
+	Resolved *map[string]expr.Shape
 }
 
 // Parse reads one expression.
@@ -91,6 +95,17 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
 	}
 	n = p.resolve(n)
+	if opts.Resolved != nil && p.matrices() {
+		res := make(map[string]expr.Shape, len(opts.Vars))
+		for name, sh := range opts.Vars {
+			dims := make([]expr.Dim, sh.Rank())
+			for i := range dims {
+				dims[i] = p.dims.show(sh.Dim(i))
+			}
+			res[name] = expr.NewShape(dims...)
+		}
+		*opts.Resolved = res
+	}
 	for i := range p.defs {
 		p.defs[i].Value = p.resolve(p.defs[i].Value)
 	}
