@@ -197,6 +197,10 @@ func addCore(args []*Node) *Node {
 		return zero
 	case 1:
 		return args[0]
+	case 2:
+		if r := add2(args[0], args[1]); r != nil {
+			return r
+		}
 	}
 	var c numAcc
 	terms := make([]term, 0, len(args))
@@ -376,6 +380,10 @@ func mulCore(args []*Node) *Node {
 		return one
 	case 1:
 		return args[0]
+	case 2:
+		if r := mul2(args[0], args[1]); r != nil {
+			return r
+		}
 	}
 	var acc numAcc
 	var fs []factor
@@ -735,4 +743,79 @@ func (c *collector) find(h uint64, hashOf func(int) uint64, merge func(int) bool
 	}
 	c.n++
 	return -1
+}
+
+// simpleOperand reports whether n can take the short paths of add2 and
+// mul2: a scalar that is not itself a sum, product, power of e or
+// undefined constant.
+func simpleOperand(n *Node) bool {
+	switch n.op {
+	case OpAdd, OpMul, OpConst, OpExp:
+		return false
+	case OpConstant:
+		return n.name != E
+	}
+	return n.shape == nil && !isDivByZero(n)
+}
+
+// add2 is the common sum of two operands that need no collecting: two
+// unlike terms, or a term and a nonzero exact number. It returns nil when
+// the general path is needed; both give the same node.
+func add2(a, b *Node) *Node {
+	if a.op == OpConst {
+		a, b = b, a
+	}
+	if b.op == OpConst {
+		if a.op == OpConst || a.op == OpAdd || a.shape != nil || isDivByZero(a) || b.num.IsFloat() {
+			return nil
+		}
+		if b.num.IsZero() {
+			return a
+		}
+		return newAdd([]*Node{a, b}) // the number last
+	}
+	if a.op == OpAdd || b.op == OpAdd || a.shape != nil || b.shape != nil {
+		return nil
+	}
+	ta, tb := termOf(a), termOf(b)
+	if len(ta.factors) == 1 && isDivByZero(ta.factors[0]) || len(tb.factors) == 1 && isDivByZero(tb.factors[0]) {
+		return nil
+	}
+	if ta.hash == tb.hash && sameFactors(ta.factors, tb.factors) {
+		return nil // like terms
+	}
+	if compareTerms(a, b) > 0 {
+		a, b = b, a
+	}
+	return newAdd([]*Node{a, b})
+}
+
+// mul2 is the common product of two factors with different bases, or of
+// an exact number and one factor. It returns nil when the general path is
+// needed; both give the same node.
+func mul2(a, b *Node) *Node {
+	if b.op == OpConst {
+		a, b = b, a
+	}
+	if a.op == OpConst {
+		if !simpleOperand(b) || a.num.IsFloat() || a.num.IsZero() {
+			return nil
+		}
+		if a.num.IsOne() {
+			return b
+		}
+		return newMul([]*Node{a, b})
+	}
+	if !simpleOperand(a) || !simpleOperand(b) {
+		return nil
+	}
+	ba, _ := SplitPow(a)
+	bb, _ := SplitPow(b)
+	if Equal(ba, bb) || ba.op == OpConstant && ba.name == E || bb.op == OpConstant && bb.name == E {
+		return nil
+	}
+	if Compare(a, b) > 0 {
+		a, b = b, a
+	}
+	return newMul([]*Node{a, b})
 }
