@@ -501,8 +501,8 @@ func Pow(b, e *Node) *Node {
 				// Every 0^-k is undefined; 1/0 stands for them all.
 				return newPow(b, minusOne)
 			}
-		} else if b.num.IsZero() && !b.num.IsFloat() {
-			return zero // 0^e is 0 wherever it is defined (e > 0)
+		} else if b.num.IsZero() {
+			return b // 0^e is 0 wherever it is defined (e > 0)
 		}
 	}
 	if b.op == OpConstant && b.name == E {

@@ -4,6 +4,8 @@
 package format
 
 import (
+	"math"
+
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -121,8 +123,8 @@ func prec(n *expr.Node) int {
 		if isFractional(n) {
 			return expr.PrecMul
 		}
-		if n.Num().IsFloat() && n.Num().Sign() < 0 {
-			return expr.PrecUnary
+		if n.Num().IsFloat() && math.Signbit(n.Num().Float64()) {
+			return expr.PrecUnary // -2.5 and -0.0 print with a sign
 		}
 	case expr.OpMatMul:
 		return expr.PrecMul
