@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/nabla-math/nabla/internal/diff"
 	"github.com/nabla-math/nabla/internal/eval"
@@ -162,7 +164,7 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 	for i, x := range xs {
 		index[x.Name()] = int32(i)
 	}
-	fv := freeVars{index: index, memo: make(map[*expr.Node][]int32)}
+	fv := freeVars{index: index, memo: make(map[*expr.Node][]int32, 4*len(f.n.Args()))}
 	n := len(xs)
 	if h, ok := hessianOfSum(f.n, xs, &fv); ok {
 		return h, nil
@@ -217,7 +219,7 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 // second derivatives of its first derivatives, is added into the entries
 // of its variables. ok is false when f is not such a sum.
 func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
-	const fewVars = 4
+	const fewVars = len(placeholders)
 	if f.Op() != expr.OpAdd {
 		return Expr{}, false
 	}
@@ -227,24 +229,17 @@ func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
 		}
 	}
 	n := int32(len(xs))
-	sums := map[int32][]*expr.Node{}
-	differ := diff.NewDiffer(nil)
+	sums := make(map[int32][]*expr.Node, 3*len(xs))
+	lh := localHessians{differ: diff.NewDiffer(nil), cache: map[uint64][]*localHessian{}}
 	for _, t := range f.Args() {
 		vars := fv.of(t)
-		for ai, a := range vars {
-			da, err := differ.Diff(t, xs[a])
-			if err != nil {
-				return Expr{}, false
-			}
-			for _, b := range vars[ai:] {
-				h, err := differ.Diff(da, xs[b])
-				if err != nil {
-					return Expr{}, false
-				}
-				if !h.IsZero() {
-					sums[a*n+b] = append(sums[a*n+b], h)
-				}
-			}
+		local, ok := lh.of(t, vars, xs, fv)
+		if !ok {
+			return Expr{}, false
+		}
+		for _, e := range local.entries {
+			a, b := vars[e.a], vars[e.b]
+			sums[a*n+b] = append(sums[a*n+b], fillIn(e.h, vars, xs))
 		}
 	}
 	keys := make([]int32, 0, 2*len(sums))
@@ -270,6 +265,140 @@ func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
 	}
 	s := expr.NewShape(expr.Dim{N: int(n)}, expr.Dim{N: int(n)})
 	return Expr{n: expr.NewMatrix(s, keys, entries)}, true
+}
+
+// localHessians computes the small Hessians of the terms of a sum and
+// remembers them by the terms' form with the variables left out: the n-1
+// terms 100(x_{i+1} - x_i^2)^2 of Rosenbrock's function share one, and
+// only its variables change.
+type localHessians struct {
+	differ *diff.Differ
+	cache  map[uint64][]*localHessian
+}
+
+// localHessian is the Hessian of a term written with placeholders #0,
+// #1, … for its variables.
+type localHessian struct {
+	template *expr.Node
+	entries  []localEntry
+}
+
+type localEntry struct {
+	a, b int // positions in the term's variables, a ≤ b
+	h    *expr.Node
+}
+
+// placeholders are the variables #0, #1, … of local Hessians; '#' is not
+// a letter of any name a user can write.
+var placeholders = func() (ps [8]*expr.Node) {
+	for k := range ps {
+		ps[k] = expr.NewSym("#"+strconv.Itoa(k), expr.Scalar)
+	}
+	return ps
+}()
+
+func placeholder(k int) *expr.Node { return placeholders[k] }
+
+// fillIn replaces the placeholders of h by the term's variables.
+func fillIn(h *expr.Node, vars []int32, xs []*expr.Node) *expr.Node {
+	if h.Op() == expr.OpSym {
+		for k := range vars {
+			if h == placeholders[k] {
+				return xs[vars[k]]
+			}
+		}
+		return h
+	}
+	if len(h.Args()) == 0 {
+		return h
+	}
+	args := make([]*expr.Node, len(h.Args()))
+	changed := false
+	for i, a := range h.Args() {
+		args[i] = fillIn(a, vars, xs)
+		changed = changed || args[i] != a
+	}
+	if !changed {
+		return h
+	}
+	return expr.New(h, args)
+}
+
+// of returns the local Hessian of the term t, whose wanted variables are
+// vars (indices into xs).
+func (l *localHessians) of(t *expr.Node, vars []int32, xs []*expr.Node, fv *freeVars) (*localHessian, bool) {
+	key := formHash(t, vars, xs)
+	for _, c := range l.cache[key] {
+		if sameForm(c.template, t, vars, xs) {
+			return c, true
+		}
+	}
+	to := make(map[string]*expr.Node, len(vars))
+	ps := make([]*expr.Node, len(vars))
+	for k, v := range vars {
+		ps[k] = placeholder(k)
+		to[xs[v].Name()] = ps[k]
+	}
+	c := &localHessian{template: expr.Substitute(t, to)}
+	for a := range ps {
+		da, err := l.differ.Diff(c.template, ps[a])
+		if err != nil {
+			return nil, false
+		}
+		for b := a; b < len(ps); b++ {
+			h, err := l.differ.Diff(da, ps[b])
+			if err != nil {
+				return nil, false
+			}
+			if !h.IsZero() {
+				c.entries = append(c.entries, localEntry{a, b, h})
+			}
+		}
+	}
+	l.cache[key] = append(l.cache[key], c)
+	return c, true
+}
+
+// formHash hashes n with each of its variables xs[vars[k]] replaced by
+// its position k.
+func formHash(n *expr.Node, vars []int32, xs []*expr.Node) uint64 {
+	if n.Op() == expr.OpSym {
+		for k, v := range vars {
+			if expr.Equal(n, xs[v]) {
+				return uint64(k)*0x9e3779b97f4a7c15 + 1
+			}
+		}
+		return n.Hash()
+	}
+	if len(n.Args()) == 0 {
+		return n.Hash()
+	}
+	h := uint64(n.Op())*0xbf58476d1ce4e5b9 + uint64(len(n.Args()))
+	for _, a := range n.Args() {
+		h = (h^formHash(a, vars, xs))*0x94d049bb133111eb + 7
+	}
+	return h
+}
+
+// sameForm reports whether t is the template with placeholder #k standing
+// for xs[vars[k]].
+func sameForm(template, t *expr.Node, vars []int32, xs []*expr.Node) bool {
+	if template.Op() == expr.OpSym && strings.HasPrefix(template.Name(), "#") {
+		k, err := strconv.Atoi(template.Name()[1:])
+		return err == nil && k < len(vars) && expr.Equal(t, xs[vars[k]])
+	}
+	if template.Op() != t.Op() || len(template.Args()) != len(t.Args()) {
+		return false
+	}
+	if len(t.Args()) == 0 || t.Op() == expr.OpMatrix {
+		return expr.Equal(template, t)
+	}
+	for i, a := range template.Args() {
+		if !sameForm(a, t.Arg(i), vars, xs) {
+			return false
+		}
+	}
+	return true
 }
 
 // freeVars finds which of the wanted variables an expression contains.
