@@ -243,7 +243,7 @@ func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
 		}
 	}
 	keys := make([]int32, 0, 2*len(sums))
-	vals := map[int32]*expr.Node{}
+	vals := make(map[int32]*expr.Node, 2*len(sums))
 	simp := simplify.New()
 	for k, hs := range sums {
 		h := simp.Simplify(expr.Add(hs...))
@@ -403,15 +403,22 @@ func sameForm(template, t *expr.Node, vars []int32, xs []*expr.Node) bool {
 
 // freeVars finds which of the wanted variables an expression contains.
 type freeVars struct {
-	index map[string]int32
-	memo  map[*expr.Node][]int32
+	index  map[string]int32
+	memo   map[*expr.Node][]int32
+	single []int32 // 0, 1, 2, …: the one-variable sets, without allocating
 }
 
 // of returns the sorted indices of the wanted variables in n.
 func (f *freeVars) of(n *expr.Node) []int32 {
 	if n.Op() == expr.OpSym {
 		if i, ok := f.index[n.Name()]; ok {
-			return []int32{i}
+			if f.single == nil {
+				f.single = make([]int32, len(f.index))
+				for k := range f.single {
+					f.single[k] = int32(k)
+				}
+			}
+			return f.single[i : i+1 : i+1]
 		}
 		return nil
 	}
