@@ -30,6 +30,16 @@ func FuzzPipeline(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if vars := e.Vars(); len(vars) > 0 && len(vars) <= 3 && e.Nodes() < 200 {
+			// Gradients and Hessians take other paths: they must not panic
+			// either, and must agree with each other's shapes.
+			if h, err := Hessian(e, vars...); err == nil {
+				if got := h.Shape(); len(got) != 2 || got[0] != len(vars) {
+					t.Fatalf("Hessian of %q has shape %v", s, got)
+				}
+			}
+			_, _ = Grad(e, vars...)
+		}
 		for _, g := range []Expr{e, e.Simplify()} {
 			d, err := g.Diff("x")
 			if err != nil {
