@@ -598,14 +598,8 @@ func Call(op Op, args ...*Node) *Node {
 // canonical constructors.
 func New(n *Node, args []*Node) *Node {
 	switch n.op {
-	case OpAdd:
-		return Add(args...)
-	case OpMul:
-		return Mul(args...)
-	case OpPow:
-		return Pow(args[0], args[1])
 	case OpMatrix:
-		return NewMatrix(n.Shape(), n.pos, args)
+		return NewMatrix(n.Shape(), n.pos, args) // its shape is its own
 	case OpConst, OpConstant, OpSym, OpIdentity, OpOnes:
 		return n
 	}
@@ -613,33 +607,10 @@ func New(n *Node, args []*Node) *Node {
 }
 
 // Apply returns the operation op applied to args, through its canonical
-// constructor.
+// constructor: the table's Build, or Call for the functions.
 func Apply(op Op, args ...*Node) *Node {
-	switch op {
-	case OpAdd:
-		return Add(args...)
-	case OpMul:
-		return Mul(args...)
-	case OpPow:
-		return Pow(args[0], args[1])
-	case OpMatMul:
-		return MatMul(args...)
-	case OpTranspose:
-		return Transpose(args[0])
-	case OpInv:
-		return Inv(args[0])
-	case OpDet:
-		return Det(args[0])
-	case OpLogDet:
-		return LogDet(args[0])
-	case OpTrace:
-		return Trace(args[0])
-	case OpNorm:
-		return Norm(args[0])
-	case OpSum:
-		return Sum(args[0])
-	case OpDiag:
-		return Diag(args[0])
+	if b := Ops[op].Build; b != nil {
+		return b(args)
 	}
 	return Call(op, args...)
 }

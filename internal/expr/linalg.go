@@ -347,9 +347,10 @@ func Diag(n *Node) *Node {
 
 // linalgOps fills the table entries of the linear-algebra operations.
 func linalgOps() {
-	unary := func(name, latex, rule string, adj func(n, a *Node) *Node, combine func(n, d *Node) *Node) OpInfo {
+	unary := func(name, latex, rule string, build func(*Node) *Node, adj func(n, a *Node) *Node, combine func(n, d *Node) *Node) OpInfo {
 		info := OpInfo{
 			Name: name, Class: Function, Arity: 1, Prec: PrecAtom, LaTeX: latex, Rule: rule,
+			Build:   func(a []*Node) *Node { return build(a[0]) },
 			Combine: func(n *Node, d []*Node) *Node { return combine(n, d[0]) },
 		}
 		if adj != nil {
@@ -359,6 +360,7 @@ func linalgOps() {
 	}
 	Ops[OpMatMul] = OpInfo{
 		Name: "matmul", Class: Operator, Arity: -1, Prec: PrecMul, Rule: "matrix product rule",
+		Build: func(a []*Node) *Node { return MatMul(a...) },
 		// d(ABC) = dA B C + A dB C + A B dC
 		Combine: func(n *Node, d []*Node) *Node {
 			var terms []*Node
@@ -385,31 +387,31 @@ func linalgOps() {
 			return MatMul(fs...)
 		},
 	}
-	Ops[OpTranspose] = unary("transpose", "", "transpose rule",
+	Ops[OpTranspose] = unary("transpose", "", "transpose rule", Transpose,
 		func(n, a *Node) *Node { return Transpose(a) },
 		func(n, d *Node) *Node { return Transpose(d) })
-	Ops[OpInv] = unary("inv", "", "inverse rule",
+	Ops[OpInv] = unary("inv", "", "inverse rule", Inv,
 		// d(A⁻¹) = -A⁻¹ dA A⁻¹; the adjoint is -A⁻ᵀ adj A⁻ᵀ.
 		func(n, a *Node) *Node { t := Transpose(n); return Neg(MatMul(t, a, t)) },
 		func(n, d *Node) *Node { return Neg(MatMul(n, d, n)) })
-	Ops[OpDet] = unary("det", `\det`, "determinant rule",
+	Ops[OpDet] = unary("det", `\det`, "determinant rule", Det,
 		// d det(A) = det(A) tr(A⁻¹ dA); the gradient is det(A) A⁻ᵀ.
 		func(n, a *Node) *Node { return Mul(a, n, Transpose(Inv(n.args[0]))) },
 		func(n, d *Node) *Node { return Mul(n, Trace(MatMul(Inv(n.args[0]), d))) })
-	Ops[OpLogDet] = unary("logdet", `\log\det`, "log-determinant rule",
+	Ops[OpLogDet] = unary("logdet", `\log\det`, "log-determinant rule", LogDet,
 		func(n, a *Node) *Node { return Mul(a, Transpose(Inv(n.args[0]))) },
 		func(n, d *Node) *Node { return Trace(MatMul(Inv(n.args[0]), d)) })
-	Ops[OpTrace] = unary("tr", `\operatorname{tr}`, "trace rule",
+	Ops[OpTrace] = unary("tr", `\operatorname{tr}`, "trace rule", Trace,
 		func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
 		func(n, d *Node) *Node { return Trace(d) })
-	Ops[OpNorm] = unary("norm", "", "norm rule",
+	Ops[OpNorm] = unary("norm", "", "norm rule", Norm,
 		// d‖x‖ = xᵀdx / ‖x‖ (Frobenius: tr(Xᵀ dX) / ‖X‖).
 		func(n, a *Node) *Node { return Mul(a, n.args[0], Pow(n, minusOne)) },
 		func(n, d *Node) *Node { return Mul(Sum(Mul(n.args[0], d)), Pow(n, minusOne)) })
-	Ops[OpSum] = unary("sum", `\sum`, "sum rule",
+	Ops[OpSum] = unary("sum", `\sum`, "sum rule", Sum,
 		func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
 		func(n, d *Node) *Node { return Sum(d) })
-	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule",
+	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule", Diag,
 		// The adjoint of v in diag(v) is the diagonal of adj: (adj ⊙ I) 1.
 		func(n, a *Node) *Node {
 			r, _ := RowsCols(n.Shape())

@@ -77,6 +77,10 @@ type OpInfo struct {
 	// LaTeX is the LaTeX spelling of a function, e.g. `\sin`.
 	LaTeX string
 
+	// Build, if set, is the canonical constructor of the operation, which
+	// every pass that rebuilds a node calls; functions use Call.
+	Build func(args []*Node) *Node
+
 	// Shape gives the result shape from the operand shapes, or ok=false
 	// when the operands do not fit the operation.
 	Shape func(args []Shape) (s Shape, ok bool)
@@ -211,6 +215,9 @@ func init() {
 		},
 	}
 	linalgOps()
+	Ops[OpAdd].Build = func(a []*Node) *Node { return Add(a...) }
+	Ops[OpMul].Build = func(a []*Node) *Node { return Mul(a...) }
+	Ops[OpPow].Build = func(a []*Node) *Node { return Pow(a[0], a[1]) }
 	Ops[OpLog].Aliases = []string{"ln"}
 	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived
 	for op := range Ops {
