@@ -113,9 +113,6 @@ func Compile(n *expr.Node) *Program {
 // Vars returns the names of the program's inputs in sorted order.
 func (p *Program) Vars() []string { return p.vars }
 
-// Len returns the number of instructions.
-func (p *Program) Len() int { return len(p.code) }
-
 // Shape returns the shape of the program's output: empty for a scalar.
 func (p *Program) Shape() []int { return p.shape }
 

@@ -220,23 +220,6 @@ func init() {
 	Ops[OpPow].Build = func(a []*Node) *Node { return Pow(a[0], a[1]) }
 	Ops[OpLog].Aliases = []string{"ln"}
 	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived
-	for op := range Ops {
-		byName[Ops[op].Name] = Op(op)
-		for _, a := range Ops[op].Aliases {
-			byName[a] = Op(op)
-		}
-	}
-}
-
-var byName = map[string]Op{}
-
-// Lookup returns the function operation with the given name or alias.
-func Lookup(name string) (Op, bool) {
-	op, ok := byName[name]
-	if !ok || Ops[op].Class != Function {
-		return 0, false
-	}
-	return op, true
 }
 
 // fn builds the table entry of a unary elementary function. deriv returns
