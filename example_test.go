@@ -131,12 +131,12 @@ func ExampleHessian() {
 
 func ExampleChainRule() {
 	c, _ := nabla.ChainRule("x1^2*x2 + 3*x1 + 6*x2 where x1 = sin(t), x2 = exp(2*t)")
-	fmt.Println(c.DfDx)
-	fmt.Println(c.DxDt)
+	fmt.Println(c)
 	fmt.Println(c.Factor)
 	// Output:
-	// [[2x1 x2 + 3, x1^2 + 6]]
-	// [[cos(t)], [2exp(2t)]]
+	// ∂f/∂x = [[2x1 x2 + 3, x1^2 + 6]]
+	// ∂x/∂t = [[cos(t)], [2exp(2t)]]
+	// df/dt = [[cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)]]
 	// [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]
 }
 
