@@ -40,6 +40,7 @@ func TestMatrixIdentities(t *testing.T) {
 		{"norm", "||x||", "x", "xᵀ/norm(x)", "1×m"},
 		{"element-wise function", "sin(A x)", "x", "diag(cos(A x)) A", "m×n"},
 		{"trace of a Gram matrix", "tr(X' X)", "X", "2X", "m×n"},
+		{"element-wise power tower", "7.^2.^x", "x", "diag(log(2) log(7)*2.^x .* 7.^(2.^x))", "m×m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -172,7 +172,7 @@ func (p *printer) textProduct(n *expr.Node) {
 	if f.q != "1" {
 		p.write(f.q)
 	}
-	matrices := 0
+	matrices, seen := 0, false
 	for _, d := range f.den {
 		if !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar() {
 			matrices++
@@ -182,16 +182,18 @@ func (p *printer) textProduct(n *expr.Node) {
 		var sub printer
 		sub.textPower(d, expr.PrecMul+1)
 		s := sub.b.String()
+		matrix := !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar()
 		switch {
 		case i == 0 && f.q == "1":
 		case i == 0 && startsWord(s):
+		case matrices > 1 && seen && matrix:
+			p.write(" .* ")
 		case i == 0 || startsNumber(s):
 			p.write("*")
-		case matrices > 1 && (!d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar()):
-			p.write(" .* ")
 		default:
 			p.write(" ")
 		}
+		seen = seen || matrix
 		p.write(s)
 	}
 	p.write(")")
@@ -229,6 +231,7 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		p.write(c)
 	}
 	elementwise := matrixFactors(factors) > 1
+	seen := false // a vector or matrix factor has been written
 	for i, x := range factors {
 		var sub printer
 		ctx := expr.PrecMul + 1
@@ -240,13 +243,14 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		switch {
 		case i == 0 && c == "1":
 		case i == 0 && startsWord(s):
+		case elementwise && seen && !x.Shape().IsScalar():
+			p.write(" .* ")
 		case i == 0 || startsNumber(s):
 			p.write("*")
-		case elementwise && !x.Shape().IsScalar():
-			p.write(" .* ")
 		default:
 			p.write(" ")
 		}
+		seen = seen || !x.Shape().IsScalar()
 		p.write(s)
 	}
 }
