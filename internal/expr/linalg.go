@@ -418,6 +418,8 @@ func linalgOps() {
 			return MatMul(Mul(a, Identity(r)), Ones(NewShape(r)))
 		},
 		func(n, d *Node) *Node { return Diag(d) })
+	Ops[OpSum].Linear = true
+	Ops[OpDiag].Linear = true
 	Ops[OpIdentity] = OpInfo{Name: "I", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
 	Ops[OpOnes] = OpInfo{Name: "ones", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
 	for _, op := range []Op{OpTranspose, OpInv, OpDet, OpLogDet, OpTrace, OpNorm, OpSum, OpDiag} {

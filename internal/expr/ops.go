@@ -106,6 +106,11 @@ type OpInfo struct {
 	// means: use the partials.
 	Combine func(n *Node, d []*Node) *Node
 
+	// Linear marks a unary operation that is linear and that the
+	// constructors keep outside sums (diag, sum): the simplifier merges
+	// a L(u) + b L(v) into L(a u + b v).
+	Linear bool
+
 	// Adjoint, for operations on vectors and matrices, gives the
 	// contribution of n's adjoint adj (the gradient of a scalar with
 	// respect to n, of n's shape) to the adjoint of operand i: reverse-mode

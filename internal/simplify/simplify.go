@@ -136,10 +136,84 @@ func rewrite(n *expr.Node) (*expr.Node, bool) {
 			return out, true
 		}
 	}
-	if n.Op() == expr.OpAdd && !n.Shape().IsScalar() {
-		return factorMatrixSum(n)
+	if n.Op() == expr.OpAdd {
+		if out, ok := mergeLinear(n); ok {
+			return out, true
+		}
+		if !n.Shape().IsScalar() {
+			return factorMatrixSum(n)
+		}
 	}
 	return nil, false
+}
+
+// mergeLinear merges the terms of a sum that apply the same linear
+// operation to operands of one shape: 2diag(x) + diag(y) = diag(2x + y).
+func mergeLinear(n *expr.Node) (*expr.Node, bool) {
+	type key struct {
+		op    expr.Op
+		shape string
+	}
+	var groups map[key][]int
+	for i, t := range n.Args() {
+		l, _ := linearTerm(t)
+		if l == nil {
+			continue
+		}
+		if groups == nil {
+			groups = map[key][]int{}
+		}
+		k := key{l.Op(), l.Args()[0].Shape().String()}
+		groups[k] = append(groups[k], i)
+	}
+	merged := false
+	terms := append([]*expr.Node(nil), n.Args()...)
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		inner := make([]*expr.Node, len(idx))
+		var l *expr.Node
+		for j, i := range idx {
+			var scalars []*expr.Node
+			l, scalars = linearTerm(terms[i])
+			inner[j] = expr.Mul(append(scalars, l.Args()[0])...)
+			terms[i] = nil
+		}
+		terms[idx[0]] = expr.New(l, []*expr.Node{expr.Add(inner...)})
+		merged = true
+	}
+	if !merged {
+		return nil, false
+	}
+	kept := terms[:0]
+	for _, t := range terms {
+		if t != nil {
+			kept = append(kept, t)
+		}
+	}
+	return expr.Add(kept...), true
+}
+
+// linearTerm splits a term c L(u), where L is a linear operation and c a
+// product of scalars, into L(u) and the factors of c; l is nil when t has
+// another form.
+func linearTerm(t *expr.Node) (l *expr.Node, scalars []*expr.Node) {
+	k, fs := expr.Factors(t)
+	for _, f := range fs {
+		switch {
+		case f.Shape().IsScalar() && !expr.Ops[f.Op()].Linear:
+			scalars = append(scalars, f)
+		case l == nil && expr.Ops[f.Op()].Linear:
+			l = f
+		default:
+			return nil, nil
+		}
+	}
+	if l == nil {
+		return nil, nil
+	}
+	return l, append(scalars, expr.NewConst(k))
 }
 
 // factorMatrixSum pulls a factor that every term of a sum of matrix

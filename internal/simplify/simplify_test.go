@@ -3,6 +3,7 @@ package simplify
 import (
 	"testing"
 
+	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
 	"github.com/nabla-math/nabla/internal/parse"
 )
@@ -41,6 +42,32 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		n, err := parse.Parse(tt.in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := format.Text(Simplify(n)); got != tt.want {
+			t.Errorf("Simplify(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestMergeLinear checks that terms applying one linear operation to
+// operands of one shape merge, and that others stay apart.
+func TestMergeLinear(t *testing.T) {
+	m, n := expr.Dim{Sym: "m"}, expr.Dim{Sym: "n"}
+	opts := &parse.Options{Vars: map[string]expr.Shape{
+		"x": expr.NewShape(m), "y": expr.NewShape(m), "z": expr.NewShape(n),
+	}}
+	tests := []struct{ in, want string }{
+		{"diag(x) + diag(y)", "diag(x + y)"},
+		{"2diag(x) - 3diag(sin(x))", "diag(2x - 3sin(x))"},
+		{"a diag(x) + b diag(y) + x y'", "x yᵀ + diag(a x + b y)"},
+		{"sum(x) + 2sum(y) + sum(z)", "sum(z) + sum(x + 2y)"},
+		{"sum(x) sum(y) + sum(x)", "sum(x) + sum(x) sum(y)"},
+		{"diag(x) + diag(x)", "2diag(x)"},
+	}
+	for _, tt := range tests {
+		n, err := parse.Parse(tt.in, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
