@@ -544,7 +544,7 @@ func matrixVar(f Expr, vars []string) *expr.Node {
 	if len(vars) != 1 {
 		return nil
 	}
-	if x := findVar(f.n, vars[0]); x != nil && !x.Shape().IsScalar() {
+	if x := f.variable(vars[0]); x != nil && !x.Shape().IsScalar() {
 		return x
 	}
 	return nil

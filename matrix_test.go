@@ -62,6 +62,36 @@ func TestMatrixIdentities(t *testing.T) {
 	}
 }
 
+// TestZeroDerivatives checks that a derivative that is zero keeps the
+// shape of numerator layout, also when f does not use the variable.
+func TestZeroDerivatives(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "b", "x"}, Matrices: []string{"A", "X"}}
+	tests := []struct{ f, wrt, shape string }{
+		{"a' b", "x", "1×s"}, // sizes the input leaves free are named in order
+		{"a' b", "X", "q×r"},
+		{"a' (X - X) b", "X", "p×q"},
+		{"A a", "x", "m×s"},
+		{"x - x", "x", "m×m"},
+		{"3", "A", "m×n"},
+	}
+	for _, tt := range tests {
+		f, err := ParseWith(tt.f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.Diff(tt.wrt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.String(); got != "0" {
+			t.Errorf("d/d%s %s = %s, want 0", tt.wrt, tt.f, got)
+		}
+		if got := d.n.Shape().String(); got != tt.shape {
+			t.Errorf("d/d%s %s has shape %s, want %s", tt.wrt, tt.f, got, tt.shape)
+		}
+	}
+}
+
 func TestMatrixHessians(t *testing.T) {
 	tests := []struct{ f, wrt, want string }{
 		{"x' A x", "x", "A + Aᵀ"},

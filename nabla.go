@@ -262,7 +262,7 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 	if !validName(wrt) {
 		return Expr{}, nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", wrt)
 	}
-	x := findVar(e.n, wrt)
+	x := e.variable(wrt)
 	if x == nil {
 		x = expr.NewSym(wrt, expr.Scalar)
 	}
@@ -329,6 +329,18 @@ func (f *Func) Eval(x []float64) (float64, error) { return f.p.Eval(x, nil) }
 // At evaluates f with named inputs.
 func (f *Func) At(env map[string]float64) (float64, error) { return f.p.At(env) }
 
+// variable returns the variable of e with the given name: the one in e's
+// graph, else a declared vector or matrix that e does not use, else nil.
+func (e Expr) variable(name string) *expr.Node {
+	if x := findVar(e.n, name); x != nil {
+		return x
+	}
+	if s, ok := e.decl[name]; ok {
+		return expr.NewSym(name, s)
+	}
+	return nil
+}
+
 // findVar returns the variable of n with the given name, or nil.
 func findVar(n *expr.Node, name string) *expr.Node {
 	seen := map[*expr.Node]bool{}
@@ -389,7 +401,7 @@ func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
 // MatrixHessian returns the Hessian of the scalar f with respect to the
 // vector variable x in matrix form (n×n): the Jacobian of the gradient.
 func MatrixHessian(f Expr, x string) (Expr, error) {
-	v := findVar(f.n, x)
+	v := f.variable(x)
 	if v == nil || v.Shape().Rank() != 1 {
 		return Expr{}, fmt.Errorf("%s is not a vector variable of %s", x, f)
 	}

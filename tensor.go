@@ -29,7 +29,7 @@ type TensorDerivative struct {
 // DiffTensor returns the derivative of f with respect to the vector or
 // matrix variable wrt as a tensor.
 func DiffTensor(f Expr, wrt string) (*TensorDerivative, error) {
-	x := findVar(f.n, wrt)
+	x := f.variable(wrt)
 	if x == nil || x.Shape().IsScalar() {
 		return nil, fmt.Errorf("%s is not a vector or matrix variable of %s", wrt, f)
 	}
@@ -316,7 +316,7 @@ func dependsOn(n, x *expr.Node) bool {
 // no matrix form: a vector or matrix with respect to a matrix, or a matrix
 // with respect to a vector.
 func NeedsTensor(f Expr, wrt string) bool {
-	x := findVar(f.n, wrt)
+	x := f.variable(wrt)
 	if x == nil || x.Shape().IsScalar() || f.n.Shape().IsScalar() {
 		return false
 	}

@@ -115,8 +115,8 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	}
 	g = make([]*expr.Node, len(xs))
 	for i, x := range xs {
-		g[i] = expr.Int64(0)
-		if a, ok := adj[x.Name()]; ok {
+		g[i] = expr.Zero(x.Shape()) // f does not depend on x
+		if a, ok := adj[x.Name()]; ok && !(a.IsZero() && a.Shape().IsScalar()) {
 			g[i] = a
 		}
 	}

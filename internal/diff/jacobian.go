@@ -21,7 +21,12 @@ func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
 		}
 	}()
 	jc := &jacobian{x: x, memo: map[*expr.Node]*expr.Node{}}
-	return jc.of(n), nil
+	j = jc.of(n)
+	if j.IsZero() && j.Shape().IsScalar() {
+		// n does not depend on x: the zero m×n matrix.
+		j = expr.Zero(expr.NewShape(n.Shape().Dim(0), x.Shape().Dim(0)))
+	}
+	return j, nil
 }
 
 type jacobian struct {

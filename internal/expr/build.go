@@ -184,11 +184,24 @@ func keepShape(r *Node, args []*Node) *Node {
 	if shape == nil || isDivByZero(r) {
 		return r
 	}
-	ones := Ones(*shape)
 	if r.IsZero() {
-		return newMul([]*Node{r, ones}) // the zero matrix
+		return Zero(*shape)
 	}
-	return Mul(r, ones)
+	return Mul(r, Ones(*shape))
+}
+
+// IsZeroMatrix reports whether n is a zero vector or matrix (see Zero).
+func (n *Node) IsZeroMatrix() bool {
+	return n.op == OpMul && n.shape != nil && n.args[0].IsZero()
+}
+
+// Zero returns zero of the shape s: the number 0 for a scalar, else the
+// zero vector or matrix, 0 times the matrix of ones.
+func Zero(s Shape) *Node {
+	if s.IsScalar() {
+		return zero
+	}
+	return newMul([]*Node{zero, Ones(s)})
 }
 
 func addCore(args []*Node) *Node {
@@ -583,6 +596,12 @@ func Call(op Op, args ...*Node) *Node {
 		}
 	}
 	if len(args) == 1 && info.Shape != nil {
+		if k, ok := constantMatrix(args[0]); ok {
+			// f(k 1) = f(k) 1 when f(k) folds: exp(0) = 1.
+			if v := Call(op, NewConst(k)); v.op == OpConst {
+				return Mul(v, Ones(args[0].Shape()))
+			}
+		}
 		// Element-wise functions keep their operand's shape.
 		return internCopy(op, args[0].shape, args[0])
 	}
@@ -592,6 +611,18 @@ func Call(op Op, args ...*Node) *Node {
 	}
 	s, _ := info.Shape(shapes)
 	return intern(Node{op: op, args: args, shape: shapePtr(s)})
+}
+
+// constantMatrix reports whether n is a vector or matrix with the number
+// k on every entry: k times the matrix of ones.
+func constantMatrix(n *Node) (k Num, ok bool) {
+	switch {
+	case n.op == OpOnes:
+		return Int(1), true
+	case n.op == OpMul && n.shape != nil && len(n.args) == 2 && n.args[0].op == OpConst && n.args[1].op == OpOnes:
+		return n.args[0].num, true
+	}
+	return Num{}, false
 }
 
 // New rebuilds a node of the same kind as n with new operands through the

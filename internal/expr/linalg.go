@@ -115,6 +115,11 @@ func MatMul(factors ...*Node) *Node {
 		add(f)
 	}
 	for _, s := range scalars {
+		if s.IsZero() && len(mats) > 0 {
+			r, _ := RowsCols(mats[0].Shape())
+			_, c := RowsCols(mats[len(mats)-1].Shape())
+			return Zero(MatrixShape(r, c))
+		}
 		if s.IsZero() {
 			return s
 		}
@@ -215,6 +220,9 @@ func Transpose(n *Node) *Node {
 		return n
 	case n.op == OpTranspose:
 		return n.args[0]
+	case n.IsZeroMatrix():
+		r, c := RowsCols(s)
+		return Zero(MatrixShape(c, r))
 	case n.op == OpSym && n.IsSymmetric(), n.op == OpIdentity, n.op == OpDiag:
 		return n
 	case n.op == OpOnes && s.Rank() == 2:

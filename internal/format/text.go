@@ -43,9 +43,17 @@ func (p *printer) run(n *expr.Node) (s string, err error) {
 			s, err = "", ErrTooLong
 		}
 	}()
-	if p.latex {
+	switch {
+	case n.IsZeroMatrix() && p.latex:
+		// A result that is all zero prints as 0, its shape aside; inside
+		// an expression a zero matrix keeps the form 0 ones that reads
+		// back with its rank.
+		p.write(`\mathbf{0}`)
+	case n.IsZeroMatrix():
+		p.write("0")
+	case p.latex:
 		p.tex(n, 0)
-	} else {
+	default:
 		p.text(n, 0)
 	}
 	return p.b.String(), nil

@@ -5,6 +5,8 @@ package parse
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -97,7 +99,10 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	n = p.resolve(n)
 	if opts.Resolved != nil && p.matrices() {
 		res := make(map[string]expr.Shape, len(opts.Vars))
-		for name, sh := range opts.Vars {
+		// Sizes the expression does not name get names in the order of
+		// the variables' names, the same on every run.
+		for _, name := range slices.Sorted(maps.Keys(opts.Vars)) {
+			sh := opts.Vars[name]
 			dims := make([]expr.Dim, sh.Rank())
 			for i := range dims {
 				dims[i] = p.dims.show(sh.Dim(i))
