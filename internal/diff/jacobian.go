@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"slices"
+
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -20,7 +22,7 @@ func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
 			j, err = nil, u
 		}
 	}()
-	jc := &jacobian{x: x, memo: map[*expr.Node]*expr.Node{}}
+	jc := &jacobian{x: x, memo: map[*expr.Node]*expr.Node{}, deps: map[*expr.Node]bool{}}
 	j = jc.of(n)
 	if j.IsZero() && j.Shape().IsScalar() {
 		// n does not depend on x: the zero m×n matrix.
@@ -32,6 +34,7 @@ func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
 type jacobian struct {
 	x    *expr.Node
 	memo map[*expr.Node]*expr.Node
+	deps map[*expr.Node]bool
 }
 
 var zeroJ = expr.Int64(0)
@@ -49,6 +52,16 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 		return zeroJ
 	}
 	if j, ok := jc.memo[n]; ok {
+		return j
+	}
+	if n.Op() == expr.OpMatMul {
+		// Its factors may be matrices, whose Jacobians are tensors: each
+		// varying factor is taken with the product of those to its right.
+		j := zeroJ
+		if jc.depends(n) {
+			j = jc.product(n.Args(), nil)
+		}
+		jc.memo[n] = j
 		return j
 	}
 	js := make([]*expr.Node, len(n.Args()))
@@ -96,15 +109,6 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 			}
 		}
 		j = expr.Add(terms...)
-	case n.Op() == expr.OpMatMul:
-		// Only the last factor may vary: J(A u) = A J(u).
-		last := len(n.Args()) - 1
-		for i := 0; i < last; i++ {
-			if !js[i].IsZero() {
-				panic(unsupported{"a product whose left factors depend on the variable"})
-			}
-		}
-		j = expr.MatMul(append(append([]*expr.Node{}, n.Args()[:last]...), js[last])...)
 	case n.Op() == expr.OpPow || n.Info().Class == expr.Function && n.Info().Partial != nil && n.Info().Adjoint == nil:
 		// Element-wise: J = diag(∂n/∂u) J(u) (+ the exponent's part).
 		var terms []*expr.Node
@@ -137,4 +141,117 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 	}
 	jc.memo[n] = j
 	return j
+}
+
+// depends reports whether n depends on the variable.
+func (jc *jacobian) depends(n *expr.Node) bool {
+	if n.Op() == expr.OpSym {
+		return expr.Equal(n, jc.x)
+	}
+	if v, ok := jc.deps[n]; ok {
+		return v
+	}
+	v := false
+	for _, a := range n.Args() {
+		if jc.depends(a) {
+			v = true
+			break
+		}
+	}
+	jc.deps[n] = v
+	return v
+}
+
+// product is the Jacobian of the matrix product fs r, a vector or a
+// scalar, through the factors fs (r, nil for none, is held fixed): by the
+// product rule, the sum over the varying factors F_i of
+// F_1 … F_{i-1} J(F_i R_i), where R_i is the product of the factors right
+// of F_i and r.
+func (jc *jacobian) product(fs []*expr.Node, r *expr.Node) *expr.Node {
+	var terms []*expr.Node
+	for i, f := range fs {
+		if !jc.depends(f) {
+			continue
+		}
+		right := r
+		if i+1 < len(fs) {
+			right = expr.MatMul(append(slices.Clone(fs[i+1:]), nonNil(r)...)...)
+		}
+		t := jc.applied(f, right)
+		if i > 0 {
+			t = expr.MatMul(append(slices.Clone(fs[:i]), t)...)
+		}
+		terms = append(terms, t)
+	}
+	return expr.Add(terms...)
+}
+
+func nonNil(r *expr.Node) []*expr.Node {
+	if r == nil {
+		return nil
+	}
+	return []*expr.Node{r}
+}
+
+// applied is the Jacobian of m r through m, r held fixed: r is a vector
+// when m is a matrix or a row, a scalar or nil when m is a vector. In
+// differentials, d(m) r, with the variation of x moved to the right.
+func (jc *jacobian) applied(m, r *expr.Node) *expr.Node {
+	switch {
+	case !jc.depends(m):
+		return zeroJ
+	case m.Shape().Rank() <= 1 && r == nil:
+		return jc.of(m)
+	case m.Shape().Rank() <= 1 && r.Shape().IsScalar():
+		return expr.Mul(r, jc.of(m))
+	case m.Shape().Rank() <= 1, r == nil:
+		// A vector times a vector, or a matrix with nothing on its
+		// right: the Jacobian is a tensor.
+	case m.Op() == expr.OpTranspose && m.Arg(0).Shape().Rank() == 1:
+		// uᵀ r = rᵀ u
+		return expr.MatMul(expr.Transpose(r), jc.of(m.Arg(0)))
+	case m.Op() == expr.OpDiag:
+		// diag(u) r = r ⊙ u
+		return expr.MatMul(expr.Diag(r), jc.of(m.Arg(0)))
+	case m.Op() == expr.OpMatMul:
+		return jc.product(m.Args(), r)
+	case m.Op() == expr.OpInv:
+		// d(N⁻¹) r = -N⁻¹ dN N⁻¹ r
+		return expr.Neg(expr.MatMul(m, jc.applied(m.Arg(0), expr.MatMul(m, r))))
+	case m.Op() == expr.OpAdd:
+		terms := make([]*expr.Node, 0, len(m.Args()))
+		for _, t := range m.Args() {
+			if t.Shape().IsScalar() {
+				terms = nil // a scalar added to every entry
+				break
+			}
+			terms = append(terms, jc.applied(t, r))
+		}
+		if terms != nil {
+			return expr.Add(terms...)
+		}
+	case m.Op() == expr.OpMul:
+		// k M r: k J(M r) + (M r) J(k) for the scalar factors k.
+		var scalars []*expr.Node
+		var mat *expr.Node
+		k, fs := expr.Factors(m)
+		for _, f := range fs {
+			switch {
+			case f.Shape().IsScalar():
+				scalars = append(scalars, f)
+			case mat == nil:
+				mat = f
+			default:
+				panic(unsupported{"an element-wise product of matrices"})
+			}
+		}
+		scalars = append(scalars, expr.NewConst(k))
+		c := expr.Mul(scalars...)
+		terms := []*expr.Node{expr.Mul(c, jc.applied(mat, r))}
+		if jc.depends(c) {
+			terms = append(terms, expr.MatMul(expr.MatMul(mat, r), jc.of(c)))
+		}
+		return expr.Add(terms...)
+	}
+	panic(unsupported{m.Info().Name + " of a matrix that depends on the variable"})
 }

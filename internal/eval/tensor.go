@@ -170,6 +170,7 @@ func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
 	if err != nil {
 		return Tensor{}, err
 	}
+	v = e.conform(n, v)
 	for _, x := range v.Data {
 		if math.IsNaN(x) {
 			return Tensor{}, e.domain(n, "undefined value")
@@ -180,6 +181,29 @@ func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
 	}
 	e.memo[n] = v
 	return v, nil
+}
+
+// conform gives v the shape of the node n where the sizes are known: a
+// matrix product of m×1 factors is m×1, not a vector, when n says so.
+func (e *tensorEval) conform(n *expr.Node, v Tensor) Tensor {
+	s := n.Shape()
+	if s.Rank() == len(v.Shape) {
+		return v
+	}
+	shape := make([]int, s.Rank())
+	size := 1
+	for i := range shape {
+		k, err := e.size(s.Dim(i))
+		if err != nil {
+			return v
+		}
+		shape[i], size = k, size*k
+	}
+	if size != len(v.Data) {
+		return v
+	}
+	v.Shape = shape
+	return v
 }
 
 func (e *tensorEval) args(n *expr.Node) ([]Tensor, error) {
