@@ -96,6 +96,10 @@ func TestMatrixHessians(t *testing.T) {
 	tests := []struct{ f, wrt, want string }{
 		{"x' A x", "x", "A + Aᵀ"},
 		{"||y - X w||^2", "w", "2Xᵀ X"},
+		{"(x' x)^2", "x", "4(xᵀ x) I + 8x xᵀ"},
+		{"log(1 + x' x)", "x", "2I/(xᵀ x + 1) - 4x xᵀ/(xᵀ x + 1)^2"},
+		{"sum(exp(A x))", "x", "Aᵀ diag(exp(A x)) A"},
+		{"exp(a' x)", "x", "exp(aᵀ x) (a aᵀ)"},
 		{"sum(log(1 + exp(-y .* (X w))))", "w", "Xᵀ diag(y.^2 .* (1 - sigmoid(y .* (X w))) .* sigmoid(y .* (X w))) X"},
 	}
 	for _, tt := range tests {
@@ -305,7 +309,7 @@ func TestJacobiansAgainstFiniteDifferences(t *testing.T) {
 	cases := []string{"A x", "sin(A x)", "x .* x", "exp(x) + A x", "diag(x) A x", "sigmoid(A x) .* x", "x / ||x||", "A' (A x - b)",
 		// Products whose left factors vary.
 		"x x' a", "(x' x) x", "x' x A x", "inv(I + x x') a", "inv(A + diag(x)) a", "sin(x x' a)",
-		"(a' x) A x", "x' A x", "A diag(x) B x", "(2 + x' x) inv(A + x' x I) b"}
+		"(a' x) A x", "x' A x", "A diag(x) B x", "(2 + x' x) inv(A + x' x I) b", "x' inv(I + x x') a"}
 	for _, src := range cases {
 		t.Run(src, func(t *testing.T) {
 			f, err := ParseWith(src, decl)
@@ -316,45 +320,77 @@ func TestJacobiansAgainstFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rapid.Check(t, func(rt *rapid.T) {
-				env := randomValues(rt, f)
-				got, err := j.Value(env)
-				if err != nil {
-					if _, ferr := f.Value(env); ferr == nil {
-						rt.Fatalf("d%s/dx = %s: %v", src, j, err)
-					}
-					rt.Skip(err.Error()) // outside the domain of f
-				}
-				x := env["x"]
-				n := len(x.Data)
-				for k := 0; k < n; k++ {
-					at := func(h float64) Tensor {
-						e := map[string]Tensor{}
-						for name, v := range env {
-							e[name] = v
-						}
-						data := append([]float64(nil), x.Data...)
-						data[k] += h
-						e["x"] = Tensor{Shape: x.Shape, Data: data}
-						v, err := f.Value(e)
-						if err != nil {
-							rt.Skip(err.Error())
-						}
-						return v
-					}
-					plus, minus := at(1e-6), at(-1e-6)
-					for i := range plus.Data {
-						want := (plus.Data[i] - minus.Data[i]) / 2e-6
-						g := got.Data[0]
-						if len(got.Data) > 1 {
-							g = got.Data[i*n+k]
-						}
-						if math.Abs(g-want) > 1e-5*(1+math.Abs(want)) {
-							rt.Fatalf("d%s/dx: entry (%d, %d) = %v, finite differences give %v", src, i, k, g, want)
-						}
-					}
-				}
-			})
+			checkJacobian(t, src, f, j)
 		})
 	}
+}
+
+// TestMatrixHessiansAgainstFiniteDifferences checks Hessians in matrix form
+// against central differences of the gradient.
+func TestMatrixHessiansAgainstFiniteDifferences(t *testing.T) {
+	cases := []string{"x' A x", "(x' x)^2", "log(1 + x' x)", "sum(exp(A x))", "a' inv(I + x x') a",
+		"sum(log(1 + exp(-y .* (A x))))", "||x||", "x' x a' x", "exp(a' x) + sin(x' x)"}
+	for _, src := range cases {
+		t.Run(src, func(t *testing.T) {
+			f, err := ParseWith(src, decl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := f.Diff("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := Hessian(f, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkJacobian(t, src, g, h)
+		})
+	}
+}
+
+// checkJacobian checks j, the Jacobian of the vector or scalar f with
+// respect to x in matrix form, against central differences at random
+// points of random sizes: column k of j is the change of f with x_k.
+func checkJacobian(t *testing.T, src string, f, j Expr) {
+	t.Helper()
+	rapid.Check(t, func(rt *rapid.T) {
+		env := randomValues(rt, f)
+		got, err := j.Value(env)
+		if err != nil {
+			if _, ferr := f.Value(env); ferr == nil {
+				rt.Fatalf("d%s/dx = %s: %v", src, j, err)
+			}
+			rt.Skip(err.Error()) // outside the domain of f
+		}
+		x := env["x"]
+		n := len(x.Data)
+		for k := 0; k < n; k++ {
+			at := func(h float64) Tensor {
+				e := map[string]Tensor{}
+				for name, v := range env {
+					e[name] = v
+				}
+				data := append([]float64(nil), x.Data...)
+				data[k] += h
+				e["x"] = Tensor{Shape: x.Shape, Data: data}
+				v, err := f.Value(e)
+				if err != nil {
+					rt.Skip(err.Error())
+				}
+				return v
+			}
+			plus, minus := at(1e-6), at(-1e-6)
+			for i := range plus.Data {
+				want := (plus.Data[i] - minus.Data[i]) / 2e-6
+				g := got.Data[0]
+				if len(got.Data) > 1 {
+					g = got.Data[i*n+k]
+				}
+				if math.Abs(g-want) > 1e-5*(1+math.Abs(want)) {
+					rt.Fatalf("d%s/dx: entry (%d, %d) = %v, finite differences give %v", src, i, k, g, want)
+				}
+			}
+		}
+	})
 }

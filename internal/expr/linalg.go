@@ -227,8 +227,8 @@ func Transpose(n *Node) *Node {
 		return n
 	case n.op == OpOnes && s.Rank() == 2:
 		return Ones(NewShape(s.Dim(1), s.Dim(0)))
-	case n.op == OpInv && n.args[0].op == OpSym && n.args[0].IsSymmetric():
-		return n
+	case n.op == OpInv && Equal(Transpose(n.args[0]), n.args[0]):
+		return n // the inverse of a symmetric matrix
 	case n.op == OpMatMul:
 		ts := make([]*Node, len(n.args))
 		for i, f := range n.args {
@@ -241,16 +241,16 @@ func Transpose(n *Node) *Node {
 		}
 		return newTranspose(n) // an element-wise product keeps its transpose outside
 	case n.op == OpAdd:
-		for _, t := range n.args {
-			if !transposeSimple(t) {
-				return newTranspose(n)
-			}
-		}
 		ts := make([]*Node, len(n.args))
+		simple := true
 		for i, t := range n.args {
 			ts[i] = Transpose(t)
+			simple = simple && transposeSimple(t)
 		}
-		return Add(ts...)
+		if t := Add(ts...); simple || Equal(t, n) {
+			return t // Aᵀ + 2B, or a symmetric sum: x xᵀ + I, A B + Bᵀ Aᵀ
+		}
+		return newTranspose(n)
 	}
 	return newTranspose(n)
 }
