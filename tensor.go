@@ -3,6 +3,7 @@ package nabla
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nabla-math/nabla/internal/diff"
@@ -90,9 +91,10 @@ func (t *TensorDerivative) Values(env map[string]Tensor) (Tensor, error) {
 }
 
 // indexForm writes the entries of the derivative in index notation when
-// the differential is a sum of products P dX Q (or P dXᵀ Q) with
-// coefficients, which covers the linear and bilinear expressions of the
-// notes; otherwise it returns "".
+// each term of the differential is built from products P dX Q (or
+// P dXᵀ Q), traces and diagonals of them, scalar coefficients and
+// element-wise factors: the linear and bilinear expressions of the notes,
+// and element-wise functions of them. Otherwise it returns "".
 func indexForm(f, x, d, dx *expr.Node) string {
 	out := outIndices(f)
 	in := []string{"p", "q"}
@@ -104,23 +106,15 @@ func indexForm(f, x, d, dx *expr.Node) string {
 	if d.Op() == expr.OpAdd {
 		terms = d.Args()
 	}
-	var b strings.Builder
+	parts := make([]string, len(terms))
 	for i, t := range terms {
 		s, err := indexTerm(t, dx, out, in)
 		if err != nil {
 			return ""
 		}
-		switch {
-		case i == 0:
-		case strings.HasPrefix(s, "-"):
-			b.WriteString(" - ")
-			s = s[1:]
-		default:
-			b.WriteString(" + ")
-		}
-		b.WriteString(s)
+		parts[i] = s
 	}
-	return "∂" + name(f) + sub(out) + "/∂" + x.Name() + sub(in) + " = " + b.String()
+	return "∂" + name(f) + sub(out) + "/∂" + x.Name() + sub(in) + " = " + joinTerms(parts)
 }
 
 func outIndices(f *expr.Node) []string {
@@ -149,71 +143,196 @@ func sub(idx []string) string {
 
 var errNoIndexForm = errors.New("no index form")
 
-// indexTerm writes one term k P dX Q of a differential as the entry
-// (out) of the derivative with respect to X_(in).
+// indexTerm writes one term of a differential as the entry (out) of the
+// derivative with respect to X_(in). The term is a number times scalars
+// times one factor that is linear in dX, times, element-wise, vectors or
+// matrices that do not hold dX: cos(A x) ⊙ (dA x) gives
+// δ_ip x_q (cos(A x))_i.
 func indexTerm(t, dx *expr.Node, out, in []string) (string, error) {
 	k, fs := expr.Factors(t)
-	var mats []*expr.Node
-	var scalars []*expr.Node
+	var scalars, coeffs []*expr.Node
+	var dep *expr.Node
 	for _, f := range fs {
 		switch {
+		case dependsOn(f, dx) && dep == nil:
+			dep = f
+		case dependsOn(f, dx):
+			return "", errNoIndexForm // not linear in dX
 		case f.Shape().IsScalar():
 			scalars = append(scalars, f)
-		case f.Op() == expr.OpMatMul:
-			mats = append(mats, f.Args()...)
 		default:
-			mats = append(mats, f)
+			coeffs = append(coeffs, f)
 		}
 	}
-	var matFactors []*expr.Node
-	for _, f := range fs {
-		if !f.Shape().IsScalar() {
-			matFactors = append(matFactors, f)
+	if dep == nil {
+		return "", errNoIndexForm
+	}
+	depOut := out
+	if dep.Shape().IsScalar() {
+		depOut = nil
+	}
+	s, err := linearEntry(dep, dx, depOut, in)
+	if err != nil {
+		return "", err
+	}
+	if isSum(s) && (len(coeffs) > 0 || len(scalars) > 0 || !k.IsOne()) {
+		s = "(" + s + ")"
+	}
+	parts := []string{s}
+	if len(coeffs) > 0 {
+		c := expr.Mul(coeffs...)
+		if c.Shape().Rank() != len(out) {
+			return "", errNoIndexForm
+		}
+		r, col := rowCol(out)
+		parts = append(parts, entry([]*expr.Node{c}, r, col))
+	}
+	return joinFactors(k, scalars, parts...), nil
+}
+
+// rowCol gives the row and column indices of an entry: "1" for the single
+// row or column of a vector or scalar.
+func rowCol(idx []string) (r, c string) {
+	r, c = "1", "1"
+	switch len(idx) {
+	case 1:
+		r = idx[0]
+	case 2:
+		r, c = idx[0], idx[1]
+	}
+	return r, c
+}
+
+// linearEntry writes entry (out) of e, which is linear in dX, differentiated
+// with respect to X_(in).
+func linearEntry(e, dx *expr.Node, out, in []string) (string, error) {
+	a, b := rowCol(in)
+	r, c := rowCol(out)
+	switch e.Op() {
+	case expr.OpMul:
+		return indexTerm(e, dx, out, in)
+	case expr.OpAdd:
+		var parts []string
+		for _, t := range e.Args() {
+			s, err := indexTerm(t, dx, out, in)
+			if err != nil {
+				return "", err
+			}
+			parts = append(parts, s)
+		}
+		return joinTerms(parts), nil
+	case expr.OpDiag:
+		// diag(v)_pq = δ_pq v_p
+		s, err := linearEntry(e.Arg(0), dx, out[:1], in)
+		if err != nil {
+			return "", err
+		}
+		if isSum(s) {
+			s = "(" + s + ")"
+		}
+		return strings.TrimSpace(entry(nil, r, c) + " " + s), nil
+	case expr.OpTrace:
+		// tr(P E_ab Q) = (Q P)_ba
+		ms, at, transposed, err := chain(e.Arg(0), dx)
+		if err != nil {
+			return "", err
+		}
+		if transposed {
+			a, b = b, a
+		}
+		return orOne(entry(append(slices.Clone(ms[at+1:]), ms[:at]...), b, a)), nil
+	}
+	if e.Op() == expr.OpMatMul {
+		// P (S + T) Q = P S Q + P T Q
+		for i, m := range e.Args() {
+			if m.Op() != expr.OpAdd || !dependsOn(m, dx) {
+				continue
+			}
+			terms := make([]*expr.Node, len(m.Args()))
+			for k, t := range m.Args() {
+				fs := slices.Clone(e.Args())
+				fs[i] = t
+				terms[k] = expr.MatMul(fs...)
+			}
+			return linearEntry(expr.Add(terms...), dx, out, in)
 		}
 	}
-	if len(matFactors) > 1 {
-		return elementwiseTerm(k, scalars, matFactors, dx, out, in)
+	// A product P dX Q, or dX itself: (P E_ab Q)_rc = P_ra Q_bc, with E_ab
+	// the unit matrix of dX's entry; a transposed dX swaps a and b.
+	ms, at, transposed, err := chain(e, dx)
+	if err != nil {
+		return "", err
 	}
-	// Find the one factor dX or dXᵀ.
-	at, transposed := -1, false
-	for i, m := range mats {
+	if transposed {
+		a, b = b, a
+	}
+	return orOne(strings.TrimSpace(entry(ms[:at], r, a) + " " + entry(ms[at+1:], b, c))), nil
+}
+
+// chain splits e, a matrix product with one factor dX or dXᵀ, into its
+// factors and the position of that one.
+func chain(e, dx *expr.Node) (ms []*expr.Node, at int, transposed bool, err error) {
+	ms = []*expr.Node{e}
+	if e.Op() == expr.OpMatMul {
+		ms = e.Args()
+	}
+	at = -1
+	for i, m := range ms {
 		switch {
 		case m == dx:
 			at = i
 		case m.Op() == expr.OpTranspose && m.Arg(0) == dx:
 			at, transposed = i, true
-		default:
-			if dependsOn(m, dx) {
-				return "", errNoIndexForm
-			}
-			continue
-		}
-	}
-	for _, s := range scalars {
-		if dependsOn(s, dx) {
-			return "", errNoIndexForm
+		case dependsOn(m, dx):
+			return nil, 0, false, errNoIndexForm
 		}
 	}
 	if at < 0 {
-		return "", errNoIndexForm
+		return nil, 0, false, errNoIndexForm
 	}
-	// (P E_ab Q)_rc = P_ra Q_bc, with E_ab the unit matrix of dX's entry;
-	// a transposed dX swaps a and b.
-	a, b := in[0], "1"
-	if len(in) == 2 {
-		b = in[1]
+	return ms, at, transposed, nil
+}
+
+// isSum reports whether the index expression s is a sum at its top level.
+func isSum(s string) bool {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '+', '-':
+			if depth == 0 && i > 0 && s[i-1] == ' ' {
+				return true
+			}
+		}
 	}
-	if transposed {
-		a, b = b, a
+	return false
+}
+
+func orOne(s string) string {
+	if s == "" {
+		return "1"
 	}
-	r, c := "1", "1"
-	switch len(out) {
-	case 1:
-		r = out[0]
-	case 2:
-		r, c = out[0], out[1]
+	return s
+}
+
+// joinTerms joins the terms of a sum, with " - " before a negative one.
+func joinTerms(terms []string) string {
+	var b strings.Builder
+	for i, s := range terms {
+		switch {
+		case i == 0:
+		case strings.HasPrefix(s, "-"):
+			b.WriteString(" - ")
+			s = s[1:]
+		default:
+			b.WriteString(" + ")
+		}
+		b.WriteString(s)
 	}
-	return joinFactors(k, scalars, entry(mats[:at], r, a), entry(mats[at+1:], b, c)), nil
+	return b.String()
 }
 
 // joinFactors writes k times the scalars times the index factors.
@@ -227,7 +346,12 @@ func joinFactors(k expr.Num, scalars []*expr.Node, factors ...string) string {
 		parts = append(parts, k.String())
 	}
 	for _, s := range scalars {
-		parts = append(parts, format.Text(s))
+		switch s.Op() {
+		case expr.OpAdd, expr.OpMul, expr.OpMatMul, expr.OpPow:
+			parts = append(parts, "("+format.Text(s)+")")
+		default:
+			parts = append(parts, format.Text(s))
+		}
 	}
 	for _, f := range factors {
 		if f != "" {
@@ -238,38 +362,6 @@ func joinFactors(k expr.Num, scalars []*expr.Node, factors ...string) string {
 		parts = []string{"1"}
 	}
 	return sign + strings.Join(parts, " ")
-}
-
-// elementwiseTerm writes k (dX ⊙ C) as δ_pi δ_qj C_pq.
-func elementwiseTerm(k expr.Num, scalars, mats []*expr.Node, dx *expr.Node, out, in []string) (string, error) {
-	var rest []*expr.Node
-	found := false
-	for _, m := range mats {
-		switch {
-		case m == dx && !found:
-			found = true
-		case dependsOn(m, dx):
-			return "", errNoIndexForm
-		default:
-			rest = append(rest, m)
-		}
-	}
-	if !found || len(out) != len(in) {
-		return "", errNoIndexForm
-	}
-	var deltas []string
-	for i := range out {
-		deltas = append(deltas, "δ_"+out[i]+in[i])
-	}
-	var c string
-	idx := strings.Join(out, "")
-	switch {
-	case len(rest) == 1 && rest[0].Op() == expr.OpSym:
-		c = rest[0].Name() + "_" + idx
-	default:
-		c = "(" + format.Text(expr.Mul(rest...)) + ")_" + idx
-	}
-	return joinFactors(k, scalars, append(deltas, c)...), nil
 }
 
 // entry writes entry (r, c) of the product of ms: δ_rc for an empty

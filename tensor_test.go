@@ -7,7 +7,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-var tensorDecl = &ParseOptions{Vectors: []string{"x"}, Matrices: []string{"A", "B", "R", "X"}}
+var tensorDecl = &ParseOptions{Vectors: []string{"a", "b", "x"}, Matrices: []string{"A", "B", "R", "X"}}
 
 // TestTensorDerivatives checks the notes' derivatives that have no matrix
 // form (§5.4): d(Ax)/dA and dK/dR for K = RᵀR, and others.
@@ -19,8 +19,14 @@ func TestTensorDerivatives(t *testing.T) {
 		{"R' R", "R", "(n×n)×(m×n)", "Rᵀ dR + dRᵀ R", "∂f_pq/∂R_ij = R_ip δ_jq + δ_pj R_iq"},
 		{"X^-1", "X", "(m×m)×(m×m)", "-inv(X) dX inv(X)", "∂f_pq/∂X_ij = -(inv(X))_pi (inv(X))_jq"},
 		{"A X B", "X", "(m×q)×(n×p)", "A dX B", "∂f_pq/∂X_ij = A_pi B_jq"},
-		{"sin(X)", "X", "(m×n)×(m×n)", "dX .* cos(X)", "∂f_pq/∂X_ij = δ_pi δ_qj (cos(X))_pq"},
+		{"sin(X)", "X", "(m×n)×(m×n)", "dX .* cos(X)", "∂f_pq/∂X_ij = δ_pi δ_jq (cos(X))_pq"},
 		{"x x'", "x", "(m×m)×(m)", "dx xᵀ + x dxᵀ", "∂f_pq/∂x_i = δ_pi x_q + x_p δ_iq"},
+		{"sin(A x)", "A", "(m)×(m×n)", "cos(A x) .* (dA x)", "∂f_i/∂A_pq = δ_ip x_q (cos(A x))_i"},
+		{"(a' X b) X", "X", "(m×n)×(m×n)", "(aᵀ dX b) X + (aᵀ X b) dX", "∂f_pq/∂X_ij = a_i b_j X_pq + (aᵀ X b) δ_pi δ_jq"},
+		{"diag(A x)", "A", "(m×m)×(m×n)", "diag(dA x)", "∂f_pq/∂A_ij = δ_pq δ_pi x_j"},
+		{"det(X) X", "X", "(m×m)×(m×m)", "det(X) tr(inv(X) dX) X + det(X) dX", "∂f_pq/∂X_ij = det(X) (inv(X))_ji X_pq + det(X) δ_pi δ_jq"},
+		{"tr(X) X", "X", "(m×m)×(m×m)", "tr(dX) X + tr(X) dX", "∂f_pq/∂X_ij = δ_ji X_pq + tr(X) δ_pi δ_jq"},
+		{"2(X + X') x", "X", "(m)×(m×m)", "2(dX + dXᵀ) x", "∂f_i/∂X_pq = 2 (δ_ip x_q + δ_iq x_p)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.f, func(t *testing.T) {
@@ -53,7 +59,8 @@ func TestTensorDerivatives(t *testing.T) {
 func TestTensorValuesAgainstFiniteDifferences(t *testing.T) {
 	cases := []struct{ f, wrt string }{
 		{"A x", "A"}, {"R' R", "R"}, {"X^-1", "X"}, {"A X B", "X"}, {"sin(X)", "X"}, {"x x'", "x"},
-		{"exp(A) .* A", "A"}, {"A x + x", "A"},
+		{"exp(A) .* A", "A"}, {"A x + x", "A"}, {"sin(A x)", "A"}, {"(a' X b) X", "X"}, {"diag(A x)", "A"},
+		{"det(X) X", "X"}, {"tr(X) X", "X"}, {"2(X + X') x", "X"},
 	}
 	for _, c := range cases {
 		t.Run(c.f, func(t *testing.T) {
