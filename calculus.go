@@ -65,7 +65,7 @@ func symbols(vars []string) ([]*expr.Node, error) {
 	if len(vars) == 0 {
 		return nil, errors.New("no variables to differentiate with respect to")
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(vars))
 	xs := make([]*expr.Node, len(vars))
 	for i, v := range vars {
 		if !validName(v) {
@@ -246,7 +246,13 @@ func hessianOfSum(f *expr.Node, xs []*expr.Node, fv *freeVars) (Expr, bool) {
 	vals := make(map[int32]*expr.Node, 2*len(sums))
 	simp := simplify.New()
 	for k, hs := range sums {
-		h := simp.Simplify(expr.Add(hs...))
+		// A local Hessian is simplified, and so is its copy with the
+		// term's variables in place of the placeholders, a renaming; a
+		// sum of several may simplify further.
+		h := hs[0]
+		if len(hs) > 1 {
+			h = simp.Simplify(expr.Add(hs...))
+		}
 		if h.IsZero() {
 			continue
 		}
@@ -350,7 +356,7 @@ func (l *localHessians) of(t *expr.Node, vars []int32, xs []*expr.Node, fv *free
 			if err != nil {
 				return nil, false
 			}
-			if !h.IsZero() {
+			if h = simplify.Simplify(h); !h.IsZero() {
 				c.entries = append(c.entries, localEntry{a, b, h})
 			}
 		}

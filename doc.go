@@ -21,4 +21,24 @@
 // machine learning (numerator layout). They are computed over the graph,
 // with each node differentiated once, so derivatives do not swell; the
 // rules that fired can be recorded with DiffSteps.
+//
+// With several scalar variables, Grad gives the gradient as a 1×n row
+// (one reverse sweep), Jacobian the m×n Jacobian of a vector [f1, …, fm],
+// and Hessian the symmetric n×n Hessian, computed only where an entry can
+// be nonzero. ChainRule reads "f where x1 = …, x2 = …" and gives the
+// factors of the multivariate chain rule, ∂f/∂x and ∂x/∂t, and their
+// product.
+//
+// Vectors and matrices are declared with ParseWith; their sizes stay
+// symbolic unless fixed. A derivative with respect to a vector or matrix
+// comes in compact matrix form wherever one exists:
+//
+//	opts := &nabla.ParseOptions{Vectors: []string{"a", "b"}, Matrices: []string{"X"}}
+//	f, _ := nabla.ParseWith("a' X b", opts)
+//	d, _ := f.Diff("X") // a bᵀ
+//
+// Where none exists (a vector or matrix with respect to a matrix),
+// DiffTensor gives the differential, the entries in index notation and, at
+// a point, the numeric tensor. Expr.Value evaluates any expression at
+// vector and matrix values.
 package nabla

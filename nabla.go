@@ -291,7 +291,12 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 			return Expr{}, nil, err
 		}
 		d = simplify.Simplify(d)
-		if order > 1 {
+		switch {
+		case order > 1 && k < order-1:
+			// Between derivatives, the expanded form when it is smaller:
+			// the next derivative of a sum of products is again one.
+			d = simplify.Expanded(d)
+		case order > 1:
 			d = simplify.Normal(d)
 		}
 		if order == 1 {

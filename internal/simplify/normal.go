@@ -270,6 +270,16 @@ func Size(n *expr.Node) int {
 	return size(n)
 }
 
+// Expanded returns the smaller of n and its expanded form (products
+// distributed over sums, powers of sums kept).
+func Expanded(n *expr.Node) *expr.Node {
+	m := Simplify(expandProducts(n))
+	if Size(m) < Size(n) {
+		return m
+	}
+	return n
+}
+
 // Normal returns the smaller of n and its expanded-and-factored form: the
 // form that keeps repeated derivatives from swelling.
 func Normal(n *expr.Node) *expr.Node {

@@ -150,6 +150,19 @@ func rewrite(n *expr.Node) (*expr.Node, bool) {
 // mergeLinear merges the terms of a sum that apply the same linear
 // operation to operands of one shape: 2diag(x) + diag(y) = diag(2x + y).
 func mergeLinear(n *expr.Node) (*expr.Node, bool) {
+	linear := 0
+	for _, t := range n.Args() {
+		_, fs := expr.Factors(t)
+		for _, f := range fs {
+			if expr.Ops[f.Op()].Linear {
+				linear++
+				break
+			}
+		}
+	}
+	if linear < 2 {
+		return nil, false // nothing to merge
+	}
 	type key struct {
 		op    expr.Op
 		shape string
