@@ -99,7 +99,7 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 		return Expr{}, err
 	}
 	if !f.n.Shape().IsScalar() {
-		return Expr{}, fmt.Errorf("the gradient needs a scalar function; use Jacobian for a %s", f.n.Shape())
+		return Expr{}, fmt.Errorf("the gradient needs a scalar function; use Jacobian for a %s", f.n.Shape().Describe())
 	}
 	g, err := diff.Grad(f.n, xs, nil)
 	if err != nil {
@@ -124,7 +124,7 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 		return Expr{}, err
 	}
 	if f.n.Shape().Rank() > 1 {
-		return Expr{}, fmt.Errorf("the Jacobian needs a scalar or vector function, not a %s matrix", f.n.Shape())
+		return Expr{}, fmt.Errorf("the Jacobian needs a scalar or vector function, not a %s", f.n.Shape().Describe())
 	}
 	fs := f.entries()
 	rows := make([]*expr.Node, 0, len(fs)*len(xs))
@@ -158,7 +158,7 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 		return Expr{}, err
 	}
 	if !f.n.Shape().IsScalar() {
-		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape())
+		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape().Describe())
 	}
 	index := make(map[string]int32, len(xs))
 	for i, x := range xs {

@@ -60,9 +60,9 @@ func TestCalculusErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"gradient of a vector", second(Grad(v, "x")), "the gradient needs a scalar function; use Jacobian for a 2"},
-		{"hessian of a vector", second(Hessian(v, "x")), "the Hessian needs a scalar function, not a 2"},
-		{"jacobian of a matrix", second(Jacobian(MustParse("[[x]]"), "x")), "the Jacobian needs a scalar or vector function, not a 1×1 matrix"},
+		{"gradient of a vector", second(Grad(v, "x")), "the gradient needs a scalar function; use Jacobian for a vector (2)"},
+		{"hessian of a vector", second(Hessian(v, "x")), "the Hessian needs a scalar function, not a vector (2)"},
+		{"jacobian of a matrix", second(Jacobian(MustParse("[[x]]"), "x")), "the Jacobian needs a scalar or vector function, not a matrix (1×1)"},
 		{"no variables", second(Grad(f)), "no variables to differentiate with respect to"},
 		{"repeated variable", second(Grad(f, "x", "x")), "x is named twice"},
 		{"bad name", second(Hessian(f, "x", "2")), `cannot differentiate with respect to "2": not a variable name`},

@@ -3,7 +3,10 @@ package nabla
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/nabla-math/nabla/internal/diff"
 	"github.com/nabla-math/nabla/internal/eval"
@@ -84,6 +87,9 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 		return Expr{}, err
 	}
 	if opts != nil && len(opts.Dims) > 0 {
+		if err := checkDims(opts.Dims, decl); err != nil {
+			return Expr{}, err
+		}
 		fix := func(d expr.Dim) expr.Dim {
 			if k, ok := opts.Dims[d.Sym]; ok && d.N == 0 {
 				return expr.Dim{N: k}
@@ -100,6 +106,30 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 		}
 	}
 	return Expr{n: n, decl: decl}, nil
+}
+
+// checkDims reports a size in dims that no declared vector or matrix has:
+// sizes are named after the expression has tied them together, so "n" in
+// det(A) for A m×n names nothing.
+func checkDims(dims map[string]int, decl map[string]expr.Shape) error {
+	names := map[string]bool{}
+	for _, s := range decl {
+		for i := 0; i < s.Rank(); i++ {
+			if d := s.Dim(i); d.N == 0 {
+				names[d.Sym] = true
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(dims)) {
+		if !names[name] {
+			known := slices.Sorted(maps.Keys(names))
+			if len(known) == 0 {
+				return fmt.Errorf("no size is named %s: the expression has no symbolic sizes", name)
+			}
+			return fmt.Errorf("no size is named %s: the sizes are %s", name, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // declare gives every declared vector and matrix sizes of its own.
@@ -389,8 +419,8 @@ func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
 		return fe.with(simplify.Simplify(j)), nil
 	}
 	if !f.Shape().IsScalar() {
-		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s in matrix form is not available yet",
-			f.Shape(), kindOf(x), x.Name())
+		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s has no matrix form: use DiffTensor",
+			f.Shape().Describe(), kindOf(x), x.Name())
 	}
 	g, err := diff.Grad(f, []*expr.Node{x}, nil)
 	if err != nil {
@@ -411,7 +441,7 @@ func MatrixHessian(f Expr, x string) (Expr, error) {
 		return Expr{}, fmt.Errorf("%s is not a vector variable of %s", x, f)
 	}
 	if !f.n.Shape().IsScalar() {
-		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape())
+		return Expr{}, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.n.Shape().Describe())
 	}
 	g, err := diff.Grad(f.n, []*expr.Node{v}, nil)
 	if err != nil {

@@ -114,7 +114,12 @@ func (a *app) parse(src string, line int) (nabla.Expr, error) {
 	if err != nil {
 		return nabla.Expr{}, err
 	}
-	return nabla.ParseWith(src, opts)
+	e, err := nabla.ParseWith(src, opts)
+	var pe *nabla.Error
+	if err != nil && !errors.As(err, &pe) {
+		err = usagef("--dim: %v", err) // the options do not fit the expression
+	}
+	return e, err
 }
 
 // parseOptions gathers the declarations of the flags.

@@ -41,6 +41,8 @@ func TestMatrixCommands(t *testing.T) {
 			stderr: "nabla: size n is 2 from A but 3 from x\n", status: 2},
 		{name: "fixed size", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--wrt", "x", "--dim", "m=3", "--dim", "n=2", "--format", "json"},
 			stdout: `{"input":"A x","wrt":"x","order":1,"result":"A","latex":"A","shape":[3,2]}` + "\n"},
+		{name: "--dim of a size the expression ties to another", args: []string{"diff", "det(A)", "--matrix", "A", "--dim", "m=2", "--dim", "n=3"},
+			stderr: "nabla: --dim: no size is named n: the sizes are m\n", status: 2},
 		{name: "bad --dim", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--dim", "n"},
 			stderr: "nabla: --dim \"n\": expected NAME=SIZE with a positive whole SIZE, e.g. --dim n=3\n", status: 2},
 	})

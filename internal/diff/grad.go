@@ -18,7 +18,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 		}
 	}
 	if !n.Shape().IsScalar() {
-		return nil, fmt.Errorf("the gradient needs a scalar function, not a %s", n.Shape())
+		return nil, fmt.Errorf("the gradient needs a scalar function, not a %s", n.Shape().Describe())
 	}
 	if opts == nil {
 		opts = &Options{}

@@ -60,6 +60,20 @@ func (s Shape) Ints() (dims []int, ok bool) {
 }
 
 // String formats s as "scalar" or sizes joined by "×", e.g. "m×n".
+// Describe names the kind of value with its sizes, for messages:
+// "scalar", "vector (n)", "matrix (m×n)".
+func (s Shape) Describe() string {
+	switch s.rank {
+	case 0:
+		return "scalar"
+	case 1:
+		return "vector (" + s.String() + ")"
+	case 2:
+		return "matrix (" + s.String() + ")"
+	}
+	return "tensor (" + s.String() + ")"
+}
+
 func (s Shape) String() string {
 	if s.rank == 0 {
 		return "scalar"
