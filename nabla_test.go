@@ -33,6 +33,14 @@ func TestDiff(t *testing.T) {
 		{"second derivative", "x^5 - x^2 + x", "x", 2, "20x^3 - 2"},
 		{"third derivative", "exp(sin(x))", "x", 3, "cos(x) exp(sin(x)) (cos(x)^2 - 3sin(x) - 1)"},
 		{"zeroth derivative", "x^2 + 1", "x", 0, "x^2 + 1"},
+		// Higher derivatives of quotients, over a common denominator.
+		{"second of a quotient", "(x^2+1)/(x-1)", "x", 2, "4/(x - 1)^3"},
+		{"third of a quotient", "(x^2+1)/(x-1)", "x", 3, "-12/(x - 1)^4"},
+		{"second of x/(x+1)", "x/(x+1)", "x", 2, "-2/(x + 1)^3"},
+		{"second of 1/(1+x^2)", "1/(1+x^2)", "x", 2, "2(3x^2 - 1)/(x^2 + 1)^3"},
+		{"second of a square root", "sqrt(1+x^2)", "x", 2, "1/(x^2 + 1)^(3/2)"},
+		{"second of sigmoid", "sigmoid(x)", "x", 2, "sigmoid(x) (2sigmoid(x)^2 - 3sigmoid(x) + 1)"},
+		{"twelfth of atan", "atan(x)", "x", 12, "159667200x (-3x^10 + 55x^8 - 198x^6 + 198x^4 - 55x^2 + 3)/(x^2 + 1)^12"},
 		{"constant", "y^2", "x", 1, "0"},
 		// Every function of the language.
 		{"reciprocal", "1/x", "x", 1, "-1/x^2"},

@@ -146,10 +146,12 @@ func prec(n *expr.Node) int {
 
 // terms returns the terms of a sum in printing order: the canonical order,
 // except that a sum whose first term is negative starts with its first
-// positive term, as 1 - x^2 rather than -x^2 + 1.
+// positive term, as 1 - x^2 rather than -x^2 + 1. A polynomial in one
+// variable of more than two terms keeps the order of its degrees:
+// -3x^4 + 5x^2 - 1.
 func terms(n *expr.Node) []*expr.Node {
 	ts := n.Args()
-	if k, _ := expr.SplitCoeff(ts[0]); k.Sign() >= 0 {
+	if k, _ := expr.SplitCoeff(ts[0]); k.Sign() >= 0 || len(ts) > 2 && univariatePolynomial(ts) {
 		return ts
 	}
 	for i, t := range ts {
@@ -161,6 +163,28 @@ func terms(n *expr.Node) []*expr.Node {
 		}
 	}
 	return ts
+}
+
+// univariatePolynomial reports whether every term is a number or a
+// number times a power of one and the same variable.
+func univariatePolynomial(ts []*expr.Node) bool {
+	var x *expr.Node
+	for _, t := range ts {
+		_, fs := expr.Factors(t)
+		switch len(fs) {
+		case 0:
+			continue
+		case 1:
+		default:
+			return false
+		}
+		b, e := expr.SplitPow(fs[0])
+		if b.Op() != expr.OpSym || !e.IsConst() || x != nil && !expr.Equal(b, x) {
+			return false
+		}
+		x = b
+	}
+	return true
 }
 
 // matrixFactors reports whether a product has two or more vector or matrix

@@ -215,7 +215,13 @@ func factorSum(n *expr.Node) *expr.Node {
 	for i, t := range terms {
 		quot[i] = expr.Mul(t, inv)
 	}
-	return expr.Mul(g, expr.Add(quot...))
+	// The cofactor may collect further when multiplied out, as over a
+	// common denominator: 8x^2 - 2(x^2 + 1) is 6x^2 - 2.
+	q := expr.Add(quot...)
+	if e := Simplify(Expand(q)); Size(e) < Size(q) {
+		q = e
+	}
+	return expr.Mul(g, q)
 }
 
 // numericContent returns the positive gcd of the exact coefficients of
