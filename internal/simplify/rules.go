@@ -36,6 +36,7 @@ var Rules = []Rule{
 	{"tanh as a quotient", "sinh(u)/cosh(u)", "tanh(u)"},
 	{"tan as a quotient", "sin(u)/cos(u)", "tan(u)"},
 	{"sigmoid", "exp(u)/(exp(u) + 1)", "sigmoid(u)"},
+	{"power of sigmoid", "exp(n u)/(exp(u) + 1)^n", "sigmoid(u)^n"},
 	{"Pythagoras", "sin(u)^2 + cos(u)^2", "1"},
 	{"hyperbolic Pythagoras", "cosh(u)^2 - sinh(u)^2", "1"},
 }

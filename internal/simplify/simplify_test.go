@@ -38,6 +38,8 @@ func TestRules(t *testing.T) {
 		{"sinh(x)/cosh(x)", "tanh(x)"},
 		{"2sin(x)^2 + 2cos(x)^2", "2"},
 		{"exp(x)/(exp(x) + 1)", "sigmoid(x)"},
+		{"exp(2x)/(exp(x) + 1)^2", "sigmoid(x)^2"},
+		{"3exp(3y)/(1 + exp(y))^3", "3sigmoid(y)^3"},
 		{"x^2 + 2x", "x^2 + 2x"},
 	}
 	for _, tt := range tests {
