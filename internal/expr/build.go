@@ -559,8 +559,10 @@ func newPow(b, e *Node) *Node {
 func powNum(b, e Num) (Num, bool) {
 	if b.IsFloat() || e.IsFloat() {
 		v := math.Pow(b.Float64(), e.Float64())
-		if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 && !b.IsZero() {
-			return Num{}, false // never fold to NaN, infinity or an underflow
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) < 0x1p-1022 && !b.IsZero() {
+			// Never fold to NaN, infinity or an underflow (to zero or
+			// to a subnormal, whose reciprocal overflows).
+			return Num{}, false
 		}
 		return Float(v), true
 	}
