@@ -274,22 +274,7 @@ func checkMatrixCase(t *rapid.T, src, wrt string, square []string) {
 		return // entries of a symmetric matrix are not independent
 	}
 	for k := range x.Data {
-		h := 1e-5
-		at := func(delta float64) float64 {
-			e := map[string]Tensor{}
-			for n, v := range env {
-				e[n] = v
-			}
-			data := append([]float64(nil), x.Data...)
-			data[k] += delta
-			e[wrt] = Tensor{Shape: x.Shape, Data: data}
-			v, err := f.Value(e)
-			if err != nil {
-				t.Skip(err.Error())
-			}
-			return v.Data[0]
-		}
-		want := (at(h) - at(-h)) / (2 * h)
+		want := centralDifference(t, f, env, wrt, k, 1e-5)[0]
 		// The derivative has the layout of the notes: a row for a vector,
 		// the variable's shape for a matrix; either way entry k.
 		if k >= len(got.Data) {
@@ -366,23 +351,7 @@ func checkJacobian(t *testing.T, src string, f, j Expr) {
 		x := env["x"]
 		n := len(x.Data)
 		for k := 0; k < n; k++ {
-			at := func(h float64) Tensor {
-				e := map[string]Tensor{}
-				for name, v := range env {
-					e[name] = v
-				}
-				data := append([]float64(nil), x.Data...)
-				data[k] += h
-				e["x"] = Tensor{Shape: x.Shape, Data: data}
-				v, err := f.Value(e)
-				if err != nil {
-					rt.Skip(err.Error())
-				}
-				return v
-			}
-			plus, minus := at(1e-6), at(-1e-6)
-			for i := range plus.Data {
-				want := (plus.Data[i] - minus.Data[i]) / 2e-6
+			for i, want := range centralDifference(rt, f, env, "x", k, 1e-6) {
 				g := got.Data[0]
 				if len(got.Data) > 1 {
 					g = got.Data[i*n+k]
