@@ -40,6 +40,10 @@ func TestMatrixIdentities(t *testing.T) {
 		{"norm", "||x||", "x", "xᵀ/norm(x)", "1×m"},
 		{"element-wise function", "sin(A x)", "x", "diag(cos(A x)) A", "m×n"},
 		{"trace of a Gram matrix", "tr(X' X)", "X", "2X", "m×n"},
+		{"diagonal of a diagonal", "a' diag(x) b", "x", "(a .* b)ᵀ", "1×m"},
+		{"trace as a sum of the diagonal", "sum(diag(X))", "X", "I", "m×m"},
+		{"cubic through diag", "x' diag(x) x", "x", "3(x.^2)ᵀ", "1×m"},
+		{"diagonal of a product", "a' diag(A X)", "X", "Aᵀ diag(a)", "n×m"},
 		{"element-wise power tower", "7.^2.^x", "x", "diag(log(2) log(7)*2.^x .* 7.^(2.^x))", "m×m"},
 	}
 	for _, tt := range tests {
@@ -127,7 +131,9 @@ func TestShapeErrors(t *testing.T) {
 		{"det(x)", "1:1: det needs a square matrix, not vector x (m)"},
 		{"A^2", "1:2: cannot raise matrix A (m×n) to a power: use .^ for element-wise powers, ^-1 for the inverse"},
 		{"x .* A", "1:3: cannot combine vector x (m) and matrix A (n×p) element-wise"},
-		{"diag(A)", "1:1: diag needs a vector, not matrix A (m×n)"},
+		{"diag(x')", "1:1: diag needs a square matrix, not a matrix (1×m)"},
+		{"diag(2)", "1:1: diag needs a vector or a square matrix, not a scalar"},
+		{"diag([[1,2,3],[4,5,6]])", "1:1: diag needs a square matrix, not a 2×3 matrix"},
 		{"||x", "1:4: expected '||' to close '||' at 1:1, found end of input"},
 		{"|x|", "1:1: write a norm as ||x||; for the absolute value write abs(x)"},
 	}
@@ -236,6 +242,10 @@ var matrixCases = []struct {
 	{"tr(inv(W + 3I))", "W", nil},
 	{"tr(diag(x) A)", "x", nil},
 	{"x' diag(exp(x)) x", "x", nil},
+	{"a' diag(x) b", "x", nil},
+	{"sum(exp(diag(X)))", "X", nil},
+	{"diag(A X B)' diag(A X B)", "X", nil},
+	{"sum(diag(x x' A))", "x", nil},
 }
 
 // TestMatrixRulesAgainstFiniteDifferences checks each matrix derivative
@@ -294,7 +304,8 @@ func TestJacobiansAgainstFiniteDifferences(t *testing.T) {
 	cases := []string{"A x", "sin(A x)", "x .* x", "exp(x) + A x", "diag(x) A x", "sigmoid(A x) .* x", "x / ||x||", "A' (A x - b)",
 		// Products whose left factors vary.
 		"x x' a", "(x' x) x", "x' x A x", "inv(I + x x') a", "inv(A + diag(x)) a", "sin(x x' a)",
-		"(a' x) A x", "x' A x", "A diag(x) B x", "(2 + x' x) inv(A + x' x I) b", "x' inv(I + x x') a"}
+		"(a' x) A x", "x' A x", "A diag(x) B x", "(2 + x' x) inv(A + x' x I) b", "x' inv(I + x x') a",
+		"diag(A) .* x", "diag(x x' A)"}
 	for _, src := range cases {
 		t.Run(src, func(t *testing.T) {
 			f, err := ParseWith(src, decl)

@@ -222,6 +222,10 @@ func linearEntry(e, dx *expr.Node, out, in []string) (string, error) {
 		}
 		return joinTerms(parts), nil
 	case expr.OpDiag:
+		if e.Shape().Rank() == 1 {
+			// diag(L)_i = L_ii
+			return linearEntry(e.Arg(0), dx, []string{out[0], out[0]}, in)
+		}
 		// diag(v)_pq = δ_pq v_p
 		s, err := linearEntry(e.Arg(0), dx, out[:1], in)
 		if err != nil {

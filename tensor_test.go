@@ -29,6 +29,8 @@ func TestTensorDerivatives(t *testing.T) {
 		{"det(X) X", "X", "(m×m)×(m×m)", "det(X) tr(inv(X) dX) X + det(X) dX", "∂f_pq/∂X_ij = det(X) (inv(X))_ji X_pq + det(X) δ_pi δ_jq"},
 		{"tr(X) X", "X", "(m×m)×(m×m)", "tr(dX) X + tr(X) dX", "∂f_pq/∂X_ij = δ_ji X_pq + tr(X) δ_pi δ_jq"},
 		{"2(X + X') x", "X", "(m)×(m×m)", "2(dX + dXᵀ) x", "∂f_i/∂X_pq = 2 (δ_ip x_q + δ_iq x_p)"},
+		{"diag(X)", "X", "(m)×(m×m)", "diag(dX)", "∂f_i/∂X_pq = δ_ip δ_qi"},
+		{"diag(A X)", "X", "(m)×(n×m)", "diag(A dX)", "∂f_i/∂X_pq = A_ip δ_qi"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.f, func(t *testing.T) {
@@ -62,7 +64,7 @@ func TestTensorValuesAgainstFiniteDifferences(t *testing.T) {
 	cases := []struct{ f, wrt string }{
 		{"A x", "A"}, {"R' R", "R"}, {"X^-1", "X"}, {"A X B", "X"}, {"sin(X)", "X"}, {"x x'", "x"},
 		{"exp(A) .* A", "A"}, {"A x + x", "A"}, {"sin(A x)", "A"}, {"(a' X b) X", "X"}, {"diag(A x)", "A"},
-		{"det(X) X", "X"}, {"tr(X) X", "X"}, {"2(X + X') x", "X"},
+		{"det(X) X", "X"}, {"tr(X) X", "X"}, {"2(X + X') x", "X"}, {"diag(X)", "X"}, {"diag(A X)", "X"},
 	}
 	for _, c := range cases {
 		t.Run(c.f, func(t *testing.T) {

@@ -411,6 +411,17 @@ func (e *tensorEval) compute(n *expr.Node) (Tensor, error) {
 		}
 		return Scalar(s), nil
 	case expr.OpDiag:
+		if len(vs[0].Shape) == 2 {
+			r, c := vs[0].rowsCols()
+			if r != c {
+				return Tensor{}, fmt.Errorf("diag needs a square matrix, not %s", dimsText(vs[0]))
+			}
+			t := Tensor{Shape: []int{r}, Data: make([]float64, r)}
+			for i := range t.Data {
+				t.Data[i] = vs[0].Data[i*c+i]
+			}
+			return t, nil
+		}
 		k := len(vs[0].Data)
 		t := Tensor{Shape: []int{k, k}, Data: make([]float64, k*k)}
 		for i, x := range vs[0].Data {

@@ -134,7 +134,7 @@ func MatMul(factors ...*Node) *Node {
 	}
 	// diag(a) diag(b) = diag(a ⊙ b)
 	for i := 0; i+1 < len(mats); i++ {
-		if mats[i].op == OpDiag && mats[i+1].op == OpDiag {
+		if isDiagMatrix(mats[i]) && isDiagMatrix(mats[i+1]) {
 			v := Mul(mats[i].args[0], mats[i+1].args[0])
 			if v.Shape().IsScalar() {
 				// The entries cancelled to a constant: a multiple of I.
@@ -172,7 +172,7 @@ func MatMul(factors ...*Node) *Node {
 		}
 	}
 	// diag(v) w = v ⊙ w when the product is a vector.
-	if len(mats) > 1 && mats[0].op == OpDiag {
+	if len(mats) > 1 && isDiagMatrix(mats[0]) {
 		if _, cols := RowsCols(mats[len(mats)-1].Shape()); cols == dimOne {
 			v := mats[0].args[0]
 			return Mul(append(scalars, v, MatMul(mats[1:]...))...)
@@ -194,6 +194,9 @@ func MatMul(factors ...*Node) *Node {
 	}
 	return Mul(append(scalars, m)...)
 }
+
+// isDiagMatrix reports whether n is the diagonal matrix of a vector.
+func isDiagMatrix(n *Node) bool { return n.op == OpDiag && n.Shape().Rank() == 2 }
 
 // transposeSimple reports whether the transpose of n is no larger than n,
 // so that a transpose may move into a sum of such terms.
@@ -223,7 +226,7 @@ func Transpose(n *Node) *Node {
 	case n.IsZeroMatrix():
 		r, c := RowsCols(s)
 		return Zero(MatrixShape(c, r))
-	case n.op == OpSym && n.IsSymmetric(), n.op == OpIdentity, n.op == OpDiag:
+	case n.op == OpSym && n.IsSymmetric(), n.op == OpIdentity, isDiagMatrix(n):
 		return n
 	case n.op == OpOnes && s.Rank() == 2:
 		return Ones(NewShape(s.Dim(1), s.Dim(0)))
@@ -342,7 +345,9 @@ func Sum(n *Node) *Node {
 	return intern(Node{op: OpSum, args: []*Node{n}})
 }
 
-// Diag returns the diagonal matrix with the vector n on its diagonal.
+// Diag returns diag(n), as in MATLAB and NumPy: for a vector n the
+// diagonal matrix with n on its diagonal, for a square matrix n the vector
+// of its diagonal.
 func Diag(n *Node) *Node {
 	if n.op == OpMul {
 		if k, rest := SplitCoeff(n); !k.IsOne() && rest != nil {
@@ -350,7 +355,55 @@ func Diag(n *Node) *Node {
 		}
 	}
 	r := n.Shape().Dim(0)
+	if n.Shape().Rank() == 2 {
+		if d := diagonal(n); d != nil {
+			return d
+		}
+		return intern(Node{op: OpDiag, args: []*Node{n}, shape: shapePtr(NewShape(r))})
+	}
+	if n.op == OpOnes {
+		return Identity(r)
+	}
 	return intern(Node{op: OpDiag, args: []*Node{n}, shape: shapePtr(NewShape(r, r))})
+}
+
+// diagonal gives the diagonal of the square matrix n in a simpler form
+// than diag(n), or nil: diag(diag(v)) = v, diag(I) = 1, diag(Aᵀ) =
+// diag(A), diag(u vᵀ) = u ⊙ v, diag(diag(a) B) = a ⊙ diag(B).
+func diagonal(n *Node) *Node {
+	r := n.Shape().Dim(0)
+	switch {
+	case n.op == OpDiag:
+		return n.args[0]
+	case n.op == OpIdentity:
+		return Ones(NewShape(r))
+	case n.op == OpOnes:
+		return Ones(NewShape(r))
+	case n.op == OpTranspose:
+		return Diag(n.args[0])
+	case n.IsZeroMatrix():
+		return Zero(NewShape(r))
+	case n.op == OpMul:
+		if scalars, m := splitScalar(n); len(scalars) > 0 {
+			return Mul(append(scalars, Diag(m))...)
+		}
+	case n.op == OpMatMul:
+		fs := n.args
+		first, last := fs[0], fs[len(fs)-1]
+		switch {
+		case first.op == OpDiag && first.Shape().Rank() == 2:
+			return Mul(first.args[0], Diag(MatMul(fs[1:]...)))
+		case last.op == OpDiag && last.Shape().Rank() == 2:
+			return Mul(Diag(MatMul(fs[:len(fs)-1]...)), last.args[0])
+		case first.Shape().Rank() == 1:
+			// diag(u R) = u ⊙ Rᵀ for a row R
+			return Mul(first, Transpose(MatMul(fs[1:]...)))
+		case last.op == OpTranspose && last.args[0].Shape().Rank() == 1:
+			// diag(L vᵀ) = L ⊙ v for a column L
+			return Mul(MatMul(fs[:len(fs)-1]...), last.args[0])
+		}
+	}
+	return nil
 }
 
 // linalgOps fills the table entries of the linear-algebra operations.
@@ -420,11 +473,9 @@ func linalgOps() {
 		func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
 		func(n, d *Node) *Node { return Sum(d) })
 	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule", Diag,
-		// The adjoint of v in diag(v) is the diagonal of adj: (adj ⊙ I) 1.
-		func(n, a *Node) *Node {
-			r, _ := RowsCols(n.Shape())
-			return MatMul(Mul(a, Identity(r)), Ones(NewShape(r)))
-		},
+		// The adjoint of v in the matrix diag(v) is the diagonal of adj,
+		// diag(adj); that of M in the vector diag(M) is diag(adj).
+		func(n, a *Node) *Node { return Diag(a) },
 		func(n, d *Node) *Node { return Diag(d) })
 	Ops[OpSum].Linear = true
 	Ops[OpDiag].Linear = true

@@ -42,7 +42,7 @@ const (
 	OpTrace     // tr(A)
 	OpNorm      // ‖x‖, the 2-norm of a vector, Frobenius for a matrix
 	OpSum       // sum of the entries
-	OpDiag      // diag(x), the diagonal matrix of a vector
+	OpDiag      // diag(x), the diagonal matrix of a vector; diag(A), the diagonal of a matrix
 	OpIdentity  // I, the identity matrix
 	OpOnes      // the vector or matrix of ones
 	numOps

@@ -225,8 +225,12 @@ func (p *parser) apply(f function, args []*expr.Node, pos int) *expr.Node {
 	case "norm", "sum":
 		return f.build(args)
 	case "diag":
-		if args[0].Shape().Rank() != 1 {
-			p.fail(pos, "diag needs a vector, not %s", p.describeNode(args[0]))
+		switch args[0].Shape().Rank() {
+		case 1:
+		case 2:
+			p.square(f.name, args[0], pos) // its diagonal
+		default:
+			p.fail(pos, "diag needs a vector or a square matrix, not %s", p.describeNode(args[0]))
 		}
 		return f.build(args)
 	case "dot":
