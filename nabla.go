@@ -430,7 +430,9 @@ func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
 	if x.Shape().Rank() == 1 {
 		d = expr.Transpose(d) // the gradient is a row vector
 	}
-	return fe.with(simplify.Simplify(d)), nil
+	// Element-wise products of sums may cancel when multiplied out, as in
+	// the logistic log-likelihood's (1 - σ) ⊙ (y/σ - (1 - y)/(1 - σ)) ⊙ σ.
+	return fe.with(simplify.Expanded(simplify.Simplify(d))), nil
 }
 
 // MatrixHessian returns the Hessian of the scalar f with respect to the

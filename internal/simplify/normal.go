@@ -87,9 +87,69 @@ func expandPower(n *expr.Node) *expr.Node {
 	return r
 }
 
-// distribute multiplies out the sums among factors, building each term of
-// the result with one canonical product.
+// distribute multiplies out the sums among factors. It takes one sum at a
+// time, a sum with a quotient in it first, and multiplies each of its
+// terms by the other factors as they are, so that the product can cancel
+// before the other sums are multiplied out: (1 - s) s (y/s - (1 - y)/(1 - s))
+// gives y (1 - s) - s (1 - y), then y - s.
 func distribute(factors []*expr.Node) *expr.Node {
+	count, at := 1, -1
+	for i, f := range factors {
+		if f.Op() != expr.OpAdd {
+			continue
+		}
+		count *= len(f.Args())
+		if count > maxExpandTerms {
+			return distributeAll(factors)
+		}
+		if at < 0 || hasQuotient(f) && !hasQuotient(factors[at]) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return expr.Mul(factors...)
+	}
+	terms := make([]*expr.Node, len(factors[at].Args()))
+	for i, t := range factors[at].Args() {
+		args := make([]*expr.Node, 0, len(factors))
+		args = append(args, factors[:at]...)
+		args = append(args, factors[at+1:]...)
+		p := expr.Mul(append(args, t)...)
+		if p.Op() == expr.OpMul && hasSum(p.Args()) {
+			p = distribute(p.Args())
+		}
+		terms[i] = p
+	}
+	return expr.Add(terms...)
+}
+
+// hasQuotient reports whether a term of the sum s has a factor with a
+// negative exponent.
+func hasQuotient(s *expr.Node) bool {
+	for _, t := range s.Args() {
+		_, fs := expr.Factors(t)
+		for _, f := range fs {
+			if _, e := expr.SplitPow(f); e.IsConst() && e.Num().Sign() < 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasSum(fs []*expr.Node) bool {
+	for _, f := range fs {
+		if f.Op() == expr.OpAdd {
+			return true
+		}
+	}
+	return false
+}
+
+// distributeAll multiplies out the sums among factors, as many as keep
+// the result within maxExpandTerms terms, building each term of the result
+// with one canonical product.
+func distributeAll(factors []*expr.Node) *expr.Node {
 	var sums, rest []*expr.Node
 	count := 1
 	for _, f := range factors {
