@@ -174,6 +174,8 @@ type parser struct {
 	prev     token // previous token
 	depth    int
 	maxDepth int
+	inNorm   bool   // the innermost nested part is a norm
+	outer    []bool // inNorm of the enclosing parts
 	defs     []Def
 	dims     unifier
 	fresh    int
@@ -191,14 +193,24 @@ func (p *parser) fail(off int, format string, args ...any) {
 	panic(errorAt(p.src, off, p.line, format, args...))
 }
 
+// enter starts a nested part of the expression: parentheses, arguments,
+// brackets, a norm, an operand. Inside it, '||' after an operand opens a
+// norm (a product, as in λ ||w||^2) unless the part is a norm, which
+// '||' closes.
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > p.maxDepth {
 		p.fail(p.tok.pos, "expression nested too deeply (the limit is %d levels)", p.maxDepth)
 	}
+	p.outer = append(p.outer, p.inNorm)
+	p.inNorm = false
 }
 
-func (p *parser) leave() { p.depth-- }
+func (p *parser) leave() {
+	p.depth--
+	p.inNorm = p.outer[len(p.outer)-1]
+	p.outer = p.outer[:len(p.outer)-1]
+}
 
 // is reports whether the current token is the operator s.
 func (p *parser) is(s string) bool {
@@ -273,7 +285,7 @@ func (p *parser) product() *expr.Node {
 			op := p.tok
 			p.advance()
 			left = p.elementwise(op.text, left, p.unary(), op.pos)
-		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["):
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["), p.is("|") && !p.inNorm:
 			at := p.tok.pos
 			left = p.mul(left, p.power(), at)
 		case p.tok.kind == tNumber:
@@ -669,6 +681,7 @@ func (p *parser) norm() *expr.Node {
 		p.fail(open.pos, "write a norm as ||x||; for the absolute value write abs(x)")
 	}
 	p.enter()
+	p.inNorm = true
 	p.advance()
 	x := p.sum()
 	p.leave()
