@@ -42,7 +42,7 @@ func TestMatrixIdentities(t *testing.T) {
 		{"trace of a Gram matrix", "tr(X' X)", "X", "2X", "m×n"},
 		{"logistic log-likelihood", "y' log(sigmoid(X w)) + (1 - y)' log(1 - sigmoid(X w))", "w", "(y - sigmoid(X w))ᵀ X", "1×n"},
 		{"softmax cross-entropy", "log(sum(exp(a))) - y' a", "a", "(exp(a)/sum(exp(a)) - y)ᵀ", "1×m"},
-		{"ridge regression", "||X w - y||^2 + λ ||w||^2", "w", "(2λ w + 2Xᵀ (X w - y))ᵀ", "1×m"},
+		{"ridge regression", "||X w - y||^2 + λ ||w||^2", "w", "2λ wᵀ + 2(X w - y)ᵀ X", "1×m"},
 		{"a norm in a product", "||a|| ||x||", "x", "norm(a) xᵀ/norm(x)", "1×n"},
 		{"a norm in parentheses in a norm", "||x (1 + ||a||)||", "x", "(norm(a) + 1)^2 xᵀ/norm((norm(a) + 1) x)", "1×n"},
 		{"diagonal of a diagonal", "a' diag(x) b", "x", "(a .* b)ᵀ", "1×m"},

@@ -428,11 +428,32 @@ func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
 	}
 	d := g[0]
 	if x.Shape().Rank() == 1 {
-		d = expr.Transpose(d) // the gradient is a row vector
+		d = transposeTerms(d) // the gradient is a row vector
 	}
 	// Element-wise products of sums may cancel when multiplied out, as in
 	// the logistic log-likelihood's (1 - σ) ⊙ (y/σ - (1 - y)/(1 - σ)) ⊙ σ.
 	return fe.with(simplify.Expanded(simplify.Simplify(d))), nil
+}
+
+// transposeTerms transposes a sum with a matrix product in it term by
+// term, so that a gradient reads as a sum of rows: 2λ wᵀ + 2(X w - y)ᵀ X,
+// not (2λ w + 2Xᵀ (X w - y))ᵀ.
+func transposeTerms(d *expr.Node) *expr.Node {
+	products := false
+	if d.Op() == expr.OpAdd {
+		for _, t := range d.Args() {
+			_, fs := expr.Factors(t)
+			products = products || slices.ContainsFunc(fs, func(f *expr.Node) bool { return f.Op() == expr.OpMatMul })
+		}
+	}
+	if !products {
+		return expr.Transpose(d)
+	}
+	ts := make([]*expr.Node, len(d.Args()))
+	for i, t := range d.Args() {
+		ts[i] = expr.Transpose(t)
+	}
+	return expr.Add(ts...)
 }
 
 // MatrixHessian returns the Hessian of the scalar f with respect to the
