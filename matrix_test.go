@@ -105,6 +105,9 @@ func TestMatrixHessians(t *testing.T) {
 	tests := []struct{ f, wrt, want string }{
 		{"x' A x", "x", "A + Aᵀ"},
 		{"||y - X w||^2", "w", "2Xᵀ X"},
+		{"y' log(sigmoid(X w)) + (1 - y)' log(1 - sigmoid(X w))", "w", "-Xᵀ diag((1 - sigmoid(X w)) .* sigmoid(X w)) X"},
+		{"||X w - y||^2 + λ ||w||^2", "w", "2λ I + 2Xᵀ X"},
+		{"log(sum(exp(a))) - y' a", "a", "diag(exp(a))/sum(exp(a)) - exp(a) exp(a)ᵀ/sum(exp(a))^2"},
 		{"(x' x)^2", "x", "4(xᵀ x) I + 8x xᵀ"},
 		{"log(1 + x' x)", "x", "2I/(xᵀ x + 1) - 4x xᵀ/(xᵀ x + 1)^2"},
 		{"sum(exp(A x))", "x", "Aᵀ diag(exp(A x)) A"},
@@ -332,7 +335,8 @@ func TestJacobiansAgainstFiniteDifferences(t *testing.T) {
 // against central differences of the gradient.
 func TestMatrixHessiansAgainstFiniteDifferences(t *testing.T) {
 	cases := []string{"x' A x", "(x' x)^2", "log(1 + x' x)", "sum(exp(A x))", "a' inv(I + x x') a",
-		"sum(log(1 + exp(-y .* (A x))))", "||x||", "x' x a' x", "exp(a' x) + sin(x' x)"}
+		"sum(log(1 + exp(-y .* (A x))))", "||x||", "x' x a' x", "exp(a' x) + sin(x' x)",
+		"y' log(sigmoid(A x)) + (1 - y)' log(1 - sigmoid(A x))", "log(sum(exp(x))) - y' x"}
 	for _, src := range cases {
 		t.Run(src, func(t *testing.T) {
 			f, err := ParseWith(src, decl)

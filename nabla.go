@@ -470,9 +470,9 @@ func MatrixHessian(f Expr, x string) (Expr, error) {
 	if err != nil {
 		return Expr{}, tooLarge(err)
 	}
-	h, err := diff.Jacobian(simplify.Simplify(g[0]), v)
+	h, err := diff.Jacobian(simplify.Expanded(simplify.Simplify(g[0])), v)
 	if err != nil {
 		return Expr{}, err
 	}
-	return f.with(simplify.Simplify(h)), nil
+	return f.with(simplify.Expanded(simplify.Simplify(h))), nil
 }
