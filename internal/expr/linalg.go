@@ -274,6 +274,8 @@ func Inv(n *Node) *Node {
 		return n
 	case n.op == OpTranspose:
 		return Transpose(Inv(n.args[0])) // (Aᵀ)⁻¹ = (A⁻¹)ᵀ
+	case isDiagMatrix(n):
+		return Diag(Pow(n.args[0], minusOne)) // diag(v)⁻¹ = diag(1 ./ v)
 	case n.op == OpMul:
 		if s, m := splitScalar(n); len(s) > 0 {
 			return Mul(Pow(Mul(s...), minusOne), Inv(m))
