@@ -107,7 +107,9 @@ func Grad(f Expr, vars ...string) (Expr, error) {
 	}
 	simp := simplify.New()
 	for i := range g {
-		g[i] = simp.Simplify(g[i])
+		if g[i] = simp.Simplify(g[i]); simplify.MayCancel(g[i]) {
+			g[i] = simplify.Normal(g[i])
+		}
 	}
 	return Expr{n: expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: len(g)}), nil, g)}, nil
 }
@@ -136,7 +138,10 @@ func Jacobian(f Expr, vars ...string) (Expr, error) {
 			return Expr{}, tooLarge(err)
 		}
 		for _, gij := range g {
-			rows = append(rows, simp.Simplify(gij))
+			if gij = simp.Simplify(gij); simplify.MayCancel(gij) {
+				gij = simplify.Normal(gij)
+			}
+			rows = append(rows, gij)
 		}
 	}
 	s := expr.NewShape(expr.Dim{N: len(fs)}, expr.Dim{N: len(xs)})
@@ -194,7 +199,9 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 			if err != nil {
 				return Expr{}, tooLarge(err)
 			}
-			h = simp.Simplify(h)
+			if h = simp.Simplify(h); simplify.MayCancel(h) {
+				h = simplify.Normal(h)
+			}
 			if h.IsZero() {
 				continue
 			}
@@ -356,7 +363,10 @@ func (l *localHessians) of(t *expr.Node, vars []int32, xs []*expr.Node, fv *free
 			if err != nil {
 				return nil, false
 			}
-			if h = simplify.Simplify(h); !h.IsZero() {
+			if h = simplify.Simplify(h); simplify.MayCancel(h) {
+				h = simplify.Normal(h)
+			}
+			if !h.IsZero() {
 				c.entries = append(c.entries, localEntry{a, b, h})
 			}
 		}

@@ -322,7 +322,7 @@ func diffSteps(e Expr, wrt string, order int, record bool) (Expr, []Step, error)
 		}
 		d = simplify.Simplify(d)
 		switch {
-		case order == 1 && sumOfProductsOfSums(d):
+		case order == 1 && simplify.MayCancel(d):
 			// Terms may cancel once multiplied out, as in the logistic
 			// log-likelihood's x y (1 - σ) - x σ (1 - y) = x (y - σ).
 			d = simplify.Normal(d)
@@ -437,23 +437,6 @@ func matrixDerivative(fe Expr, x *expr.Node) (Expr, error) {
 	// Element-wise products of sums may cancel when multiplied out, as in
 	// the logistic log-likelihood's (1 - σ) ⊙ (y/σ - (1 - y)/(1 - σ)) ⊙ σ.
 	return fe.with(simplify.Expanded(simplify.Simplify(d))), nil
-}
-
-// sumOfProductsOfSums reports whether n is a sum with two or more terms
-// that are products with a sum among their factors: the form whose terms
-// may cancel when multiplied out.
-func sumOfProductsOfSums(n *expr.Node) bool {
-	if n.Op() != expr.OpAdd {
-		return false
-	}
-	k := 0
-	for _, t := range n.Args() {
-		_, fs := expr.Factors(t)
-		if slices.ContainsFunc(fs, func(f *expr.Node) bool { return f.Op() == expr.OpAdd }) {
-			k++
-		}
-	}
-	return k >= 2
 }
 
 // transposeTerms transposes a sum with a matrix product in it term by

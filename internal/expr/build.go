@@ -237,7 +237,7 @@ func addCore(args []*Node) *Node {
 			}
 			v := terms[i].coeff.Add(t.coeff)
 			if !v.IsFinite() {
-				return false
+				v = exactOf(terms[i].coeff).Add(exactOf(t.coeff))
 			}
 			terms[i].coeff = v
 			terms[i].orig = nil
@@ -264,8 +264,7 @@ func addCore(args []*Node) *Node {
 			out = append(out, scale(t.coeff, t.factors))
 		}
 	}
-	k, apart := c.sum()
-	out = append(out, apart...) // constants that would overflow k
+	k := c.sum()
 	slices.SortFunc(out, compareTerms)
 	if !k.IsZero() || len(out) == 0 {
 		out = append(out, k)
@@ -278,8 +277,10 @@ func addCore(args []*Node) *Node {
 
 // numAcc accumulates the numbers of a sum or product: exact ones exactly
 // and floats in float64, so that the result does not depend on the order
-// of the operands. The parts are joined only where the result is finite:
-// a constant never folds to infinity or NaN.
+// of the operands. A constant never folds to infinity or NaN: a float
+// result beyond the range of float64 is computed exactly instead, from
+// the exact values of the floats, which keeps it independent of the
+// order too.
 type numAcc struct {
 	exact  Num
 	set    bool // exact holds a value (else 0 for sums, 1 for products)
@@ -316,40 +317,40 @@ func (a *numAcc) mul(n *Node) {
 	a.exact = a.exact.Mul(n.num)
 }
 
-// result joins the parts with join into the constant k; apart holds the
-// constants kept out of k because joining them would overflow.
-func (a *numAcc) result(unit int64, join func(x, y float64) float64) (k *Node, apart []*Node) {
+// result joins the parts into the constant k: exact with exact, floats
+// with join, then the two, computed exactly where floats overflow.
+func (a *numAcc) result(unit int64, join func(x, y float64) float64) *Node {
 	exact := Int(unit)
 	if a.set {
 		exact = a.exact
 	}
-	switch {
-	case len(a.floats) == 0:
-		return NewConst(exact), nil
-	case math.IsInf(a.f, 0) || math.IsNaN(a.f):
-		return NewConst(exact), sortedConsts(a.floats)
-	case !a.set:
-		return NewConst(Float(a.f)), nil
+	if len(a.floats) == 0 {
+		return NewConst(exact)
 	}
-	v := join(exact.Float64(), a.f)
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return NewConst(exact), []*Node{NewConst(Float(a.f))}
+	if !math.IsInf(a.f, 0) && !math.IsNaN(a.f) {
+		if !a.set {
+			return NewConst(Float(a.f))
+		}
+		if v := join(exact.Float64(), a.f); !math.IsInf(v, 0) && !math.IsNaN(v) {
+			return NewConst(Float(v))
+		}
 	}
-	return NewConst(Float(v)), nil
+	for _, f := range a.floats {
+		if unit == 0 {
+			exact = exact.Add(exactOf(f.num))
+		} else {
+			exact = exact.Mul(exactOf(f.num))
+		}
+	}
+	return NewConst(exact)
 }
 
-func (a *numAcc) sum() (*Node, []*Node) {
+func (a *numAcc) sum() *Node {
 	return a.result(0, func(x, y float64) float64 { return x + y })
 }
 
-func (a *numAcc) product() (*Node, []*Node) {
+func (a *numAcc) product() *Node {
 	return a.result(1, func(x, y float64) float64 { return x * y })
-}
-
-func sortedConsts(ns []*Node) []*Node {
-	out := slices.Clone(ns)
-	slices.SortFunc(out, Compare)
-	return out
 }
 
 // scale returns k times the product of canonical non-numeric factors.
@@ -460,9 +461,8 @@ func mulCore(args []*Node) *Node {
 		}
 		out = kept
 	}
-	k, apart := acc.product()
+	k := acc.product()
 	c := k.num
-	out = append(out, apart...) // constants that would overflow k
 	// A product with an undefined factor such as 1/0 is undefined, and 1/0
 	// stands for it, even times 0.
 	for _, p := range out {

@@ -40,6 +40,15 @@ func Rat(n, d int64) Num {
 	return normSmall(big.NewInt(n), big.NewInt(d))
 }
 
+// exactOf returns the exact value of a: a itself when exact, the binary
+// fraction a float stands for otherwise.
+func exactOf(a Num) Num {
+	if a.kind != numFloat {
+		return a
+	}
+	return fromRat(new(big.Rat).SetFloat64(a.f))
+}
+
 // Float returns the float64 f.
 func Float(f float64) Num { return Num{kind: numFloat, f: f} }
 

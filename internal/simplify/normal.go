@@ -2,6 +2,7 @@ package simplify
 
 import (
 	"math/big"
+	"slices"
 
 	"github.com/nabla-math/nabla/internal/expr"
 )
@@ -22,21 +23,19 @@ func Expand(n *expr.Node) *expr.Node { return expand(n, true) }
 func expandProducts(n *expr.Node) *expr.Node { return expand(n, false) }
 
 func expand(n *expr.Node, powers bool) *expr.Node {
-	memo := make(map[*expr.Node]*expr.Node, 64)
+	var memo smallMemo[*expr.Node]
 	var ex func(n *expr.Node) *expr.Node
 	ex = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
 			return n
 		}
-		if r, ok := memo[n]; ok {
+		if r, ok := memo.get(n); ok {
 			return r
 		}
-		args := make([]*expr.Node, len(n.Args()))
-		changed, sums := false, false
-		for i, a := range n.Args() {
-			args[i] = ex(a)
-			changed = changed || args[i] != a
-			sums = sums || args[i].Op() == expr.OpAdd || args[i].Op() == expr.OpPow && powers
+		args, changed := mapArgs(n, ex)
+		sums := false
+		for _, a := range args {
+			sums = sums || a.Op() == expr.OpAdd || a.Op() == expr.OpPow && powers
 		}
 		var r *expr.Node
 		switch {
@@ -44,6 +43,7 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 			r = n
 		case n.Op() == expr.OpMul:
 			if powers {
+				args = slices.Clone(args)
 				for i, a := range args {
 					if a.Op() == expr.OpPow {
 						args[i] = expandPower(a)
@@ -56,7 +56,7 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 		default:
 			r = expr.New(n, args)
 		}
-		memo[n] = r
+		memo.put(n, r)
 		return r
 	}
 	return ex(n)
@@ -193,29 +193,23 @@ func distributeAll(factors []*expr.Node) *expr.Node {
 // the sum, with the largest numeric content: 10(2x + 5)P^9 + 90(2x+5)^2P^8
 // becomes 10P^8(2P + 9(2x + 5)^2). It applies at every sum in n.
 func FactorCommon(n *expr.Node) *expr.Node {
-	memo := make(map[*expr.Node]*expr.Node, 64)
+	var memo smallMemo[*expr.Node]
 	var fc func(n *expr.Node) *expr.Node
 	fc = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
 			return n
 		}
-		if r, ok := memo[n]; ok {
+		if r, ok := memo.get(n); ok {
 			return r
 		}
-		args := make([]*expr.Node, len(n.Args()))
-		changed := false
-		for i, a := range n.Args() {
-			args[i] = fc(a)
-			changed = changed || args[i] != a
-		}
 		r := n
-		if changed {
+		if args, changed := mapArgs(n, fc); changed {
 			r = expr.New(n, args)
 		}
 		if r.Op() == expr.OpAdd {
 			r = factorSum(r)
 		}
-		memo[n] = r
+		memo.put(n, r)
 		return r
 	}
 	return fc(n)
@@ -287,6 +281,9 @@ func factorSum(n *expr.Node) *expr.Node {
 // numericContent returns the positive gcd of the exact coefficients of
 // terms, or 1 when a coefficient is a float.
 func numericContent(terms []*expr.Node) expr.Num {
+	if k, ok := smallContent(terms); ok {
+		return k
+	}
 	var num, den *big.Int
 	for _, t := range terms {
 		k, _ := expr.Factors(t)
@@ -310,17 +307,55 @@ func numericContent(terms []*expr.Node) expr.Num {
 	return expr.BigRat(new(big.Rat).SetFrac(num, den))
 }
 
+// smallContent is numericContent for coefficients that are fractions of
+// small integers, without big numbers; ok is false otherwise.
+func smallContent(terms []*expr.Node) (expr.Num, bool) {
+	const limit = 1 << 31
+	var num, den int64
+	for _, t := range terms {
+		k, _ := expr.Factors(t)
+		n, d, ok := k.Frac()
+		if !ok || k.IsFloat() || n <= -limit || n >= limit || d >= limit {
+			return expr.Num{}, false
+		}
+		if n < 0 {
+			n = -n
+		}
+		if den == 0 {
+			num, den = n, d
+			continue
+		}
+		num = gcd(num, n)
+		den = den / gcd(den, d) * d
+		if den >= limit {
+			return expr.Num{}, false
+		}
+	}
+	if num == 0 {
+		return expr.Int(1), true
+	}
+	inv, _ := expr.Int(den).Inv()
+	return expr.Int(num).Mul(inv), true
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
 // Size returns the number of operations in n read as a tree (the measure
 // SymPy's count_ops uses, saturating at a large bound).
 func Size(n *expr.Node) int {
 	const limit = 1 << 40
-	memo := make(map[*expr.Node]int, 64)
+	var memo smallMemo[int]
 	var size func(n *expr.Node) int
 	size = func(n *expr.Node) int {
 		if len(n.Args()) == 0 {
 			return 0
 		}
-		if s, ok := memo[n]; ok {
+		if s, ok := memo.get(n); ok {
 			return s
 		}
 		s := len(n.Args()) - 1
@@ -330,7 +365,7 @@ func Size(n *expr.Node) int {
 		for _, a := range n.Args() {
 			s = min(s+size(a), limit)
 		}
-		memo[n] = s
+		memo.put(n, s)
 		return s
 	}
 	return size(n)
@@ -346,12 +381,40 @@ func Expanded(n *expr.Node) *expr.Node {
 	return n
 }
 
-// Normal returns the smaller of n and its expanded-and-factored form: the
+// MayCancel reports whether n has a form whose terms may cancel when
+// multiplied out: a sum with a term that is a product with a sum among
+// its factors, as 800x^2 - 400(y - x^2), which is 1200x^2 - 400y, or a
+// product with a sum of quotients among them, as
+// x σ (1 - σ) (y/σ - (1 - y)/(1 - σ)), which is x (y - σ).
+func MayCancel(n *expr.Node) bool {
+	switch n.Op() {
+	case expr.OpAdd:
+		for _, t := range n.Args() {
+			if _, fs := expr.Factors(t); hasSum(fs) {
+				return true
+			}
+		}
+	case expr.OpMul:
+		for _, f := range n.Args() {
+			if f.Op() == expr.OpAdd && hasQuotient(f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Normal returns the smallest of n, its expanded form and that form with
+// common factors pulled out: the
 // form that keeps repeated derivatives from swelling.
 func Normal(n *expr.Node) *expr.Node {
-	m := FactorCommon(Simplify(expandProducts(n)))
-	if Size(m) < Size(n) {
-		return m
+	m := Simplify(expandProducts(n))
+	best, size := n, Size(n)
+	if s := Size(m); s < size {
+		best, size = m, s
 	}
-	return n
+	if f := FactorCommon(m); Size(f) < size {
+		best = f
+	}
+	return best
 }
