@@ -217,14 +217,15 @@ func FactorCommon(n *expr.Node) *expr.Node {
 
 func factorSum(n *expr.Node) *expr.Node {
 	terms := n.Args()
-	// Common bases with the least numeric exponent among the terms.
+	// Common bases with the least numeric exponent among the terms: the
+	// candidates are the bases of the first term, each counted in the
+	// terms that have it.
 	type entry struct {
 		base  *expr.Node
 		exp   expr.Num
 		count int
 	}
-	common := map[uint64]*entry{}
-	var order []*expr.Node
+	var cands []entry
 	for i, t := range terms {
 		_, fs := expr.Factors(t)
 		if len(fs) == 0 {
@@ -235,28 +236,25 @@ func factorSum(n *expr.Node) *expr.Node {
 			if e.Op() != expr.OpConst || e.Num().IsFloat() {
 				b, e = f, expr.Int64(1)
 			}
-			c := common[b.Hash()]
-			if c != nil && !expr.Equal(c.base, b) {
-				c = nil
-			}
-			switch {
-			case i == 0 && c == nil:
-				common[b.Hash()] = &entry{b, e.Num(), 1}
-				order = append(order, b)
-			case i == 0 || c == nil || c.count != i:
+			if i == 0 {
+				cands = append(cands, entry{b, e.Num(), 1})
 				continue
-			default:
-				if e.Num().Cmp(c.exp) < 0 {
-					c.exp = e.Num()
+			}
+			for j := range cands {
+				if c := &cands[j]; c.count == i && expr.Equal(c.base, b) {
+					if e.Num().Cmp(c.exp) < 0 {
+						c.exp = e.Num()
+					}
+					c.count++
+					break
 				}
-				c.count++
 			}
 		}
 	}
 	var take []*expr.Node
-	for _, b := range order {
-		if c := common[b.Hash()]; c.count == len(terms) {
-			take = append(take, expr.Pow(b, expr.NewConst(c.exp)))
+	for _, c := range cands {
+		if c.count == len(terms) {
+			take = append(take, expr.Pow(c.base, expr.NewConst(c.exp)))
 		}
 	}
 	content := numericContent(terms)
