@@ -62,7 +62,7 @@ func TestCalculusErrors(t *testing.T) {
 	}{
 		{"gradient of a vector", second(Grad(v, "x")), "the gradient needs a scalar function; use Jacobian for a vector (2)"},
 		{"hessian of a vector", second(Hessian(v, "x")), "the Hessian needs a scalar function, not a vector (2)"},
-		{"jacobian of a matrix", second(Jacobian(MustParse("[[x]]"), "x")), "the Jacobian needs a scalar or vector function, not a matrix (1×1)"},
+		{"jacobian of a matrix", second(Jacobian(MustParse("[[x, 1], [2, x]]"), "x")), "the Jacobian needs a scalar or vector function, not a matrix (2×2)"},
 		{"no variables", second(Grad(f)), "no variables to differentiate with respect to"},
 		{"repeated variable", second(Grad(f, "x", "x")), "x is named twice"},
 		{"bad name", second(Hessian(f, "x", "2")), `cannot differentiate with respect to "2": not a variable name`},
@@ -203,11 +203,11 @@ func TestMatrixLiterals(t *testing.T) {
 	errs := []struct{ in, want string }{
 		{"[1, 2] + [1, 2, 3]", "1:8: cannot add a 2-vector and a 3-vector"},
 		{"[[1, 2]] [[1, 2]]", "1:10: cannot multiply a 1×2 matrix by a 1×2 matrix: the columns of the first (2) must match the rows of the second (1)"},
-		{"2^[x]", "1:2: cannot raise a scalar to the power a 1-vector: use .^ for element-wise powers"},
+		{"2^[x, y]", "1:2: cannot raise a scalar to the power a 2-vector: use .^ for element-wise powers"},
 		{"x / [1, 2]", "1:3: cannot divide by a 2-vector: use ./ for element-wise division"},
 		{"[[1, 2], [3]]", "1:10: row 2 has 1 entries, expected 2 like row 1"},
 		{"[]", "1:2: empty vector: write its entries between [ and ]"},
-		{"[x, [y]]", "1:5: a vector entry must be a scalar, not a 1"},
+		{"[x, [y, 1]]", "1:5: a vector entry must be a scalar, not a vector (2)"},
 		{"[1, 2] .* [1, 2, 3]", "1:8: cannot combine a 2-vector and a 3-vector element-wise"},
 		{"[1, 2", "1:6: expected ']' to close '[' at 1:1, found end of input"},
 	}

@@ -47,6 +47,7 @@ func TestMatrixIdentities(t *testing.T) {
 		{"a norm in parentheses in a norm", "||x (1 + ||a||)||", "x", "(norm(a) + 1)^2 xᵀ/norm((norm(a) + 1) x)", "1×n"},
 		{"inverse of a diagonal", "a' inv(diag(x)) a", "x", "-(a.^2./x.^2)ᵀ", "1×m"},
 		{"log-determinant of a diagonal", "logdet(diag(exp(x)))", "x", "onesᵀ", "1×m"},
+		{"one-entry literals are scalars", "a' x [3] [[2]]", "x", "6aᵀ", "1×m"},
 		{"diagonal of a diagonal", "a' diag(x) b", "x", "(a .* b)ᵀ", "1×m"},
 		{"trace as a sum of the diagonal", "sum(diag(X))", "X", "I", "m×m"},
 		{"cubic through diag", "x' diag(x) x", "x", "3(x.^2)ᵀ", "1×m"},

@@ -377,7 +377,13 @@ func (p *parser) primary() *expr.Node {
 		return n
 	}
 	if p.is("[") {
-		return p.matrix()
+		m := p.matrix()
+		if m.Size() == 1 {
+			// [a] and [[a]] are a, as a 1×1 product is a scalar: the
+			// Jacobian of [f] is the gradient of f.
+			return m.Entry(0)
+		}
+		return m
 	}
 	if p.is("|") {
 		return p.norm()
@@ -661,7 +667,7 @@ func (p *parser) matrix() *expr.Node {
 		at := p.tok
 		e := p.sum()
 		if !e.Shape().IsScalar() {
-			p.fail(at.pos, "a vector entry must be a scalar, not a %s", e.Shape())
+			p.fail(at.pos, "a vector entry must be a scalar, not a %s", e.Shape().Describe())
 		}
 		entries = append(entries, e)
 		if !p.is(",") {
