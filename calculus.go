@@ -199,7 +199,7 @@ func Hessian(f Expr, vars ...string) (Expr, error) {
 			if err != nil {
 				return Expr{}, tooLarge(err)
 			}
-			if h = simp.Simplify(h); simplify.MayCancel(h) {
+			if h = simp.Simplify(h); simplify.MayCollect(h) {
 				h = simplify.Normal(h)
 			}
 			if h.IsZero() {
@@ -363,7 +363,7 @@ func (l *localHessians) of(t *expr.Node, vars []int32, xs []*expr.Node, fv *free
 			if err != nil {
 				return nil, false
 			}
-			if h = simplify.Simplify(h); simplify.MayCancel(h) {
+			if h = simplify.Simplify(h); simplify.MayCollect(h) {
 				h = simplify.Normal(h)
 			}
 			if !h.IsZero() {

@@ -380,18 +380,15 @@ func Expanded(n *expr.Node) *expr.Node {
 }
 
 // MayCancel reports whether n has a form whose terms may cancel when
-// multiplied out: a sum with a term that is a product with a sum among
-// its factors, as 800x^2 - 400(y - x^2), which is 1200x^2 - 400y, or a
-// product with a sum of quotients among them, as
-// x σ (1 - σ) (y/σ - (1 - y)/(1 - σ)), which is x (y - σ).
+// multiplied out: a sum with two or more terms that are products with a
+// sum among their factors, or a product with a sum of quotients among
+// them, as x σ (1 - σ) (y/σ - (1 - y)/(1 - σ)), which is x (y - σ). A
+// single such term, as in the quotient rule's 2x/(x - 1) - (x^2 + 1)/(x - 1)^2,
+// is left as it is: that is the form the rule gives.
 func MayCancel(n *expr.Node) bool {
 	switch n.Op() {
 	case expr.OpAdd:
-		for _, t := range n.Args() {
-			if _, fs := expr.Factors(t); hasSum(fs) {
-				return true
-			}
-		}
+		return productsOfSums(n) >= 2
 	case expr.OpMul:
 		for _, f := range n.Args() {
 			if f.Op() == expr.OpAdd && hasQuotient(f) {
@@ -400,6 +397,26 @@ func MayCancel(n *expr.Node) bool {
 		}
 	}
 	return false
+}
+
+// MayCollect is MayCancel, or a sum with any term that is a product with a
+// sum among its factors, as 800x^2 - 400(y - x^2), which is
+// 1200x^2 - 400y: the test for second derivatives, which are normalized
+// as higher derivatives are.
+func MayCollect(n *expr.Node) bool {
+	return MayCancel(n) || n.Op() == expr.OpAdd && productsOfSums(n) >= 1
+}
+
+// productsOfSums counts the terms of the sum n that are products with a
+// sum among their factors.
+func productsOfSums(n *expr.Node) int {
+	k := 0
+	for _, t := range n.Args() {
+		if _, fs := expr.Factors(t); hasSum(fs) {
+			k++
+		}
+	}
+	return k
 }
 
 // Normal returns the smallest of n, its expanded form and that form with
