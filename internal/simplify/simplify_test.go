@@ -42,15 +42,7 @@ func TestRules(t *testing.T) {
 		{"3exp(3y)/(1 + exp(y))^3", "3sigmoid(y)^3"},
 		{"x^2 + 2x", "x^2 + 2x"},
 	}
-	for _, tt := range tests {
-		n, err := parse.Parse(tt.in, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := format.Text(Simplify(n)); got != tt.want {
-			t.Errorf("Simplify(%s) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
+	checkSimplify(t, tests, nil)
 }
 
 // TestMergeLinear checks that terms applying one linear operation to
@@ -68,6 +60,13 @@ func TestMergeLinear(t *testing.T) {
 		{"sum(x) sum(y) + sum(x)", "sum(x) + sum(x) sum(y)"},
 		{"diag(x) + diag(x)", "2diag(x)"},
 	}
+	checkSimplify(t, tests, opts)
+}
+
+// checkSimplify reads each input with opts and compares its simplified
+// text with the expected one.
+func checkSimplify(t *testing.T, tests []struct{ in, want string }, opts *parse.Options) {
+	t.Helper()
 	for _, tt := range tests {
 		n, err := parse.Parse(tt.in, opts)
 		if err != nil {
