@@ -481,6 +481,9 @@ func shapeOfTensor(t nabla.Tensor) []any {
 
 // chainRule works out the chain rule of "f where x1 = …, …".
 func (a *app) chainRule(src string, line int) (*result, error) {
+	if len(a.vectors)+len(a.matrices)+len(a.symmetric) > 0 {
+		return nil, usagef("--chain shows the factors for scalar variables; without --chain, diff gives the derivative with respect to vectors and matrices")
+	}
 	if _, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line}); err != nil {
 		return nil, err
 	}

@@ -43,6 +43,10 @@ func TestMatrixCommands(t *testing.T) {
 			stdout: `{"input":"A x","wrt":"x","order":1,"result":"A","latex":"A","shape":[3,2]}` + "\n"},
 		{name: "--dim of a size the expression ties to another", args: []string{"diff", "det(A)", "--matrix", "A", "--dim", "m=2", "--dim", "n=3"},
 			stderr: "nabla: --dim: no size is named n: the sizes are m\n", status: 2},
+		{name: "--chain with vectors", args: []string{"diff", "sin(u) where u = a' t", "--vector", "a,t", "--wrt", "t", "--chain"},
+			stderr: "nabla: --chain shows the factors for scalar variables; without --chain, diff gives the derivative with respect to vectors and matrices\n", status: 2},
+		{name: "an inner function of a vector", args: []string{"diff", "sin(u) where u = a' t", "--vector", "a,t", "--wrt", "t"},
+			stdout: "cos(aᵀ t) aᵀ\n"},
 		{name: "bad --dim", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--dim", "n"},
 			stderr: "nabla: --dim \"n\": expected NAME=SIZE with a positive whole SIZE, e.g. --dim n=3\n", status: 2},
 	})

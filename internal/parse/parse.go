@@ -157,7 +157,26 @@ func (p *parser) where() []Def {
 			p.fail(p.tok.pos, "expected '=' after %s, found %s", t.text, describe(p.tok))
 		}
 		p.advance()
-		defs = append(defs, Def{t.text, p.sum()})
+		at := p.tok
+		v := p.sum()
+		// The name stands in f for its value: their shapes must agree
+		// (a name not declared is a scalar).
+		want, declared := p.opts.Vars[t.text]
+		if !declared {
+			want = expr.Scalar
+		}
+		if want.Rank() != v.Shape().Rank() || !want.IsScalar() && !p.sameShape(want, v.Shape()) {
+			what := "a scalar"
+			if declared {
+				kind := "matrix"
+				if want.Rank() == 1 {
+					kind = "vector"
+				}
+				what = "declared a " + kind + " (" + p.dims.showShape(want) + ")"
+			}
+			p.fail(at.pos, "%s is %s in f, but its definition is %s", t.text, what, p.describeNode(v))
+		}
+		defs = append(defs, Def{t.text, v})
 		if !p.is(",") {
 			return defs
 		}
