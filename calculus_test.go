@@ -160,6 +160,8 @@ func TestChainRuleErrors(t *testing.T) {
 		{"x^2 where x = t^2, x = t", "t", "1:20: x is defined twice"},
 		{"x^2 where 2 = t", "t", "1:11: expected a variable name to define after 'where', found number 2"},
 		{"x^2 where x t", "t", "1:13: expected '=' after x, found name t"},
+		{"u where u = u + 1", "t", "1:9: u is defined in terms of itself"},
+		{"u + v where u = v, v = u + t", "t", "1:13: u is defined in terms of itself"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

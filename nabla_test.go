@@ -33,6 +33,7 @@ func TestDiff(t *testing.T) {
 		{"second derivative", "x^5 - x^2 + x", "x", 2, "20x^3 - 2"},
 		{"third derivative", "exp(sin(x))", "x", 3, "cos(x) exp(sin(x)) (cos(x)^2 - 3sin(x) - 1)"},
 		{"zeroth derivative", "x^2 + 1", "x", 0, "x^2 + 1"},
+		{"definitions that use one another", "u + v where u = v^2, v = sin(t)", "t", 1, "2sin(t) cos(t) + cos(t)"},
 		{"terms that cancel", "y log(sigmoid(w x)) + (1 - y) log(1 - sigmoid(w x))", "w", 1, "x (y - sigmoid(w x))"},
 		// Higher derivatives of quotients, over a common denominator.
 		{"second of a quotient", "(x^2+1)/(x-1)", "x", 2, "4/(x - 1)^3"},

@@ -114,6 +114,7 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	for i := range p.defs {
 		p.defs[i].Value = p.resolve(p.defs[i].Value)
 	}
+	p.closeDefs()
 	if len(p.defs) > 0 {
 		if opts.Defs != nil {
 			*opts.Defs = p.defs
@@ -129,6 +130,57 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 type Def struct {
 	Name  string
 	Value *expr.Node
+}
+
+// closeDefs substitutes definitions into one another until none refers
+// to a name the clause defines: "u where u = v, v = t^2" is t^2. A
+// definition that comes back to its own name is an error.
+func (p *parser) closeDefs() {
+	for round := 0; ; round++ {
+		m := defMap(p.defs)
+		changed := false
+		for i, d := range p.defs {
+			v := expr.Substitute(d.Value, m)
+			if v != d.Value {
+				p.defs[i].Value, changed = v, true
+			}
+		}
+		if !changed {
+			return
+		}
+		if round == len(p.defs) {
+			// Each round resolves one more level; more rounds than
+			// definitions means a cycle.
+			for i, d := range p.defs {
+				if usesName(d.Value, d.Name) {
+					p.fail(p.defPos[i], "%s is defined in terms of itself", d.Name)
+				}
+			}
+			p.fail(p.defPos[0], "the definitions refer to one another in a cycle")
+		}
+	}
+}
+
+// usesName reports whether the variable name occurs in n.
+func usesName(n *expr.Node, name string) bool {
+	seen := map[*expr.Node]bool{}
+	var walk func(n *expr.Node) bool
+	walk = func(n *expr.Node) bool {
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		if n.Op() == expr.OpSym {
+			return n.Name() == name
+		}
+		for _, a := range n.Args() {
+			if walk(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 func defMap(defs []Def) map[string]*expr.Node {
@@ -176,7 +228,11 @@ func (p *parser) where() []Def {
 			}
 			p.fail(at.pos, "%s is %s in f, but its definition is %s", t.text, what, p.describeNode(v))
 		}
+		if usesName(v, t.text) {
+			p.fail(t.pos, "%s is defined in terms of itself", t.text)
+		}
 		defs = append(defs, Def{t.text, v})
+		p.defPos = append(p.defPos, t.pos)
 		if !p.is(",") {
 			return defs
 		}
@@ -196,6 +252,7 @@ type parser struct {
 	inNorm   bool   // the innermost nested part is a norm
 	outer    []bool // inNorm of the enclosing parts
 	defs     []Def
+	defPos   []int // where each definition's name is
 	dims     unifier
 	fresh    int
 }
