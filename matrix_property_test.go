@@ -1,0 +1,154 @@
+package nabla
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// genVector draws the text of a random vector-valued expression in the
+// vectors a, x and the square matrices A, B, built so that its shapes fit.
+func genVector(depth int) *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		leaves := []string{"x", "a", "A x", "B' x", "x .* a"}
+		if depth <= 0 {
+			return rapid.SampledFrom(leaves).Draw(t, "leaf")
+		}
+		u := genVector(depth-1).Draw(t, "u")
+		switch rapid.IntRange(0, 13).Draw(t, "op") {
+		case 0:
+			return rapid.SampledFrom(leaves).Draw(t, "leaf")
+		case 1:
+			return "A (" + u + ")"
+		case 2:
+			return "(" + u + ") + (" + genVector(depth-1).Draw(t, "v") + ")"
+		case 3:
+			return "(" + u + ") .* (" + genVector(depth-1).Draw(t, "v") + ")"
+		case 4:
+			return "sin(" + u + ")"
+		case 5:
+			return "sigmoid(" + u + ")"
+		case 6:
+			return "(" + genScalar(depth-1).Draw(t, "s") + ") (" + u + ")"
+		case 7:
+			return "diag(" + u + ") (" + genVector(depth-1).Draw(t, "v") + ")"
+		case 8:
+			return "inv(3I + A' A) (" + u + ")"
+		case 9:
+			return "(" + u + ") ./ (2 + (" + genVector(depth-1).Draw(t, "v") + ").^2)"
+		case 10:
+			return "(x (" + u + ")') a"
+		case 11:
+			return "A' (" + u + ")"
+		case 12:
+			return "inv(A + 3I) (" + u + ")"
+		default:
+			return "diag(A (" + u + ") x')"
+		}
+	})
+}
+
+// genScalar draws the text of a random scalar expression of the same
+// variables.
+func genScalar(depth int) *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		u := genVector(depth).Draw(t, "u")
+		switch rapid.IntRange(0, 8).Draw(t, "reduce") {
+		case 0:
+			return "a' (" + u + ")"
+		case 1:
+			return "sum(" + u + ")"
+		case 2:
+			return "||" + u + "||^2"
+		case 3:
+			return "log(1 + exp(x' (" + u + ")))"
+		case 4:
+			return "tr(A (" + u + ") x')"
+		case 5:
+			return "logdet(3I + A' A) (" + u + ")' x"
+		case 6:
+			return "det(A + 3I) sum(" + u + ")"
+		case 7:
+			return "||" + u + "||"
+		default:
+			return "(" + u + ")' B (" + u + ")"
+		}
+	})
+}
+
+// TestRandomMatrixGradients checks the matrix-form derivatives of random
+// scalar expressions against central differences, with respect to the
+// vector x (a row) and the matrix A (A's shape).
+func TestRandomMatrixGradients(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "x"}, Matrices: []string{"A", "B"}}
+	rapid.Check(t, func(rt *rapid.T) {
+		src := genScalar(2).Draw(rt, "f")
+		wrt := rapid.SampledFrom([]string{"x", "A"}).Draw(rt, "wrt")
+		f, err := ParseWith(src, opts)
+		if err != nil {
+			rt.Fatalf("%s: %v", src, err)
+		}
+		d, err := f.Diff(wrt)
+		if err != nil {
+			rt.Skipf("%s: %v", src, err) // a form with no matrix rule here
+		}
+		env := randomValues(rt, f)
+		if _, ok := env[wrt]; !ok {
+			rt.Skip("the expression lost the variable")
+		}
+		if v, err := f.Value(env); err != nil || math.Abs(v.Data[0]) > 1e6 {
+			rt.Skip("outside the domain")
+		}
+		got, err := d.Value(env)
+		if err != nil {
+			derivativeFails(rt, f, env, "d/d"+wrt+" "+src+" = "+d.String(), err)
+		}
+		for k := range env[wrt].Data {
+			want := centralDifference(rt, f, env, wrt, k, 1e-6)[0]
+			if g := got.Data[k]; math.Abs(g-want) > 1e-4*(1+math.Abs(want)) {
+				rt.Fatalf("d/d%s %s = %s: entry %d is %v, finite differences give %v", wrt, src, d, k, g, want)
+			}
+		}
+	})
+}
+
+// TestRandomJacobians checks the Jacobians in matrix form of random
+// vector expressions against central differences.
+func TestRandomJacobians(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "x"}, Matrices: []string{"A", "B"}}
+	rapid.Check(t, func(rt *rapid.T) {
+		src := genVector(2).Draw(rt, "f")
+		f, err := ParseWith(src, opts)
+		if err != nil {
+			rt.Fatalf("%s: %v", src, err)
+		}
+		j, err := f.Diff("x")
+		if err != nil {
+			rt.Skipf("%s: %v", src, err) // a form with no matrix rule here
+		}
+		env := randomValues(rt, f)
+		if _, ok := env["x"]; !ok {
+			rt.Skip("the expression lost the variable")
+		}
+		if _, err := f.Value(env); err != nil {
+			rt.Skip("outside the domain")
+		}
+		got, err := j.Value(env)
+		if err != nil {
+			derivativeFails(rt, f, env, "d/dx "+src+" = "+j.String(), err)
+		}
+		n := len(env["x"].Data)
+		for k := 0; k < n; k++ {
+			for i, want := range centralDifference(rt, f, env, "x", k, 1e-6) {
+				g := got.Data[0]
+				if len(got.Data) > 1 {
+					g = got.Data[i*n+k]
+				}
+				if math.Abs(g-want) > 1e-4*(1+math.Abs(want)) {
+					rt.Fatalf("d/dx %s = %s: entry (%d, %d) is %v, finite differences give %v", src, j, i, k, g, want)
+				}
+			}
+		}
+	})
+}
