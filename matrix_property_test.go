@@ -152,3 +152,47 @@ func TestRandomJacobians(t *testing.T) {
 		}
 	})
 }
+
+// TestRandomMatrixHessians checks Hessians in matrix form of random
+// scalar expressions against central differences of their gradients.
+func TestRandomMatrixHessians(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "x"}, Matrices: []string{"A", "B"}}
+	rapid.Check(t, func(rt *rapid.T) {
+		src := genScalar(1).Draw(rt, "f")
+		f, err := ParseWith(src, opts)
+		if err != nil {
+			rt.Fatalf("%s: %v", src, err)
+		}
+		g, err := f.Diff("x")
+		if err != nil {
+			rt.Skipf("%s: %v", src, err)
+		}
+		h, err := Hessian(f, "x")
+		if err != nil {
+			rt.Skipf("%s: %v", src, err) // a form with no matrix rule here
+		}
+		env := randomValues(rt, f)
+		if _, ok := env["x"]; !ok {
+			rt.Skip("the expression lost the variable")
+		}
+		if _, err := g.Value(env); err != nil {
+			rt.Skip("outside the domain of the gradient")
+		}
+		got, err := h.Value(env)
+		if err != nil {
+			derivativeFails(rt, g, env, "the Hessian of "+src+", "+h.String(), err)
+		}
+		n := len(env["x"].Data)
+		for k := 0; k < n; k++ {
+			for i, want := range centralDifference(rt, g, env, "x", k, 1e-6) {
+				hv := got.Data[0]
+				if len(got.Data) > 1 {
+					hv = got.Data[i*n+k]
+				}
+				if math.Abs(hv-want) > 1e-4*(1+math.Abs(want)) {
+					rt.Fatalf("the Hessian of %s, %s: entry (%d, %d) is %v, finite differences give %v", src, h, i, k, hv, want)
+				}
+			}
+		}
+	})
+}

@@ -204,9 +204,12 @@ func (jc *jacobian) applied(m, r *expr.Node) *expr.Node {
 		return jc.of(m)
 	case m.Shape().Rank() <= 1 && r.Shape().IsScalar():
 		return expr.Mul(r, jc.of(m))
-	case m.Shape().Rank() <= 1, r == nil:
-		// A vector times a vector, or a matrix with nothing on its
-		// right: the Jacobian is a tensor.
+	case m.Shape().Rank() <= 1:
+		// A vector times a row: the Jacobian of the outer product is a
+		// tensor.
+		panic(unsupported{"an outer product of a vector that depends on the variable"})
+	case r == nil:
+		panic(unsupported{"a matrix that depends on the variable"})
 	case m.Op() == expr.OpTranspose && m.Arg(0).Shape().Rank() == 1:
 		// uᵀ r = rᵀ u
 		return expr.MatMul(expr.Transpose(r), jc.of(m.Arg(0)))
@@ -253,5 +256,9 @@ func (jc *jacobian) applied(m, r *expr.Node) *expr.Node {
 		}
 		return expr.Add(terms...)
 	}
-	panic(unsupported{m.Info().Name + " of a matrix that depends on the variable"})
+	name := m.Info().Name
+	if m.Op() == expr.OpMul {
+		name = "an element-wise product"
+	}
+	panic(unsupported{name + " of a matrix that depends on the variable"})
 }
