@@ -16,7 +16,7 @@ func genVector(depth int) *rapid.Generator[string] {
 			return rapid.SampledFrom(leaves).Draw(t, "leaf")
 		}
 		u := genVector(depth-1).Draw(t, "u")
-		switch rapid.IntRange(0, 13).Draw(t, "op") {
+		switch rapid.IntRange(0, 14).Draw(t, "op") {
 		case 0:
 			return rapid.SampledFrom(leaves).Draw(t, "leaf")
 		case 1:
@@ -43,8 +43,39 @@ func genVector(depth int) *rapid.Generator[string] {
 			return "A' (" + u + ")"
 		case 12:
 			return "inv(A + 3I) (" + u + ")"
+		case 13:
+			return "(" + genMatrix(depth-1).Draw(t, "m") + ") (" + u + ")"
 		default:
 			return "diag(A (" + u + ") x')"
+		}
+	})
+}
+
+// genMatrix draws the text of a random square-matrix expression.
+func genMatrix(depth int) *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		leaves := []string{"A", "B", "A'", "I", "x a'"}
+		if depth <= 0 {
+			return rapid.SampledFrom(leaves).Draw(t, "leaf")
+		}
+		m := genMatrix(depth-1).Draw(t, "m")
+		switch rapid.IntRange(0, 7).Draw(t, "op") {
+		case 0:
+			return rapid.SampledFrom(leaves).Draw(t, "leaf")
+		case 1:
+			return "(" + m + ") (" + genMatrix(depth-1).Draw(t, "n") + ")"
+		case 2:
+			return "(" + m + ") + (" + genMatrix(depth-1).Draw(t, "n") + ")"
+		case 3:
+			return "(" + m + ") .* (" + genMatrix(depth-1).Draw(t, "n") + ")"
+		case 4:
+			return "sin(" + m + ")"
+		case 5:
+			return "(" + m + ")'"
+		case 6:
+			return "inv(5I + (" + m + ") (" + m + ")')"
+		default:
+			return "diag(" + genVector(depth-1).Draw(t, "u") + ")"
 		}
 	})
 }
@@ -54,7 +85,7 @@ func genVector(depth int) *rapid.Generator[string] {
 func genScalar(depth int) *rapid.Generator[string] {
 	return rapid.Custom(func(t *rapid.T) string {
 		u := genVector(depth).Draw(t, "u")
-		switch rapid.IntRange(0, 8).Draw(t, "reduce") {
+		switch rapid.IntRange(0, 10).Draw(t, "reduce") {
 		case 0:
 			return "a' (" + u + ")"
 		case 1:
@@ -71,6 +102,10 @@ func genScalar(depth int) *rapid.Generator[string] {
 			return "det(A + 3I) sum(" + u + ")"
 		case 7:
 			return "||" + u + "||"
+		case 8:
+			return "tr(" + genMatrix(depth).Draw(t, "m") + ")"
+		case 9:
+			return "sum(" + genMatrix(depth).Draw(t, "m") + ") + a' (" + u + ")"
 		default:
 			return "(" + u + ")' B (" + u + ")"
 		}

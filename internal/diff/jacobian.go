@@ -64,6 +64,15 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 		jc.memo[n] = j
 		return j
 	}
+	if n.Shape().IsScalar() && matrixArgs(n) {
+		// A scalar of matrices, whose Jacobians would be tensors.
+		j := zeroJ
+		if jc.depends(n) {
+			j = jc.gradient(n)
+		}
+		jc.memo[n] = j
+		return j
+	}
 	js := make([]*expr.Node, len(n.Args()))
 	varying := false
 	for i, a := range n.Args() {
@@ -127,20 +136,34 @@ func (jc *jacobian) of(n *expr.Node) *expr.Node {
 			}
 		}
 		j = expr.Add(terms...)
+	case n.Shape().IsScalar():
+		j = jc.gradient(n)
 	default:
-		if n.Shape().IsScalar() {
-			// A scalar of the vector: its Jacobian is its gradient, a row.
-			g, err := Grad(n, []*expr.Node{jc.x}, nil)
-			if err != nil {
-				panic(unsupported{n.Info().Name})
-			}
-			j = expr.Transpose(g[0])
-		} else {
-			panic(unsupported{n.Info().Name})
-		}
+		panic(unsupported{n.Info().Name})
 	}
 	jc.memo[n] = j
 	return j
+}
+
+// gradient is the Jacobian of the scalar n, its gradient as a row, by
+// reverse mode, which goes through any vector or matrix inside n:
+// tr(x aᵀ), sum(sin(x aᵀ)), det(A + x xᵀ).
+func (jc *jacobian) gradient(n *expr.Node) *expr.Node {
+	g, err := Grad(n, []*expr.Node{jc.x}, nil)
+	if err != nil {
+		panic(unsupported{n.Info().Name})
+	}
+	return expr.Transpose(g[0])
+}
+
+// matrixArgs reports whether an operand of n is a matrix.
+func matrixArgs(n *expr.Node) bool {
+	for _, a := range n.Args() {
+		if a.Shape().Rank() == 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // depends reports whether n depends on the variable.
