@@ -169,22 +169,7 @@ func TestRandomJacobians(t *testing.T) {
 		if _, err := f.Value(env); err != nil {
 			rt.Skip("outside the domain")
 		}
-		got, err := j.Value(env)
-		if err != nil {
-			derivativeFails(rt, f, env, "d/dx "+src+" = "+j.String(), err)
-		}
-		n := len(env["x"].Data)
-		for k := 0; k < n; k++ {
-			for i, want := range centralDifference(rt, f, env, "x", k, 1e-6) {
-				g := got.Data[0]
-				if len(got.Data) > 1 {
-					g = got.Data[i*n+k]
-				}
-				if math.Abs(g-want) > 1e-4*(1+math.Abs(want)) {
-					rt.Fatalf("d/dx %s = %s: entry (%d, %d) is %v, finite differences give %v", src, j, i, k, g, want)
-				}
-			}
-		}
+		agreesWithDifferences(rt, "d/dx "+src, f, j, env, 1e-4)
 	})
 }
 
@@ -213,21 +198,6 @@ func TestRandomMatrixHessians(t *testing.T) {
 		if _, err := g.Value(env); err != nil {
 			rt.Skip("outside the domain of the gradient")
 		}
-		got, err := h.Value(env)
-		if err != nil {
-			derivativeFails(rt, g, env, "the Hessian of "+src+", "+h.String(), err)
-		}
-		n := len(env["x"].Data)
-		for k := 0; k < n; k++ {
-			for i, want := range centralDifference(rt, g, env, "x", k, 1e-6) {
-				hv := got.Data[0]
-				if len(got.Data) > 1 {
-					hv = got.Data[i*n+k]
-				}
-				if math.Abs(hv-want) > 1e-4*(1+math.Abs(want)) {
-					rt.Fatalf("the Hessian of %s, %s: entry (%d, %d) is %v, finite differences give %v", src, h, i, k, hv, want)
-				}
-			}
-		}
+		agreesWithDifferences(rt, "the Hessian of "+src, g, h, env, 1e-4)
 	})
 }

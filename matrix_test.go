@@ -369,23 +369,28 @@ func TestMatrixHessiansAgainstFiniteDifferences(t *testing.T) {
 func checkJacobian(t *testing.T, src string, f, j Expr) {
 	t.Helper()
 	rapid.Check(t, func(rt *rapid.T) {
-		env := randomValues(rt, f)
-		got, err := j.Value(env)
-		if err != nil {
-			derivativeFails(rt, f, env, "d"+src+"/dx = "+j.String(), err)
-		}
-		x := env["x"]
-		n := len(x.Data)
-		for k := 0; k < n; k++ {
-			for i, want := range centralDifference(rt, f, env, "x", k, 1e-6) {
-				g := got.Data[0]
-				if len(got.Data) > 1 {
-					g = got.Data[i*n+k]
-				}
-				if math.Abs(g-want) > 1e-5*(1+math.Abs(want)) {
-					rt.Fatalf("d%s/dx: entry (%d, %d) = %v, finite differences give %v", src, i, k, g, want)
-				}
+		agreesWithDifferences(rt, "d"+src+"/dx", f, j, randomValues(rt, f), 1e-5)
+	})
+}
+
+// agreesWithDifferences checks j, the Jacobian of the vector or scalar f
+// with respect to x in matrix form, at the point env: column k of j must be
+// the central difference of f in x_k, within tol relative to its size.
+func agreesWithDifferences(rt *rapid.T, what string, f, j Expr, env map[string]Tensor, tol float64) {
+	got, err := j.Value(env)
+	if err != nil {
+		derivativeFails(rt, f, env, what+" = "+j.String(), err)
+	}
+	n := len(env["x"].Data)
+	for k := 0; k < n; k++ {
+		for i, want := range centralDifference(rt, f, env, "x", k, 1e-6) {
+			g := got.Data[0]
+			if len(got.Data) > 1 {
+				g = got.Data[i*n+k]
+			}
+			if math.Abs(g-want) > tol*(1+math.Abs(want)) {
+				rt.Fatalf("%s = %s: entry (%d, %d) is %v, finite differences give %v", what, j, i, k, g, want)
 			}
 		}
-	})
+	}
 }
