@@ -54,8 +54,8 @@ func Diff(n, x *expr.Node, opts *Options) (*expr.Node, error) {
 	// Small derivatives reuse the memory of earlier ones.
 	df := differs.Get().(*Differ)
 	d, err := df.Diff(n, x)
-	if df.s.memo.m == nil {
-		df.s.memo.reset()
+	if df.s.memo.Len() <= 32 {
+		df.s.memo.Reset()
 		differs.Put(df)
 	}
 	return d, err
@@ -85,7 +85,7 @@ func (df *Differ) Diff(n, x *expr.Node) (d *expr.Node, err error) {
 	}
 	s := &df.s
 	s.x = x
-	s.memo.reset()
+	s.memo.Reset()
 	s.budget = s.opts.MaxNodes
 	if s.budget == 0 {
 		s.budget = DefaultMaxNodes
@@ -107,7 +107,7 @@ type state struct {
 	x      *expr.Node
 	opts   *Options
 	budget int
-	memo   memo
+	memo   expr.Memo[*dval]
 }
 
 // dval is a derivative under construction: a node, or a lazy product
@@ -162,7 +162,7 @@ func (s *state) d(n *expr.Node) *dval {
 	case expr.OpConst, expr.OpConstant:
 		return zeroD
 	}
-	if v, ok := s.memo.get(n); ok {
+	if v, ok := s.memo.Get(n); ok {
 		return v
 	}
 	s.spend(1)
@@ -171,7 +171,7 @@ func (s *state) d(n *expr.Node) *dval {
 		// A function of one operand: the chain rule, f'(u) u'.
 		du := s.d(n.Arg(0))
 		if du.isZero() {
-			s.memo.put(n, zeroD)
+			s.memo.Put(n, zeroD)
 			return zeroD
 		}
 		return s.done(n, 1, false, &dval{f: info.Partial(n, 0), rest: du})
@@ -186,7 +186,7 @@ func (s *state) d(n *expr.Node) *dval {
 		}
 	}
 	if varying == 0 {
-		s.memo.put(n, zeroD)
+		s.memo.Put(n, zeroD)
 		return zeroD
 	}
 	baseVaries := !ds[0].isZero()
@@ -234,7 +234,7 @@ func (s *state) d(n *expr.Node) *dval {
 // done memoises and records the derivative v of n; varying of its
 // operands depend on the variable, the first of them if baseVaries.
 func (s *state) done(n *expr.Node, varying int, baseVaries bool, v *dval) *dval {
-	s.memo.put(n, v)
+	s.memo.Put(n, v)
 	if s.opts.Record != nil {
 		s.opts.Record(Step{Rule: ruleName(n, varying, baseVaries), Node: n, Result: v.materialize()})
 	}
@@ -259,48 +259,4 @@ func ruleName(n *expr.Node, varying int, baseVaries bool) string {
 		return "exponential rule"
 	}
 	return n.Info().Rule
-}
-
-// memo remembers the derivative of each node: in a short list while the
-// expression is small, as most are, and in a map beyond.
-type memo struct {
-	keys []*expr.Node
-	vals []*dval
-	m    map[*expr.Node]*dval
-}
-
-const memoList = 32
-
-func (m *memo) get(n *expr.Node) (*dval, bool) {
-	if m.m != nil {
-		v, ok := m.m[n]
-		return v, ok
-	}
-	for i, k := range m.keys {
-		if k == n {
-			return m.vals[i], true
-		}
-	}
-	return nil, false
-}
-
-func (m *memo) put(n *expr.Node, v *dval) {
-	if m.m == nil && len(m.keys) < memoList {
-		m.keys = append(m.keys, n)
-		m.vals = append(m.vals, v)
-		return
-	}
-	if m.m == nil {
-		m.m = make(map[*expr.Node]*dval, 2*memoList)
-		for i, k := range m.keys {
-			m.m[k] = m.vals[i]
-		}
-	}
-	m.m[n] = v
-}
-
-func (m *memo) reset() {
-	clear(m.keys)
-	clear(m.vals)
-	m.keys, m.vals, m.m = m.keys[:0], m.vals[:0], nil
 }

@@ -137,13 +137,14 @@ func (u unsupported) Error() string {
 func adjoint(m, a *expr.Node, i int) *expr.Node {
 	info := m.Info()
 	if info.Adjoint != nil {
-		return info.Adjoint(m, a, i)
-	}
-	if m.Op() == expr.OpMatrix {
-		return literalEntry(a, i)
+		c := info.Adjoint(m, a, i)
+		if c == nil {
+			panic(unsupported{name(info)})
+		}
+		return c
 	}
 	if info.Partial == nil {
-		panic(unsupported{info.Name})
+		panic(unsupported{name(info)})
 	}
 	p := info.Partial(m, i)
 	var c *expr.Node
@@ -159,17 +160,4 @@ func adjoint(m, a *expr.Node, i int) *expr.Node {
 		c = expr.Sum(c) // a scalar acting on every entry collects them all
 	}
 	return c
-}
-
-// literalEntry is entry i of the adjoint a of a vector or matrix literal.
-func literalEntry(a *expr.Node, i int) *expr.Node {
-	switch a.Op() {
-	case expr.OpMatrix:
-		return a.Entry(i)
-	case expr.OpOnes:
-		return expr.Int64(1)
-	case expr.OpConst:
-		return a // zero
-	}
-	panic(unsupported{"a literal vector or matrix"})
 }

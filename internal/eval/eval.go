@@ -57,12 +57,10 @@ func Compile(n *expr.Node) *Program {
 			return s
 		}
 		in := instr{op: n.Op()}
-		switch n.Op() {
-		case expr.OpConst:
-			in.c = n.Num().Float64()
-		case expr.OpConstant:
-			in.c = expr.ConstantValue(n.Name())
-		case expr.OpSym:
+		switch info := n.Info(); {
+		case info.Value != nil:
+			in.c = info.Value(n)
+		case n.Op() == expr.OpSym:
 			i, ok := varIndex[n.Name()]
 			if !ok {
 				i = len(p.vars)
@@ -170,38 +168,23 @@ func (p *Program) run(inputs []float64, work []float64) ([]float64, error) {
 		work = make([]float64, len(p.code))
 	}
 	v := work[:len(p.code)]
+	var scratch [4]float64
 	for i, in := range p.code {
 		var r float64
-		switch in.op {
-		case expr.OpConst, expr.OpConstant:
-			r = in.c
-		case expr.OpSym:
+		switch info := &expr.Ops[in.op]; {
+		case in.op == expr.OpSym:
 			r = inputs[int(in.c)]
-		case expr.OpAdd:
-			for _, a := range in.args {
-				r += v[a]
-			}
-		case expr.OpMul:
-			r = 1
-			for _, a := range in.args {
-				r *= v[a]
-			}
-		case expr.OpPow:
-			b, e := v[in.args[0]], v[in.args[1]]
-			switch {
-			case b == 0 && e < 0:
-				return nil, p.domain(i, "division by zero")
-			case b < 0 && e != math.Trunc(e):
-				return nil, p.domain(i, "negative number to a non-integer power")
-			}
-			r = pow(b, e)
+		case info.Value != nil:
+			r = in.c
+		case info.Eval == nil:
+			return nil, p.domain(i, "cannot evaluate "+info.Name)
 		default:
-			info := &expr.Ops[in.op]
-			if info.Eval == nil {
-				return nil, p.domain(i, "cannot evaluate "+info.Name)
+			x := scratch[:0]
+			for _, a := range in.args {
+				x = append(x, v[a])
 			}
 			var msg string
-			r, msg = info.Eval(v[in.args[0]])
+			r, msg = info.Eval(x)
 			if msg != "" {
 				return nil, p.domain(i, msg)
 			}
@@ -215,18 +198,6 @@ func (p *Program) run(inputs []float64, work []float64) ([]float64, error) {
 		v[i] = r
 	}
 	return v, nil
-}
-
-func pow(b, e float64) float64 {
-	switch e {
-	case 2:
-		return b * b
-	case 0.5:
-		return math.Sqrt(b)
-	case -1:
-		return 1 / b
-	}
-	return math.Pow(b, e)
 }
 
 func (p *Program) domain(i int, msg string) error {

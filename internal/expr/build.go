@@ -5,14 +5,9 @@ import (
 	"slices"
 )
 
-// Frequently used constants.
-var (
-	zero     = NewConst(Int(0))
-	one      = NewConst(Int(1))
-	two      = NewConst(Int(2))
-	minusOne = NewConst(Int(-1))
-	eConst   = NewConstant(E)
-)
+// Frequently used constants, made once the operation table is filled:
+// their hashes read it.
+var zero, one, two, minusOne, eConst *Node
 
 // NewConst returns the constant node with value v.
 func NewConst(v Num) *Node {
@@ -24,13 +19,18 @@ func NewConst(v Num) *Node {
 
 // smallInts holds the nodes of small integers, which are made so often
 // that they skip the table.
-var smallInts = func() (t [smallMax - smallMin + 1]*Node) {
+var smallInts [smallMax - smallMin + 1]*Node
+
+// initConstants makes the frequently used constants.
+func initConstants() {
 	var built [smallMax - smallMin + 1]*Node
 	for k := int64(smallMin); k <= smallMax; k++ {
 		built[k-smallMin] = intern(Node{op: OpConst, num: Int(k)})
 	}
-	return built
-}()
+	smallInts = built
+	zero, one, two, minusOne = Int64(0), Int64(1), Int64(2), Int64(-1)
+	eConst = NewConstant(E)
+}
 
 const smallMin, smallMax = -64, 256
 
@@ -588,7 +588,7 @@ func Call(op Op, args ...*Node) *Node {
 	if len(args) == 1 && args[0].op == OpConst {
 		x := args[0].num
 		if x.IsFloat() {
-			if v, msg := info.Eval(x.Float64()); msg == "" && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if v, msg := info.Eval([]float64{x.Float64()}); msg == "" && !math.IsNaN(v) && !math.IsInf(v, 0) {
 				return NewConst(Float(v))
 			}
 		} else if info.Fold != nil {
@@ -597,7 +597,7 @@ func Call(op Op, args ...*Node) *Node {
 			}
 		}
 	}
-	if len(args) == 1 && info.Shape != nil {
+	if len(args) == 1 && info.Elementwise {
 		if k, ok := constantMatrix(args[0]); ok {
 			// f(k 1) = f(k) 1 when f(k) folds: exp(0) = 1.
 			if v := Call(op, NewConst(k)); v.op == OpConst {
@@ -611,7 +611,7 @@ func Call(op Op, args ...*Node) *Node {
 	for i, a := range args {
 		shapes[i] = a.Shape()
 	}
-	s, _ := info.Shape(shapes)
+	s, _ := info.Shape(shapes, Fixed)
 	return intern(Node{op: op, args: args, shape: shapePtr(s)})
 }
 
@@ -667,35 +667,14 @@ func MulExcept(n *Node, i int) *Node {
 // Substitute replaces the variables named in defs by their values,
 // simultaneously, everywhere in n.
 func Substitute(n *Node, defs map[string]*Node) *Node {
-	memo := make(map[*Node]*Node)
-	var sub func(n *Node) *Node
-	sub = func(n *Node) *Node {
-		if n.op == OpSym {
-			if v, ok := defs[n.name]; ok {
+	return Transform(n, func(m *Node) *Node {
+		if m.op == OpSym {
+			if v, ok := defs[m.name]; ok {
 				return v
 			}
-			return n
 		}
-		if len(n.args) == 0 {
-			return n
-		}
-		if r, ok := memo[n]; ok {
-			return r
-		}
-		args := make([]*Node, len(n.args))
-		changed := false
-		for i, a := range n.args {
-			args[i] = sub(a)
-			changed = changed || args[i] != a
-		}
-		r := n
-		if changed {
-			r = New(n, args)
-		}
-		memo[n] = r
-		return r
-	}
-	return sub(n)
+		return m
+	})
 }
 
 // hasMatrixBesidesOnes reports whether factors hold a matrix of ones and

@@ -408,123 +408,27 @@ func diagonal(n *Node) *Node {
 	return nil
 }
 
-// linalgOps fills the table entries of the linear-algebra operations.
-func linalgOps() {
-	unary := func(name, latex, rule string, build func(*Node) *Node, adj func(n, a *Node) *Node, combine func(n, d *Node) *Node) OpInfo {
-		info := OpInfo{
-			Name: name, Class: Function, Arity: 1, Prec: PrecAtom, LaTeX: latex, Rule: rule,
-			Build:   func(a []*Node) *Node { return build(a[0]) },
-			Combine: func(n *Node, d []*Node) *Node { return combine(n, d[0]) },
-		}
-		if adj != nil {
-			info.Adjoint = func(n, a *Node, i int) *Node { return adj(n, a) }
-		}
-		return info
-	}
-	Ops[OpMatMul] = OpInfo{
-		Name: "matmul", Class: Operator, Arity: -1, Prec: PrecMul, Rule: "matrix product rule",
-		Build: func(a []*Node) *Node { return MatMul(a...) },
-		// d(ABC) = dA B C + A dB C + A B dC
-		Combine: func(n *Node, d []*Node) *Node {
-			var terms []*Node
-			for i, di := range d {
-				if di == nil {
-					continue
-				}
-				fs := slices.Clone(n.args)
-				fs[i] = di
-				terms = append(terms, MatMul(fs...))
-			}
-			return Add(terms...)
-		},
-		// The adjoint of factor i of L·Fi·R is Lᵀ adj Rᵀ.
-		Adjoint: func(n, a *Node, i int) *Node {
-			fs := []*Node{}
-			if i > 0 {
-				fs = append(fs, Transpose(MatMul(n.args[:i]...)))
-			}
-			fs = append(fs, a)
-			if i+1 < len(n.args) {
-				fs = append(fs, Transpose(MatMul(n.args[i+1:]...)))
-			}
-			return MatMul(fs...)
-		},
-	}
-	Ops[OpTranspose] = unary("transpose", "", "transpose rule", Transpose,
-		func(n, a *Node) *Node { return Transpose(a) },
-		func(n, d *Node) *Node { return Transpose(d) })
-	Ops[OpInv] = unary("inv", "", "inverse rule", Inv,
-		// d(A⁻¹) = -A⁻¹ dA A⁻¹; the adjoint is -A⁻ᵀ adj A⁻ᵀ.
-		func(n, a *Node) *Node { t := Transpose(n); return Neg(MatMul(t, a, t)) },
-		func(n, d *Node) *Node { return Neg(MatMul(n, d, n)) })
-	Ops[OpDet] = unary("det", `\det`, "determinant rule", Det,
-		// d det(A) = det(A) tr(A⁻¹ dA); the gradient is det(A) A⁻ᵀ.
-		func(n, a *Node) *Node { return Mul(a, n, Transpose(Inv(n.args[0]))) },
-		func(n, d *Node) *Node { return Mul(n, Trace(MatMul(Inv(n.args[0]), d))) })
-	Ops[OpLogDet] = unary("logdet", `\log\det`, "log-determinant rule", LogDet,
-		func(n, a *Node) *Node { return Mul(a, Transpose(Inv(n.args[0]))) },
-		func(n, d *Node) *Node { return Trace(MatMul(Inv(n.args[0]), d)) })
-	Ops[OpTrace] = unary("tr", `\operatorname{tr}`, "trace rule", Trace,
-		func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
-		func(n, d *Node) *Node { return Trace(d) })
-	Ops[OpNorm] = unary("norm", "", "norm rule", Norm,
-		// d‖x‖ = xᵀdx / ‖x‖ (Frobenius: tr(Xᵀ dX) / ‖X‖).
-		func(n, a *Node) *Node { return Mul(a, n.args[0], Pow(n, minusOne)) },
-		func(n, d *Node) *Node { return Mul(Sum(Mul(n.args[0], d)), Pow(n, minusOne)) })
-	Ops[OpSum] = unary("sum", `\sum`, "sum rule", Sum,
-		func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
-		func(n, d *Node) *Node { return Sum(d) })
-	Ops[OpDiag] = unary("diag", `\operatorname{diag}`, "diagonal rule", Diag,
-		// The adjoint of v in the matrix diag(v) is the diagonal of adj,
-		// diag(adj); that of M in the vector diag(M) is diag(adj).
-		func(n, a *Node) *Node { return Diag(a) },
-		func(n, d *Node) *Node { return Diag(d) })
-	Ops[OpSum].Linear = true
-	Ops[OpDiag].Linear = true
-	Ops[OpIdentity] = OpInfo{Name: "I", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
-	Ops[OpOnes] = OpInfo{Name: "ones", Class: Leaf, Prec: PrecAtom, Rule: "constant rule"}
-	for _, op := range []Op{OpTranspose, OpInv, OpDet, OpLogDet, OpTrace, OpNorm, OpSum, OpDiag} {
-		Ops[op].Arity = 1
-	}
-}
-
 // MapDims rebuilds n with every dimension d of every shape replaced by
 // f(d): the parser settles symbolic sizes this way once it has seen the
 // whole expression.
 func MapDims(n *Node, f func(Dim) Dim) *Node {
-	memo := make(map[*Node]*Node)
-	mapShape := func(s Shape) Shape {
+	mapShape := func(s Shape) *Shape {
 		for i := 0; i < int(s.rank); i++ {
 			s.dims[i] = f(s.dims[i])
 		}
-		return s
+		return shapePtr(s)
 	}
-	var walk func(n *Node) *Node
-	walk = func(n *Node) *Node {
-		if r, ok := memo[n]; ok {
-			return r
-		}
-		var r *Node
-		switch n.op {
+	return Transform(n, func(m *Node) *Node {
+		switch m.op {
 		case OpSym:
-			r = intern(Node{op: OpSym, name: n.name, flags: n.flags, shape: shapePtr(mapShape(n.Shape()))})
+			return intern(Node{op: OpSym, name: m.name, flags: m.flags, shape: mapShape(m.Shape())})
 		case OpIdentity, OpOnes:
-			r = intern(Node{op: n.op, shape: shapePtr(mapShape(n.Shape()))})
-		case OpConst, OpConstant:
-			r = n
-		default:
-			args := make([]*Node, len(n.args))
-			for i, a := range n.args {
-				args[i] = walk(a)
-			}
-			r = New(n, args)
+			return intern(Node{op: m.op, shape: mapShape(m.Shape())})
 		}
-		memo[n] = r
-		return r
-	}
-	return walk(n)
+		return m
+	})
 }
 
 // LinearAlgebra reports whether op is an operation on vectors and
-// matrices of symbolic size.
-func (op Op) LinearAlgebra() bool { return op > OpMatrix && op < numOps }
+// matrices with a kernel of its own, which scalar programs lack.
+func (op Op) LinearAlgebra() bool { return Ops[op].Tensor != nil && Ops[op].Class != Leaf }

@@ -2,11 +2,15 @@ package expr
 
 import (
 	"math"
+
+	"github.com/nabla-math/nabla/internal/tensor"
 )
 
 // Op identifies an operation of the expression graph. Every operation is
 // described once, by its entry in Ops; the parser, printers, simplifier,
-// differentiator and evaluator all read that entry.
+// differentiators and evaluators all read that entry. The value of an Op
+// is only an index into the table: the canonical order of the graph and
+// its hashes come from the entry's Order.
 type Op uint8
 
 // The operations. Leaves first, then the algebraic operations, then the
@@ -48,21 +52,114 @@ const (
 	numOps
 )
 
+// NumOps is the number of operations.
+const NumOps = int(numOps)
+
 // Class groups operations by their syntax.
 type Class uint8
 
 // The classes of operations.
 const (
-	Leaf     Class = iota // numbers, constants, variables
+	Leaf     Class = iota // numbers, constants, variables, I, ones
 	Operator              // infix operators
 	Function              // name(args)
 )
 
-// OpInfo describes one operation: its syntax, shape rule, evaluation and
-// derivative. Fields that do not apply to an operation are zero.
+// Form is how the printers lay an operation out. Each form is one
+// mechanism of the printers, shared by every operation spelt that way.
+type Form uint8
+
+// The forms.
+const (
+	FormProduct Form = iota // a number or product: 2x^2/y, with its fraction
+	FormName                // a variable or named constant: its name
+	FormWord                // a leaf spelt by a word: I, ones
+	FormMatrix              // a literal: [a, b], [[a, b], [c, d]]
+	FormSum                 // terms with + and -
+	FormPower               // base^exponent, sqrt, .^
+	FormMatMul              // factors side by side: A B x
+	FormCall                // a function call: name(operands)
+	FormPostfix             // the operand then a suffix: Aᵀ, A^{-1}
+	FormWrap                // the operand between an opening and a closing: ‖x‖
+)
+
+// Spelling says how one printer writes an operation.
+type Spelling struct {
+	Form Form
+	// Word is the function name of a call, the suffix of a postfix, the
+	// opening of a wrap and the word of a leaf.
+	Word string
+	// Close is the closing of a wrap.
+	Close string
+	// Wide is the spelling of a leaf with the shape of a matrix, which
+	// reads as a product (ones onesᵀ).
+	Wide string
+	// Names spells named constants: pi is \pi in LaTeX.
+	Names map[string]string
+	// After, for a postfix, replaces its suffix and that of an inner
+	// postfix operation applied to a name: the transpose of A^{-1} is
+	// A^{-\top}.
+	After map[Op]string
+}
+
+// Sizes equates the sizes of dimensions for a shape rule: the parser
+// unifies symbolic sizes as it reads, and Fixed compares known ones.
+type Sizes interface {
+	// Same reports whether a and b can be the same size, and makes them
+	// so.
+	Same(a, b Dim) bool
+}
+
+type fixedSizes struct{}
+
+func (fixedSizes) Same(a, b Dim) bool { return a == b }
+
+// Fixed is the Sizes of settled shapes: sizes are the same when equal.
+var Fixed Sizes = fixedSizes{}
+
+// Forward is the forward-mode differentiator as the Jacobian rules of the
+// table see it. It differentiates with respect to a vector variable x of
+// size p.
+type Forward interface {
+	// Of returns the Jacobian of the vector or scalar n: m×p for a vector
+	// of size m, a 1×p row for a scalar, 0 when n does not depend on x.
+	Of(n *Node) *Node
+	// Applied returns the Jacobian of the product m r through m, r held
+	// fixed (nil for none): d(m) r with the variation of x moved to the
+	// right.
+	Applied(m, r *Node) *Node
+	// Depends reports whether n depends on x.
+	Depends(n *Node) bool
+	// Unsupported stops the differentiation: no matrix form is known for
+	// what names.
+	Unsupported(what string) *Node
+}
+
+// IndexWriter writes derivatives in index notation for the rules of the
+// table: entries of expressions linear in the differential dX.
+type IndexWriter interface {
+	// Entry writes entry out of e, linear in dX, differentiated with
+	// respect to X_in.
+	Entry(e *Node, out, in []string) (string, error)
+	// Split splits e, a product P dX Q or P dXᵀ Q, into the factors
+	// before and after the differential.
+	Split(e *Node) (before, after []*Node, transposed bool, err error)
+	// Product writes entry (r, c) of the product of ms: M_rc for a
+	// matrix, δ_rc for no factors ("" when r and c are the same index or
+	// the single row or column "1").
+	Product(ms []*Node, r, c string) string
+	// Group parenthesises s when it is a sum.
+	Group(s string) string
+}
+
+// OpInfo describes one operation: its syntax and spelling, shape rule,
+// constructor, numeric kernels and derivative rules. Fields that do not
+// apply to an operation are zero; TestTable checks that each entry has
+// what its class needs.
 type OpInfo struct {
 	Name    string   // canonical name; the spelling of functions
 	Aliases []string // other accepted function names
+	Noun    string   // what messages call it, where not its name
 	Class   Class
 	Arity   int // number of operands; -1 for n-ary
 
@@ -74,24 +171,53 @@ type OpInfo struct {
 	Prec       int
 	RightAssoc bool
 
-	// LaTeX is the LaTeX spelling of a function, e.g. `\sin`.
-	LaTeX string
+	// Text and LaTeX spell the operation for the two printers.
+	Text, LaTeX Spelling
+
+	// Order places the operation in the canonical order of the graph
+	// (the factors f(u) and g(v) of a product sort by the order of f and
+	// g) and in its structural hashes. It is a field, so that a new
+	// operation takes a new value and changes no existing order.
+	Order int
+
+	// Elementwise marks a scalar operation that acts on each entry of a
+	// vector or matrix, scalars acting on every entry: the result has the
+	// operands' shape.
+	Elementwise bool
+
+	// Shape gives the result shape from the operand shapes, equating
+	// sizes through s; when the operands do not fit, it returns what the
+	// operation needs instead ("a square matrix").
+	Shape func(args []Shape, s Sizes) (Shape, string)
+
+	// Leaf, for a leaf spelt by a word (I, ones), builds it with the
+	// fresh size d.
+	Leaf func(d Dim) *Node
 
 	// Build, if set, is the canonical constructor of the operation, which
 	// every pass that rebuilds a node calls; functions use Call.
 	Build func(args []*Node) *Node
 
-	// Shape gives the result shape from the operand shapes, or ok=false
-	// when the operands do not fit the operation.
-	Shape func(args []Shape) (s Shape, ok bool)
+	// Value gives the number a constant leaf stands for.
+	Value func(n *Node) float64
 
-	// Eval computes the value of a scalar function at x; domain is a
-	// non-empty description when x lies outside the function's domain.
-	Eval func(x float64) (v float64, domain string)
+	// Eval computes the operation on numbers, entry by entry; domain is
+	// a non-empty description when the operands lie outside its domain.
+	Eval func(x []float64) (v float64, domain string)
+
+	// Tensor computes the operation on vectors and matrices; size gives
+	// the value of a symbolic size. Element-wise operations have Eval
+	// instead.
+	Tensor func(n *Node, args []tensor.T, size func(Dim) (int, error)) (tensor.T, error)
 
 	// Fold gives the exact value of a function at an exact number where
 	// that value is itself exact (sin(0) = 0, log(1) = 0).
 	Fold func(x Num) (Num, bool)
+
+	// Linear marks a unary operation that is linear and that the
+	// constructors keep outside sums (diag, sum): the simplifier merges
+	// a L(u) + b L(v) into L(a u + b v).
+	Linear bool
 
 	// Rule names the derivative rule, and Partial returns ∂n/∂args[i] for
 	// the node n. The differentiator combines partials by the chain rule
@@ -103,19 +229,29 @@ type OpInfo struct {
 	// for a constant operand) when the sum of partials does not apply (a
 	// matrix is differentiated entry by entry; d(AB) = dA B + A dB) or is
 	// less compact (d(b^e) = b^e (e' log(b) + e b'/b)). A nil result
-	// means: use the partials.
+	// means: use the partials. With a matrix differential dX for the
+	// variable, it gives the differential of n.
 	Combine func(n *Node, d []*Node) *Node
-
-	// Linear marks a unary operation that is linear and that the
-	// constructors keep outside sums (diag, sum): the simplifier merges
-	// a L(u) + b L(v) into L(a u + b v).
-	Linear bool
 
 	// Adjoint, for operations on vectors and matrices, gives the
 	// contribution of n's adjoint adj (the gradient of a scalar with
 	// respect to n, of n's shape) to the adjoint of operand i: reverse-mode
 	// differentiation in matrix form, as in d(aᵀXb)/dX = abᵀ.
 	Adjoint func(n, adj *Node, i int) *Node
+
+	// Jacobian, if set, gives the Jacobian of the vector or scalar n in
+	// matrix form by forward mode. Element-wise operations without it use
+	// J(f(u)) = diag(f'(u)) J(u), and a scalar its gradient.
+	Jacobian func(f Forward, n *Node) *Node
+
+	// Applied, for operations whose value is a matrix, gives the Jacobian
+	// of n r through n, r a vector held fixed: d(n) r, as in
+	// d(A⁻¹) r = -A⁻¹ dA A⁻¹ r. A nil result means no matrix form.
+	Applied func(f Forward, n, r *Node) *Node
+
+	// Index writes entry out of n's derivative with respect to X_in in
+	// index notation, n being linear in dX: the rules of diag and tr.
+	Index func(w IndexWriter, n *Node, out, in []string) (string, error)
 }
 
 // Precedences shared by the parser and the printers.
@@ -132,29 +268,76 @@ var Ops [numOps]OpInfo
 
 func init() {
 	Ops = [numOps]OpInfo{
-		OpConst:    {Name: "number", Class: Leaf, Prec: PrecAtom, Shape: scalarShape, Rule: "constant rule"},
-		OpConstant: {Name: "constant", Class: Leaf, Prec: PrecAtom, Shape: scalarShape, Rule: "constant rule"},
-		OpSym:      {Name: "variable", Class: Leaf, Prec: PrecAtom, Rule: "variable rule"},
+		OpConst: {
+			Name: "number", Class: Leaf, Prec: PrecAtom, Order: 0,
+			Text: Spelling{Form: FormProduct}, LaTeX: Spelling{Form: FormProduct},
+			Shape: scalarShape, Rule: "constant rule",
+			Value: func(n *Node) float64 { return n.num.Float64() },
+		},
+		OpConstant: {
+			Name: "constant", Class: Leaf, Prec: PrecAtom, Order: 1,
+			Text: Spelling{Form: FormName}, LaTeX: Spelling{Form: FormName, Names: map[string]string{Pi: `\pi`}},
+			Shape: scalarShape, Rule: "constant rule",
+			Value: func(n *Node) float64 { return ConstantValue(n.name) },
+		},
+		OpSym: {
+			Name: "variable", Class: Leaf, Prec: PrecAtom, Order: 2,
+			Text: Spelling{Form: FormName}, LaTeX: Spelling{Form: FormName},
+			Rule: "variable rule",
+		},
 		OpAdd: {
-			Name: "+", Class: Operator, Arity: -1, Infix: []string{"+", "-"}, Prec: PrecAdd,
-			Shape: sameShape, Rule: "sum rule",
-			Partial: func(n *Node, i int) *Node { return one },
+			Name: "+", Class: Operator, Arity: -1, Infix: []string{"+", "-"}, Prec: PrecAdd, Order: 3,
+			Text: Spelling{Form: FormSum}, LaTeX: Spelling{Form: FormSum},
+			Elementwise: true, Shape: broadcastShape, Rule: "sum rule",
+			Build: func(a []*Node) *Node { return Add(a...) },
+			Eval: func(x []float64) (float64, string) {
+				r := 0.0
+				for _, v := range x {
+					r += v
+				}
+				return r, ""
+			},
+			Partial:  func(n *Node, i int) *Node { return one },
+			Jacobian: addJacobian,
+			Applied:  addApplied,
 		},
 		OpMul: {
-			Name: "*", Class: Operator, Arity: -1, Infix: []string{"*", "/"}, Prec: PrecMul,
-			Shape: sameShape, Rule: "product rule",
-			Partial: MulExcept,
+			Name: "*", Class: Operator, Arity: -1, Infix: []string{"*", "/"}, Prec: PrecMul, Order: 4,
+			Text: Spelling{Form: FormProduct}, LaTeX: Spelling{Form: FormProduct},
+			Elementwise: true, Shape: broadcastShape, Rule: "product rule",
+			Build: func(a []*Node) *Node { return Mul(a...) },
+			Eval: func(x []float64) (float64, string) {
+				r := 1.0
+				for _, v := range x {
+					r *= v
+				}
+				return r, ""
+			},
+			Partial:  MulExcept,
+			Jacobian: mulJacobian,
+			Applied:  mulApplied,
 		},
 		OpPow: {
-			Name: "^", Class: Operator, Arity: 2, Infix: []string{"^", "**"}, Prec: PrecPow, RightAssoc: true,
-			Shape: sameShape, Rule: "power rule",
+			Name: "^", Class: Operator, Arity: 2, Infix: []string{"^", "**"}, Prec: PrecPow, RightAssoc: true, Order: 5,
+			Text: Spelling{Form: FormPower}, LaTeX: Spelling{Form: FormPower},
+			Elementwise: true, Shape: broadcastShape, Rule: "power rule",
+			Build: func(a []*Node) *Node { return Pow(a[0], a[1]) },
+			Eval: func(x []float64) (float64, string) {
+				b, e := x[0], x[1]
+				switch {
+				case b == 0 && e < 0:
+					return math.NaN(), "division by zero"
+				case b < 0 && e != math.Trunc(e):
+					return math.NaN(), "negative number to a non-integer power"
+				}
+				return pow(b, e), ""
+			},
 			Partial: func(n *Node, i int) *Node {
 				b, e := n.args[0], n.args[1]
 				if i == 0 { // e b^(e-1)
 					return Mul(e, Pow(b, Add(e, minusOne)))
 				}
-				switch {
-				case b.op == OpConst && b.num.Sign() < 0:
+				if b.op == OpConst && b.num.Sign() < 0 {
 					// (-2)^e is defined only at integers e, so it is
 					// differentiable only where e is locally constant;
 					// log|b| keeps the product finite there.
@@ -170,77 +353,81 @@ func init() {
 				return Mul(n, Add(Mul(d[1], Call(OpLog, b)), Mul(e, d[0], Pow(b, minusOne))))
 			},
 		},
-		OpSin: fn("sin", `\sin`, math.Sin, nil, exactAt0(0),
+		OpSin: fn("sin", `\sin`, 6, math.Sin, nil, exactAt0(0),
 			func(u, n *Node) *Node { return Call(OpCos, u) }),
-		OpCos: fn("cos", `\cos`, math.Cos, nil, exactAt0(1),
+		OpCos: fn("cos", `\cos`, 7, math.Cos, nil, exactAt0(1),
 			func(u, n *Node) *Node { return Neg(Call(OpSin, u)) }),
-		OpTan: fn("tan", `\tan`, math.Tan, tanDomain, exactAt0(0),
+		OpTan: fn("tan", `\tan`, 8, math.Tan, tanDomain, exactAt0(0),
 			func(u, n *Node) *Node { return Pow(Call(OpCos, u), Int64(-2)) }),
-		OpAsin: fn("asin", `\arcsin`, math.Asin, unitDomain, exactAt0(0),
+		OpAsin: fn("asin", `\arcsin`, 9, math.Asin, unitDomain, exactAt0(0),
 			func(u, n *Node) *Node { return Pow(Add(one, Neg(Pow(u, two))), NewConst(Rat(-1, 2))) }),
-		OpAcos: fn("acos", `\arccos`, math.Acos, unitDomain, exactAt(1, 0),
+		OpAcos: fn("acos", `\arccos`, 10, math.Acos, unitDomain, exactAt(1, 0),
 			func(u, n *Node) *Node { return Neg(Pow(Add(one, Neg(Pow(u, two))), NewConst(Rat(-1, 2)))) }),
-		OpAtan: fn("atan", `\arctan`, math.Atan, nil, exactAt0(0),
+		OpAtan: fn("atan", `\arctan`, 11, math.Atan, nil, exactAt0(0),
 			func(u, n *Node) *Node { return Pow(Add(one, Pow(u, two)), minusOne) }),
-		OpSinh: fn("sinh", `\sinh`, math.Sinh, nil, exactAt0(0),
+		OpSinh: fn("sinh", `\sinh`, 12, math.Sinh, nil, exactAt0(0),
 			func(u, n *Node) *Node { return Call(OpCosh, u) }),
-		OpCosh: fn("cosh", `\cosh`, math.Cosh, nil, exactAt0(1),
+		OpCosh: fn("cosh", `\cosh`, 13, math.Cosh, nil, exactAt0(1),
 			func(u, n *Node) *Node { return Call(OpSinh, u) }),
-		OpTanh: fn("tanh", `\tanh`, math.Tanh, nil, exactAt0(0),
+		OpTanh: fn("tanh", `\tanh`, 14, math.Tanh, nil, exactAt0(0),
 			func(u, n *Node) *Node { return Add(one, Neg(Pow(n, two))) }),
-		OpExp: fn("exp", `\exp`, math.Exp, nil, exactAt0(1),
+		OpExp: fn("exp", `\exp`, 15, math.Exp, nil, exactAt0(1),
 			func(u, n *Node) *Node { return n }),
-		OpLog: fn("log", `\log`, math.Log, logDomain, exactAt(1, 0),
+		OpLog: fn("log", `\log`, 16, math.Log, logDomain, exactAt(1, 0),
 			func(u, n *Node) *Node { return Pow(u, minusOne) }),
-		OpAbs: fn("abs", `\operatorname{abs}`, math.Abs, nil, func(x Num) (Num, bool) {
+		OpAbs: fn("abs", `\operatorname{abs}`, 17, math.Abs, nil, func(x Num) (Num, bool) {
 			if x.Sign() < 0 {
 				return x.Neg(), true
 			}
 			return x, true
 		}, func(u, n *Node) *Node { return Mul(u, Pow(n, minusOne)) }),
-		OpSigmoid: fn("sigmoid", `\sigma`, sigmoid, nil, func(x Num) (Num, bool) {
+		OpSigmoid: fn("sigmoid", `\sigma`, 18, sigmoid, nil, func(x Num) (Num, bool) {
 			if x.IsZero() && !x.IsFloat() {
 				return Rat(1, 2), true
 			}
 			return Num{}, false
 		}, func(u, n *Node) *Node { return Mul(n, Add(one, Neg(n))) }),
-	}
-	Ops[OpMatrix] = OpInfo{
-		Name: "matrix", Class: Leaf, Arity: -1, Prec: PrecAtom, Rule: "entrywise rule",
-		// A matrix is differentiated entry by entry.
-		Combine: func(n *Node, d []*Node) *Node {
-			entries := make([]*Node, len(d))
-			for i, di := range d {
-				if di == nil {
-					di = zero
+		OpMatrix: {
+			Name: "matrix", Class: Leaf, Arity: -1, Prec: PrecAtom, Order: 19,
+			Text: Spelling{Form: FormMatrix}, LaTeX: Spelling{Form: FormMatrix},
+			Rule: "entrywise rule",
+			// A matrix is differentiated entry by entry.
+			Combine: func(n *Node, d []*Node) *Node {
+				entries := make([]*Node, len(d))
+				for i, di := range d {
+					if di == nil {
+						di = zero
+					}
+					entries[i] = di
 				}
-				entries[i] = di
-			}
-			return NewMatrix(n.Shape(), n.pos, entries)
+				return NewMatrix(n.Shape(), n.pos, entries)
+			},
+			Adjoint: literalAdjoint,
+			Tensor:  literalValue,
 		},
 	}
-	linalgOps()
-	Ops[OpAdd].Build = func(a []*Node) *Node { return Add(a...) }
-	Ops[OpMul].Build = func(a []*Node) *Node { return Mul(a...) }
-	Ops[OpPow].Build = func(a []*Node) *Node { return Pow(a[0], a[1]) }
+	Ops[OpAbs].LaTeX = Spelling{Form: FormWrap, Word: `\left|`, Close: `\right|`}
 	Ops[OpLog].Aliases = []string{"ln"}
-	Ops[OpSym].Shape = nil // a symbol's shape is declared, not derived
+	linalgOps()
+	initConstants()
 }
 
 // fn builds the table entry of a unary elementary function. deriv returns
 // f'(u) for the node n = f(u).
-func fn(name, latex string, eval func(float64) float64, domain func(float64) string,
+func fn(name, latex string, order int, eval func(float64) float64, domain func(float64) string,
 	fold func(Num) (Num, bool), deriv func(u, n *Node) *Node) OpInfo {
 	return OpInfo{
-		Name: name, Class: Function, Arity: 1, Prec: PrecAtom, LaTeX: latex,
-		Shape: elementwiseShape,
-		Eval: func(x float64) (float64, string) {
+		Name: name, Class: Function, Arity: 1, Prec: PrecAtom, Order: order,
+		Text:        Spelling{Form: FormCall, Word: name},
+		LaTeX:       Spelling{Form: FormCall, Word: latex},
+		Elementwise: true, Shape: broadcastShape,
+		Eval: func(x []float64) (float64, string) {
 			if domain != nil {
-				if msg := domain(x); msg != "" {
+				if msg := domain(x[0]); msg != "" {
 					return math.NaN(), msg
 				}
 			}
-			return eval(x), ""
+			return eval(x[0]), ""
 		},
 		Fold:    fold,
 		Rule:    "chain rule",
@@ -268,6 +455,18 @@ func sigmoid(x float64) float64 {
 	return z / (1 + z)
 }
 
+func pow(b, e float64) float64 {
+	switch e {
+	case 2:
+		return b * b
+	case 0.5:
+		return math.Sqrt(b)
+	case -1:
+		return 1 / b
+	}
+	return math.Pow(b, e)
+}
+
 func logDomain(x float64) string {
 	if x <= 0 {
 		return "log of a non-positive number"
@@ -289,15 +488,142 @@ func tanDomain(x float64) string {
 	return ""
 }
 
-func scalarShape([]Shape) (Shape, bool) { return Scalar, true }
+func scalarShape([]Shape, Sizes) (Shape, string) { return Scalar, "" }
 
-func elementwiseShape(args []Shape) (Shape, bool) { return args[0], true }
-
-func sameShape(args []Shape) (Shape, bool) {
-	for _, s := range args[1:] {
-		if s != args[0] {
-			return Shape{}, false
+// broadcastShape is the shape rule of element-wise operations: operands
+// of one shape, scalars acting on every entry.
+func broadcastShape(args []Shape, s Sizes) (Shape, string) {
+	out := Scalar
+	for _, a := range args {
+		switch {
+		case a.IsScalar():
+		case out.IsScalar():
+			out = a
+		case !sameShape(out, a, s):
+			return Shape{}, "operands of one shape"
 		}
 	}
-	return args[0], true
+	return out, ""
+}
+
+// sameShape reports whether a and b can be the same shape, equating their
+// sizes through s.
+func sameShape(a, b Shape, s Sizes) bool {
+	if a.Rank() != b.Rank() {
+		return false
+	}
+	for i := 0; i < a.Rank(); i++ {
+		if !s.Same(a.Dim(i), b.Dim(i)) {
+			return false
+		}
+	}
+	return true
+}
+
+// addJacobian: the Jacobian of a sum is the sum of its terms' Jacobians;
+// a scalar term added to every entry contributes ones times its row.
+func addJacobian(f Forward, n *Node) *Node {
+	var terms []*Node
+	for _, a := range n.args {
+		j := f.Of(a)
+		if j.IsZero() {
+			continue
+		}
+		if a.Shape().IsScalar() && !n.Shape().IsScalar() {
+			terms = append(terms, MatMul(Ones(n.Shape()), j))
+			continue
+		}
+		terms = append(terms, j)
+	}
+	return Add(terms...)
+}
+
+// mulJacobian: J(u ⊙ v) = diag(v) J(u) + diag(u) J(v); a scalar factor k
+// contributes (the rest) J(k), an outer product.
+func mulJacobian(f Forward, n *Node) *Node {
+	var terms []*Node
+	for i, a := range n.args {
+		j := f.Of(a)
+		if j.IsZero() {
+			continue
+		}
+		rest := MulExcept(n, i)
+		switch {
+		case n.Shape().IsScalar():
+			terms = append(terms, Mul(rest, j))
+		case a.Shape().IsScalar() && !rest.Shape().IsScalar():
+			terms = append(terms, MatMul(rest, j))
+		case rest.Shape().IsScalar():
+			terms = append(terms, Mul(rest, j))
+		default:
+			terms = append(terms, MatMul(Diag(rest), j))
+		}
+	}
+	return Add(terms...)
+}
+
+// addApplied: d(S + T) r = d(S) r + d(T) r, unless a scalar is added to
+// every entry.
+func addApplied(f Forward, m, r *Node) *Node {
+	terms := make([]*Node, 0, len(m.args))
+	for _, t := range m.args {
+		if t.Shape().IsScalar() {
+			return nil
+		}
+		terms = append(terms, f.Applied(t, r))
+	}
+	return Add(terms...)
+}
+
+// mulApplied: d(k M) r = k d(M) r + (M r) J(k) for the scalar factors k
+// of M.
+func mulApplied(f Forward, m, r *Node) *Node {
+	var scalars []*Node
+	var mat *Node
+	k, fs := Factors(m)
+	for _, x := range fs {
+		switch {
+		case x.Shape().IsScalar():
+			scalars = append(scalars, x)
+		case mat == nil:
+			mat = x
+		default:
+			return f.Unsupported("an element-wise product of matrices")
+		}
+	}
+	scalars = append(scalars, NewConst(k))
+	c := Mul(scalars...)
+	terms := []*Node{Mul(c, f.Applied(mat, r))}
+	if f.Depends(c) {
+		terms = append(terms, MatMul(MatMul(mat, r), f.Of(c)))
+	}
+	return Add(terms...)
+}
+
+// literalAdjoint is the adjoint of entry i of a vector or matrix literal:
+// entry i of the literal's adjoint.
+func literalAdjoint(n, a *Node, i int) *Node {
+	switch a.op {
+	case OpMatrix:
+		return a.Entry(i)
+	case OpOnes:
+		return one
+	case OpConst:
+		return a // zero
+	}
+	return nil
+}
+
+// literalValue is the value of a literal from the values of its entries.
+func literalValue(n *Node, args []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
+	dims, _ := n.Shape().Ints()
+	t := tensor.T{Shape: dims, Data: make([]float64, n.Size())}
+	for k, v := range args {
+		if n.pos != nil {
+			t.Data[n.pos[k]] = v.Data[0]
+		} else {
+			t.Data[k] = v.Data[0]
+		}
+	}
+	return t, nil
 }

@@ -104,7 +104,7 @@ func compare(a, b *Node, depth int) int {
 
 func compareBase(a, b *Node, depth int) int {
 	if a.op != b.op {
-		return int(a.op) - int(b.op)
+		return Ops[a.op].Order - Ops[b.op].Order
 	}
 	switch a.op {
 	case OpConst:

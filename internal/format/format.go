@@ -107,10 +107,20 @@ func isSqrt(n *expr.Node) bool {
 
 // prec returns the binding power of n as printed.
 func prec(n *expr.Node) int {
-	switch n.Op() {
-	case expr.OpAdd:
+	sp := &n.Info().Text
+	switch sp.Form {
+	case expr.FormSum:
 		return expr.PrecAdd
-	case expr.OpMul:
+	case expr.FormProduct:
+		if n.IsConst() {
+			if isFractional(n) {
+				return expr.PrecMul
+			}
+			if n.Num().IsFloat() && math.Signbit(n.Num().Float64()) {
+				return expr.PrecUnary // -2.5 and -0.0 print with a sign
+			}
+			return expr.PrecAtom
+		}
 		f := split(n)
 		if len(f.den) > 0 || f.q != "1" || len(f.num) > 1 || f.p != "1" {
 			return expr.PrecMul
@@ -119,20 +129,13 @@ func prec(n *expr.Node) int {
 			return expr.PrecUnary
 		}
 		return prec(f.num[0])
-	case expr.OpConst:
-		if isFractional(n) {
-			return expr.PrecMul
-		}
-		if n.Num().IsFloat() && math.Signbit(n.Num().Float64()) {
-			return expr.PrecUnary // -2.5 and -0.0 print with a sign
-		}
-	case expr.OpMatMul:
+	case expr.FormMatMul:
 		return expr.PrecMul
-	case expr.OpOnes:
-		if n.Shape().Rank() == 2 {
-			return expr.PrecMul // printed as ones onesᵀ
+	case expr.FormWord:
+		if sp.Wide != "" && n.Shape().Rank() == 2 {
+			return expr.PrecMul // printed as a product, ones onesᵀ
 		}
-	case expr.OpPow:
+	case expr.FormPower:
 		if isSqrt(n) {
 			return expr.PrecAtom
 		}

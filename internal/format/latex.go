@@ -27,46 +27,37 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		p.write(`\right)`)
 		return
 	}
-	switch n.Op() {
-	case expr.OpConst, expr.OpMul:
+	sp := &n.Info().LaTeX
+	switch sp.Form {
+	case expr.FormProduct:
 		p.texProduct(n)
-	case expr.OpConstant:
-		if n.Name() == expr.Pi {
-			p.write(`\pi`)
+	case expr.FormName:
+		if s, ok := sp.Names[n.Name()]; ok {
+			p.write(s)
 		} else {
-			p.write("e")
+			p.write(TeXName(n.Name()))
 		}
-	case expr.OpSym:
-		p.write(TeXName(n.Name()))
-	case expr.OpMatrix:
+	case expr.FormMatrix:
 		p.texMatrix(n)
-	case expr.OpMatMul:
+	case expr.FormMatMul:
 		for i, f := range n.Args() {
 			if i > 0 {
 				p.write(" ")
 			}
 			p.tex(f, expr.PrecMul+1)
 		}
-	case expr.OpTranspose:
-		if a := n.Arg(0); a.Op() == expr.OpInv && a.Arg(0).Op() == expr.OpSym {
+	case expr.FormPostfix:
+		if a := n.Arg(0); sp.After[a.Op()] != "" && len(a.Args()) == 1 && a.Arg(0).Info().LaTeX.Form == expr.FormName {
+			// (A^{-1})^{\top} is A^{-\top}.
 			p.tex(a.Arg(0), expr.PrecAtom)
-			p.write(`^{-\top}`)
+			p.write(sp.After[a.Op()])
 			return
 		}
 		p.tex(n.Arg(0), expr.PrecAtom)
-		p.write(`^{\top}`)
-	case expr.OpInv:
-		p.tex(n.Arg(0), expr.PrecAtom)
-		p.write("^{-1}")
-	case expr.OpNorm:
-		p.write(`\left\|`)
-		p.tex(n.Arg(0), 0)
-		p.write(`\right\|`)
-	case expr.OpIdentity:
-		p.write("I")
-	case expr.OpOnes:
-		p.write(`\mathbf{1}`)
-	case expr.OpAdd:
+		p.write(sp.Word)
+	case expr.FormWord:
+		p.write(sp.Word)
+	case expr.FormSum:
 		for i, t := range terms(n) {
 			if i > 0 {
 				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
@@ -78,7 +69,7 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 			}
 			p.tex(t, expr.PrecAdd+1)
 		}
-	case expr.OpPow:
+	case expr.FormPower:
 		switch {
 		case isSqrt(n):
 			p.write(`\sqrt{`)
@@ -92,12 +83,12 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 			p.tex(n.Arg(1), 0)
 			p.write("}")
 		}
-	case expr.OpAbs:
-		p.write(`\left|`)
+	case expr.FormWrap:
+		p.write(sp.Word)
 		p.tex(n.Arg(0), 0)
-		p.write(`\right|`)
-	default:
-		p.write(n.Info().LaTeX)
+		p.write(sp.Close)
+	default: // FormCall
+		p.write(sp.Word)
 		p.write(`\left(`)
 		for i, a := range n.Args() {
 			if i > 0 {

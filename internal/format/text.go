@@ -75,14 +75,15 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.write(")")
 		return
 	}
-	switch n.Op() {
-	case expr.OpConst, expr.OpMul:
+	sp := &n.Info().Text
+	switch sp.Form {
+	case expr.FormProduct:
 		p.textProduct(n)
-	case expr.OpConstant, expr.OpSym:
+	case expr.FormName:
 		p.write(n.Name())
-	case expr.OpMatrix:
+	case expr.FormMatrix:
 		p.textMatrix(n)
-	case expr.OpMatMul:
+	case expr.FormMatMul:
 		for i, f := range n.Args() {
 			var sub printer
 			sub.text(f, expr.PrecMul+1)
@@ -96,18 +97,16 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			}
 			p.write(s)
 		}
-	case expr.OpTranspose:
+	case expr.FormPostfix:
 		p.text(n.Arg(0), expr.PrecAtom)
-		p.write("ᵀ")
-	case expr.OpIdentity:
-		p.write("I")
-	case expr.OpOnes:
-		if n.Shape().Rank() == 2 {
-			p.write("ones onesᵀ") // the matrix of ones
+		p.write(sp.Word)
+	case expr.FormWord:
+		if sp.Wide != "" && n.Shape().Rank() == 2 {
+			p.write(sp.Wide)
 			return
 		}
-		p.write("ones")
-	case expr.OpAdd:
+		p.write(sp.Word)
+	case expr.FormSum:
 		for i, t := range terms(n) {
 			if i > 0 {
 				if k, _ := expr.SplitCoeff(t); k.Sign() < 0 {
@@ -119,7 +118,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			}
 			p.text(t, expr.PrecAdd+1)
 		}
-	case expr.OpPow:
+	case expr.FormPower:
 		switch {
 		case isSqrt(n):
 			p.write("sqrt(")
@@ -135,8 +134,12 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			p.text(n.Arg(0), expr.PrecPow+1)
 			p.textExponent(n.Arg(1))
 		}
-	default:
-		p.write(n.Info().Name)
+	case expr.FormWrap:
+		p.write(sp.Word)
+		p.text(n.Arg(0), 0)
+		p.write(sp.Close)
+	default: // FormCall
+		p.write(sp.Word)
 		p.write("(")
 		for i, a := range n.Args() {
 			if i > 0 {

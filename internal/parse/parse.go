@@ -163,24 +163,7 @@ func (p *parser) closeDefs() {
 
 // usesName reports whether the variable name occurs in n.
 func usesName(n *expr.Node, name string) bool {
-	seen := map[*expr.Node]bool{}
-	var walk func(n *expr.Node) bool
-	walk = func(n *expr.Node) bool {
-		if seen[n] {
-			return false
-		}
-		seen[n] = true
-		if n.Op() == expr.OpSym {
-			return n.Name() == name
-		}
-		for _, a := range n.Args() {
-			if walk(a) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n)
+	return expr.Find(n, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }) != nil
 }
 
 func defMap(defs []Def) map[string]*expr.Node {

@@ -23,13 +23,13 @@ func Expand(n *expr.Node) *expr.Node { return expand(n, true) }
 func expandProducts(n *expr.Node) *expr.Node { return expand(n, false) }
 
 func expand(n *expr.Node, powers bool) *expr.Node {
-	var memo smallMemo[*expr.Node]
+	var memo expr.Memo[*expr.Node]
 	var ex func(n *expr.Node) *expr.Node
 	ex = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
 			return n
 		}
-		if r, ok := memo.get(n); ok {
+		if r, ok := memo.Get(n); ok {
 			return r
 		}
 		args, changed := mapArgs(n, ex)
@@ -56,7 +56,7 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 		default:
 			r = expr.New(n, args)
 		}
-		memo.put(n, r)
+		memo.Put(n, r)
 		return r
 	}
 	return ex(n)
@@ -193,13 +193,13 @@ func distributeAll(factors []*expr.Node) *expr.Node {
 // the sum, with the largest numeric content: 10(2x + 5)P^9 + 90(2x+5)^2P^8
 // becomes 10P^8(2P + 9(2x + 5)^2). It applies at every sum in n.
 func FactorCommon(n *expr.Node) *expr.Node {
-	var memo smallMemo[*expr.Node]
+	var memo expr.Memo[*expr.Node]
 	var fc func(n *expr.Node) *expr.Node
 	fc = func(n *expr.Node) *expr.Node {
 		if len(n.Args()) == 0 {
 			return n
 		}
-		if r, ok := memo.get(n); ok {
+		if r, ok := memo.Get(n); ok {
 			return r
 		}
 		r := n
@@ -209,7 +209,7 @@ func FactorCommon(n *expr.Node) *expr.Node {
 		if r.Op() == expr.OpAdd {
 			r = factorSum(r)
 		}
-		memo.put(n, r)
+		memo.Put(n, r)
 		return r
 	}
 	return fc(n)
@@ -347,13 +347,13 @@ func gcd(a, b int64) int64 {
 // SymPy's count_ops uses, saturating at a large bound).
 func Size(n *expr.Node) int {
 	const limit = 1 << 40
-	var memo smallMemo[int]
+	var memo expr.Memo[int]
 	var size func(n *expr.Node) int
 	size = func(n *expr.Node) int {
 		if len(n.Args()) == 0 {
 			return 0
 		}
-		if s, ok := memo.get(n); ok {
+		if s, ok := memo.Get(n); ok {
 			return s
 		}
 		s := len(n.Args()) - 1
@@ -363,7 +363,7 @@ func Size(n *expr.Node) int {
 		for _, a := range n.Args() {
 			s = min(s+size(a), limit)
 		}
-		memo.put(n, s)
+		memo.Put(n, s)
 		return s
 	}
 	return size(n)

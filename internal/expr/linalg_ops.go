@@ -1,0 +1,312 @@
+package expr
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/nabla-math/nabla/internal/tensor"
+)
+
+// linalgOps fills the table entries of the linear-algebra operations.
+func linalgOps() {
+	Ops[OpMatMul] = OpInfo{
+		Name: "matmul", Class: Operator, Arity: -1, Prec: PrecMul, Order: 20,
+		Text: Spelling{Form: FormMatMul}, LaTeX: Spelling{Form: FormMatMul},
+		Shape: matMulShape, Rule: "matrix product rule",
+		Build:  func(a []*Node) *Node { return MatMul(a...) },
+		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) { return tensor.MatMul(a) },
+		// d(ABC) = dA B C + A dB C + A B dC
+		Combine: func(n *Node, d []*Node) *Node {
+			var terms []*Node
+			for i, di := range d {
+				if di == nil {
+					continue
+				}
+				fs := slices.Clone(n.args)
+				fs[i] = di
+				terms = append(terms, MatMul(fs...))
+			}
+			return Add(terms...)
+		},
+		// The adjoint of factor i of L·Fi·R is Lᵀ adj Rᵀ.
+		Adjoint: func(n, a *Node, i int) *Node {
+			fs := []*Node{}
+			if i > 0 {
+				fs = append(fs, Transpose(MatMul(n.args[:i]...)))
+			}
+			fs = append(fs, a)
+			if i+1 < len(n.args) {
+				fs = append(fs, Transpose(MatMul(n.args[i+1:]...)))
+			}
+			return MatMul(fs...)
+		},
+		Jacobian: func(f Forward, n *Node) *Node {
+			if !f.Depends(n) {
+				return zero
+			}
+			return productJacobian(f, n.args, nil)
+		},
+		Applied: func(f Forward, m, r *Node) *Node { return productJacobian(f, m.args, r) },
+	}
+	Ops[OpTranspose] = unary(unaryOp{
+		name: "transpose", order: 21, rule: "transpose rule", build: Transpose,
+		text:  Spelling{Form: FormPostfix, Word: "ᵀ"},
+		latex: Spelling{Form: FormPostfix, Word: `^{\top}`, After: map[Op]string{OpInv: `^{-\top}`}},
+		shape: func(a Shape, _ Sizes) (Shape, string) {
+			r, c := RowsCols(a)
+			return MatrixShape(c, r), ""
+		},
+		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Transpose(a), nil },
+		adj:    func(n, a *Node) *Node { return Transpose(a) },
+		diff:   func(n, d *Node) *Node { return Transpose(d) },
+		// uᵀ r = rᵀ u for a vector u.
+		applied: func(f Forward, m, r *Node) *Node {
+			if m.args[0].Shape().Rank() != 1 {
+				return nil
+			}
+			return MatMul(Transpose(r), f.Of(m.args[0]))
+		},
+	})
+	Ops[OpInv] = unary(unaryOp{
+		name: "inv", order: 22, rule: "inverse rule", build: Inv,
+		latex: Spelling{Form: FormPostfix, Word: "^{-1}"},
+		shape: squareShape(false), kernel: tensor.Inverse,
+		// d(A⁻¹) = -A⁻¹ dA A⁻¹; the adjoint is -A⁻ᵀ adj A⁻ᵀ.
+		adj:  func(n, a *Node) *Node { t := Transpose(n); return Neg(MatMul(t, a, t)) },
+		diff: func(n, d *Node) *Node { return Neg(MatMul(n, d, n)) },
+		// d(N⁻¹) r = -N⁻¹ dN N⁻¹ r
+		applied: func(f Forward, m, r *Node) *Node {
+			return Neg(MatMul(m, f.Applied(m.args[0], MatMul(m, r))))
+		},
+	})
+	Ops[OpDet] = unary(unaryOp{
+		name: "det", latex: Spelling{Form: FormCall, Word: `\det`}, order: 23, rule: "determinant rule", build: Det,
+		shape: squareShape(true), kernel: tensor.Det,
+		// d det(A) = det(A) tr(A⁻¹ dA); the gradient is det(A) A⁻ᵀ.
+		adj:  func(n, a *Node) *Node { return Mul(a, n, Transpose(Inv(n.args[0]))) },
+		diff: func(n, d *Node) *Node { return Mul(n, Trace(MatMul(Inv(n.args[0]), d))) },
+	})
+	Ops[OpLogDet] = unary(unaryOp{
+		name: "logdet", latex: Spelling{Form: FormCall, Word: `\log\det`}, order: 24, rule: "log-determinant rule", build: LogDet,
+		shape: squareShape(true), kernel: tensor.LogDet,
+		adj:  func(n, a *Node) *Node { return Mul(a, Transpose(Inv(n.args[0]))) },
+		diff: func(n, d *Node) *Node { return Trace(MatMul(Inv(n.args[0]), d)) },
+	})
+	Ops[OpTrace] = unary(unaryOp{
+		name: "tr", latex: Spelling{Form: FormCall, Word: `\operatorname{tr}`}, order: 25, rule: "trace rule", build: Trace,
+		shape: squareShape(true), kernel: tensor.Trace,
+		adj:  func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
+		diff: func(n, d *Node) *Node { return Trace(d) },
+		// tr(P E_ab Q) = (Q P)_ba
+		index: func(w IndexWriter, n *Node, out, in []string) (string, error) {
+			before, after, transposed, err := w.Split(n.args[0])
+			if err != nil {
+				return "", err
+			}
+			a, b := rowCol(in)
+			if transposed {
+				a, b = b, a
+			}
+			if s := w.Product(append(slices.Clone(after), before...), b, a); s != "" {
+				return s, nil
+			}
+			return "1", nil
+		},
+	})
+	Ops[OpNorm] = unary(unaryOp{
+		name: "norm", order: 26, rule: "norm rule", build: Norm,
+		latex:  Spelling{Form: FormWrap, Word: `\left\|`, Close: `\right\|`},
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Norm(a), nil },
+		// d‖x‖ = xᵀdx / ‖x‖ (Frobenius: tr(Xᵀ dX) / ‖X‖).
+		adj:  func(n, a *Node) *Node { return Mul(a, n.args[0], Pow(n, minusOne)) },
+		diff: func(n, d *Node) *Node { return Mul(Sum(Mul(n.args[0], d)), Pow(n, minusOne)) },
+	})
+	Ops[OpSum] = unary(unaryOp{
+		name: "sum", latex: Spelling{Form: FormCall, Word: `\sum`}, order: 27, rule: "sum rule", build: Sum, linear: true,
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Sum(a), nil },
+		adj:    func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
+		diff:   func(n, d *Node) *Node { return Sum(d) },
+	})
+	Ops[OpDiag] = unary(unaryOp{
+		name: "diag", latex: Spelling{Form: FormCall, Word: `\operatorname{diag}`}, order: 28, rule: "diagonal rule", build: Diag, linear: true,
+		shape:  diagShape,
+		kernel: tensor.Diag,
+		// The adjoint of v in the matrix diag(v) is the diagonal of adj,
+		// diag(adj); that of M in the vector diag(M) is diag(adj).
+		adj:  func(n, a *Node) *Node { return Diag(a) },
+		diff: func(n, d *Node) *Node { return Diag(d) },
+		// diag(u) r = r ⊙ u
+		applied: func(f Forward, m, r *Node) *Node { return MatMul(Diag(r), f.Of(m.args[0])) },
+		index: func(w IndexWriter, n *Node, out, in []string) (string, error) {
+			if n.Shape().Rank() == 1 {
+				// diag(L)_i = L_ii
+				return w.Entry(n.args[0], []string{out[0], out[0]}, in)
+			}
+			// diag(v)_pq = δ_pq v_p
+			s, err := w.Entry(n.args[0], out[:1], in)
+			if err != nil {
+				return "", err
+			}
+			r, c := rowCol(out)
+			return strings.TrimSpace(w.Product(nil, r, c) + " " + w.Group(s)), nil
+		},
+	})
+	Ops[OpIdentity] = OpInfo{
+		Name: "I", Class: Leaf, Prec: PrecAtom, Order: 29, Rule: "constant rule",
+		Text: Spelling{Form: FormWord, Word: "I"}, LaTeX: Spelling{Form: FormWord, Word: "I"},
+		Leaf: Identity,
+		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
+			k, err := size(n.Shape().Dim(0))
+			if err != nil {
+				return tensor.T{}, err
+			}
+			return tensor.Identity(k), nil
+		},
+	}
+	Ops[OpOnes] = OpInfo{
+		Name: "ones", Class: Leaf, Prec: PrecAtom, Order: 30, Rule: "constant rule",
+		Text:  Spelling{Form: FormWord, Word: "ones", Wide: "ones onesᵀ"},
+		LaTeX: Spelling{Form: FormWord, Word: `\mathbf{1}`},
+		Leaf:  func(d Dim) *Node { return Ones(NewShape(d)) },
+		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
+			s := n.Shape()
+			shape := make([]int, s.Rank())
+			for i := range shape {
+				k, err := size(s.Dim(i))
+				if err != nil {
+					return tensor.T{}, err
+				}
+				shape[i] = k
+			}
+			return tensor.Ones(shape), nil
+		},
+	}
+	Ops[OpMatrix].Noun = "a literal vector or matrix"
+	Ops[OpMul].Noun = "an element-wise product"
+}
+
+// unaryOp is what differs between the entries of the unary linear-algebra
+// operations.
+type unaryOp struct {
+	name, rule  string
+	order       int
+	latex, text Spelling // the text is a call by default
+	linear      bool
+	build       func(*Node) *Node
+	shape       func(Shape, Sizes) (Shape, string)
+	kernel      func(tensor.T) (tensor.T, error)
+	adj         func(n, a *Node) *Node
+	diff        func(n, d *Node) *Node
+	applied     func(f Forward, m, r *Node) *Node
+	index       func(w IndexWriter, n *Node, out, in []string) (string, error)
+}
+
+func unary(u unaryOp) OpInfo {
+	if u.text.Word == "" {
+		u.text = Spelling{Form: FormCall, Word: u.name}
+	}
+	return OpInfo{
+		Name: u.name, Class: Function, Arity: 1, Prec: PrecAtom, Order: u.order,
+		Text: u.text, LaTeX: u.latex, Rule: u.rule, Linear: u.linear,
+		Shape: func(a []Shape, s Sizes) (Shape, string) { return u.shape(a[0], s) },
+		Build: func(a []*Node) *Node { return u.build(a[0]) },
+		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
+			return u.kernel(a[0])
+		},
+		Adjoint: func(n, a *Node, i int) *Node { return u.adj(n, a) },
+		Combine: func(n *Node, d []*Node) *Node { return u.diff(n, d[0]) },
+		Applied: u.applied,
+		Index:   u.index,
+	}
+}
+
+// matMulShape: the columns of each factor are the rows of the next; a
+// 1×1 result is a scalar and one column a vector.
+func matMulShape(args []Shape, s Sizes) (Shape, string) {
+	for i := 0; i+1 < len(args); i++ {
+		_, c := RowsCols(args[i])
+		r, _ := RowsCols(args[i+1])
+		if !s.Same(c, r) {
+			return Shape{}, "factors whose columns match the rows of the next"
+		}
+	}
+	r, _ := RowsCols(args[0])
+	_, c := RowsCols(args[len(args)-1])
+	return MatrixShape(r, c), ""
+}
+
+// squareShape requires a square matrix; the result is a scalar or the
+// matrix's shape.
+func squareShape(scalar bool) func(Shape, Sizes) (Shape, string) {
+	return func(a Shape, s Sizes) (Shape, string) {
+		if a.Rank() != 2 {
+			return Shape{}, "a square matrix"
+		}
+		r, c := RowsCols(a)
+		if !s.Same(r, c) {
+			return Shape{}, "a square matrix"
+		}
+		if scalar {
+			return Scalar, ""
+		}
+		return NewShape(r, r), ""
+	}
+}
+
+// diagShape: the diagonal matrix of a vector, the diagonal of a square
+// matrix.
+func diagShape(a Shape, s Sizes) (Shape, string) {
+	switch a.Rank() {
+	case 1:
+		return NewShape(a.Dim(0), a.Dim(0)), ""
+	case 2:
+		if r, c := RowsCols(a); s.Same(r, c) {
+			return NewShape(r), ""
+		}
+		return Shape{}, "a square matrix"
+	}
+	return Shape{}, "a vector or a square matrix"
+}
+
+// productJacobian is the Jacobian of the matrix product fs r, a vector or
+// a scalar, through the factors fs (r, nil for none, is held fixed): by
+// the product rule, the sum over the varying factors F_i of
+// F_1 … F_{i-1} J(F_i R_i), where R_i is the product of the factors right
+// of F_i and r.
+func productJacobian(f Forward, fs []*Node, r *Node) *Node {
+	var terms []*Node
+	for i, x := range fs {
+		if !f.Depends(x) {
+			continue
+		}
+		right := r
+		if i+1 < len(fs) {
+			rest := slices.Clone(fs[i+1:])
+			if r != nil {
+				rest = append(rest, r)
+			}
+			right = MatMul(rest...)
+		}
+		t := f.Applied(x, right)
+		if i > 0 {
+			t = MatMul(append(slices.Clone(fs[:i]), t)...)
+		}
+		terms = append(terms, t)
+	}
+	return Add(terms...)
+}
+
+// rowCol gives the row and column indices of an entry: "1" for the single
+// row or column of a vector or scalar.
+func rowCol(idx []string) (r, c string) {
+	r, c = "1", "1"
+	switch len(idx) {
+	case 1:
+		r = idx[0]
+	case 2:
+		r, c = idx[0], idx[1]
+	}
+	return r, c
+}
