@@ -50,10 +50,12 @@ func NewConstant(name string) *Node {
 
 // ConstantValue returns the float64 value of a named constant.
 func ConstantValue(name string) float64 {
-	if name == Pi {
-		return math.Pi
+	for _, c := range Constants {
+		if c.Name == name {
+			return c.Value
+		}
 	}
-	return math.E
+	return math.NaN()
 }
 
 // NewSym returns the variable with the given name and shape.

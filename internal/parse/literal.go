@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"strings"
+
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -216,34 +218,25 @@ func transpose(a *expr.Node) *expr.Node {
 	return expr.NewMatrix(expr.NewShape(expr.Dim{N: c}, expr.Dim{N: r}), nil, out)
 }
 
-// apply calls a scalar function, element-wise on a literal argument.
-func (p *parser) apply(f function, args []*expr.Node, pos int) *expr.Node {
-	switch f.name {
-	case "inv", "det", "logdet", "tr":
-		p.square(f.name, args[0], pos)
-		return f.build(args)
-	case "norm", "sum":
-		return f.build(args)
-	case "diag":
-		switch args[0].Shape().Rank() {
-		case 1:
-		case 2:
-			p.square(f.name, args[0], pos) // its diagonal
-		default:
-			p.fail(pos, "diag needs a vector or a square matrix, not %s", p.describeNode(args[0]))
+// apply calls the function f after checking the shapes of its operands
+// against the function's rule; an element-wise function of a literal is
+// applied to each entry.
+func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
+	if f.Shape != nil {
+		shapes := make([]expr.Shape, len(args))
+		for i, a := range args {
+			shapes[i] = a.Shape()
 		}
-		return f.build(args)
-	case "dot":
-		if args[0].Shape().Rank() != 1 || !p.sameShape(args[0].Shape(), args[1].Shape()) {
-			p.fail(pos, "dot needs two vectors of one size, not %s and %s", p.describeNode(args[0]), p.describeNode(args[1]))
+		if _, need := f.Shape(shapes, &p.dims); need != "" {
+			described := make([]string, len(args))
+			for i, a := range args {
+				described[i] = p.describeNode(a)
+			}
+			p.fail(pos, "%s needs %s, not %s", f.Name, need, strings.Join(described, " and "))
 		}
-		return f.build(args)
 	}
-	if len(args) == 1 && symbolic(args[0]) {
-		return f.build(args) // element-wise
+	if f.Elementwise && len(args) == 1 && isMatrix(args[0]) && !symbolic(args[0]) {
+		return entrywise(args[0], func(x *expr.Node) *expr.Node { return f.Build([]*expr.Node{x}) })
 	}
-	if len(args) == 1 && isMatrix(args[0]) {
-		return entrywise(args[0], func(x *expr.Node) *expr.Node { return f.build([]*expr.Node{x}) })
-	}
-	return f.build(args)
+	return f.Build(args)
 }

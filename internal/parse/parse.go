@@ -477,15 +477,10 @@ func (p *parser) name() *expr.Node {
 		}
 		return expr.NewSym(name, s)
 	}
-	if name == "I" && p.matrices() {
+	if op, ok := expr.WordLeaf(name); ok && p.matrices() {
 		p.advance()
 		p.fresh++
-		return expr.Identity(expr.Dim{Sym: fmt.Sprintf("#I%d", p.fresh)})
-	}
-	if name == "ones" && p.matrices() {
-		p.advance()
-		p.fresh++
-		return expr.Ones(expr.NewShape(expr.Dim{Sym: fmt.Sprintf("#1_%d", p.fresh)}))
+		return expr.Ops[op].Leaf(expr.Dim{Sym: fmt.Sprintf("#%s%d", name, p.fresh)})
 	}
 	fn, isFunc := lookupFunc(name)
 	p.advance()
@@ -495,10 +490,9 @@ func (p *parser) name() *expr.Node {
 		return p.call(t, fn)
 	case isFunc:
 		p.fail(t.pos, "%s needs parentheses: %s(…)", name, name)
-	case name == "pi" || name == "π":
-		return expr.NewConstant(expr.Pi)
-	case name == "e":
-		return expr.NewConstant(expr.E)
+	case isConstant(name):
+		c, _ := expr.LookupConstant(name)
+		return expr.NewConstant(c)
 	case name == "where":
 		p.fail(t.pos, "expected an expression, found 'where'")
 	case call && !simpleName(name):
@@ -511,6 +505,11 @@ func (p *parser) name() *expr.Node {
 		p.fail(t.pos, "%s", msg)
 	}
 	return expr.NewSym(name, expr.Scalar)
+}
+
+func isConstant(name string) bool {
+	_, ok := expr.LookupConstant(name)
+	return ok
 }
 
 // matrices reports whether vectors or matrices are declared, which makes
@@ -537,41 +536,11 @@ func simpleName(name string) bool {
 	return true
 }
 
-// function is a function name: an operation of the table or a derived
-// function built from operations.
-type function struct {
-	name  string
-	arity int
-	build func(args []*expr.Node) *expr.Node
-}
+// functions maps every function name, aliases included, to its
+// definition: the operations of the table and the derived functions.
+var functions = expr.Functions()
 
-var derived = map[string]function{
-	"sqrt": {"sqrt", 1, func(a []*expr.Node) *expr.Node { return expr.Pow(a[0], expr.NewConst(expr.Rat(1, 2))) }},
-	"dot":  {"dot", 2, func(a []*expr.Node) *expr.Node { return expr.MatMul(expr.Transpose(a[0]), a[1]) }},
-}
-
-// functions maps every function name to its definition.
-var functions = map[string]function{}
-
-func init() {
-	for i := range expr.Ops {
-		op := expr.Op(i)
-		info := &expr.Ops[op]
-		if info.Class != expr.Function {
-			continue
-		}
-		f := function{info.Name, info.Arity, func(a []*expr.Node) *expr.Node { return expr.Apply(op, a...) }}
-		functions[info.Name] = f
-		for _, alias := range info.Aliases {
-			functions[alias] = f
-		}
-	}
-	for name, f := range derived {
-		functions[name] = f
-	}
-}
-
-func lookupFunc(name string) (function, bool) {
+func lookupFunc(name string) (expr.Func, bool) {
 	f, ok := functions[name]
 	return f, ok
 }
@@ -587,27 +556,23 @@ func IsName(s string) bool {
 	if _, ok := functions[s]; ok {
 		return false
 	}
-	return s != "" && s != "pi" && s != "π" && s != "e" && s != "where"
+	if _, ok := expr.LookupConstant(s); ok {
+		return false
+	}
+	return s != "" && s != "where"
 }
 
 // FunctionNames returns every function name the parser accepts, sorted.
 func FunctionNames() []string {
-	var names []string
-	for i := range expr.Ops {
-		info := &expr.Ops[i]
-		if info.Class == expr.Function {
-			names = append(names, info.Name)
-			names = append(names, info.Aliases...)
-		}
-	}
-	for name := range derived {
+	names := make([]string, 0, len(functions))
+	for name := range functions {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names
 }
 
-func (p *parser) call(t token, f function) *expr.Node {
+func (p *parser) call(t token, f expr.Func) *expr.Node {
 	open := p.tok
 	p.enter()
 	p.advance()
@@ -622,12 +587,12 @@ func (p *parser) call(t token, f function) *expr.Node {
 	if !p.is(")") {
 		p.expectClose(open, ")")
 	}
-	if len(args) != f.arity {
+	if len(args) != f.Arity {
 		found := "none"
 		if len(args) > 0 {
 			found = fmt.Sprint(len(args))
 		}
-		p.fail(p.tok.pos, "%s expects %s, found %s", f.name, plural(f.arity, "argument"), found)
+		p.fail(p.tok.pos, "%s expects %s, found %s", f.Name, plural(f.Arity, "argument"), found)
 	}
 	p.advance()
 	p.leave()

@@ -44,6 +44,10 @@ func (u *unifier) find(d expr.Dim) expr.Dim {
 	return expr.Dim{Sym: s}
 }
 
+// Same makes a and b the same size if they can be: the unifier is the
+// expr.Sizes of the table's shape rules.
+func (u *unifier) Same(a, b expr.Dim) bool { return u.unify(a, b) }
+
 // unify makes a and b the same size; ok is false if they are different
 // known sizes.
 func (u *unifier) unify(a, b expr.Dim) bool {

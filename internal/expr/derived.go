@@ -1,0 +1,95 @@
+package expr
+
+import "math"
+
+// A Func is a function name the parser reads: an operation of the table,
+// or a derived function that builds other operations (sqrt(u) is
+// u^(1/2)). Derived functions have no node of their own, so the
+// printers, evaluators and differentiators never meet them.
+type Func struct {
+	Name        string
+	Arity       int
+	Elementwise bool
+	Shape       func(args []Shape, s Sizes) (Shape, string)
+	Build       func(args []*Node) *Node
+}
+
+// Derived lists the derived functions.
+var Derived = []Func{
+	{
+		Name: "sqrt", Arity: 1, Elementwise: true, Shape: broadcastShape,
+		Build: func(a []*Node) *Node { return Pow(a[0], NewConst(Rat(1, 2))) },
+	},
+	{
+		Name: "dot", Arity: 2,
+		Shape: func(a []Shape, s Sizes) (Shape, string) {
+			if a[0].Rank() != 1 || !sameShape(a[0], a[1], s) {
+				return Shape{}, "two vectors of one size"
+			}
+			return Scalar, ""
+		},
+		Build: func(a []*Node) *Node { return MatMul(Transpose(a[0]), a[1]) },
+	},
+}
+
+// Functions returns every function the parser reads by name, aliases
+// included, keyed by the name.
+func Functions() map[string]Func {
+	out := map[string]Func{}
+	for i := range Ops {
+		op := Op(i)
+		info := &Ops[op]
+		if info.Class != Function {
+			continue
+		}
+		f := Func{info.Name, info.Arity, info.Elementwise, info.Shape, func(a []*Node) *Node { return Apply(op, a...) }}
+		out[info.Name] = f
+		for _, alias := range info.Aliases {
+			out[alias] = f
+		}
+	}
+	for _, f := range Derived {
+		out[f.Name] = f
+	}
+	return out
+}
+
+// A NamedConstant is a constant the parser reads by name.
+type NamedConstant struct {
+	Name    string   // the canonical name, as printed
+	Aliases []string // other spellings: π
+	Value   float64
+}
+
+// Constants lists the named constants. A name declared as a variable wins
+// over a constant.
+var Constants = []NamedConstant{
+	{Name: Pi, Aliases: []string{"π"}, Value: math.Pi},
+	{Name: E, Value: math.E},
+}
+
+// LookupConstant returns the canonical name of the constant spelt s.
+func LookupConstant(s string) (string, bool) {
+	for _, c := range Constants {
+		if s == c.Name {
+			return c.Name, true
+		}
+		for _, a := range c.Aliases {
+			if s == a {
+				return c.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// WordLeaf returns the leaf operation spelt by the word s (I, ones), which
+// the parser reads where vectors or matrices are declared.
+func WordLeaf(s string) (Op, bool) {
+	for i := range Ops {
+		if info := &Ops[i]; info.Leaf != nil && info.Name == s {
+			return Op(i), true
+		}
+	}
+	return 0, false
+}
