@@ -1,12 +1,10 @@
 package nabla
 
 import (
-	"errors"
+	"context"
 	"fmt"
 
-	"github.com/nabla-math/nabla/internal/expr"
-	"github.com/nabla-math/nabla/internal/parse"
-	"github.com/nabla-math/nabla/internal/simplify"
+	"github.com/nabla-math/nabla/internal/calc"
 )
 
 // Chain is the multivariate chain rule worked out as in the lecture notes:
@@ -27,68 +25,19 @@ type Chain struct {
 // ChainRule parses "f where x1 = …, x2 = …" and works out the chain rule
 // with respect to wrt (default: the variables of the definitions).
 func ChainRule(src string, wrt ...string) (*Chain, error) {
-	var defs []parse.Def
-	outer, err := parse.Parse(src, &parse.Options{Defs: &defs, NoSubstitute: true})
+	return ChainRuleContext(context.Background(), src, wrt...)
+}
+
+// ChainRuleContext is ChainRule bounded by ctx.
+func ChainRuleContext(ctx context.Context, src string, wrt ...string) (*Chain, error) {
+	c, err := calc.ChainRule(ctx, src, wrt)
 	if err != nil {
 		return nil, err
 	}
-	if len(defs) == 0 {
-		return nil, errors.New("the chain rule needs inner functions: f where x1 = …, x2 = …")
-	}
-	c := &Chain{Outer: Expr{n: outer}}
-	values := make([]Expr, len(defs))
-	for i, d := range defs {
-		c.Inner = append(c.Inner, d.Name)
-		values[i] = Expr{n: d.Value}
-	}
-	c.Defs = Vector(values...)
-	if len(wrt) == 0 {
-		wrt = c.Defs.Vars()
-	}
-	c.Wrt = wrt
-	if c.DfDx, err = Grad(c.Outer, c.Inner...); err != nil {
-		return nil, err
-	}
-	if c.DxDt, err = Jacobian(c.Defs, wrt...); err != nil {
-		return nil, err
-	}
-	k, n := len(c.Inner), len(wrt)
-	prod := make([]*expr.Node, n)
-	sub := make(map[string]*expr.Node, k)
-	for _, d := range defs {
-		sub[d.Name] = d.Value
-	}
-	res := make([]*expr.Node, n)
-	for j := 0; j < n; j++ {
-		terms := make([]*expr.Node, k)
-		for i := 0; i < k; i++ {
-			terms[i] = expr.Mul(c.DfDx.n.Entry(i), c.DxDt.n.Entry(i*n+j))
-		}
-		prod[j] = expr.Add(terms...)
-		if contains(c.Inner, wrt[j]) {
-			return nil, fmt.Errorf("%s is an inner variable: differentiate with respect to the variables of its definition", wrt[j])
-		}
-		// The outer function may also depend on t directly: add ∂f/∂t.
-		direct, err := Diff(c.Outer, wrt[j], 1)
-		if err != nil {
-			return nil, err
-		}
-		prod[j] = expr.Add(prod[j], direct.n)
-		res[j] = simplify.Simplify(expr.Substitute(prod[j], sub))
-	}
-	row := expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: n})
-	c.Factor = Expr{n: expr.NewMatrix(row, nil, prod)}
-	c.Result = Expr{n: expr.NewMatrix(row, nil, res)}
-	return c, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return &Chain{
+		Outer: Expr{n: c.Outer}, Inner: c.Inner, Defs: Expr{n: c.Defs}, Wrt: c.Wrt,
+		DfDx: Expr{n: c.DfDx}, DxDt: Expr{n: c.DxDt}, Factor: Expr{n: c.Factor}, Result: Expr{n: c.Result},
+	}, nil
 }
 
 // String summarises the chain rule in the notes' notation.

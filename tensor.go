@@ -1,12 +1,11 @@
 package nabla
 
 import (
+	"context"
 	"fmt"
 
-	"github.com/nabla-math/nabla/internal/diff"
-	"github.com/nabla-math/nabla/internal/expr"
-	"github.com/nabla-math/nabla/internal/format"
-	"github.com/nabla-math/nabla/internal/simplify"
+	"github.com/nabla-math/nabla/internal/calc"
+	"github.com/nabla-math/nabla/internal/tensor"
 )
 
 // TensorDerivative is the derivative of a vector or matrix with respect to
@@ -18,81 +17,59 @@ import (
 type TensorDerivative struct {
 	Of, Wrt      Expr
 	Differential Expr   // df, linear in the differential of Wrt
-	Index        string // the entries in index notation
-	Shape        string // (codomain)×(domain), e.g. "m×(m×n)"
+	Index        string // the entries in index notation; "" where none is known
+	Shape        string // (codomain)×(domain), e.g. "(m)×(m×n)"
 
-	dx *expr.Node // the differential symbol
+	t *calc.Tensor
+}
+
+func (e Expr) tensorDerivative(t *calc.Tensor) *TensorDerivative {
+	return &TensorDerivative{Of: e, Wrt: e.with(t.Wrt), Differential: e.with(t.Differential), Index: t.Index, Shape: t.Shape, t: t}
 }
 
 // DiffTensor returns the derivative of f with respect to the vector or
 // matrix variable wrt as a tensor.
 func DiffTensor(f Expr, wrt string) (*TensorDerivative, error) {
-	x := f.variable(wrt)
-	if x == nil || x.Shape().IsScalar() {
-		return nil, fmt.Errorf("%s is not a vector or matrix variable of %s", wrt, f)
+	x := calc.Variable(f.n, f.decl, wrt)
+	if x.Shape().IsScalar() || f.n.Shape().IsScalar() || f.n.Shape().Rank() == 1 && x.Shape().Rank() == 1 {
+		if x.Shape().IsScalar() {
+			return nil, fmt.Errorf("%s is not a vector or matrix variable of %s", wrt, f)
+		}
+		return nil, fmt.Errorf("the derivative of %s with respect to %s has a matrix form: use Diff", f, wrt)
 	}
-	name := "d" + wrt
-	for findVar(f.n, name) != nil {
-		name += "_" // never the name of a variable of f
-	}
-	dx := expr.NewSym(name, x.Shape())
-	d, err := diff.Diff(f.n, x, &diff.Options{Seed: dx})
+	d, err := Derive(context.Background(), f, []string{wrt}, nil)
 	if err != nil {
-		return nil, tooLarge(err)
+		return nil, err
 	}
-	d = simplify.Simplify(d)
-	t := &TensorDerivative{Of: f, Wrt: f.with(x), Differential: f.with(d), dx: dx}
-	t.Shape = "(" + f.n.Shape().String() + ")×(" + x.Shape().String() + ")"
-	t.Index = format.IndexForm(f.n, x, d, dx)
-	return t, nil
+	return d.Tensor, nil
 }
 
 // Values returns the numeric tensor at the point env: its shape is the
 // shape of f followed by the shape of the variable, and entry
 // [i…][p…] is ∂f_i…/∂x_p….
 func (t *TensorDerivative) Values(env map[string]Tensor) (Tensor, error) {
-	xv, ok := env[t.Wrt.n.Name()]
-	if !ok {
-		return Tensor{}, fmt.Errorf("no value for %s", t.Wrt.n.Name())
+	return t.ValuesContext(context.Background(), env)
+}
+
+// ValuesContext is Values bounded by ctx.
+func (t *TensorDerivative) ValuesContext(ctx context.Context, env map[string]Tensor) (Tensor, error) {
+	in := make(map[string]tensor.T, len(env))
+	for k, v := range env {
+		in[k] = tensor.T{Shape: v.Shape, Data: v.Data}
 	}
-	fv, err := t.Of.Value(env)
+	v, err := t.t.Values(ctx, in, t.Of.decl)
 	if err != nil {
 		return Tensor{}, err
 	}
-	n := len(xv.Data)
-	out := Tensor{
-		Shape: append(append([]int{}, fv.Shape...), xv.Shape...),
-		Data:  make([]float64, len(fv.Data)*n),
-	}
-	e := make(map[string]Tensor, len(env)+1)
-	for name, v := range env {
-		e[name] = v
-	}
-	for k := 0; k < n; k++ {
-		unit := Tensor{Shape: xv.Shape, Data: make([]float64, n)}
-		unit.Data[k] = 1
-		e[t.dx.Name()] = unit
-		v, err := t.Differential.Value(e)
-		if err != nil {
-			return Tensor{}, err
-		}
-		for i := range fv.Data {
-			x := v.Data[0] // a scalar differential (0) acts on every entry
-			if len(v.Data) == len(fv.Data) {
-				x = v.Data[i]
-			}
-			out.Data[i*n+k] = x
-		}
-	}
-	return out, nil
+	return Tensor{Shape: v.Shape, Data: v.Data}, nil
 }
 
 // NeedsTensor reports whether the derivative of f with respect to wrt has
 // no matrix form: a vector or matrix with respect to a matrix, or a matrix
 // with respect to a vector.
 func NeedsTensor(f Expr, wrt string) bool {
-	x := f.variable(wrt)
-	if x == nil || x.Shape().IsScalar() || f.n.Shape().IsScalar() {
+	x := calc.Variable(f.n, f.decl, wrt)
+	if x.Shape().IsScalar() || f.n.Shape().IsScalar() {
 		return false
 	}
 	return !(f.n.Shape().Rank() == 1 && x.Shape().Rank() == 1)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -44,22 +45,29 @@ type Options struct {
 	// matrix symbol dX: the result is then the differential df, linear in
 	// dX, from which matrix and index forms of the derivative are read.
 	Seed *expr.Node
+	// Budget, if set, bounds the work by its context: the
+	// differentiation stops, panicking with a *budget.Stopped, when the
+	// context is done.
+	Budget *budget.Budget
 }
 
 // Diff returns dn/dx for the variable x.
 func Diff(n, x *expr.Node, opts *Options) (*expr.Node, error) {
-	if opts != nil {
-		return NewDiffer(opts).Diff(n, x)
-	}
 	// Small derivatives reuse the memory of earlier ones.
 	df := differs.Get().(*Differ)
+	if opts != nil {
+		df.s.opts = opts
+	}
 	d, err := df.Diff(n, x)
 	if df.s.memo.Len() <= 32 {
 		df.s.memo.Reset()
+		df.s.opts = &noOptions
 		differs.Put(df)
 	}
 	return d, err
 }
+
+var noOptions Options
 
 var differs = sync.Pool{New: func() any { return NewDiffer(nil) }}
 
@@ -143,6 +151,7 @@ func (v *dval) materialize() *expr.Node {
 }
 
 func (s *state) spend(k int) {
+	s.opts.Budget.Step(k)
 	s.budget -= k
 	if s.budget < 0 {
 		panic(errBudget)

@@ -41,6 +41,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 		}
 	}()
 	spend := func(k int) {
+		opts.Budget.Step(k)
 		budget -= k
 		if budget < 0 {
 			panic(errBudget)

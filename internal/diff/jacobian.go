@@ -11,7 +11,7 @@ import (
 // table, as J(A u) = A J(u) and J(f(u)) = diag(f'(u)) J(u). A Hessian in
 // matrix form is the Jacobian of a gradient: for the logistic loss it gives
 // Xᵀ diag(…) X.
-func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
+func Jacobian(n, x *expr.Node, opts *Options) (j *expr.Node, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			u, ok := r.(unsupported)
@@ -21,7 +21,10 @@ func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
 			j, err = nil, u
 		}
 	}()
-	jc := &jacobian{x: x}
+	if opts == nil {
+		opts = &Options{}
+	}
+	jc := &jacobian{x: x, opts: opts}
 	j = jc.Of(n)
 	if j.IsZero() && j.Shape().IsScalar() {
 		// n does not depend on x: the zero m×n matrix.
@@ -34,6 +37,7 @@ func Jacobian(n, x *expr.Node) (j *expr.Node, err error) {
 // the operation table call back.
 type jacobian struct {
 	x    *expr.Node
+	opts *Options
 	memo expr.Memo[*expr.Node]
 	deps expr.Memo[bool]
 }
@@ -54,6 +58,7 @@ func (jc *jacobian) Of(n *expr.Node) *expr.Node {
 	if j, ok := jc.memo.Get(n); ok {
 		return j
 	}
+	jc.opts.Budget.Step(1)
 	info := n.Info()
 	var j *expr.Node
 	switch {
@@ -107,7 +112,7 @@ func (jc *jacobian) elementwise(n *expr.Node) *expr.Node {
 // reverse mode, which goes through any vector or matrix inside n:
 // tr(x aᵀ), sum(sin(x aᵀ)), det(A + x xᵀ).
 func (jc *jacobian) gradient(n *expr.Node) *expr.Node {
-	g, err := Grad(n, []*expr.Node{jc.x}, nil)
+	g, err := Grad(n, []*expr.Node{jc.x}, jc.opts)
 	if err != nil {
 		jc.Unsupported(name(n.Info()))
 	}

@@ -16,13 +16,18 @@ const maxExpandTerms = 2000
 // b^2, everywhere in n; the constructors then collect like terms. A product
 // or power that would expand to more than maxExpandTerms terms is left as
 // it is.
-func Expand(n *expr.Node) *expr.Node { return expand(n, true) }
+func Expand(n *expr.Node) *expr.Node {
+	return pooled(func(s *Simplifier) *expr.Node { return s.Expand(n) })
+}
+
+// Expand is the package's Expand on s's budget.
+func (s *Simplifier) Expand(n *expr.Node) *expr.Node { return s.expand(n, true) }
 
 // expandProducts is Expand without multiplying out powers of sums: the
 // form that keeps repeated derivatives small.
-func expandProducts(n *expr.Node) *expr.Node { return expand(n, false) }
+func (s *Simplifier) expandProducts(n *expr.Node) *expr.Node { return s.expand(n, false) }
 
-func expand(n *expr.Node, powers bool) *expr.Node {
+func (s *Simplifier) expand(n *expr.Node, powers bool) *expr.Node {
 	var memo expr.Memo[*expr.Node]
 	var ex func(n *expr.Node) *expr.Node
 	ex = func(n *expr.Node) *expr.Node {
@@ -32,6 +37,7 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 		if r, ok := memo.Get(n); ok {
 			return r
 		}
+		s.b.Step(1)
 		args, changed := mapArgs(n, ex)
 		sums := false
 		for _, a := range args {
@@ -46,13 +52,13 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 				args = slices.Clone(args)
 				for i, a := range args {
 					if a.Op() == expr.OpPow {
-						args[i] = expandPower(a)
+						args[i] = s.expandPower(a)
 					}
 				}
 			}
-			r = distribute(args)
+			r = s.distribute(args)
 		case n.Op() == expr.OpPow && powers:
-			r = expandPower(expr.New(n, args))
+			r = s.expandPower(expr.New(n, args))
 		default:
 			r = expr.New(n, args)
 		}
@@ -63,7 +69,7 @@ func expand(n *expr.Node, powers bool) *expr.Node {
 }
 
 // expandPower multiplies out (a + b + …)^k for a positive integer k.
-func expandPower(n *expr.Node) *expr.Node {
+func (s *Simplifier) expandPower(n *expr.Node) *expr.Node {
 	if n.Op() != expr.OpPow || n.Arg(0).Op() != expr.OpAdd || !n.Arg(1).IsConst() {
 		return n
 	}
@@ -74,7 +80,7 @@ func expandPower(n *expr.Node) *expr.Node {
 	base := n.Arg(0)
 	r := base
 	for i := int64(1); i < k; i++ {
-		r = distribute([]*expr.Node{r, base})
+		r = s.distribute([]*expr.Node{r, base})
 		if r.Op() != expr.OpAdd {
 			return n
 		}
@@ -92,7 +98,7 @@ func expandPower(n *expr.Node) *expr.Node {
 // terms by the other factors as they are, so that the product can cancel
 // before the other sums are multiplied out: (1 - s) s (y/s - (1 - y)/(1 - s))
 // gives y (1 - s) - s (1 - y), then y - s.
-func distribute(factors []*expr.Node) *expr.Node {
+func (s *Simplifier) distribute(factors []*expr.Node) *expr.Node {
 	count, at := 1, -1
 	for i, f := range factors {
 		if f.Op() != expr.OpAdd {
@@ -100,7 +106,7 @@ func distribute(factors []*expr.Node) *expr.Node {
 		}
 		count *= len(f.Args())
 		if count > maxExpandTerms {
-			return distributeAll(factors)
+			return s.distributeAll(factors)
 		}
 		if at < 0 || hasQuotient(f) && !hasQuotient(factors[at]) {
 			at = i
@@ -110,13 +116,14 @@ func distribute(factors []*expr.Node) *expr.Node {
 		return expr.Mul(factors...)
 	}
 	terms := make([]*expr.Node, len(factors[at].Args()))
+	s.b.Step(len(terms))
 	for i, t := range factors[at].Args() {
 		args := make([]*expr.Node, 0, len(factors))
 		args = append(args, factors[:at]...)
 		args = append(args, factors[at+1:]...)
 		p := expr.Mul(append(args, t)...)
 		if p.Op() == expr.OpMul && hasSum(p.Args()) {
-			p = distribute(p.Args())
+			p = s.distribute(p.Args())
 		}
 		terms[i] = p
 	}
@@ -149,7 +156,7 @@ func hasSum(fs []*expr.Node) bool {
 // distributeAll multiplies out the sums among factors, as many as keep
 // the result within maxExpandTerms terms, building each term of the result
 // with one canonical product.
-func distributeAll(factors []*expr.Node) *expr.Node {
+func (s *Simplifier) distributeAll(factors []*expr.Node) *expr.Node {
 	var sums, rest []*expr.Node
 	count := 1
 	for _, f := range factors {
@@ -173,6 +180,7 @@ func distributeAll(factors []*expr.Node) *expr.Node {
 			args = append(args, s.Arg(pick[i]))
 		}
 		terms = append(terms, expr.Mul(args...))
+		s.b.Step(1)
 		// Advance the odometer of choices.
 		i := len(sums) - 1
 		for ; i >= 0; i-- {
@@ -193,6 +201,11 @@ func distributeAll(factors []*expr.Node) *expr.Node {
 // the sum, with the largest numeric content: 10(2x + 5)P^9 + 90(2x+5)^2P^8
 // becomes 10P^8(2P + 9(2x + 5)^2). It applies at every sum in n.
 func FactorCommon(n *expr.Node) *expr.Node {
+	return pooled(func(s *Simplifier) *expr.Node { return s.FactorCommon(n) })
+}
+
+// FactorCommon is the package's FactorCommon on s's budget.
+func (s *Simplifier) FactorCommon(n *expr.Node) *expr.Node {
 	var memo expr.Memo[*expr.Node]
 	var fc func(n *expr.Node) *expr.Node
 	fc = func(n *expr.Node) *expr.Node {
@@ -207,7 +220,7 @@ func FactorCommon(n *expr.Node) *expr.Node {
 			r = expr.New(n, args)
 		}
 		if r.Op() == expr.OpAdd {
-			r = factorSum(r)
+			r = s.factorSum(r)
 		}
 		memo.Put(n, r)
 		return r
@@ -215,8 +228,9 @@ func FactorCommon(n *expr.Node) *expr.Node {
 	return fc(n)
 }
 
-func factorSum(n *expr.Node) *expr.Node {
+func (s *Simplifier) factorSum(n *expr.Node) *expr.Node {
 	terms := n.Args()
+	s.b.Step(len(terms))
 	// Common bases with the least numeric exponent among the terms: the
 	// candidates are the bases of the first term, each counted in the
 	// terms that have it.
@@ -270,7 +284,7 @@ func factorSum(n *expr.Node) *expr.Node {
 	// The cofactor may collect further when multiplied out, as over a
 	// common denominator: 8x^2 - 2(x^2 + 1) is 6x^2 - 2.
 	q := expr.Add(quot...)
-	if e := Simplify(Expand(q)); Size(e) < Size(q) {
+	if e := s.Simplify(s.Expand(q)); Size(e) < Size(q) {
 		q = e
 	}
 	return expr.Mul(g, q)
@@ -372,7 +386,12 @@ func Size(n *expr.Node) int {
 // Expanded returns the smaller of n and its expanded form (products
 // distributed over sums, powers of sums kept).
 func Expanded(n *expr.Node) *expr.Node {
-	m := Simplify(expandProducts(n))
+	return pooled(func(s *Simplifier) *expr.Node { return s.Expanded(n) })
+}
+
+// Expanded is the package's Expanded on s's budget.
+func (s *Simplifier) Expanded(n *expr.Node) *expr.Node {
+	m := s.Simplify(s.expandProducts(n))
 	if Size(m) < Size(n) {
 		return m
 	}
@@ -423,12 +442,17 @@ func productsOfSums(n *expr.Node) int {
 // common factors pulled out: the
 // form that keeps repeated derivatives from swelling.
 func Normal(n *expr.Node) *expr.Node {
-	m := Simplify(expandProducts(n))
+	return pooled(func(s *Simplifier) *expr.Node { return s.Normal(n) })
+}
+
+// Normal is the package's Normal on s's budget.
+func (s *Simplifier) Normal(n *expr.Node) *expr.Node {
+	m := s.Simplify(s.expandProducts(n))
 	best, size := n, Size(n)
 	if s := Size(m); s < size {
 		best, size = m, s
 	}
-	if f := FactorCommon(m); Size(f) < size {
+	if f := s.FactorCommon(m); Size(f) < size {
 		best = f
 	}
 	return best

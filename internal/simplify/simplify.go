@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/parse"
 )
@@ -43,11 +44,16 @@ func init() {
 
 // Simplify applies the rules bottom-up to a fixpoint.
 func Simplify(n *expr.Node) *expr.Node {
+	return pooled(func(s *Simplifier) *expr.Node { return s.Simplify(n) })
+}
+
+// pooled runs f with a Simplifier from a pool: small simplifications
+// reuse the memory of earlier ones.
+func pooled(f func(s *Simplifier) *expr.Node) *expr.Node {
 	s := simplifiers.Get().(*Simplifier)
-	r := s.Simplify(n)
-	if len(s.s.memo) <= 64 {
-		// Small simplifications reuse the memory of earlier ones.
-		clear(s.s.memo)
+	r := f(s)
+	if s.memo.Len() <= 64 {
+		s.memo.Reset()
 		simplifiers.Put(s)
 	}
 	return r
@@ -56,35 +62,33 @@ func Simplify(n *expr.Node) *expr.Node {
 var simplifiers = sync.Pool{New: func() any { return New() }}
 
 // A Simplifier simplifies many expressions in turn, remembering what it
-// has simplified: subexpressions they share are simplified once. It is
-// not safe for concurrent use.
+// has simplified: subexpressions they share are simplified once. Its
+// passes spend steps from its budget, which stops them when its context
+// is done. It is not safe for concurrent use.
 type Simplifier struct {
-	s simplifier
+	memo expr.Memo[*expr.Node]
+	b    *budget.Budget
 }
 
-// New returns a Simplifier.
-func New() *Simplifier {
-	return &Simplifier{simplifier{memo: make(map[*expr.Node]*expr.Node)}}
-}
+// New returns a Simplifier without a budget.
+func New() *Simplifier { return &Simplifier{} }
+
+// NewWith returns a Simplifier whose passes spend steps from b.
+func NewWith(b *budget.Budget) *Simplifier { return &Simplifier{b: b} }
 
 // Simplify applies the rules bottom-up to a fixpoint.
-func (s *Simplifier) Simplify(n *expr.Node) *expr.Node { return s.s.simplify(n) }
-
-type simplifier struct {
-	memo map[*expr.Node]*expr.Node
-}
-
-func (s *simplifier) simplify(n *expr.Node) *expr.Node {
+func (s *Simplifier) Simplify(n *expr.Node) *expr.Node {
 	if len(n.Args()) == 0 || !n.Rewritable() {
 		return n // no rule applies to a polynomial
 	}
-	if r, ok := s.memo[n]; ok {
+	if r, ok := s.memo.Get(n); ok {
 		return r
 	}
+	s.b.Step(1)
 	args := n.Args()
 	var out []*expr.Node
 	for i, a := range args {
-		b := s.simplify(a)
+		b := s.Simplify(a)
 		if b != a && out == nil {
 			out = append(make([]*expr.Node, 0, len(args)), args[:i]...)
 		}
@@ -109,18 +113,18 @@ func (s *simplifier) simplify(n *expr.Node) *expr.Node {
 		// The rewritten node may expose new matches below its top.
 		r = s.simplifyArgs(next)
 	}
-	s.memo[n] = r
+	s.memo.Put(n, r)
 	return r
 }
 
-func (s *simplifier) simplifyArgs(n *expr.Node) *expr.Node {
+func (s *Simplifier) simplifyArgs(n *expr.Node) *expr.Node {
 	if len(n.Args()) == 0 {
 		return n
 	}
 	args := make([]*expr.Node, len(n.Args()))
 	changed := false
 	for i, a := range n.Args() {
-		args[i] = s.simplify(a)
+		args[i] = s.Simplify(a)
 		changed = changed || args[i] != a
 	}
 	if !changed {

@@ -1,0 +1,232 @@
+// Package calc decides and computes derivatives: which derivative the
+// shapes of a function and its variables call for (a derivative of some
+// order, a gradient, a Jacobian, a Hessian, a tensor), by which pass of
+// package diff, and how it is simplified between and after the passes.
+// The library's entry points and the command line both call Derive, so
+// they never disagree.
+//
+// Every pass spends steps from a budget bound to the caller's context: a
+// derivative that grows too fast is stopped at the context's deadline
+// with a *budget.Stopped, and a result beyond the node limits with
+// ErrTooLarge.
+package calc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/budget"
+	"github.com/nabla-math/nabla/internal/diff"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/parse"
+	"github.com/nabla-math/nabla/internal/simplify"
+)
+
+// Limits on the work of one derivative.
+const (
+	// MaxResultNodes bounds the size of a result, in graph nodes.
+	MaxResultNodes = 50_000
+	// MaxOrder bounds the order of a derivative.
+	MaxOrder = 100
+)
+
+// ErrTooLarge is returned when a result exceeds the size limits.
+var ErrTooLarge = errors.New("result too large")
+
+// Kind is the kind of derivative asked for.
+type Kind uint8
+
+// The kinds.
+const (
+	// Auto is the derivative the shapes call for: of a given order with
+	// respect to one scalar, in matrix form with respect to a vector or
+	// matrix, a tensor where no matrix form exists, the gradient or
+	// Jacobian with respect to several variables.
+	Auto Kind = iota
+	Gradient
+	Jacobian
+	Hessian
+)
+
+// String names the kind: "diff", "grad", "jacobian", "hessian".
+func (k Kind) String() string {
+	return [...]string{"diff", "grad", "jacobian", "hessian"}[k]
+}
+
+// Options configures Derive. A nil *Options means the defaults.
+type Options struct {
+	Kind Kind
+	// Order is the order of a derivative of kind Auto with respect to
+	// one variable; 0 means 1.
+	Order int
+	// Record, if set, receives the derivative rules that fired, for a
+	// first derivative with respect to one scalar.
+	Record func(diff.Step)
+}
+
+// Result is a derivative: Expr in matrix form, or Tensor where none
+// exists.
+type Result struct {
+	Kind   Kind
+	Wrt    []*expr.Node // the variables
+	Order  int
+	Expr   *expr.Node
+	Tensor *Tensor
+}
+
+// Derive computes the derivative of f with respect to the variables named
+// wrt that opts asks for. decl gives the shapes of declared variables, for
+// those f does not use; a name f does not have is a scalar. The work is
+// bounded by ctx.
+func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt []string, opts *Options) (r *Result, err error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	order := opts.Order
+	if order == 0 {
+		order = 1
+	}
+	if order < 0 || order > MaxOrder {
+		return nil, fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
+	}
+	xs, err := variables(f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
+	if err != nil {
+		return nil, err
+	}
+	b := budget.New(ctx)
+	defer budget.Catch(&err)
+	c := &computation{b: b, simp: simplify.NewWith(b)}
+	r = &Result{Kind: opts.Kind, Wrt: xs, Order: order}
+	x := matrixVar(xs)
+	switch {
+	case opts.Kind == Hessian && x != nil:
+		r.Expr, err = c.matrixHessian(f, x)
+	case opts.Kind == Hessian:
+		r.Expr, err = c.hessian(f, xs)
+	case x != nil && opts.Kind == Auto && (order != 1 || opts.Record != nil):
+		err = fmt.Errorf("with respect to the %s %s only first derivatives are available", kindOf(x), x.Name())
+	case x != nil && opts.Kind == Auto && needsTensor(f, x):
+		r.Tensor, err = c.tensor(f, x)
+	case x != nil:
+		r.Expr, err = c.matrixDerivative(f, x)
+	case opts.Kind == Jacobian, opts.Kind == Auto && len(xs) > 1 && !f.Shape().IsScalar():
+		r.Kind = Jacobian
+		r.Expr, err = c.jacobian(f, xs)
+	case opts.Kind == Gradient, opts.Kind == Auto && len(xs) > 1:
+		r.Kind = Gradient
+		r.Expr, err = c.gradient(f, xs)
+	default:
+		r.Expr, err = c.derivative(f, xs[0], order, opts.Record)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// computation holds the budget and the simplifier of one derivative.
+type computation struct {
+	b    *budget.Budget
+	simp *simplify.Simplifier
+}
+
+func (c *computation) diffOptions() *diff.Options { return &diff.Options{Budget: c.b} }
+
+// variables resolves the names of wrt to the variables of f: the one in
+// f's graph, else a declared vector or matrix that f does not use, else a
+// scalar.
+func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several bool) ([]*expr.Node, error) {
+	if len(wrt) == 0 {
+		return nil, errors.New("no variables to differentiate with respect to")
+	}
+	seen := make(map[string]bool, len(wrt))
+	xs := make([]*expr.Node, len(wrt))
+	for i, v := range wrt {
+		if !parse.IsName(v) {
+			return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", v)
+		}
+		if seen[v] && several {
+			return nil, fmt.Errorf("%s is named twice", v)
+		}
+		seen[v] = true
+		xs[i] = Variable(f, decl, v)
+	}
+	return xs, nil
+}
+
+// Variable returns the variable of f with the given name: the one in f's
+// graph, else a declared vector or matrix that f does not use, else a
+// scalar.
+func Variable(f *expr.Node, decl map[string]expr.Shape, name string) *expr.Node {
+	if x := expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }); x != nil {
+		return x
+	}
+	if s, ok := decl[name]; ok {
+		return expr.NewSym(name, s)
+	}
+	return expr.NewSym(name, expr.Scalar)
+}
+
+// matrixVar returns the variable when xs is one vector or matrix
+// variable: its derivatives are taken in matrix form.
+func matrixVar(xs []*expr.Node) *expr.Node {
+	if len(xs) == 1 && !xs[0].Shape().IsScalar() {
+		return xs[0]
+	}
+	return nil
+}
+
+func kindOf(x *expr.Node) string {
+	if x.Shape().Rank() == 1 {
+		return "vector"
+	}
+	return "matrix"
+}
+
+// tooLarge turns the differentiator's node limit into ErrTooLarge.
+func tooLarge(err error) error {
+	if errors.Is(err, diff.ErrTooLarge) {
+		return ErrTooLarge
+	}
+	return err
+}
+
+// derivative is the order-th derivative of f with respect to the scalar
+// x, simplified. Between derivatives the result is kept in expanded form
+// when that is smaller; at the end common factors are pulled out.
+func (c *computation) derivative(f, x *expr.Node, order int, record func(diff.Step)) (*expr.Node, error) {
+	opts := c.diffOptions()
+	opts.Record = record
+	d := f
+	for k := 0; k < order; k++ {
+		var err error
+		d, err = diff.Diff(d, x, opts)
+		if err != nil {
+			if errors.Is(err, diff.ErrTooLarge) {
+				return nil, fmt.Errorf("derivative of order %d: %w", k+1, ErrTooLarge)
+			}
+			return nil, err
+		}
+		d = c.simp.Simplify(d)
+		switch {
+		case order == 1 && simplify.MayCancel(d):
+			// Terms may cancel once multiplied out, as in the logistic
+			// log-likelihood's x y (1 - σ) - x σ (1 - y) = x (y - σ).
+			d = c.simp.Normal(d)
+		case order > 1 && k < order-1:
+			// Between derivatives, the expanded form when it is smaller:
+			// the next derivative of a sum of products is again one.
+			d = c.simp.Expanded(d)
+		case order > 1:
+			d = c.simp.Normal(d)
+		}
+		if order == 1 {
+			break // the differentiator's budget bounds a single derivative
+		}
+		if nodes := expr.Count(d); nodes > MaxResultNodes {
+			return nil, fmt.Errorf("derivative of order %d: %w (%d nodes; the limit is %d)", k+1, ErrTooLarge, nodes, MaxResultNodes)
+		}
+	}
+	return d, nil
+}
