@@ -327,4 +327,3 @@ func mergeSorted(a, b []int32) []int32 {
 	}
 	return out
 }
-

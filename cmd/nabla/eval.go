@@ -1,0 +1,35 @@
+package main
+
+import "github.com/spf13/cobra"
+
+func (a *app) evalCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:     "eval EXPR --at NAME=VALUE...",
+		Short:   "evaluate an expression at a point",
+		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5`,
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			src := exprArg(args[0])
+			e, err := a.parse(src, 1)
+			if err != nil {
+				return err
+			}
+			r := &result{Input: src, Expr: e, Shape: shapeOf(e)}
+			if err := a.evaluate(r, e); err != nil {
+				return err
+			}
+			if r.Value == nil {
+				if err := a.evaluateEmpty(r, e); err != nil {
+					return err
+				}
+			}
+			return a.print(r, valueOnly)
+		},
+	}
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nabla-math/nabla"
+)
+
+// app holds the streams and the flags of one invocation.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	status         int
+
+	wrt     string
+	order   int
+	chain   bool
+	timeout time.Duration
+
+	vectors, matrices, symmetric []string
+	dims                         []string
+	at                           []string
+	format                       string
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ err error }
+
+// Error returns the message of the wrapped error.
+func (e usageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// report prints err and returns the exit status it calls for.
+func (a *app) report(err error) int {
+	fmt.Fprintf(a.stderr, "nabla: %s\n", err)
+	var pe *nabla.Error
+	if errors.As(err, &pe) {
+		fmt.Fprintln(a.stderr, pe.Caret())
+	}
+	return statusOf(err)
+}
+
+// statusOf returns the exit status that err calls for.
+func statusOf(err error) int {
+	var pe *nabla.Error
+	var ue usageError
+	if errors.As(err, &pe) || errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+const examples = `  nabla diff "sin(2x+1)"
+  nabla diff "(x + 2y^3)^2" --wrt y
+  nabla diff "x^5 - x^2 + x" --order 2
+  nabla diff "x^3 sin(x)" --at x=1.5 --format json
+  nabla diff - --wrt x < expressions.txt
+  nabla eval "log(x) + sqrt(y)" --at x=e --at y=4
+  nabla simplify "log(exp(x)) + x*x"`
+
+func (a *app) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "nabla",
+		Short: "nabla: the calculus of machine learning",
+		Long: `nabla differentiates, simplifies and evaluates expressions exactly.
+
+Syntax: numbers 2, 0.5, 1e-3 (integers and fractions stay exact), names
+x, x1, x_1, theta, θ; constants pi, e; + - * / ^ (or **), implicit
+multiplication 2x, x y, 2(x+1); functions sin cos tan asin acos atan sinh
+cosh tanh exp log (ln) sqrt abs sigmoid.`,
+		Example:       examples,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		msg := err.Error()
+		if i := strings.Index(msg, ": strconv.Parse"); i >= 0 {
+			msg = msg[:i] + ": expected a whole number"
+		}
+		return usagef("%s (see 'nabla %s --help')", msg, c.Name())
+	})
+	root.AddCommand(a.diffCmd(), a.gradCmd(), a.jacobianCmd(), a.hessianCmd(), a.evalCmd(), a.simplifyCmd(), a.versionCmd())
+	return root
+}
+
+func (a *app) addFormat(c *cobra.Command) {
+	c.Flags().StringVar(&a.format, "format", "text", "output format: "+strings.Join(formatNames(), ", "))
+}
+
+func (a *app) addAt(c *cobra.Command) {
+	c.Flags().StringArrayVar(&a.at, "at", nil, "evaluate at NAME=VALUE (repeatable), e.g. --at x=1.5 --at 'v=[1,2]' --at 'A=[[1,2],[3,4]]'")
+	c.Flags().StringSliceVar(&a.vectors, "vector", nil, "declare column vectors, e.g. --vector x,a")
+	c.Flags().StringSliceVar(&a.matrices, "matrix", nil, "declare matrices, e.g. --matrix A,X")
+	c.Flags().StringSliceVar(&a.symmetric, "symmetric", nil, "declare symmetric matrices, e.g. --symmetric W")
+	c.Flags().StringArrayVar(&a.dims, "dim", nil, "fix a symbolic size, e.g. --dim n=3 (repeatable)")
+}
+
+// defaultTimeout bounds the work of one derivative.
+const defaultTimeout = 10 * time.Second
+
+func (a *app) addTimeout(c *cobra.Command) {
+	c.Flags().DurationVar(&a.timeout, "timeout", defaultTimeout, "stop a derivative that takes longer, e.g. --timeout 1m")
+}
+
+// context returns the context of one derivative: it ends after --timeout.
+func (a *app) context() (context.Context, context.CancelFunc) {
+	if a.timeout <= 0 {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), a.timeout)
+}
+
+// parse reads src with the declarations of the flags; line numbers its
+// first line in errors.
+func (a *app) parse(src string, line int) (nabla.Expr, error) {
+	opts, err := a.parseOptions(line)
+	if err != nil {
+		return nabla.Expr{}, err
+	}
+	e, err := nabla.ParseWith(src, opts)
+	var pe *nabla.Error
+	if err != nil && !errors.As(err, &pe) {
+		err = usagef("--dim: %v", err) // the options do not fit the expression
+	}
+	return e, err
+}
+
+// parseOptions gathers the declarations of the flags.
+func (a *app) parseOptions(line int) (*nabla.ParseOptions, error) {
+	opts := &nabla.ParseOptions{Line: line, Vectors: a.vectors, Matrices: a.matrices, Symmetric: a.symmetric}
+	for _, d := range a.dims {
+		name, val, ok := strings.Cut(d, "=")
+		k, err := strconv.Atoi(strings.TrimSpace(val))
+		if !ok || err != nil || k < 1 {
+			return nil, usagef("--dim %q: expected NAME=SIZE with a positive whole SIZE, e.g. --dim n=3", d)
+		}
+		if opts.Dims == nil {
+			opts.Dims = map[string]int{}
+		}
+		opts.Dims[strings.TrimSpace(name)] = k
+	}
+	return opts, nil
+}
+
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			what := "an expression"
+			if n == 0 {
+				what = "no arguments"
+			}
+			got := fmt.Sprintf("%d arguments", len(args))
+			if len(args) == 1 {
+				got = "1 argument"
+			}
+			return usagef("%s takes %s, got %s (see 'nabla %s --help')", c.Name(), what, got, c.Name())
+		}
+		return nil
+	}
+}
