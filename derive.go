@@ -103,16 +103,16 @@ func Diff(e Expr, wrt string, order int) (Expr, error) {
 		}
 		return e, nil
 	}
-	d, err := Derive(context.Background(), e, []string{wrt}, &DeriveOptions{Order: order})
+	r, err := calc.Derive(context.Background(), e.n, e.decl, []string{wrt}, &calc.Options{Order: order})
 	if err != nil {
 		return Expr{}, err
 	}
-	if d.Tensor != nil {
-		x := d.Tensor.Wrt
+	if r.Tensor != nil {
+		x := r.Tensor.Wrt
 		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s has no matrix form: use DiffTensor",
-			e.n.Shape().Describe(), kindName(x.n), x.n.Name())
+			e.n.Shape().Describe(), kindName(x), x.Name())
 	}
-	return d.Expr, nil
+	return e.with(r.Expr), nil
 }
 
 func kindName(x *expr.Node) string {

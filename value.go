@@ -110,24 +110,9 @@ func (e Expr) Value(env map[string]Tensor) (Tensor, error) {
 // hasLinearAlgebra reports whether n has a vector or matrix variable or a
 // linear-algebra operation, which the compiled scalar programs lack.
 func hasLinearAlgebra(n *expr.Node) bool {
-	seen := map[*expr.Node]bool{}
-	var walk func(m *expr.Node) bool
-	walk = func(m *expr.Node) bool {
-		if seen[m] {
-			return false
-		}
-		seen[m] = true
-		if m.Op().LinearAlgebra() || m.Op() == expr.OpSym && !m.Shape().IsScalar() {
-			return true
-		}
-		for _, a := range m.Args() {
-			if walk(a) {
-				return true
-			}
-		}
-		return false
-	}
-	return walk(n)
+	return expr.Find(n, func(m *expr.Node) bool {
+		return m.Op().LinearAlgebra() || m.Op() == expr.OpSym && !m.Shape().IsScalar()
+	}) != nil
 }
 
 // findVar returns the variable of n with the given name, or nil.

@@ -12,8 +12,6 @@ package budget
 
 import (
 	"context"
-	"errors"
-	"time"
 )
 
 // checkEvery is the number of steps between two looks at the context.
@@ -22,14 +20,20 @@ const checkEvery = 256
 // A Budget bounds the work of one computation. A nil *Budget is unbounded.
 // It is not safe for concurrent use.
 type Budget struct {
-	ctx   context.Context
-	left  int
-	start time.Time
+	ctx  context.Context
+	left int
 }
 
 // New returns a budget bounded by ctx.
 func New(ctx context.Context) *Budget {
-	return &Budget{ctx: ctx, left: checkEvery, start: time.Now()}
+	b := Make(ctx)
+	return &b
+}
+
+// Make returns a budget bounded by ctx, as a value to keep in a larger
+// structure; use it through a pointer.
+func Make(ctx context.Context) Budget {
+	return Budget{ctx: ctx, left: checkEvery}
 }
 
 // Step spends k steps; when the context is done it stops the computation
@@ -53,25 +57,18 @@ func (b *Budget) Check() {
 		return
 	}
 	if err := b.ctx.Err(); err != nil {
-		panic(&Stopped{Err: context.Cause(b.ctx), After: time.Since(b.start)})
+		panic(&Stopped{Err: context.Cause(b.ctx)})
 	}
 }
 
 // Stopped is the error of a computation stopped by its context: Err is
-// the context's cause (context.Canceled or context.DeadlineExceeded), and
-// After the time the computation ran.
+// the context's cause (context.Canceled or context.DeadlineExceeded).
 type Stopped struct {
-	Err   error
-	After time.Duration
+	Err error
 }
 
 // Error describes the stop.
-func (s *Stopped) Error() string {
-	if errors.Is(s.Err, context.DeadlineExceeded) {
-		return "stopped after " + s.After.Round(time.Millisecond).String() + ": the deadline has passed"
-	}
-	return "stopped after " + s.After.Round(time.Millisecond).String() + ": " + s.Err.Error()
-}
+func (s *Stopped) Error() string { return "stopped: " + s.Err.Error() }
 
 // Unwrap returns the context's cause.
 func (s *Stopped) Unwrap() error { return s.Err }

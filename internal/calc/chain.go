@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/parse"
-	"github.com/nabla-math/nabla/internal/simplify"
 )
 
 // Chain is the multivariate chain rule worked out as in the lecture notes:
@@ -39,9 +37,8 @@ func ChainRule(ctx context.Context, src string, wrt []string) (ch *Chain, err er
 	if len(defs) == 0 {
 		return nil, errors.New("the chain rule needs inner functions: f where x1 = …, x2 = …")
 	}
-	b := budget.New(ctx)
-	defer budget.Catch(&err)
-	c := &computation{b: b, simp: simplify.NewWith(b)}
+	c := newComputation(ctx)
+	defer c.done(&err)
 	ch = &Chain{Outer: outer}
 	sub := make(map[string]*expr.Node, len(defs))
 	for _, d := range defs {

@@ -94,9 +94,8 @@ func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt [
 	if err != nil {
 		return nil, err
 	}
-	b := budget.New(ctx)
-	defer budget.Catch(&err)
-	c := &computation{b: b, simp: simplify.NewWith(b)}
+	c := newComputation(ctx)
+	defer c.done(&err)
 	r = &Result{Kind: opts.Kind, Wrt: xs, Order: order}
 	x := matrixVar(xs)
 	switch {
@@ -127,11 +126,37 @@ func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt [
 
 // computation holds the budget and the simplifier of one derivative.
 type computation struct {
-	b    *budget.Budget
-	simp *simplify.Simplifier
+	budget budget.Budget
+	b      *budget.Budget // &budget
+	simp   *simplify.Simplifier
+	opts   diff.Options
 }
 
-func (c *computation) diffOptions() *diff.Options { return &diff.Options{Budget: c.b} }
+func newComputation(ctx context.Context) *computation {
+	c := &computation{budget: budget.Make(ctx)}
+	c.b = &c.budget
+	c.simp = simplify.Acquire(c.b)
+	c.opts.Budget = c.b
+	return c
+}
+
+// done ends the computation: it returns the simplifier for reuse and
+// turns a stop of the budget into the error *err; deferred.
+func (c *computation) done(err *error) {
+	simplify.Release(c.simp)
+	if r := recover(); r != nil {
+		s, ok := r.(*budget.Stopped)
+		if !ok {
+			panic(r)
+		}
+		*err = s
+	}
+}
+
+// diffOptions returns the options of the differentiator's passes: the
+// computation's budget. They are shared: a pass that needs other options
+// copies them.
+func (c *computation) diffOptions() *diff.Options { return &c.opts }
 
 // variables resolves the names of wrt to the variables of f: the one in
 // f's graph, else a declared vector or matrix that f does not use, else a
@@ -141,8 +166,7 @@ func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several b
 		return nil, errors.New("no variables to differentiate with respect to")
 	}
 	seen := make(map[string]bool, len(wrt))
-	xs := make([]*expr.Node, len(wrt))
-	for i, v := range wrt {
+	for _, v := range wrt {
 		if !parse.IsName(v) {
 			return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", v)
 		}
@@ -150,7 +174,30 @@ func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several b
 			return nil, fmt.Errorf("%s is named twice", v)
 		}
 		seen[v] = true
-		xs[i] = Variable(f, decl, v)
+	}
+	xs := make([]*expr.Node, len(wrt))
+	if decl == nil {
+		// Without declarations every variable is a scalar.
+		for i, v := range wrt {
+			xs[i] = expr.NewSym(v, expr.Scalar)
+		}
+		return xs, nil
+	}
+	if len(wrt) == 1 {
+		xs[0] = Variable(f, decl, wrt[0])
+		return xs, nil
+	}
+	// One walk finds them all.
+	found := make(map[string]*expr.Node, len(wrt))
+	for _, v := range expr.Vars(f) {
+		if seen[v.Name()] {
+			found[v.Name()] = v
+		}
+	}
+	for i, v := range wrt {
+		if xs[i] = found[v]; xs[i] == nil {
+			xs[i] = Variable(nil, decl, v)
+		}
 	}
 	return xs, nil
 }
@@ -159,8 +206,10 @@ func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several b
 // graph, else a declared vector or matrix that f does not use, else a
 // scalar.
 func Variable(f *expr.Node, decl map[string]expr.Shape, name string) *expr.Node {
-	if x := expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }); x != nil {
-		return x
+	if f != nil {
+		if x := expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }); x != nil {
+			return x
+		}
 	}
 	if s, ok := decl[name]; ok {
 		return expr.NewSym(name, s)
@@ -197,7 +246,11 @@ func tooLarge(err error) error {
 // when that is smaller; at the end common factors are pulled out.
 func (c *computation) derivative(f, x *expr.Node, order int, record func(diff.Step)) (*expr.Node, error) {
 	opts := c.diffOptions()
-	opts.Record = record
+	if record != nil {
+		o := *opts
+		o.Record = record
+		opts = &o
+	}
 	d := f
 	for k := 0; k < order; k++ {
 		var err error

@@ -31,6 +31,7 @@ func (c *computation) hessian(f *expr.Node, xs []*expr.Node) (*expr.Node, error)
 		index[x.Name()] = int32(i)
 	}
 	fv := freeVars{index: index}
+	fv.memo.Reserve(4 * len(f.Args()))
 	n := len(xs)
 	if h, ok := c.hessianOfSum(f, xs, &fv); ok {
 		return h, nil

@@ -34,9 +34,9 @@ func (c *computation) tensor(f, x *expr.Node) (*Tensor, error) {
 		name += "_" // never the name of a variable of f
 	}
 	dx := expr.NewSym(name, x.Shape())
-	opts := c.diffOptions()
+	opts := *c.diffOptions()
 	opts.Seed = dx
-	d, err := diff.Diff(f, x, opts)
+	d, err := diff.Diff(f, x, &opts)
 	if err != nil {
 		return nil, tooLarge(err)
 	}

@@ -61,11 +61,11 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	}
 
 	// Post-order of the nodes that depend on a wanted variable.
-	dep := make(map[*expr.Node]bool, 256)
+	var dep expr.Memo[bool]
 	var order []*expr.Node
 	var visit func(m *expr.Node) bool
 	visit = func(m *expr.Node) bool {
-		if v, ok := dep[m]; ok {
+		if v, ok := dep.Get(m); ok {
 			return v
 		}
 		v := isWanted(m)
@@ -74,7 +74,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 				v = true
 			}
 		}
-		dep[m] = v
+		dep.Put(m, v)
 		if v {
 			order = append(order, m)
 			spend(1)
@@ -85,7 +85,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 
 	// Sweep from the root to the leaves, parents before children.
 	contrib := make(map[*expr.Node][]*expr.Node, len(order))
-	if dep[n] {
+	if v, _ := dep.Get(n); v {
 		contrib[n] = []*expr.Node{expr.Int64(1)}
 	}
 	adj := make(map[string]*expr.Node)
@@ -104,7 +104,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 		}
 		info := m.Info()
 		for i, arg := range m.Args() {
-			if !dep[arg] {
+			if v, _ := dep.Get(arg); !v {
 				continue
 			}
 			spend(2)

@@ -49,11 +49,11 @@ func (e *DomainError) Error() string {
 // Compile turns n into a program.
 func Compile(n *expr.Node) *Program {
 	p := &Program{}
-	slot := make(map[*expr.Node]int32)
+	var slot expr.Memo[int32]
 	varIndex := make(map[string]int)
 	var walk func(n *expr.Node) int32
 	walk = func(n *expr.Node) int32 {
-		if s, ok := slot[n]; ok {
+		if s, ok := slot.Get(n); ok {
 			return s
 		}
 		in := instr{op: n.Op()}
@@ -77,7 +77,7 @@ func Compile(n *expr.Node) *Program {
 		s := int32(len(p.code))
 		p.code = append(p.code, in)
 		p.nodes = append(p.nodes, n)
-		slot[n] = s
+		slot.Put(n, s)
 		return s
 	}
 	if n.Op() == expr.OpMatrix {

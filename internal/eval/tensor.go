@@ -29,7 +29,7 @@ type tensorEval struct {
 	env  map[string]Tensor
 	dims map[string]int
 	from map[string]string // the variable each size was read from
-	memo map[*expr.Node]Tensor
+	memo expr.Memo[Tensor]
 }
 
 // EvalTensor evaluates n with the values env of its variables, scalars,
@@ -41,7 +41,7 @@ type tensorEval struct {
 // their values settle sizes even where the expression has lost them, as
 // in sum(x ./ x).
 func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Shape) (Tensor, error) {
-	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}, memo: map[*expr.Node]Tensor{}}
+	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}}
 	names := make([]string, 0, len(declared))
 	for name := range declared {
 		if _, ok := env[name]; ok {
@@ -54,30 +54,17 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 			return Tensor{}, err
 		}
 	}
-	if err := e.bind(n, map[*expr.Node]bool{}); err != nil {
+	var err error
+	expr.Inspect(n, func(m *expr.Node) bool {
+		if err == nil && m.Op() == expr.OpSym {
+			err = e.bindValue(m.Name(), m.Shape())
+		}
+		return err == nil
+	})
+	if err != nil {
 		return Tensor{}, err
 	}
 	return e.eval(n)
-}
-
-// bind checks the values of the variables against their shapes and
-// settles the symbolic sizes.
-func (e *tensorEval) bind(n *expr.Node, seen map[*expr.Node]bool) error {
-	if seen[n] {
-		return nil
-	}
-	seen[n] = true
-	if n.Op() == expr.OpSym {
-		if err := e.bindValue(n.Name(), n.Shape()); err != nil {
-			return err
-		}
-	}
-	for _, a := range n.Args() {
-		if err := e.bind(a, seen); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // bindValue checks the value of the variable name against its shape s and
@@ -126,7 +113,7 @@ func (e *tensorEval) domain(n *expr.Node, msg string) error {
 }
 
 func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
-	if v, ok := e.memo[n]; ok {
+	if v, ok := e.memo.Get(n); ok {
 		return v, nil
 	}
 	v, err := e.compute(n)
@@ -142,7 +129,7 @@ func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
 			return Tensor{}, e.domain(n, "overflow")
 		}
 	}
-	e.memo[n] = v
+	e.memo.Put(n, v)
 	return v, nil
 }
 

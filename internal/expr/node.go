@@ -55,7 +55,9 @@ func shapePtr(s Shape) *Shape {
 	if s.rank == 0 {
 		return nil
 	}
-	return &s
+	p := new(Shape) // s itself stays off the heap for a scalar
+	*p = s
+	return p
 }
 
 // Hash returns the node's structural hash.

@@ -145,6 +145,16 @@ func (s *Memo[V]) Put(k *Node, v V) {
 	s.m[k] = v
 }
 
+// Reserve prepares the memo for about n entries, when many are expected.
+func (s *Memo[V]) Reserve(n int) {
+	if s.m == nil && n > memoArray {
+		s.m = make(map[*Node]V, n)
+		for i := 0; i < s.n; i++ {
+			s.m[s.keys[i]] = s.vals[i]
+		}
+	}
+}
+
 // Len returns the number of entries.
 func (s *Memo[V]) Len() int {
 	if s.m != nil {

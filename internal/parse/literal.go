@@ -224,10 +224,15 @@ func transpose(a *expr.Node) *expr.Node {
 func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
 	if f.Shape != nil {
 		shapes := make([]expr.Shape, len(args))
+		var s expr.Sizes = expr.Fixed // scalars have no sizes to unify
 		for i, a := range args {
 			shapes[i] = a.Shape()
+			if !shapes[i].IsScalar() && s == expr.Fixed {
+				p.dims.init()
+				s = sizes{p.dims}
+			}
 		}
-		if _, need := f.Shape(shapes, &p.dims); need != "" {
+		if _, need := f.Shape(shapes, s); need != "" {
 			described := make([]string, len(args))
 			for i, a := range args {
 				described[i] = p.describeNode(a)

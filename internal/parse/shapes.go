@@ -44,9 +44,13 @@ func (u *unifier) find(d expr.Dim) expr.Dim {
 	return expr.Dim{Sym: s}
 }
 
-// Same makes a and b the same size if they can be: the unifier is the
-// expr.Sizes of the table's shape rules.
-func (u *unifier) Same(a, b expr.Dim) bool { return u.unify(a, b) }
+// sizes is the expr.Sizes of the table's shape rules: it unifies sizes
+// through the parser's unifier, whose maps it shares (a copy, so that the
+// parser itself stays off the heap).
+type sizes struct{ u unifier }
+
+// Same makes a and b the same size if they can be.
+func (s sizes) Same(a, b expr.Dim) bool { return s.u.unify(a, b) }
 
 // unify makes a and b the same size; ok is false if they are different
 // known sizes.

@@ -50,12 +50,9 @@ func Simplify(n *expr.Node) *expr.Node {
 // pooled runs f with a Simplifier from a pool: small simplifications
 // reuse the memory of earlier ones.
 func pooled(f func(s *Simplifier) *expr.Node) *expr.Node {
-	s := simplifiers.Get().(*Simplifier)
+	s := Acquire(nil)
 	r := f(s)
-	if s.memo.Len() <= 64 {
-		s.memo.Reset()
-		simplifiers.Put(s)
-	}
+	Release(s)
 	return r
 }
 
@@ -68,6 +65,24 @@ var simplifiers = sync.Pool{New: func() any { return New() }}
 type Simplifier struct {
 	memo expr.Memo[*expr.Node]
 	b    *budget.Budget
+}
+
+// Acquire returns a Simplifier whose passes spend steps from b, taken
+// from a pool; Release returns it.
+func Acquire(b *budget.Budget) *Simplifier {
+	s := simplifiers.Get().(*Simplifier)
+	s.b = b
+	return s
+}
+
+// Release returns a Simplifier from Acquire to the pool, when its memory
+// is small enough to keep.
+func Release(s *Simplifier) {
+	s.b = nil
+	if s.memo.Len() <= 64 {
+		s.memo.Reset()
+		simplifiers.Put(s)
+	}
 }
 
 // New returns a Simplifier without a budget.
