@@ -5,7 +5,43 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/nabla-math/nabla/internal/expr"
 )
+
+// The shapes of the generated expressions' values, for the table's shape
+// rules.
+var (
+	vector = expr.NewShape(expr.Dim{N: 3})
+	matrix = expr.NewShape(expr.Dim{N: 3}, expr.Dim{N: 3})
+)
+
+// tableOp applies to the text u, of shape in, an operation of the table
+// that takes one operand of that shape and gives the shape out, spelt as
+// the text printer spells it: every such operation of the table is drawn,
+// the day it is added.
+func tableOp(t *rapid.T, in, out expr.Shape, u string) string {
+	var spell []func(string) string
+	for i := range expr.Ops {
+		info := &expr.Ops[i]
+		if info.Arity != 1 || info.Shape == nil || info.Class == expr.Leaf {
+			continue
+		}
+		if s, need := info.Shape([]expr.Shape{in}, expr.Fixed); need != "" || s != out {
+			continue
+		}
+		sp := info.Text
+		switch sp.Form {
+		case expr.FormCall:
+			spell = append(spell, func(u string) string { return sp.Word + "(" + u + ")" })
+		case expr.FormPostfix:
+			spell = append(spell, func(u string) string { return "(" + u + ")" + sp.Word })
+		case expr.FormWrap:
+			spell = append(spell, func(u string) string { return sp.Word + u + sp.Close })
+		}
+	}
+	return rapid.SampledFrom(spell).Draw(t, "op")(u)
+}
 
 // genVector draws the text of a random vector-valued expression in the
 // vectors a, x and the square matrices A, B, built so that its shapes fit.
@@ -28,7 +64,7 @@ func genVector(depth int) *rapid.Generator[string] {
 		case 4:
 			return "sin(" + u + ")"
 		case 5:
-			return "sigmoid(" + u + ")"
+			return tableOp(t, vector, vector, u)
 		case 6:
 			return "(" + genScalar(depth-1).Draw(t, "s") + ") (" + u + ")"
 		case 7:
@@ -71,7 +107,7 @@ func genMatrix(depth int) *rapid.Generator[string] {
 		case 4:
 			return "sin(" + m + ")"
 		case 5:
-			return "(" + m + ")'"
+			return tableOp(t, matrix, matrix, m)
 		case 6:
 			return "inv(5I + (" + m + ") (" + m + ")')"
 		default:
@@ -85,7 +121,11 @@ func genMatrix(depth int) *rapid.Generator[string] {
 func genScalar(depth int) *rapid.Generator[string] {
 	return rapid.Custom(func(t *rapid.T) string {
 		u := genVector(depth).Draw(t, "u")
-		switch rapid.IntRange(0, 10).Draw(t, "reduce") {
+		switch rapid.IntRange(0, 12).Draw(t, "reduce") {
+		case 11:
+			return tableOp(t, vector, expr.Scalar, u)
+		case 12:
+			return tableOp(t, matrix, expr.Scalar, genMatrix(depth).Draw(t, "m"))
 		case 0:
 			return "a' (" + u + ")"
 		case 1:

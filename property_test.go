@@ -50,9 +50,29 @@ func genExpr(depth int) *rapid.Generator[Expr] {
 		case 7:
 			return Neg(a("a"))
 		}
-		fns := []func(Expr) Expr{Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Exp, Log, Abs, Sigmoid, Sqrt}
+		fns := scalarFunctions()
 		return fns[rapid.IntRange(0, len(fns)-1).Draw(t, "fn")](a("a"))
 	})
+}
+
+// scalarFunctions returns every function of one scalar that the language
+// has: the element-wise functions of the operation table and the derived
+// ones. A function added to the table is drawn by the property tests the
+// day it is added.
+func scalarFunctions() []func(Expr) Expr {
+	var fns []func(Expr) Expr
+	for i := range expr.Ops {
+		op := expr.Op(i)
+		if info := &expr.Ops[op]; info.Class == expr.Function && info.Elementwise && info.Arity == 1 {
+			fns = append(fns, func(a Expr) Expr { return Expr{n: expr.Call(op, a.n)} })
+		}
+	}
+	for _, f := range expr.Derived {
+		if f.Elementwise && f.Arity == 1 {
+			fns = append(fns, func(a Expr) Expr { return Expr{n: f.Build([]*expr.Node{a.n})} })
+		}
+	}
+	return fns
 }
 
 // point draws a coordinate in [-3, 3] on a grid offset from the special

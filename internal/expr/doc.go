@@ -1,0 +1,42 @@
+// Package expr is nabla's expression graph and its operation table, the
+// layer every other package builds on.
+//
+// # The graph
+//
+// A Node is an immutable vertex of a directed acyclic graph. Nodes are
+// hash-consed: the constructors (Add, Mul, Pow, Call, MatMul, Transpose,
+// …) return the one node of each structure, so equal subexpressions are
+// one node, compared with == (or Equal, which survives a reset of the
+// table), and a derivative that reuses a subexpression shares it. Every
+// node knows its Shape: a scalar, a vector, a matrix, or a tensor of rank
+// up to four, with sizes that are numbers or symbols (m, n) until values
+// fix them.
+//
+// The constructors keep every node canonical, as the fast computer-algebra
+// cores do: a sum is a list of terms with collected coefficients (2x + 3x
+// is 5x), a product a list of bases with collected exponents (x x^2 is
+// x^3), both sorted into a canonical order, numbers folded exactly (Num is
+// an exact rational with an int64 fast path and a math/big fallback, or a
+// float64), and the identities of linear algebra applied where they
+// shrink a node ((AB)ᵀ = BᵀAᵀ, A A⁻¹ = I). The invariants are asserted on
+// random graphs by the package's tests.
+//
+// # The operation table
+//
+// Each operation is described once, by its OpInfo in Ops: its names and
+// syntax, its spelling for each printer (a Form and words), its canonical
+// Order, its shape rule, its constructor, its numeric kernels (Eval on
+// numbers, Tensor on vectors and matrices), and its derivative rules:
+// Partial derivatives for the chain rule, Combine for differentials,
+// Adjoint for reverse mode in matrix form, Jacobian and Applied for
+// forward mode in matrix form, Index for index notation. The parser,
+// printers, simplifier, differentiators and evaluators read the table;
+// adding an operation is adding an entry, and TestTable checks that the
+// entry has what its class needs.
+//
+// # Walks
+//
+// Inspect, Find and Transform walk a graph visiting each shared node once,
+// and Memo maps nodes to values for any pass, allocating nothing for small
+// expressions.
+package expr

@@ -1,0 +1,226 @@
+package expr
+
+import (
+	"math"
+	"testing"
+)
+
+// TestTable checks that every entry of the operation table has what its
+// class needs: a name and an order of its own, spellings for both
+// printers, a shape rule, a constructor, numeric kernels and derivative
+// rules. An operation added without, say, its derivative fails here, not
+// in a user's hands.
+func TestTable(t *testing.T) {
+	orders := map[int]Op{}
+	names := map[string]Op{}
+	for i := range Ops {
+		op, info := Op(i), &Ops[i]
+		t.Run(info.Name, func(t *testing.T) {
+			if info.Name == "" {
+				t.Fatalf("op %d has no name", op)
+			}
+			if other, dup := names[info.Name]; dup {
+				t.Errorf("%s is the name of ops %d and %d", info.Name, other, op)
+			}
+			names[info.Name] = op
+			if other, dup := orders[info.Order]; dup {
+				t.Errorf("order %d is taken by %s", info.Order, Ops[other].Name)
+			}
+			orders[info.Order] = op
+			checkSpelling(t, "Text", info.Text)
+			checkSpelling(t, "LaTeX", info.LaTeX)
+			if info.Prec == 0 {
+				t.Error("no precedence")
+			}
+			if info.Rule == "" {
+				t.Error("no derivative rule name")
+			}
+			switch info.Class {
+			case Leaf:
+				checkLeaf(t, op, info)
+			case Operator, Function:
+				checkOperation(t, info)
+			}
+		})
+	}
+}
+
+// checkSpelling checks that a spelling has the words its form needs.
+func checkSpelling(t *testing.T, which string, sp Spelling) {
+	t.Helper()
+	switch sp.Form {
+	case FormCall, FormPostfix, FormWord:
+		if sp.Word == "" {
+			t.Errorf("%s: no word for its form %d", which, sp.Form)
+		}
+	case FormWrap:
+		if sp.Word == "" || sp.Close == "" {
+			t.Errorf("%s: a wrap needs an opening and a closing", which)
+		}
+	}
+}
+
+func checkLeaf(t *testing.T, op Op, info *OpInfo) {
+	switch {
+	case op == OpSym:
+		// A variable's shape is declared and its value given.
+	case op == OpMatrix:
+		if info.Combine == nil || info.Adjoint == nil || info.Tensor == nil {
+			t.Error("a literal needs Combine, Adjoint and a tensor kernel")
+		}
+	case info.Value == nil && (info.Leaf == nil || info.Tensor == nil):
+		t.Error("a leaf needs a value, or a constructor and a tensor kernel")
+	}
+}
+
+func checkOperation(t *testing.T, info *OpInfo) {
+	if info.Arity == 0 {
+		t.Error("no arity")
+	}
+	if info.Shape == nil {
+		t.Error("no shape rule")
+	}
+	if info.Class == Operator && info.Build == nil {
+		t.Error("an operator needs a constructor")
+	}
+	if info.Class == Function && info.Build == nil && !info.Elementwise {
+		t.Error("a function that is not element-wise needs a constructor")
+	}
+	if info.Elementwise {
+		if info.Eval == nil || info.Partial == nil {
+			t.Error("an element-wise operation needs Eval and Partial")
+		}
+		return
+	}
+	// An operation on vectors and matrices.
+	if info.Tensor == nil {
+		t.Error("no tensor kernel")
+	}
+	if info.Combine == nil {
+		t.Error("no differential rule (Combine)")
+	}
+	if info.Adjoint == nil {
+		t.Error("no reverse-mode rule (Adjoint)")
+	}
+}
+
+// TestShapeRules checks that the constructors build nodes of the shape
+// the table's rule gives, for every operation and operands it accepts.
+func TestShapeRules(t *testing.T) {
+	n, m := Dim{N: 3}, Dim{N: 2}
+	operands := []*Node{
+		NewSym("s", Scalar),
+		NewSym("v", NewShape(n)),
+		NewSym("A", NewShape(n, n)),
+		NewSym("R", NewShape(n, m)),
+		Transpose(NewSym("v", NewShape(n))),
+	}
+	for i := range Ops {
+		op, info := Op(i), &Ops[i]
+		if info.Class == Leaf || info.Shape == nil || info.Arity < 1 {
+			continue
+		}
+		arity := info.Arity
+		if arity < 0 {
+			arity = 2
+		}
+		for _, args := range tuples(operands, arity) {
+			shapes := make([]Shape, len(args))
+			for k, a := range args {
+				shapes[k] = a.Shape()
+			}
+			want, need := info.Shape(shapes, Fixed)
+			if need != "" {
+				continue
+			}
+			got := Apply(op, args...)
+			if got.Shape() != want && !got.IsZero() {
+				t.Errorf("%s%v: built %s, the rule gives %s", info.Name, shapes, got.Shape(), want)
+			}
+		}
+	}
+}
+
+// tuples returns every list of k operands drawn from xs.
+func tuples(xs []*Node, k int) [][]*Node {
+	if k == 0 {
+		return [][]*Node{nil}
+	}
+	var out [][]*Node
+	for _, rest := range tuples(xs, k-1) {
+		for _, x := range xs {
+			out = append(out, append(append([]*Node(nil), rest...), x))
+		}
+	}
+	return out
+}
+
+// TestEval checks the scalar kernels of the table at points where their
+// values are known exactly, and their domains.
+func TestEval(t *testing.T) {
+	tests := []struct {
+		op     Op
+		x      []float64
+		want   float64
+		domain string
+	}{
+		{OpAdd, []float64{1, 2, 3}, 6, ""},
+		{OpMul, []float64{2, 3, 4}, 24, ""},
+		{OpPow, []float64{2, 10}, 1024, ""},
+		{OpPow, []float64{4, 0.5}, 2, ""},
+		{OpPow, []float64{0, -1}, 0, "division by zero"},
+		{OpPow, []float64{-8, 1.0 / 3}, 0, "negative number to a non-integer power"},
+		{OpSin, []float64{0}, 0, ""},
+		{OpCos, []float64{0}, 1, ""},
+		{OpTan, []float64{0}, 0, ""},
+		{OpAsin, []float64{1}, math.Pi / 2, ""},
+		{OpAsin, []float64{2}, 0, "argument outside [-1, 1]"},
+		{OpAcos, []float64{1}, 0, ""},
+		{OpAtan, []float64{1}, math.Pi / 4, ""},
+		{OpSinh, []float64{0}, 0, ""},
+		{OpCosh, []float64{0}, 1, ""},
+		{OpTanh, []float64{0}, 0, ""},
+		{OpExp, []float64{0}, 1, ""},
+		{OpLog, []float64{1}, 0, ""},
+		{OpLog, []float64{0}, 0, "log of a non-positive number"},
+		{OpAbs, []float64{-2}, 2, ""},
+		{OpSigmoid, []float64{0}, 0.5, ""},
+		{OpSigmoid, []float64{-800}, 0, ""},
+	}
+	for _, tt := range tests {
+		got, domain := Ops[tt.op].Eval(tt.x)
+		if domain != tt.domain {
+			t.Errorf("%s%v: domain %q, want %q", Ops[tt.op].Name, tt.x, domain, tt.domain)
+			continue
+		}
+		if domain == "" && got != tt.want {
+			t.Errorf("%s%v = %v, want %v", Ops[tt.op].Name, tt.x, got, tt.want)
+		}
+	}
+}
+
+// TestFold checks exact folding of functions at exact special points.
+func TestFold(t *testing.T) {
+	tests := []struct {
+		op   Op
+		x    Num
+		want string
+	}{
+		{OpSin, Int(0), "0"},
+		{OpCos, Int(0), "1"},
+		{OpAcos, Int(1), "0"},
+		{OpLog, Int(1), "0"},
+		{OpExp, Int(0), "1"},
+		{OpAbs, Rat(-2, 3), "2/3"},
+		{OpSigmoid, Int(0), "1/2"},
+	}
+	for _, tt := range tests {
+		got := Call(tt.op, NewConst(tt.x))
+		if !got.IsConst() || got.num.String() != tt.want {
+			t.Errorf("%s(%s) folds to %v, want %s", Ops[tt.op].Name, tt.x, got.num, tt.want)
+		}
+	}
+	if got := Call(OpSin, Int64(1)); got.IsConst() {
+		t.Errorf("sin(1) folded to %v; it has no exact value", got.num)
+	}
+}
