@@ -103,7 +103,7 @@ func linalgOps() {
 			if err != nil {
 				return "", err
 			}
-			a, b := rowCol(in)
+			a, b := RowCol(in)
 			if transposed {
 				a, b = b, a
 			}
@@ -149,7 +149,7 @@ func linalgOps() {
 			if err != nil {
 				return "", err
 			}
-			r, c := rowCol(out)
+			r, c := RowCol(out)
 			return strings.TrimSpace(w.Product(nil, r, c) + " " + w.Group(s)), nil
 		},
 	})
@@ -298,9 +298,9 @@ func productJacobian(f Forward, fs []*Node, r *Node) *Node {
 	return Add(terms...)
 }
 
-// rowCol gives the row and column indices of an entry: "1" for the single
-// row or column of a vector or scalar.
-func rowCol(idx []string) (r, c string) {
+// RowCol gives the row and column indices of an entry in index notation:
+// "1" for the single row or column of a vector or scalar.
+func RowCol(idx []string) (r, c string) {
 	r, c = "1", "1"
 	switch len(idx) {
 	case 1:

@@ -112,30 +112,17 @@ func (w *indexWriter) term(t *expr.Node, out, in []string) (string, error) {
 		if c.Shape().Rank() != len(out) {
 			return "", errNoIndexForm
 		}
-		r, col := rowCol(out)
+		r, col := expr.RowCol(out)
 		parts = append(parts, w.Product([]*expr.Node{c}, r, col))
 	}
 	return joinFactors(k, scalars, parts...), nil
 }
 
-// rowCol gives the row and column indices of an entry: "1" for the single
-// row or column of a vector or scalar.
-func rowCol(idx []string) (r, c string) {
-	r, c = "1", "1"
-	switch len(idx) {
-	case 1:
-		r = idx[0]
-	case 2:
-		r, c = idx[0], idx[1]
-	}
-	return r, c
-}
-
 // Entry writes entry (out) of e, which is linear in dX, differentiated
 // with respect to X_(in).
 func (w *indexWriter) Entry(e *expr.Node, out, in []string) (string, error) {
-	a, b := rowCol(in)
-	r, c := rowCol(out)
+	a, b := expr.RowCol(in)
+	r, c := expr.RowCol(out)
 	switch e.Info().Text.Form {
 	case expr.FormProduct:
 		return w.term(e, out, in)
