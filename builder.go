@@ -92,3 +92,6 @@ func Abs(a Expr) Expr { return call(expr.OpAbs, a) }
 
 // Sigmoid returns the logistic function 1/(1 + exp(-a)).
 func Sigmoid(a Expr) Expr { return call(expr.OpSigmoid, a) }
+
+// Sign returns sign(a): -1, 0 or 1.
+func Sign(a Expr) Expr { return call(expr.OpSign, a) }

@@ -101,7 +101,7 @@ func TestDiffFunctions(t *testing.T) {
 		{name: "sinh", args: []string{"diff", "sinh(x)"}, stdout: "cosh(x)\n"},
 		{name: "cosh", args: []string{"diff", "cosh(x)"}, stdout: "sinh(x)\n"},
 		{name: "tanh", args: []string{"diff", "tanh(x)"}, stdout: "1 - tanh(x)^2\n"},
-		{name: "abs", args: []string{"diff", "abs(x)"}, stdout: "x/abs(x)\n"},
+		{name: "abs", args: []string{"diff", "abs(x)"}, stdout: "sign(x)\n"},
 		{name: "sigmoid", args: []string{"diff", "sigmoid(x)"}, stdout: "sigmoid(x) (1 - sigmoid(x))\n"},
 	})
 }

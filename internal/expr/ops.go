@@ -35,6 +35,7 @@ const (
 	OpLog
 	OpAbs
 	OpSigmoid
+	OpSign   // sign(x): -1, 0 or 1
 	OpMatrix // vector or matrix of scalar entries: [f1, f2], [[a, b], [c, d]]
 
 	// Linear algebra on vectors and matrices of symbolic size; see linalg.go.
@@ -375,18 +376,25 @@ func init() {
 			func(u, n *Node) *Node { return n }),
 		OpLog: fn("log", `\log`, 16, math.Log, logDomain, exactAt(1, 0),
 			func(u, n *Node) *Node { return Pow(u, minusOne) }),
+		// abs is not differentiable at 0; its derivative there is the
+		// subgradient 0, as in JAX and PyTorch: d abs(u) = sign(u) du.
 		OpAbs: fn("abs", `\operatorname{abs}`, 17, math.Abs, nil, func(x Num) (Num, bool) {
 			if x.Sign() < 0 {
 				return x.Neg(), true
 			}
 			return x, true
-		}, func(u, n *Node) *Node { return Mul(u, Pow(n, minusOne)) }),
+		}, func(u, n *Node) *Node { return Call(OpSign, u) }),
 		OpSigmoid: fn("sigmoid", `\sigma`, 18, sigmoid, nil, func(x Num) (Num, bool) {
 			if x.IsZero() && !x.IsFloat() {
 				return Rat(1, 2), true
 			}
 			return Num{}, false
 		}, func(u, n *Node) *Node { return Mul(n, Add(one, Neg(n))) }),
+		// sign is piecewise constant: its derivative is 0 wherever it
+		// is differentiable, and 0 is taken at 0 too.
+		OpSign: fn("sign", `\operatorname{sign}`, 31, sign, nil, func(x Num) (Num, bool) {
+			return Int(int64(x.Sign())), true
+		}, func(u, n *Node) *Node { return zero }),
 		OpMatrix: {
 			Name: "matrix", Class: Leaf, Arity: -1, Prec: PrecAtom, Order: 19,
 			Text: Spelling{Form: FormMatrix}, LaTeX: Spelling{Form: FormMatrix},
@@ -453,6 +461,16 @@ func sigmoid(x float64) float64 {
 	}
 	z := math.Exp(x)
 	return z / (1 + z)
+}
+
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return x // 0, -0 and NaN
 }
 
 func pow(b, e float64) float64 {

@@ -1,0 +1,134 @@
+package format_test
+
+import (
+	"testing"
+
+	"github.com/nabla-math/nabla/internal/diff"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+	"github.com/nabla-math/nabla/internal/simplify"
+)
+
+// variable returns the variable named name in f, with the shape the
+// parser resolved for it.
+func variable(t *testing.T, f *expr.Node, name string) *expr.Node {
+	t.Helper()
+	x := expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name })
+	if x == nil {
+		t.Fatalf("no variable %s in %s", name, format.Text(f))
+	}
+	return x
+}
+
+// indexForm parses src with the vectors and matrices of options,
+// differentiates it with respect to the variable wrt, seeded with the
+// differential d<wrt>, simplifies the differential and writes it in index
+// notation, as the tensor derivatives of internal/calc do.
+func indexForm(t *testing.T, src, wrt string) string {
+	t.Helper()
+	f := mustParse(t, src, true)
+	x := variable(t, f, wrt)
+	dx := expr.NewSym("d"+wrt, x.Shape())
+	d, err := diff.Diff(f, x, &diff.Options{Seed: dx})
+	if err != nil {
+		t.Fatalf("Diff(%q, %s): %v", src, wrt, err)
+	}
+	return format.IndexForm(f, x, simplify.Simplify(d), dx)
+}
+
+func TestIndexForm(t *testing.T) {
+	tests := []struct {
+		name string
+		f    string
+		wrt  string
+		want string
+	}{
+		// Products P dX Q.
+		{"matrix times vector by the matrix", "A x", "A", "∂f_i/∂A_pq = δ_ip x_q"},
+		{"matrix times vector by the vector", "A x", "x", "∂f_i/∂x_p = A_ip"},
+		{"vector itself", "x", "x", "∂x_i/∂x_p = δ_ip"},
+		{"matrix itself", "X", "X", "∂X_pq/∂X_ij = δ_pi δ_jq"},
+		{"scaled matrix", "2 X", "X", "∂f_pq/∂X_ij = 2 δ_pi δ_jq"},
+		{"negated matrix", "-X", "X", "∂f_pq/∂X_ij = -δ_pi δ_jq"},
+		{"rational coefficient", "A x ./ 2", "A", "∂f_i/∂A_pq = 1/2 δ_ip x_q"},
+		{"transpose", "X'", "X", "∂f_pq/∂X_ij = δ_pj δ_iq"},
+		{"difference with the transpose", "X - X'", "X", "∂f_pq/∂X_ij = δ_pi δ_jq - δ_pj δ_iq"},
+		{"transpose times vector", "X' x", "X", "∂f_i/∂X_pq = δ_iq x_p"},
+		{"row vector", "x'", "x", "∂f_pq/∂x_i = δ_iq"},
+		{"Gram matrix", "R' R", "R", "∂f_pq/∂R_ij = R_ip δ_jq + δ_pj R_iq"},
+		{"square of a matrix", "X X", "X", "∂f_pq/∂X_ij = X_pi δ_jq + δ_pi X_jq"},
+		{"outer product", "x x'", "x", "∂f_pq/∂x_i = δ_pi x_q + x_p δ_iq"},
+		{"outer product with a constant", "y x'", "x", "∂f_pq/∂x_i = y_p δ_iq"},
+		{"product of constant matrices", "A' A x", "x", "∂f_i/∂x_p = (Aᵀ A)_ip"},
+		{"variable twice", "A' (A x)", "A", "∂f_i/∂A_pq = A_pi x_q + δ_iq (A x)_p"},
+		{"sum after the differential", "A x - 3 A y", "A", "∂f_i/∂A_pq = δ_ip (x - 3y)_q"},
+		{"product after the differential", "A x x'", "A", "∂f_pq/∂A_ij = δ_pi (x xᵀ)_jq"},
+		{"constant term", "X y + x", "X", "∂f_i/∂X_pq = δ_ip y_q"},
+		{"quadratic form", "x' X x", "X", "∂f/∂X_pq = x_p x_q"},
+		{"inverse", "inv(X)", "X", "∂f_pq/∂X_ij = -(inv(X))_pi (inv(X))_jq"},
+		{"inverse times vector", "inv(X) x", "X", "∂f_i/∂X_pq = -(inv(X))_ip (inv(X) x)_q"},
+		// Element-wise factors.
+		{"element-wise function of a product", "sin(A x)", "A", "∂f_i/∂A_pq = δ_ip x_q (cos(A x))_i"},
+		{"sigmoid of a product", "sigmoid(A x)", "A",
+			"∂f_i/∂A_pq = δ_ip x_q ((1 - sigmoid(A x)) .* sigmoid(A x))_i"},
+		{"scalar function of a quadratic form", "sin(x' X x)", "X", "∂f/∂X_pq = cos(xᵀ X x) x_p x_q"},
+		{"element-wise exp", "exp(X)", "X", "∂f_pq/∂X_ij = δ_pi δ_jq (exp(X))_pq"},
+		{"element-wise square of a vector", "x .* x", "x", "∂f_i/∂x_p = 2 δ_ip x_i"},
+		{"element-wise square of a matrix", "X .* X", "X", "∂f_pq/∂X_ij = 2 δ_pi δ_jq X_pq"},
+		// Determinants and traces.
+		{"determinant", "det(X)", "X", "∂f/∂X_pq = det(X) (inv(X))_qp"},
+		{"determinant times the matrix", "det(X) X", "X",
+			"∂f_pq/∂X_ij = det(X) (inv(X))_ji X_pq + det(X) δ_pi δ_jq"},
+		{"determinant times a vector", "det(X) x", "X", "∂f_i/∂X_pq = det(X) (inv(X))_qp x_i"},
+		{"log-determinant times a vector", "logdet(X) x", "X", "∂f_i/∂X_pq = (inv(X))_qp x_i"},
+		{"trace times a vector", "tr(X) x", "X", "∂f_i/∂X_pq = δ_qp x_i"},
+		{"trace times the matrix", "tr(X) X", "X", "∂f_pq/∂X_ij = δ_ji X_pq + tr(X) δ_pi δ_jq"},
+		{"trace times the identity", "tr(X) I", "X", "∂f_pq/∂X_ij = δ_ji (I)_pq"},       // (I)_pq is δ_pq
+		{"trace of a Gram matrix", "tr(X' X) x", "X", "∂f_i/∂X_pq = (X_pq + X_pq) x_i"}, // tr(Xᵀ dX) + tr(dXᵀ X) stay apart
+		// Diagonals.
+		{"diagonal of a matrix", "diag(X)", "X", "∂f_i/∂X_pq = δ_ip δ_qi"},
+		{"diagonal matrix of a vector", "diag(x)", "x", "∂f_pq/∂x_i = δ_pq δ_pi"},
+		{"diagonal matrix of a product", "diag(A x)", "A", "∂f_pq/∂A_ij = δ_pq δ_pi x_j"},
+		{"diagonal times a vector", "diag(X) .* y", "X", "∂f_i/∂X_pq = δ_ip δ_qi y_i"},
+		{"diagonal of a diagonal matrix", "diag(diag(X))", "X", "∂f_pq/∂X_ij = δ_pq δ_pi δ_jp"},
+		// No index form: the writer has no rule for sum(dX), for dX inside an
+		// element-wise product or a diagonal within a matrix product.
+		{"sum of the entries", "sum(X) x", "X", ""},
+		{"element-wise product in a matrix product", "(X .* X) y", "X", ""},
+		{"norm", "norm(x) x", "x", ""},
+		{"diagonal matrix in a matrix product", "diag(x) A'", "x", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := indexForm(t, tt.f, tt.wrt); got != tt.want {
+				t.Errorf("IndexForm(%q by %s) = %q, want %q", tt.f, tt.wrt, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestIndexFormOfBuiltDifferential writes differentials built by hand,
+// without the differentiator and the simplifier.
+func TestIndexFormOfBuiltDifferential(t *testing.T) {
+	f := mustParse(t, "A x", true)
+	a, x := variable(t, f, "A"), variable(t, f, "x")
+	da := expr.NewSym("dA", a.Shape())
+	tests := []struct {
+		name string
+		d    *expr.Node
+		want string
+	}{
+		{"dA x", expr.MatMul(da, x), "∂f_i/∂A_pq = δ_ip x_q"},
+		{"2 dA x", expr.Mul(expr.Int64(2), expr.MatMul(da, x)), "∂f_i/∂A_pq = 2 δ_ip x_q"},
+		{"-dA x", expr.Neg(expr.MatMul(da, x)), "∂f_i/∂A_pq = -δ_ip x_q"},
+		{"no differential", expr.MatMul(a, x), ""},
+		{"zero", expr.Int64(0), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := format.IndexForm(f, a, tt.d, da); got != tt.want {
+				t.Errorf("IndexForm(A x, A, %s) = %q, want %q", format.Text(tt.d), got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,323 @@
+package format_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+	"github.com/nabla-math/nabla/internal/parse"
+)
+
+// options returns the parser options of a test case: none for scalar
+// cases; for matrix cases, the vectors x and y of size n, the m×n
+// matrices A and R, the n×n matrices S and X, and the scalar T.
+func options(matrix bool) *parse.Options {
+	if !matrix {
+		return nil
+	}
+	m, n := expr.Dim{Sym: "m"}, expr.Dim{Sym: "n"}
+	return &parse.Options{Vars: map[string]expr.Shape{
+		"x": expr.NewShape(n),
+		"y": expr.NewShape(n),
+		"A": expr.NewShape(m, n),
+		"R": expr.NewShape(m, n),
+		"S": expr.NewShape(n, n),
+		"X": expr.NewShape(n, n),
+		"T": expr.Scalar,
+	}}
+}
+
+// mustParse parses src with the options of a scalar or matrix case and
+// stops the test if it does not parse.
+func mustParse(t *testing.T, src string, matrix bool) *expr.Node {
+	t.Helper()
+	n, err := parse.Parse(src, options(matrix))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	return n
+}
+
+// printCase is one printer test: src is parsed (with the vectors and
+// matrices of options when matrix is set) and printed.
+type printCase struct {
+	name   string
+	matrix bool
+	src    string
+	want   string
+}
+
+// textTests freezes the output of Text; TestTextRoundTrip reads each
+// output back.
+var textTests = []printCase{
+	// Numbers.
+	{"integer", false, "2", "2"},
+	{"zero", false, "0", "0"},
+	{"negative integer", false, "-7", "-7"},
+	{"big integer", false, "123456789012345678901234567890", "123456789012345678901234567890"},
+	{"fraction", false, "1/3", "1/3"},
+	{"negative fraction", false, "-3/4", "-3/4"},
+	{"negative float", false, "-2.5", "-2.5"},
+	{"negative zero", false, "-0.0", "-0.0"},
+	{"float written 1e-3", false, "1e-3", "0.001"},
+	{"large float", false, "1.5e10", "1.5e+10"},
+	{"tiny float", false, "2.5e-7", "2.5e-07"},
+	{"float sum", false, "0.1+0.2", "0.30000000000000004"},
+	{"float coefficient folds", false, "2e1 x", "20.0x"},
+	{"negative float coefficient", false, "-2.5 x", "-2.5x"},
+	// Names.
+	{"variable", false, "x", "x"},
+	{"Greek word", false, "theta", "theta"},
+	{"Greek letter", false, "θ", "θ"},
+	{"digit subscript", false, "x1", "x1"},
+	{"underscore subscript", false, "x_1", "x_1"},
+	{"Greek with subscript", false, "alpha_2", "alpha_2"},
+	{"pi", false, "pi", "pi"},
+	{"e", false, "e", "e"},
+	{"number times e", false, "2 e", "2e"},
+	{"number times e1 needs a star", false, "2*e1", "2*e1"},
+	{"number times E1 needs a star", false, "2 E1", "2*E1"},
+	{"number times e_1", false, "2 e_1", "2e_1"},
+	{"number times pi", false, "2 pi", "2pi"},
+	// Sums.
+	{"sum", false, "x + y", "x + y"},
+	{"difference", false, "x - y", "x - y"},
+	{"negative first term moves back", false, "-x + y", "y - x"},
+	{"one minus square", false, "1 - x^2", "1 - x^2"},
+	{"polynomial keeps degree order", false, "-3x^4 + 5x^2 - 1", "-3x^4 + 5x^2 - 1"},
+	{"two differences", false, "a - b - c", "a - b - c"},
+	{"all terms negative", false, "-a - b", "-a - b"},
+	{"number term last", false, "x + 2 y + 3", "x + 2y + 3"},
+	{"fractions in a sum", false, "x^2/2 + x/3 - 1/6", "x^2/2 + x/3 - 1/6"},
+	{"negative with constant", false, "-x - 1", "-x - 1"},
+	// Products and fractions.
+	{"coefficient", false, "2x", "2x"},
+	{"product", false, "x*y", "x y"},
+	{"quotient", false, "x/y", "x/y"},
+	{"fraction with coefficients", false, "2x/(3y)", "2x/(3y)"},
+	{"product in denominator", false, "x/(y z)", "x/(y z)"},
+	{"reciprocal", false, "1/x", "1/x"},
+	{"negative exponent to denominator", false, "x^-2 y", "y/x^2"},
+	{"rational coefficient", false, "3/4 x", "3x/4"},
+	{"negative half", false, "-x/2", "-x/2"},
+	{"number over product", false, "2/(3x)", "2/(3x)"},
+	{"powers in denominator", false, "1/(x^2 y^3)", "1/(x^2 y^3)"},
+	{"sqrt in denominator", false, "x/(2 sqrt(y))", "x/(2sqrt(y))"},
+	{"two sums in denominator", false, "1/((x + 1) (y + 1))", "1/((x + 1) (y + 1))"},
+	{"coefficient before call", false, "2 sin(x) cos(x)", "2sin(x) cos(x)"},
+	{"number before power of number", false, "2*3^x", "2*3^x"},
+	{"power of minus one first", false, "x (-1)^y", "(-1)^y x"},
+	{"function over sum", false, "exp(x)/(1+exp(x))", "exp(x)/(exp(x) + 1)"},
+	// Powers.
+	{"square", false, "x^2", "x^2"},
+	{"sqrt", false, "sqrt(x)", "sqrt(x)"},
+	{"half power is sqrt", false, "x^(1/2)", "sqrt(x)"},
+	{"reciprocal sqrt", false, "1/sqrt(x)", "1/sqrt(x)"},
+	{"minus half power", false, "x^(-1/2)", "1/sqrt(x)"},
+	{"symbolic exponent", false, "x^y", "x^y"},
+	{"exponent named T", false, "x^(T)", "x^(T)"},
+	{"negative exponent named T", false, "x^(-T)", "1/x^(T)"},
+	{"call to power T", false, "sin(x)^(T)", "sin(x)^(T)"},
+	{"negative symbolic exponent", false, "x^(-n)", "1/x^n"},
+	{"power of sum", false, "(x+1)^2", "(x + 1)^2"},
+	{"sum exponent", false, "x^(y+1)", "x^(y + 1)"},
+	{"number base", false, "2^x", "2^x"},
+	{"negative base", false, "(-2)^x", "(-2)^x"},
+	{"fractional exponent", false, "x^(2/3)", "x^(2/3)"},
+	{"power of product", false, "(x y)^z", "(x y)^z"},
+	{"right associative", false, "x^y^z", "x^(y^z)"},
+	{"power of power", false, "(x^y)^z", "(x^y)^z"},
+	{"negative float exponent", false, "x^-2.5", "1/x^2.5"},
+	{"reciprocal of exponential", false, "2^-x", "1/2^x"},
+	{"negated power", false, "-x^2", "-x^2"},
+	{"float exponent", false, "x^2.5", "x^2.5"},
+	{"e to the x", false, "e^x", "exp(x)"},
+	{"sqrt of number", false, "2^(1/2)", "sqrt(2)"},
+	// Function calls.
+	{"sin", false, "sin(x)", "sin(x)"},
+	{"cos squared", false, "cos(x)^2", "cos(x)^2"},
+	{"exp of negative", false, "exp(-x)", "exp(-x)"},
+	{"ln is log", false, "ln(x)", "log(x)"},
+	{"abs", false, "abs(x)", "abs(x)"},
+	{"sigmoid", false, "sigmoid(x)", "sigmoid(x)"},
+	{"tan", false, "tan(x)", "tan(x)"},
+	{"asin", false, "asin(x)", "asin(x)"},
+	{"acos", false, "acos(x)", "acos(x)"},
+	{"atan", false, "atan(x)", "atan(x)"},
+	{"sinh", false, "sinh(x)", "sinh(x)"},
+	{"cosh", false, "cosh(x)", "cosh(x)"},
+	{"tanh", false, "tanh(x)", "tanh(x)"},
+	{"negated call", false, "-sin(x)", "-sin(x)"},
+	{"call over variable", false, "sin(x)/x", "sin(x)/x"},
+	// Literals.
+	{"vector literal", false, "[a, b]", "[a, b]"},
+	{"matrix literal", false, "[[a, b], [c, d]]", "[[a, b], [c, d]]"},
+	{"literal of expressions", false, "[x1^2, sin(x2)]", "[x1^2, sin(x2)]"},
+	{"literal with fractions", false, "[1, -1/2]", "[1, -1/2]"},
+	{"numeric matrix", false, "[[1, 0], [0, 1]]", "[[1, 0], [0, 1]]"},
+	{"one entry is a scalar", false, "[a]", "a"},
+	// Element-wise operations.
+	{"element-wise product", true, "x .* y", "x .* y"},
+	{"element-wise quotient", true, "x ./ y", "x./y"},
+	{"element-wise square", true, "x .^ 2", "x.^2"},
+	{"element-wise power", true, "x.^y", "x.^y"},
+	{"element-wise reciprocal", true, "1 ./ x", "1./x"},
+	{"power minus one", true, "x .^ -1", "1./x"},
+	{"power minus two", true, "x.^(-2)", "1./x.^2"},
+	{"product folds to power", true, "x .* x", "x.^2"},
+	{"quotient by product", true, "x ./ (y .* y)", "x./y.^2"},
+	{"quotient by scaled product", true, "x ./ (2 y .* y)", "x./(2y.^2)"},
+	{"quotient by exponential", true, "x ./ (y .* exp(x))", "x .* exp(-x)./y"},
+	{"three factors", true, "x .* y .* exp(x)", "x .* y .* exp(x)"},
+	{"factor that is a sum", true, "x .* (y + 1)", "x .* (y + 1)"},
+	{"factor that is a matrix product", true, "A x .* y", "y .* (A x)"},
+	{"element-wise exponent named T", true, "x .^ (T)", "x.^T"},
+	{"element-wise product of matrices", true, "S .* X", "S .* X"},
+	{"division by number", true, "x ./ 2", "x/2"},
+	{"scaled quotient", true, "2 x ./ y", "2x./y"},
+	{"quotient of sums", true, "(x+y) ./ (y+1)", "(x + y)./(y + 1)"},
+	{"quotient by sqrt", true, "x ./ sqrt(y)", "x./sqrt(y)"},
+	// Matrix products.
+	{"matrix times vector", true, "A x", "A x"},
+	{"inner product", true, "x' x", "xᵀ x"},
+	{"quadratic form", true, "x' S x", "xᵀ S x"},
+	{"product of three", true, "A' A x", "Aᵀ A x"},
+	{"scaled product", true, "2 A x", "2A x"},
+	{"product with sum", true, "A (x+y)", "A (x + y)"},
+	{"outer product", true, "x y'", "x yᵀ"},
+	{"dot", true, "dot(x, y)", "xᵀ y"},
+	{"inner product over number", true, "x' y / 2", "xᵀ y/2"},
+	{"inner product squared", true, "(x' y)^2", "(xᵀ y)^2"},
+	{"sum with product", true, "A x + y", "y + A x"},
+	// Transposes.
+	{"vector transpose", true, "x'", "xᵀ"},
+	{"matrix transpose", true, "A'", "Aᵀ"},
+	{"caret T", true, "A^T", "Aᵀ"},
+	{"transpose of product", true, "(A x)'", "xᵀ Aᵀ"},
+	{"double transpose", true, "(S')'", "S"},
+	{"transpose of power", true, "(x .^ 2)'", "(x.^2)ᵀ"},
+	{"transpose of sum", true, "(S + I)'", "Sᵀ + I"},
+	// Inverses.
+	{"inverse", true, "inv(S)", "inv(S)"},
+	{"transposed inverse", true, "inv(S)'", "inv(S)ᵀ"},
+	{"inverse of transpose", true, "inv(S')", "inv(S)ᵀ"},
+	{"inverse of sum", true, "inv(S + I)", "inv(S + I)"},
+	{"inverse times vector", true, "inv(S) x", "inv(S) x"},
+	{"scaled inverse", true, "2 inv(S)", "2inv(S)"},
+	{"inverse of scaled", true, "inv(2 S)", "inv(S)/2"},
+	{"inverse of inverse", true, "inv(inv(S))", "S"},
+	// Determinants, traces, norms, sums, diagonals.
+	{"det", true, "det(S)", "det(S)"},
+	{"logdet", true, "logdet(S)", "logdet(S)"},
+	{"trace", true, "tr(S)", "tr(S)"},
+	{"trace of product", true, "tr(S' S)", "tr(Sᵀ S)"},
+	{"det times inverse", true, "det(S) inv(S)'", "det(S) inv(S)ᵀ"},
+	{"det squared", true, "det(S)^2", "det(S)^2"},
+	{"norm", true, "norm(x)", "norm(x)"},
+	{"bars are norm", true, "||x||", "norm(x)"},
+	{"matrix norm", true, "||A||", "norm(A)"},
+	{"norm squared", true, "norm(x)^2", "norm(x)^2"},
+	{"normalized", true, "x / norm(x)", "x/norm(x)"},
+	{"sum of entries", true, "sum(x)", "sum(x)"},
+	{"sum of squares", true, "sum(x .^ 2)", "sum(x.^2)"},
+	{"diagonal matrix", true, "diag(x)", "diag(x)"},
+	{"diagonal of matrix", true, "diag(S)", "diag(S)"},
+	{"diagonal matrix times vector", true, "diag(x) y", "x .* y"},
+	{"softmax", true, "exp(x) ./ sum(exp(x))", "exp(x)/sum(exp(x))"},
+	// I and ones.
+	{"identity", true, "I", "I"},
+	{"plus identity", true, "S + I", "S + I"},
+	{"minus identity", true, "S - I", "S - I"},
+	{"scaled identity", true, "2 I", "2I"},
+	{"identity vanishes", true, "I x", "x"},
+	{"ones", true, "ones", "ones"},
+	{"vector plus scalar", true, "x + 1", "x + 1"},
+	{"scaled ones", true, "2 ones", "2ones"},
+	{"row of ones", true, "ones'", "onesᵀ"},
+	{"matrix of ones", true, "ones ones'", "ones onesᵀ"},
+	{"plus matrix of ones", true, "S + ones ones'", "S + ones onesᵀ"},
+	{"negated matrix of ones", true, "-ones ones'", "-(ones onesᵀ)"},
+	{"outer product with ones", true, "x ones'", "x onesᵀ"},
+	// Element-wise functions.
+	{"exp of vector", true, "exp(x)", "exp(x)"},
+	{"sin of product", true, "sin(A x)", "sin(A x)"},
+	{"abs of vector", true, "abs(x)", "abs(x)"},
+}
+
+func TestText(t *testing.T) {
+	for _, tt := range textTests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := mustParse(t, tt.src, tt.matrix)
+			if got := format.Text(n); got != tt.want {
+				t.Errorf("Text(%q) = %q, want %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTextRoundTrip checks that the parser reads the text of every case
+// back to the same expression.
+func TestTextRoundTrip(t *testing.T) {
+	for _, tt := range textTests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := mustParse(t, tt.src, tt.matrix)
+			s := format.Text(n)
+			back, err := parse.Parse(s, options(tt.matrix))
+			if err != nil {
+				t.Fatalf("Parse(Text(%q)) = Parse(%q): %v", tt.src, s, err)
+			}
+			if !expr.Equal(back, n) {
+				t.Errorf("Parse(Text(%q)) = %q, want %q", tt.src, format.Text(back), s)
+			}
+		})
+	}
+}
+
+// TestTextZeroMatrix checks that a result that is all zero prints as 0
+// whatever its shape.
+func TestTextZeroMatrix(t *testing.T) {
+	tests := []struct {
+		src  string
+		want string // the shape of the expression
+	}{
+		{"x - x", "vector"},
+		{"0 A", "matrix"},
+	}
+	for _, tt := range tests {
+		n := mustParse(t, tt.src, true)
+		if n.Shape().IsScalar() {
+			t.Fatalf("Parse(%q) is a scalar, want a %s", tt.src, tt.want)
+		}
+		if got := format.Text(n); got != "0" {
+			t.Errorf("Text(%q) = %q, want %q", tt.src, got, "0")
+		}
+	}
+}
+
+// TestTextLimit checks that TextLimit prints in full within its limit
+// and returns ErrTooLong beyond it.
+func TestTextLimit(t *testing.T) {
+	n := mustParse(t, "x^2/2 + sin(x) cos(y)", false)
+	const want = "x^2/2 + sin(x) cos(y)"
+	tests := []struct {
+		name  string
+		limit int
+		want  string
+		err   error
+	}{
+		{"no limit", 0, want, nil},
+		{"exact limit", len(want), want, nil},
+		{"larger limit", len(want) + 1, want, nil},
+		{"one byte short", len(want) - 1, "", format.ErrTooLong},
+		{"one byte", 1, "", format.ErrTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := format.TextLimit(n, tt.limit)
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("TextLimit(%q, %d) = %q, %v, want %q, %v", want, tt.limit, got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
