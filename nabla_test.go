@@ -56,7 +56,7 @@ func TestDiff(t *testing.T) {
 		{"tanh", "tanh(x)", "x", 1, "1 - tanh(x)^2"},
 		{"log", "log(x)", "x", 1, "1/x"},
 		{"ln", "ln(2x)", "x", 1, "1/x"},
-		{"abs", "abs(x)", "x", 1, "x/abs(x)"},
+		{"abs", "abs(x)", "x", 1, "sign(x)"},
 		{"sigmoid", "sigmoid(x)", "x", 1, "sigmoid(x) (1 - sigmoid(x))"},
 		{"exponential", "2^x", "x", 1, "2^x log(2)"},
 		{"e to the x", "e^(2x)", "x", 1, "2exp(2x)"},
