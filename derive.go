@@ -2,7 +2,6 @@ package nabla
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/nabla-math/nabla/internal/calc"
@@ -60,7 +59,7 @@ type Derivative struct {
 // stopped when ctx is done, with an error that wraps ctx's.
 func Derive(ctx context.Context, f Expr, wrt []string, opts *DeriveOptions) (*Derivative, error) {
 	if f.n == nil {
-		return nil, errors.New("nabla: Derive of the zero Expr")
+		return nil, f.Err()
 	}
 	var o calc.Options
 	if opts != nil {
@@ -96,6 +95,9 @@ func (e Expr) Diff(wrt string) (Expr, error) { return Diff(e, wrt, 1) }
 // that they do not swell. With respect to a vector or matrix, the first
 // derivative comes in matrix form; where none exists, use DiffTensor.
 func Diff(e Expr, wrt string, order int) (Expr, error) {
+	if e.n == nil {
+		return Expr{}, e.Err()
+	}
 	if order == 0 {
 		// The zeroth derivative is e itself.
 		if !parse.IsName(wrt) {
@@ -134,6 +136,9 @@ type Step struct {
 // subexpression, operands before the expressions that use them. Result in
 // each step is the derivative before simplification.
 func DiffSteps(e Expr, wrt string) (Expr, []Step, error) {
+	if e.n == nil {
+		return Expr{}, nil, e.Err()
+	}
 	var steps []Step
 	record := func(s diff.Step) {
 		steps = append(steps, Step{s.Rule, Expr{n: s.Node}, Expr{n: s.Result}})
@@ -177,6 +182,9 @@ func Hessian(f Expr, vars ...string) (Expr, error) { return derive(f, KindHessia
 // MatrixHessian returns the Hessian of the scalar f with respect to the
 // vector variable x in matrix form (n×n): the Jacobian of the gradient.
 func MatrixHessian(f Expr, x string) (Expr, error) {
+	if f.n == nil {
+		return Expr{}, f.Err()
+	}
 	v := calc.Variable(f.n, f.decl, x)
 	if v.Shape().Rank() != 1 {
 		return Expr{}, fmt.Errorf("%s is not a vector variable of %s", x, f)

@@ -18,14 +18,24 @@ import (
 )
 
 // Expr is an immutable expression: a node of nabla's expression graph.
-// Equal subexpressions are shared as one node. The zero Expr is invalid.
+// Equal subexpressions are shared as one node. The zero Expr, and an
+// Expr built from operands a builder could not take, are invalid: Err
+// says why, String prints "<invalid: …>", and every computation with them
+// returns that error.
 type Expr struct {
-	n    *expr.Node
-	decl map[string]expr.Shape // declared vectors and matrices, sizes settled
+	n     *expr.Node
+	decl  map[string]expr.Shape // declared vectors and matrices, sizes settled
+	notes []string              // what the parser read in a way the writer may not mean
+	err   error                 // why an Expr without a node is invalid
 }
 
 // with returns the expression n with e's declarations.
 func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl} }
+
+// Notes returns what the parser read in a way the writer may not have
+// meant, one sentence each: an undeclared capital name read as a scalar
+// next to vectors and matrices, e read as Euler's number there.
+func (e Expr) Notes() []string { return e.notes }
 
 // Error is a parse error: it carries the line and column of the offending
 // spot and, through Caret, the input with a caret under it.
@@ -168,29 +178,42 @@ func MustParse(src string) Expr {
 // expression.
 func (e Expr) String() string {
 	if e.n == nil {
-		return "<invalid>"
+		return "<invalid: " + e.Err().Error() + ">"
 	}
 	return format.Text(e.n)
 }
 
-// LaTeX prints e as LaTeX math.
-func (e Expr) LaTeX() string { return format.LaTeX(e.n) }
+// LaTeX prints e as LaTeX math; an invalid e prints as "".
+func (e Expr) LaTeX() string {
+	if e.n == nil {
+		return ""
+	}
+	return format.LaTeX(e.n)
+}
 
 // Equal reports whether e and f are the same expression after automatic
 // simplification (x*x and x^2 are equal; sin(x)^2 + cos(x)^2 and 1 are
-// equal only after Simplify).
-func (e Expr) Equal(f Expr) bool { return expr.Equal(e.n, f.n) }
+// equal only after Simplify). An invalid expression equals none.
+func (e Expr) Equal(f Expr) bool { return e.n != nil && f.n != nil && expr.Equal(e.n, f.n) }
+
+// shape returns e's shape, a scalar's for an invalid e.
+func (e Expr) shape() expr.Shape {
+	if e.n == nil {
+		return expr.Scalar
+	}
+	return e.n.Shape()
+}
 
 // Shape returns the sizes of e's dimensions: empty for a scalar, nil
 // when a size is symbolic (see Dims).
 func (e Expr) Shape() []int {
-	dims, _ := e.n.Shape().Ints()
+	dims, _ := e.shape().Ints()
 	return dims
 }
 
 // Dims returns e's dimensions, numbers or symbolic sizes such as "n".
 func (e Expr) Dims() []string {
-	s := e.n.Shape()
+	s := e.shape()
 	out := make([]string, s.Rank())
 	for i := range out {
 		if d := s.Dim(i); d.N > 0 {
@@ -203,10 +226,13 @@ func (e Expr) Dims() []string {
 }
 
 // Rank returns the number of e's dimensions: 0 for a scalar.
-func (e Expr) Rank() int { return e.n.Shape().Rank() }
+func (e Expr) Rank() int { return e.shape().Rank() }
 
 // Vars returns the names of e's variables, sorted.
 func (e Expr) Vars() []string {
+	if e.n == nil {
+		return nil
+	}
 	vars := expr.Vars(e.n)
 	out := make([]string, len(vars))
 	for i, v := range vars {
@@ -218,17 +244,37 @@ func (e Expr) Vars() []string {
 
 // Size returns the number of operations in e read as a tree, the measure
 // of SymPy's count_ops.
-func (e Expr) Size() int { return simplify.Size(e.n) }
+func (e Expr) Size() int {
+	if e.n == nil {
+		return 0
+	}
+	return simplify.Size(e.n)
+}
 
 // Nodes returns the number of distinct nodes in e's graph.
-func (e Expr) Nodes() int { return expr.Count(e.n) }
+func (e Expr) Nodes() int {
+	if e.n == nil {
+		return 0
+	}
+	return expr.Count(e.n)
+}
 
 // Simplify returns e with the simplifier's rules applied to a fixpoint.
-func (e Expr) Simplify() Expr { return e.with(simplify.Simplify(e.n)) }
+func (e Expr) Simplify() Expr {
+	if e.n == nil {
+		return e
+	}
+	return e.with(simplify.Simplify(e.n))
+}
 
 // Expand returns e with products distributed over sums and like terms
 // collected.
-func (e Expr) Expand() Expr { return e.with(simplify.Expand(e.n)) }
+func (e Expr) Expand() Expr {
+	if e.n == nil {
+		return e
+	}
+	return e.with(simplify.Expand(e.n))
+}
 
 // Eval evaluates e at the point env, which must give every variable a
 // value. Points outside the domain give a *DomainError.
@@ -238,17 +284,39 @@ func (e Expr) Eval(env map[string]float64) (float64, error) {
 
 // Func is a compiled expression for fast repeated evaluation.
 type Func struct {
-	p *eval.Program
+	p   *eval.Program
+	err error // why the expression compiled was invalid
 }
 
-// Compile compiles e into a Func.
-func Compile(e Expr) *Func { return &Func{eval.Compile(e.n)} }
+// Compile compiles e into a Func. The Func of an invalid e returns e's
+// error from every evaluation.
+func Compile(e Expr) *Func {
+	if e.n == nil {
+		return &Func{err: e.Err()}
+	}
+	return &Func{p: eval.Compile(e.n)}
+}
 
 // Vars returns the names of the inputs in the order Eval takes them.
-func (f *Func) Vars() []string { return f.p.Vars() }
+func (f *Func) Vars() []string {
+	if f.p == nil {
+		return nil
+	}
+	return f.p.Vars()
+}
 
 // Eval evaluates f with the inputs in the order of Vars.
-func (f *Func) Eval(x []float64) (float64, error) { return f.p.Eval(x, nil) }
+func (f *Func) Eval(x []float64) (float64, error) {
+	if f.p == nil {
+		return 0, f.err
+	}
+	return f.p.Eval(x, nil)
+}
 
 // At evaluates f with named inputs.
-func (f *Func) At(env map[string]float64) (float64, error) { return f.p.At(env) }
+func (f *Func) At(env map[string]float64) (float64, error) {
+	if f.p == nil {
+		return 0, f.err
+	}
+	return f.p.At(env)
+}

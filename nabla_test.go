@@ -181,8 +181,8 @@ func TestSimplify(t *testing.T) {
 		{"sigmoid(0)", "1/2"},
 		{"sigmoid(-x)", "1 - sigmoid(x)"},
 		{"x/x", "1"},
-		{"1/0", "1/0"},
 		{"0^0", "1"},
+		{"0^x", "0^x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -354,7 +354,7 @@ func TestEvalErrors(t *testing.T) {
 	}{
 		{"log(x)", map[string]float64{"x": -1}, "log of a non-positive number in log(x)"},
 		{"1/x", map[string]float64{"x": 0}, "division by zero in 1/x"},
-		{"1/0", nil, "division by zero in 1/0"},
+		{"0^x", map[string]float64{"x": -1}, "division by zero in 0^x"},
 		{"sqrt(x)", map[string]float64{"x": -4}, "negative number to a non-integer power in sqrt(x)"},
 		{"asin(x)", map[string]float64{"x": 2}, "argument outside [-1, 1] in asin(x)"},
 		{"exp(x)", map[string]float64{"x": 1000}, "overflow in exp(x)"},

@@ -11,48 +11,58 @@ import (
 )
 
 // genExpr generates random expressions in x and y of bounded depth, using
-// every operation of the language.
+// every operation of the language. A division by zero, which the builders
+// refuse, is left out.
 func genExpr(depth int) *rapid.Generator[Expr] {
 	return rapid.Custom(func(t *rapid.T) Expr {
-		leaf := func() Expr {
-			switch rapid.IntRange(0, 5).Draw(t, "leaf") {
-			case 0, 1:
-				return Var("x")
-			case 2:
-				return Var("y")
-			case 3:
-				return Int(int64(rapid.IntRange(-5, 5).Draw(t, "int")))
-			case 4:
-				return Rational(int64(rapid.IntRange(-5, 5).Draw(t, "p")), int64(rapid.IntRange(1, 4).Draw(t, "q")))
-			}
-			return Pi()
+		e := drawExpr(t, depth)
+		if e.Err() != nil {
+			return Var("x")
 		}
-		if depth == 0 {
-			return leaf()
-		}
-		sub := genExpr(depth - 1)
-		a := func(name string) Expr { return sub.Draw(t, name) }
-		switch rapid.IntRange(0, 9).Draw(t, "kind") {
-		case 0:
-			return leaf()
-		case 1:
-			return Add(a("a"), a("b"))
-		case 2:
-			return Sub(a("a"), a("b"))
-		case 3:
-			return Mul(a("a"), a("b"))
-		case 4:
-			return Div(a("a"), a("b"))
-		case 5:
-			return Pow(a("a"), Int(int64(rapid.IntRange(-3, 4).Draw(t, "k"))))
-		case 6:
-			return Pow(a("a"), a("b")) // symbolic exponents
-		case 7:
-			return Neg(a("a"))
-		}
-		fns := scalarFunctions()
-		return fns[rapid.IntRange(0, len(fns)-1).Draw(t, "fn")](a("a"))
+		return e
 	})
+}
+
+// drawExpr draws the expression genExpr generates, perhaps invalid.
+func drawExpr(t *rapid.T, depth int) Expr {
+	leaf := func() Expr {
+		switch rapid.IntRange(0, 5).Draw(t, "leaf") {
+		case 0, 1:
+			return Var("x")
+		case 2:
+			return Var("y")
+		case 3:
+			return Int(int64(rapid.IntRange(-5, 5).Draw(t, "int")))
+		case 4:
+			return Rational(int64(rapid.IntRange(-5, 5).Draw(t, "p")), int64(rapid.IntRange(1, 4).Draw(t, "q")))
+		}
+		return Pi()
+	}
+	if depth == 0 {
+		return leaf()
+	}
+	sub := genExpr(depth - 1)
+	a := func(name string) Expr { return sub.Draw(t, name) }
+	switch rapid.IntRange(0, 9).Draw(t, "kind") {
+	case 0:
+		return leaf()
+	case 1:
+		return Add(a("a"), a("b"))
+	case 2:
+		return Sub(a("a"), a("b"))
+	case 3:
+		return Mul(a("a"), a("b"))
+	case 4:
+		return Div(a("a"), a("b"))
+	case 5:
+		return Pow(a("a"), Int(int64(rapid.IntRange(-3, 4).Draw(t, "k"))))
+	case 6:
+		return Pow(a("a"), a("b")) // symbolic exponents
+	case 7:
+		return Neg(a("a"))
+	}
+	fns := scalarFunctions()
+	return fns[rapid.IntRange(0, len(fns)-1).Draw(t, "fn")](a("a"))
 }
 
 // scalarFunctions returns every function of one scalar that the language

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/nabla-math/nabla/internal/calc"
-	"github.com/nabla-math/nabla/internal/tensor"
 )
 
 // TensorDerivative is the derivative of a vector or matrix with respect to
@@ -30,6 +29,9 @@ func (e Expr) tensorDerivative(t *calc.Tensor) *TensorDerivative {
 // DiffTensor returns the derivative of f with respect to the vector or
 // matrix variable wrt as a tensor.
 func DiffTensor(f Expr, wrt string) (*TensorDerivative, error) {
+	if f.n == nil {
+		return nil, f.Err()
+	}
 	x := calc.Variable(f.n, f.decl, wrt)
 	if x.Shape().IsScalar() || f.n.Shape().IsScalar() || f.n.Shape().Rank() == 1 && x.Shape().Rank() == 1 {
 		if x.Shape().IsScalar() {
@@ -53,9 +55,9 @@ func (t *TensorDerivative) Values(env map[string]Tensor) (Tensor, error) {
 
 // ValuesContext is Values bounded by ctx.
 func (t *TensorDerivative) ValuesContext(ctx context.Context, env map[string]Tensor) (Tensor, error) {
-	in := make(map[string]tensor.T, len(env))
-	for k, v := range env {
-		in[k] = tensor.T{Shape: v.Shape, Data: v.Data}
+	in, err := tensors(env)
+	if err != nil {
+		return Tensor{}, err
 	}
 	v, err := t.t.Values(ctx, in, t.Of.decl)
 	if err != nil {
@@ -68,6 +70,9 @@ func (t *TensorDerivative) ValuesContext(ctx context.Context, env map[string]Ten
 // no matrix form: a vector or matrix with respect to a matrix, or a matrix
 // with respect to a vector.
 func NeedsTensor(f Expr, wrt string) bool {
+	if f.n == nil {
+		return false
+	}
 	x := calc.Variable(f.n, f.decl, wrt)
 	if x.Shape().IsScalar() || f.n.Shape().IsScalar() {
 		return false

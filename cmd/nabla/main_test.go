@@ -269,7 +269,7 @@ func TestEval(t *testing.T) {
 		{name: "value for another name", args: []string{"eval", "x^2", "--at", "y=1"},
 			stderr: "nabla: no value for x: add --at x=VALUE\n", status: 2},
 		{name: "bad value", args: []string{"eval", "x", "--at", "x=1/0"},
-			stderr: "nabla: --at x: division by zero in 1/0\n", status: 2},
+			stderr: "nabla: --at x: 1:2: division by zero\n", status: 2},
 		{name: "parse error", args: []string{"eval", "x^^2", "--at", "x=1"},
 			stderr: parseError("x^^2", 1, 3, "expected an expression after '^', found '^'"), status: 2},
 	})

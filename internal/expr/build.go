@@ -516,9 +516,9 @@ func Pow(b, e *Node) *Node {
 				// Every 0^-k is undefined; 1/0 stands for them all.
 				return newPow(b, minusOne)
 			}
-		} else if b.num.IsZero() {
-			return b // 0^e is 0 wherever it is defined (e > 0)
 		}
+		// 0^e stays: it is 0 for e > 0, but 1 at e = 0 and undefined
+		// below.
 	}
 	if b.op == OpConstant && b.name == E {
 		return Call(OpExp, e)
@@ -632,11 +632,11 @@ func constantMatrix(n *Node) (k Num, ok bool) {
 // New rebuilds a node of the same kind as n with new operands through the
 // canonical constructors.
 func New(n *Node, args []*Node) *Node {
-	switch n.op {
-	case OpMatrix:
+	switch {
+	case n.op == OpMatrix:
 		return NewMatrix(n.Shape(), n.pos, args) // its shape is its own
-	case OpConst, OpConstant, OpSym, OpIdentity, OpOnes:
-		return n
+	case n.op == OpConst, n.op == OpConstant, n.op == OpSym, n.Info().Leaf != nil:
+		return n // leaves, whose operands, if any, are whole numbers
 	}
 	return Apply(n.op, args...)
 }

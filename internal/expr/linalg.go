@@ -171,6 +171,25 @@ func MatMul(factors ...*Node) *Node {
 			break
 		}
 	}
+	// e_iᵀ v = v[i] and vᵀ e_i = v[i]: a unit vector picks an entry.
+	for i := 0; i+1 < len(mats); i++ {
+		a, b := mats[i], mats[i+1]
+		var e, v *Node
+		switch {
+		case a.op == OpTranspose && a.args[0].op == OpUnit && b.Shape().Rank() == 1:
+			e, v = a.args[0], b
+		case b.op == OpUnit && b.Shape().Rank() == 1 && a.op == OpTranspose && a.args[0].Shape().Rank() == 1:
+			e, v = b, a.args[0]
+		default:
+			continue
+		}
+		scalars = append(scalars, Index(v, indices(e.args)...))
+		mats = slices.Delete(mats, i, i+2)
+		i--
+	}
+	if len(mats) == 0 {
+		return Mul(scalars...)
+	}
 	// diag(v) w = v ⊙ w when the product is a vector.
 	if len(mats) > 1 && isDiagMatrix(mats[0]) {
 		if _, cols := RowsCols(mats[len(mats)-1].Shape()); cols == dimOne {
@@ -419,11 +438,11 @@ func MapDims(n *Node, f func(Dim) Dim) *Node {
 		return shapePtr(s)
 	}
 	return Transform(n, func(m *Node) *Node {
-		switch m.op {
-		case OpSym:
+		if m.op == OpSym {
 			return intern(Node{op: OpSym, name: m.name, flags: m.flags, shape: mapShape(m.Shape())})
-		case OpIdentity, OpOnes:
-			return intern(Node{op: m.op, shape: mapShape(m.Shape())})
+		}
+		if m.Info().Leaf != nil {
+			return intern(Node{op: m.op, args: m.args, shape: mapShape(m.Shape())})
 		}
 		return m
 	})
@@ -432,3 +451,99 @@ func MapDims(n *Node, f func(Dim) Dim) *Node {
 // LinearAlgebra reports whether op is an operation on vectors and
 // matrices with a kernel of its own, which scalar programs lack.
 func (op Op) LinearAlgebra() bool { return Ops[op].Tensor != nil && Ops[op].Class != Leaf }
+
+// Index returns the entry of x at the 1-based indices idx: one for a
+// vector, two for a matrix. Entries of literals, unit vectors and
+// matrices, identities and transposes are read off.
+func Index(x *Node, idx ...int) *Node {
+	s := x.Shape()
+	if s.IsScalar() {
+		return x
+	}
+	switch {
+	case x.op == OpMatrix && len(idx) == s.Rank():
+		dims, _ := s.Ints()
+		k := 0
+		for i, v := range idx {
+			k = k*dims[i] + v - 1
+		}
+		return x.Entry(k)
+	case x.op == OpOnes:
+		return one
+	case x.IsZeroMatrix():
+		return zero
+	case x.op == OpIdentity:
+		if idx[0] == idx[1] {
+			return one
+		}
+		return zero
+	case x.op == OpUnit:
+		for i, a := range x.args {
+			if k, _ := a.num.Int64(); int(k) != idx[i] {
+				return zero
+			}
+		}
+		return one
+	case x.op == OpTranspose && len(idx) == 2:
+		if x.args[0].Shape().Rank() == 1 {
+			return Index(x.args[0], idx[1]) // the row xᵀ
+		}
+		return Index(x.args[0], idx[1], idx[0])
+	case x.Info().Elementwise:
+		// An entry of an element-wise operation is the operation on
+		// the entries: (x + 2y)[1] = x[1] + 2y[1], sin(x)[1] = sin(x[1]).
+		args := make([]*Node, len(x.args))
+		for i, a := range x.args {
+			args[i] = Index(a, idx...)
+		}
+		return Apply(x.op, args...)
+	}
+	args := []*Node{x}
+	for _, v := range idx {
+		args = append(args, Int64(int64(v)))
+	}
+	return intern(Node{op: OpIndex, args: args})
+}
+
+// Unit returns the unit vector e_i (one index) or the unit matrix E_ij (two)
+// of the shape s: 1 at the 1-based indices, 0 elsewhere.
+func Unit(s Shape, idx ...int) *Node {
+	args := make([]*Node, len(idx))
+	for i, v := range idx {
+		args[i] = Int64(int64(v))
+	}
+	return intern(Node{op: OpUnit, args: args, shape: shapePtr(s)})
+}
+
+// indices returns the whole numbers of the operands args.
+func indices(args []*Node) []int {
+	idx := make([]int, len(args))
+	for i, a := range args {
+		k, _ := a.num.Int64()
+		idx[i] = int(k)
+	}
+	return idx
+}
+
+// Max returns the largest entry of x.
+func Max(x *Node) *Node {
+	if x.Shape().IsScalar() {
+		return x
+	}
+	if k, ok := constantMatrix(x); ok {
+		return NewConst(k)
+	}
+	return intern(Node{op: OpMax, args: []*Node{x}})
+}
+
+// IsMax returns the indicator of the largest entries of x: 1 where an
+// entry is the largest, 0 elsewhere.
+func IsMax(x *Node) *Node {
+	if x.Shape().IsScalar() {
+		return one
+	}
+	if _, ok := constantMatrix(x); ok {
+		return Ones(x.Shape())
+	}
+	return intern(Node{op: OpIsMax, args: []*Node{x}, shape: x.shape})
+}

@@ -156,7 +156,12 @@ func linalgOps() {
 	Ops[OpIdentity] = OpInfo{
 		Name: "I", Class: Leaf, Prec: PrecAtom, Order: 29, Rule: "constant rule",
 		Text: Spelling{Form: FormWord, Word: "I"}, LaTeX: Spelling{Form: FormWord, Word: "I"},
-		Leaf: Identity,
+		Leaf: func(args []int, fresh func() Dim) (*Node, string) {
+			if len(args) > 0 {
+				return nil, "no operands"
+			}
+			return Identity(fresh()), ""
+		},
 		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
 			k, err := size(n.Shape().Dim(0))
 			if err != nil {
@@ -169,7 +174,12 @@ func linalgOps() {
 		Name: "ones", Class: Leaf, Prec: PrecAtom, Order: 30, Rule: "constant rule",
 		Text:  Spelling{Form: FormWord, Word: "ones", Wide: "ones onesᵀ"},
 		LaTeX: Spelling{Form: FormWord, Word: `\mathbf{1}`},
-		Leaf:  func(d Dim) *Node { return Ones(NewShape(d)) },
+		Leaf: func(args []int, fresh func() Dim) (*Node, string) {
+			if len(args) > 0 {
+				return nil, "no operands"
+			}
+			return Ones(NewShape(fresh())), ""
+		},
 		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
 			s := n.Shape()
 			shape := make([]int, s.Rank())
@@ -183,6 +193,79 @@ func linalgOps() {
 			return tensor.Ones(shape), nil
 		},
 	}
+	Ops[OpIndex] = OpInfo{
+		Name: "entry", Class: Operator, Arity: -1, Prec: PrecAtom, Order: 32, Rule: "entry rule",
+		Text:  Spelling{Form: FormIndex},
+		LaTeX: Spelling{Form: FormSubscript},
+		Shape: func(a []Shape, _ Sizes) (Shape, string) {
+			if r := a[0].Rank(); r == 0 || r > 2 || len(a)-1 != r {
+				return Shape{}, "one index for a vector, two for a matrix"
+			}
+			return Scalar, ""
+		},
+		Build: func(a []*Node) *Node { return Index(a[0], indices(a[1:])...) },
+		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
+			return tensor.Entry(a[0], indices(n.args[1:]))
+		},
+		// d(x[i]) = dx[i]; the adjoint of x is adj e_i.
+		Combine: func(n *Node, d []*Node) *Node { return Index(d[0], indices(n.args[1:])...) },
+		Adjoint: func(n, a *Node, i int) *Node { return Mul(a, Unit(n.args[0].Shape(), indices(n.args[1:])...)) },
+	}
+	Ops[OpUnit] = OpInfo{
+		Name: "unit", Class: Leaf, Arity: -1, Prec: PrecAtom, Order: 33, Rule: "constant rule",
+		Text:  Spelling{Form: FormCall, Word: "unit"},
+		LaTeX: Spelling{Form: FormSubscript, Word: `\mathbf{e}`},
+		Leaf: func(args []int, fresh func() Dim) (*Node, string) {
+			for _, k := range args {
+				if k < 1 {
+					return nil, "indices from 1"
+				}
+			}
+			switch len(args) {
+			case 1:
+				return Unit(NewShape(fresh()), args...), ""
+			case 2:
+				return Unit(NewShape(fresh(), fresh()), args...), ""
+			}
+			return nil, "one index for a unit vector, two for a unit matrix"
+		},
+		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
+			s := n.Shape()
+			shape := make([]int, s.Rank())
+			for i := range shape {
+				k, err := size(s.Dim(i))
+				if err != nil {
+					return tensor.T{}, err
+				}
+				shape[i] = k
+			}
+			return tensor.Unit(shape, indices(n.args))
+		},
+	}
+	Ops[OpMax] = unary(unaryOp{
+		name: "max", latex: Spelling{Form: FormCall, Word: `\max`}, order: 34, rule: "maximum rule", build: Max,
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Max(a), nil },
+		// At a tie the derivative is shared evenly among the largest
+		// entries, as JAX and PyTorch's amax share it.
+		adj: func(n, a *Node) *Node {
+			m := IsMax(n.args[0])
+			return Mul(a, m, Pow(Sum(m), minusOne))
+		},
+		diff: func(n, d *Node) *Node {
+			m := IsMax(n.args[0])
+			return Mul(Sum(Mul(m, d)), Pow(Sum(m), minusOne))
+		},
+	})
+	Ops[OpIsMax] = unary(unaryOp{
+		name: "ismax", latex: Spelling{Form: FormCall, Word: `\operatorname{ismax}`}, order: 35, rule: "constant rule", build: IsMax,
+		shape:  func(a Shape, _ Sizes) (Shape, string) { return a, "" },
+		kernel: func(a tensor.T) (tensor.T, error) { return tensor.IsMax(a), nil },
+		// The indicator is piecewise constant: its derivative is 0.
+		adj:  func(n, a *Node) *Node { return Zero(n.args[0].Shape()) },
+		diff: func(n, d *Node) *Node { return Zero(n.Shape()) },
+	})
+	Ops[OpIsMax].Jacobian = func(f Forward, n *Node) *Node { return zero }
 	Ops[OpMatrix].Noun = "a literal vector or matrix"
 	Ops[OpMul].Noun = "an element-wise product"
 }

@@ -50,6 +50,10 @@ const (
 	OpDiag      // diag(x), the diagonal matrix of a vector; diag(A), the diagonal of a matrix
 	OpIdentity  // I, the identity matrix
 	OpOnes      // the vector or matrix of ones
+	OpIndex     // x[i], X[i, j]: an entry, 1-based
+	OpUnit      // unit(i), unit(i, j): the unit vector e_i, the unit matrix E_ij
+	OpMax       // max(x): the largest entry
+	OpIsMax     // ismax(x): 1 where an entry is the largest, 0 elsewhere
 	numOps
 )
 
@@ -72,16 +76,18 @@ type Form uint8
 
 // The forms.
 const (
-	FormProduct Form = iota // a number or product: 2x^2/y, with its fraction
-	FormName                // a variable or named constant: its name
-	FormWord                // a leaf spelt by a word: I, ones
-	FormMatrix              // a literal: [a, b], [[a, b], [c, d]]
-	FormSum                 // terms with + and -
-	FormPower               // base^exponent, sqrt, .^
-	FormMatMul              // factors side by side: A B x
-	FormCall                // a function call: name(operands)
-	FormPostfix             // the operand then a suffix: Aᵀ, A^{-1}
-	FormWrap                // the operand between an opening and a closing: ‖x‖
+	FormProduct   Form = iota // a number or product: 2x^2/y, with its fraction
+	FormName                  // a variable or named constant: its name
+	FormWord                  // a leaf spelt by a word: I, ones
+	FormMatrix                // a literal: [a, b], [[a, b], [c, d]]
+	FormSum                   // terms with + and -
+	FormPower                 // base^exponent, sqrt, .^
+	FormMatMul                // factors side by side: A B x
+	FormCall                  // a function call: name(operands)
+	FormPostfix               // the operand then a suffix: Aᵀ, A^{-1}
+	FormWrap                  // the operand between an opening and a closing: ‖x‖
+	FormIndex                 // the operand, then the other operands as indices: x[1], X[1, 2]
+	FormSubscript             // a word or the first operand, then the others as a subscript: \mathbf{e}_{2}, x_{1}
 )
 
 // Spelling says how one printer writes an operation.
@@ -191,9 +197,10 @@ type OpInfo struct {
 	// operation needs instead ("a square matrix").
 	Shape func(args []Shape, s Sizes) (Shape, string)
 
-	// Leaf, for a leaf spelt by a word (I, ones), builds it with the
-	// fresh size d.
-	Leaf func(d Dim) *Node
+	// Leaf, for a leaf spelt by a word (I, ones, unit(2)), builds it
+	// from the whole numbers written after the word, with fresh sizes;
+	// need says what it takes instead when they do not fit.
+	Leaf func(args []int, fresh func() Dim) (n *Node, need string)
 
 	// Build, if set, is the canonical constructor of the operation, which
 	// every pass that rebuilds a node calls; functions use Call.
@@ -337,6 +344,10 @@ func init() {
 				b, e := n.args[0], n.args[1]
 				if i == 0 { // e b^(e-1)
 					return Mul(e, Pow(b, Add(e, minusOne)))
+				}
+				if b.op == OpConst && b.num.IsZero() {
+					// 0^e is 0 for e > 0, where it is differentiable.
+					return zero
 				}
 				if b.op == OpConst && b.num.Sign() < 0 {
 					// (-2)^e is defined only at integers e, so it is

@@ -87,6 +87,30 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		p.write(sp.Word)
 		p.tex(n.Arg(0), 0)
 		p.write(sp.Close)
+	case expr.FormSubscript:
+		subs := n.Args()
+		if sp.Word != "" {
+			p.write(sp.Word)
+		} else {
+			// The operand, grouped when it carries scripts of its own.
+			var sub printer
+			sub.latex = true
+			sub.tex(n.Arg(0), expr.PrecAtom)
+			s := sub.b.String()
+			if strings.ContainsAny(s, "_^") && !strings.HasPrefix(s, `\left(`) {
+				s = `\left(` + s + `\right)`
+			}
+			p.write(s)
+			subs = subs[1:]
+		}
+		p.write("_{")
+		for i, a := range subs {
+			if i > 0 {
+				p.write(",")
+			}
+			p.tex(a, 0)
+		}
+		p.write("}")
 	default: // FormCall
 		p.write(sp.Word)
 		p.write(`\left(`)

@@ -138,6 +138,16 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.write(sp.Word)
 		p.text(n.Arg(0), 0)
 		p.write(sp.Close)
+	case expr.FormIndex:
+		p.text(n.Arg(0), expr.PrecAtom)
+		p.write("[")
+		for i, a := range n.Args()[1:] {
+			if i > 0 {
+				p.write(", ")
+			}
+			p.text(a, 0)
+		}
+		p.write("]")
 	default: // FormCall
 		p.write(sp.Word)
 		p.write("(")

@@ -11,7 +11,9 @@ const (
 	tEOF    tokKind = iota
 	tNumber         // 2, 0.5, .5, 1e-3
 	tName           // x, theta, x_1, θ
-	tOp             // + - * / ^ ** ' ᵀ ( ) [ ] , = .* ./ .^ ⊙ |
+	tOp             // + - * / ^ ** ' ᵀ ( ) [ ] , = .* ./ .^ ⊙ | ‖ ∞
+	tSub            // subscript digits: ₂ (text "2")
+	tSup            // superscript digits, perhaps negative: ² (text "2"), ⁻¹ ("-1")
 	tError          // a lexical error; text holds the message
 )
 
@@ -97,11 +99,46 @@ func (l *lexer) next() token {
 		return tok(tOp, pos+1)
 	}
 	switch r {
-	case 'ᵀ', '⊙', '·', '×', '−':
+	case 'ᵀ', '⊙', '·', '×', '−', '‖', '∞':
 		return tok(tOp, pos+size)
+	}
+	if _, ok := subscripts[r]; ok {
+		return l.script(pos, sp, tSub, subscripts)
+	}
+	if _, ok := superscripts[r]; ok {
+		return l.script(pos, sp, tSup, superscripts)
 	}
 	l.pos = pos + size
 	return token{kind: tError, text: "unexpected character " + quoteRune(r), pos: pos, end: pos + size, sp: sp}
+}
+
+// subscripts and superscripts map the Unicode script digits (and the
+// superscript minus) to ASCII.
+var (
+	subscripts = map[rune]byte{
+		'₀': '0', '₁': '1', '₂': '2', '₃': '3', '₄': '4', '₅': '5', '₆': '6', '₇': '7', '₈': '8', '₉': '9',
+	}
+	superscripts = map[rune]byte{
+		'⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-',
+	}
+)
+
+// script scans a run of script characters into a token whose text is
+// their ASCII spelling.
+func (l *lexer) script(pos int, sp bool, kind tokKind, digits map[rune]byte) token {
+	var text []byte
+	end := pos
+	for end < len(l.src) {
+		r, size := utf8.DecodeRuneInString(l.src[end:])
+		c, ok := digits[r]
+		if !ok {
+			break
+		}
+		text = append(text, c)
+		end += size
+	}
+	l.pos = end
+	return token{kind: kind, text: string(text), pos: pos, end: end, sp: sp}
 }
 
 func quoteRune(r rune) string {

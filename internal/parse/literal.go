@@ -144,6 +144,9 @@ func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 	if isMatrix(b) {
 		p.fail(pos, "cannot divide by %s: use ./ for element-wise division", p.describeNode(b))
 	}
+	if b.IsZero() {
+		p.fail(pos, "division by zero")
+	}
 	return p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
 }
 
@@ -158,6 +161,9 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 	}
 	if isMatrix(a) || isMatrix(b) {
 		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", p.describeNode(a), p.describeNode(b))
+	}
+	if a.IsZero() && b.IsConst() && b.Num().Sign() < 0 {
+		p.fail(pos, "division by zero: 0 to a negative power")
 	}
 	return expr.Pow(a, b)
 }

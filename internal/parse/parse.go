@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,6 +84,21 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 			n, err = nil, e
 		}
 	}()
+	if shadowed := definedConstants(src, opts.Vars); len(shadowed) > 0 {
+		// A where clause that defines e (or pi) makes it a variable
+		// everywhere in the expression, as the notes name the error
+		// vector e = y - Φθ.
+		vars := maps.Clone(opts.Vars)
+		if vars == nil {
+			vars = map[string]expr.Shape{}
+		}
+		for _, name := range shadowed {
+			vars[name] = expr.Scalar
+		}
+		o := *opts
+		o.Vars = vars
+		p.opts = &o
+	}
 	p.lex = lexer{src: src}
 	p.advance()
 	if p.tok.kind == tEOF {
@@ -124,6 +140,37 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		}
 	}
 	return n, nil
+}
+
+// definedConstants returns the names of constants (e, pi) that a where
+// clause of src defines and vars does not declare: a token scan for
+// "where" outside brackets, then for the names before '='.
+func definedConstants(src string, vars map[string]expr.Shape) []string {
+	if !strings.Contains(src, "where") {
+		return nil
+	}
+	l := lexer{src: src}
+	depth, after := 0, false
+	var prev token
+	var out []string
+	for {
+		t := l.next()
+		switch {
+		case t.kind == tEOF || t.kind == tError:
+			return out
+		case t.kind == tOp && (t.text == "(" || t.text == "["):
+			depth++
+		case t.kind == tOp && (t.text == ")" || t.text == "]"):
+			depth--
+		case depth == 0 && t.kind == tName && t.text == "where":
+			after = true
+		case after && depth == 0 && t.kind == tOp && t.text == "=" && prev.kind == tName:
+			if _, declared := vars[prev.text]; !declared && isConstant(prev.text) {
+				out = append(out, prev.text)
+			}
+		}
+		prev = t
+	}
 }
 
 // Def is one definition of a where clause: Name = Value.
@@ -180,7 +227,7 @@ func (p *parser) where() []Def {
 	seen := map[string]bool{}
 	for {
 		t := p.tok
-		if t.kind != tName || !IsName(t.text) {
+		if _, declared := p.opts.Vars[t.text]; t.kind != tName || !IsName(t.text) && !declared {
 			p.fail(t.pos, "expected a variable name to define after 'where', found %s", describe(t))
 		}
 		if seen[t.text] {
@@ -201,15 +248,20 @@ func (p *parser) where() []Def {
 			want = expr.Scalar
 		}
 		if want.Rank() != v.Shape().Rank() || !want.IsScalar() && !p.sameShape(want, v.Shape()) {
-			what := "a scalar"
-			if declared {
+			what, hint := "a scalar", ""
+			switch {
+			case !want.IsScalar():
 				kind := "matrix"
 				if want.Rank() == 1 {
 					kind = "vector"
 				}
 				what = "declared a " + kind + " (" + p.dims.showShape(want) + ")"
+			case v.Shape().Rank() == 1:
+				hint = " (declare it with --vector " + t.text + ")"
+			case v.Shape().Rank() == 2:
+				hint = " (declare it with --matrix " + t.text + ")"
 			}
-			p.fail(at.pos, "%s is %s in f, but its definition is %s", t.text, what, p.describeNode(v))
+			p.fail(at.pos, "%s is %s in f, but its definition is %s%s", t.text, what, p.describeNode(v), hint)
 		}
 		if usesName(v, t.text) {
 			p.fail(t.pos, "%s is defined in terms of itself", t.text)
@@ -232,8 +284,8 @@ type parser struct {
 	prev     token // previous token
 	depth    int
 	maxDepth int
-	inNorm   bool   // the innermost nested part is a norm
-	outer    []bool // inNorm of the enclosing parts
+	norm     string   // the delimiter of the norm the innermost nested part is, if it is one: "|" or "‖"
+	outer    []string // norm of the enclosing parts
 	defs     []Def
 	defPos   []int // where each definition's name is
 	dims     unifier
@@ -261,13 +313,13 @@ func (p *parser) enter() {
 	if p.depth > p.maxDepth {
 		p.fail(p.tok.pos, "expression nested too deeply (the limit is %d levels)", p.maxDepth)
 	}
-	p.outer = append(p.outer, p.inNorm)
-	p.inNorm = false
+	p.outer = append(p.outer, p.norm)
+	p.norm = ""
 }
 
 func (p *parser) leave() {
 	p.depth--
-	p.inNorm = p.outer[len(p.outer)-1]
+	p.norm = p.outer[len(p.outer)-1]
 	p.outer = p.outer[:len(p.outer)-1]
 }
 
@@ -344,7 +396,11 @@ func (p *parser) product() *expr.Node {
 			op := p.tok
 			p.advance()
 			left = p.elementwise(op.text, left, p.unary(), op.pos)
-		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["), p.is("|") && !p.inNorm:
+		case p.is("[") && p.tok.sp && p.indexable(left) && p.peekIndices():
+			p.fail(p.tok.pos, "%s [%s] reads as an entry or as a product: write %s[%s] for the entry, %s*[%s] for the product",
+				p.lastText(), p.peekText(), p.lastText(), p.peekText(), p.lastText(), p.peekText())
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["),
+			p.is("|") && p.norm != "|", p.is("‖") && p.norm != "‖":
 			at := p.tok.pos
 			left = p.mul(left, p.power(), at)
 		case p.tok.kind == tNumber:
@@ -371,9 +427,21 @@ func (p *parser) unary() *expr.Node {
 	return p.power()
 }
 
-// power := postfix ('^' unary)?
+// power := postfix (superscript | '^' unary)?
 func (p *parser) power() *expr.Node {
 	base := p.postfix()
+	if p.tok.kind == tSup {
+		t := p.tok
+		k, err := strconv.Atoi(t.text)
+		if err != nil {
+			p.fail(t.pos, "expected superscript digits, found %s", describe(t))
+		}
+		p.advance()
+		return p.pow(base, expr.Int64(int64(k)), t.pos)
+	}
+	if p.tok.kind == tSub {
+		p.fail(p.tok.pos, "a subscript goes after a norm, as in ‖x‖₂; write x2 or x_2 for a name")
+	}
 	if p.isAny(powOps...) || p.is(".^") {
 		op := p.tok
 		p.enter()
@@ -388,7 +456,7 @@ func (p *parser) power() *expr.Node {
 	return base
 }
 
-// postfix := primary ("'" | "ᵀ" | "^T")*
+// postfix := primary ("'" | "ᵀ" | "^T" | index)*
 func (p *parser) postfix() *expr.Node {
 	n := p.primary()
 	for {
@@ -398,11 +466,108 @@ func (p *parser) postfix() *expr.Node {
 		case p.isAny(powOps...) && p.peekTranspose():
 			p.advance()
 			p.advance()
+		case p.is("[") && !p.tok.sp && p.indexable(n):
+			n = p.index(n)
+			continue
 		default:
 			return n
 		}
 		n = transpose(n) // the transpose of a scalar is itself
 	}
+}
+
+// indexable reports whether n, just read, can be indexed: a name, a
+// parenthesised or bracketed expression or a transpose, not a number.
+func (p *parser) indexable(n *expr.Node) bool {
+	return p.prev.kind == tName || p.prev.kind == tOp && (p.prev.text == ")" || p.prev.text == "]" || p.prev.text == "'" || p.prev.text == "ᵀ" || p.prev.text == "T")
+}
+
+// peekIndices reports whether the '[' at hand opens whole numbers only, as
+// an index does: [1] or [1, 2].
+func (p *parser) peekIndices() bool {
+	l := p.lex
+	count := 0
+	for {
+		t := l.next()
+		if t.kind != tNumber || strings.ContainsAny(t.text, ".eE") {
+			return false
+		}
+		count++
+		switch t = l.next(); {
+		case t.kind == tOp && t.text == "]":
+			return count <= 2
+		case t.kind == tOp && t.text == ",":
+		default:
+			return false
+		}
+	}
+}
+
+// peekText returns the text between the '[' at hand and its ']', for
+// messages.
+func (p *parser) peekText() string {
+	end := strings.IndexByte(p.src[p.tok.pos:], ']')
+	if end < 0 {
+		return ""
+	}
+	return p.src[p.tok.pos+1 : p.tok.pos+end]
+}
+
+// lastText returns the text of the token just read, for messages: the
+// name, or "(…)" for a closing parenthesis.
+func (p *parser) lastText() string {
+	switch p.prev.text {
+	case ")":
+		return "(…)"
+	case "]":
+		return "[…]"
+	}
+	return p.prev.text
+}
+
+// index := '[' whole (',' whole)? ']', an entry of n, 1-based: x[1] is the
+// notes' x₁.
+func (p *parser) index(n *expr.Node) *expr.Node {
+	open := p.tok
+	what := p.lastText()
+	if n.Shape().IsScalar() {
+		if p.prev.kind == tName {
+			p.fail(open.pos, "%s is a scalar, so it has no entries: declare it with --vector %s or --matrix %s, or write %s*[…] for a product", what, what, what, what)
+		}
+		p.fail(open.pos, "a scalar has no entries: write *[…] for a product")
+	}
+	p.enter()
+	p.advance()
+	var idx []int
+	for {
+		t := p.tok
+		if t.kind != tNumber || strings.ContainsAny(t.text, ".eE") {
+			p.fail(t.pos, "expected an index, a whole number from 1 (%s[1] is the first entry), found %s; write %s*[…] for a product", what, describe(t), what)
+		}
+		k, err := strconv.Atoi(t.text)
+		if err != nil || k < 1 {
+			p.fail(t.pos, "indices start at 1: the first entry of %s is %s[1]", what, what)
+		}
+		idx = append(idx, k)
+		p.advance()
+		if !p.is(",") {
+			break
+		}
+		p.advance()
+	}
+	p.expectClose(open, "]")
+	p.leave()
+	s := n.Shape()
+	if len(idx) != s.Rank() {
+		want := map[int]string{1: "one index", 2: "two indices"}[s.Rank()]
+		p.fail(open.pos, "%s takes %s, not %d", p.describeNode(n), want, len(idx))
+	}
+	for i, k := range idx {
+		if d := p.dims.find(s.Dim(i)); d.N > 0 && k > d.N {
+			p.fail(open.pos, "index %d out of range: %s has %d %s", k, p.describeNode(n), d.N, [2]string{"entries", "columns"}[min(i, 1)])
+		}
+	}
+	return expr.Index(n, idx...)
 }
 
 // peekTranspose reports whether "^" is followed by the name T, which makes
@@ -444,8 +609,8 @@ func (p *parser) primary() *expr.Node {
 		}
 		return m
 	}
-	if p.is("|") {
-		return p.norm()
+	if p.is("|") || p.is("‖") {
+		return p.normOf()
 	}
 	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
 		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
@@ -478,9 +643,7 @@ func (p *parser) name() *expr.Node {
 		return expr.NewSym(name, s)
 	}
 	if op, ok := expr.WordLeaf(name); ok && p.matrices() {
-		p.advance()
-		p.fresh++
-		return expr.Ops[op].Leaf(expr.Dim{Sym: fmt.Sprintf("#%s%d", name, p.fresh)})
+		return p.wordLeaf(op)
 	}
 	fn, isFunc := lookupFunc(name)
 	p.advance()
@@ -505,6 +668,43 @@ func (p *parser) name() *expr.Node {
 		p.fail(t.pos, "%s", msg)
 	}
 	return expr.NewSym(name, expr.Scalar)
+}
+
+// wordLeaf reads a leaf spelt by a word, such as I, ones or unit(2): the
+// word, then whole numbers in parentheses if the leaf takes them.
+func (p *parser) wordLeaf(op expr.Op) *expr.Node {
+	t := p.tok
+	p.advance()
+	var args []int
+	if p.is("(") && !p.tok.sp {
+		open := p.tok
+		p.advance()
+		for {
+			if p.tok.kind != tNumber {
+				p.fail(p.tok.pos, "expected a whole number in %s(…), found %s", t.text, describe(p.tok))
+			}
+			k, err := strconv.Atoi(p.tok.text)
+			if err != nil {
+				p.fail(p.tok.pos, "expected a whole number in %s(…), found %s", t.text, describe(p.tok))
+			}
+			args = append(args, k)
+			p.advance()
+			if !p.is(",") {
+				break
+			}
+			p.advance()
+		}
+		p.expectClose(open, ")")
+	}
+	fresh := func() expr.Dim {
+		p.fresh++
+		return expr.Dim{Sym: fmt.Sprintf("#%s%d", t.text, p.fresh)}
+	}
+	n, need := expr.Ops[op].Leaf(args, fresh)
+	if need != "" {
+		p.fail(t.pos, "%s takes %s", t.text, need)
+	}
+	return n
 }
 
 func isConstant(name string) bool {
@@ -703,24 +903,88 @@ func (p *parser) matrix() *expr.Node {
 	return expr.Vec(entries...)
 }
 
-// norm := '|' '|' sum '|' '|', the norm ‖x‖.
-func (p *parser) norm() *expr.Node {
+// normOf := ('||' sum '||' | '‖' sum '‖') subscript? : the norm ‖x‖,
+// with the subscripts of the notes: _2 (the default), _1, _p for a whole
+// p, _inf or _∞, _F, or ₂ in Unicode.
+func (p *parser) normOf() *expr.Node {
 	open := p.tok
+	delim := open.text
 	p.advance()
-	if !p.is("|") {
-		p.fail(open.pos, "write a norm as ||x||; for the absolute value write abs(x)")
-	}
-	p.enter()
-	p.inNorm = true
-	p.advance()
-	x := p.sum()
-	p.leave()
-	for i := 0; i < 2; i++ {
+	if delim == "|" {
 		if !p.is("|") {
-			line, col := p.position(open.pos)
-			p.fail(p.tok.pos, "expected '||' to close '||' at %d:%d, found %s", line, col, describe(p.tok))
+			p.fail(open.pos, "write a norm as ||x||; for the absolute value write abs(x)")
 		}
 		p.advance()
 	}
-	return expr.Norm(x)
+	p.enter()
+	p.norm = delim
+	x := p.sum()
+	p.leave()
+	closing := "||"
+	if delim == "‖" {
+		closing = "‖"
+	}
+	for i := 0; i < len([]rune(closing)); i++ {
+		if !p.is(delim) {
+			line, col := p.position(open.pos)
+			p.fail(p.tok.pos, "expected '%s' to close '%s' at %d:%d, found %s", closing, closing, line, col, describe(p.tok))
+		}
+		p.advance()
+	}
+	sub, subPos := p.normSubscript()
+	return p.normWith(x, sub, subPos)
+}
+
+// normSubscript reads the subscript right after a norm, if any: "2",
+// "inf", "F" or whole digits, with its position.
+func (p *parser) normSubscript() (string, int) {
+	t := p.tok
+	switch {
+	case t.sp:
+		return "", 0
+	case t.kind == tSub:
+		p.advance()
+		return t.text, t.pos
+	case t.kind == tName && strings.HasPrefix(t.text, "_"):
+		p.advance()
+		sub := t.text[1:]
+		if sub == "" && p.is("∞") && !p.tok.sp {
+			p.advance()
+			sub = "inf"
+		}
+		return sub, t.pos
+	}
+	return "", 0
+}
+
+// normWith builds the norm of x with the subscript sub.
+func (p *parser) normWith(x *expr.Node, sub string, pos int) *expr.Node {
+	k := 0
+	switch sub {
+	case "", "F", "inf":
+	default:
+		var err error
+		if k, err = strconv.Atoi(sub); err != nil || k < 1 {
+			p.fail(pos, "unknown norm subscript _%s: write _1, _2, _p for a whole number p ≥ 1, _inf or _F", sub)
+		}
+	}
+	rank := x.Shape().Rank()
+	switch {
+	case rank == 0:
+		return expr.Norm(x) // |x|, whatever the norm
+	case sub == "" || sub == "F":
+		return expr.Norm(x)
+	case rank == 2:
+		p.fail(pos, "the norm ||·||_%s of a matrix is an operator norm, which nabla does not compute: write ||X||_F (or ||X||) for the Frobenius norm", sub)
+	case sub == "inf":
+		return expr.Max(expr.Call(expr.OpAbs, x))
+	}
+	switch k {
+	case 1:
+		return expr.Sum(expr.Call(expr.OpAbs, x))
+	case 2:
+		return expr.Norm(x)
+	}
+	pk := expr.Int64(int64(k))
+	return expr.Pow(expr.Sum(expr.Pow(expr.Call(expr.OpAbs, x), pk)), expr.Pow(pk, expr.Int64(-1)))
 }

@@ -245,3 +245,58 @@ func Ones(shape []int) T {
 	}
 	return t
 }
+
+// Entry returns the entry of t at the 1-based indices idx.
+func Entry(t T, idx []int) (T, error) {
+	if len(idx) != len(t.Shape) {
+		return T{}, &MismatchError{fmt.Sprintf("%d indices for %s", len(idx), t.Describe())}
+	}
+	k := 0
+	for i, v := range idx {
+		if v < 1 || v > t.Shape[i] {
+			return T{}, &MismatchError{fmt.Sprintf("index %d out of range 1…%d", v, t.Shape[i])}
+		}
+		k = k*t.Shape[i] + v - 1
+	}
+	return Scalar(t.Data[k]), nil
+}
+
+// Unit returns the value of the given shape with 1 at the 1-based indices
+// idx and 0 elsewhere.
+func Unit(shape []int, idx []int) (T, error) {
+	size := 1
+	for _, k := range shape {
+		size *= k
+	}
+	t := T{Shape: shape, Data: make([]float64, size)}
+	k := 0
+	for i, v := range idx {
+		if v < 1 || v > shape[i] {
+			return T{}, &MismatchError{fmt.Sprintf("unit index %d out of range 1…%d", v, shape[i])}
+		}
+		k = k*shape[i] + v - 1
+	}
+	t.Data[k] = 1
+	return t, nil
+}
+
+// Max returns the largest entry of t.
+func Max(t T) T {
+	m := math.Inf(-1)
+	for _, x := range t.Data {
+		m = math.Max(m, x)
+	}
+	return Scalar(m)
+}
+
+// IsMax returns the indicator of the largest entries of t.
+func IsMax(t T) T {
+	m := Max(t).Data[0]
+	out := T{Shape: t.Shape, Data: make([]float64, len(t.Data))}
+	for i, x := range t.Data {
+		if x == m {
+			out.Data[i] = 1
+		}
+	}
+	return out
+}
