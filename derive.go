@@ -39,17 +39,71 @@ type DeriveOptions struct {
 	// Order is the order of a derivative of kind Auto with respect to
 	// one variable; 0 means 1.
 	Order int
+	// Strict makes a variable that the expression does not have an
+	// error (an *AbsentError), instead of a note on a zero derivative.
+	Strict bool
 }
 
+// AbsentError reports a variable to differentiate with respect to that
+// the expression does not have: the derivative with respect to it is 0,
+// which may be meant (d/dy sin(x) = 0) or a misspelling (theta for θ).
+// Derive gives it as a note of its Derivative, or as its error with
+// DeriveOptions.Strict; Diff, Grad, Jacobian and Hessian return it.
+type AbsentError = calc.AbsentError
+
+// UnsupportedError reports a derivative that nabla cannot compute, such as
+// a Hessian with respect to a matrix (a tensor of rank 4), as opposed to a
+// question asked wrongly.
+type UnsupportedError = calc.UnsupportedError
+
 // Derivative is a derivative computed by Derive: in matrix form (Expr),
-// or as a tensor where no matrix form exists (Tensor).
+// as a tensor where no matrix form exists (Tensor), or, with respect to
+// variables of different shapes, as Blocks, one per variable (per pair of
+// variables for a Hessian), each in its own layout: a row for a vector, a
+// matrix's shape for a matrix, as JAX gives a gradient per parameter.
 type Derivative struct {
 	Of     Expr
 	Kind   Kind // the kind computed: KindAuto resolves to KindGradient or KindJacobian with several variables
 	Wrt    []string
 	Order  int
-	Expr   Expr              // the derivative; the zero Expr when Tensor is set
+	Expr   Expr              // the derivative; the zero Expr when Tensor or Blocks are set
 	Tensor *TensorDerivative // a derivative with no matrix form
+	Blocks []Block           // the parts of a derivative with respect to variables of different shapes
+
+	// Notes are the variables asked for that the expression does not
+	// have (*AbsentError): the derivative with respect to each is 0.
+	Notes []error
+
+	sizes []Expr // the variables, for the flat layout
+}
+
+// Block is the part of a derivative with respect to one variable (two for
+// a Hessian): ∂f/∂x in its layout, in matrix form or as a tensor.
+type Block struct {
+	Wrt    []string
+	Expr   Expr
+	Tensor *TensorDerivative
+}
+
+// Label names the block as the notes write it: ∂f/∂x, or ∂²f/∂x∂y and
+// ∂²f/∂x² for a Hessian.
+func (b Block) Label() string {
+	switch {
+	case len(b.Wrt) == 2 && b.Wrt[0] == b.Wrt[1]:
+		return "∂²f/∂" + b.Wrt[0] + "²"
+	case len(b.Wrt) == 2:
+		return "∂²f/∂" + b.Wrt[0] + "∂" + b.Wrt[1]
+	}
+	return "∂f/∂" + b.Wrt[0]
+}
+
+// Value returns the block's value at the point env: the derivative's
+// value, or a tensor's values.
+func (b Block) Value(env map[string]Tensor) (Tensor, error) {
+	if b.Tensor != nil {
+		return b.Tensor.Values(env)
+	}
+	return b.Expr.Value(env)
 }
 
 // Derive computes the derivative of f with respect to the variables wrt
@@ -57,13 +111,23 @@ type Derivative struct {
 // entry point that Diff, Grad, Jacobian, Hessian and the command line
 // share. The work is bounded by ctx: a derivative that grows too fast is
 // stopped when ctx is done, with an error that wraps ctx's.
+//
+// A variable of wrt may be an entry of a vector or matrix, X[1,2]
+// (1-based, as the notes' X₁₂). A variable that f does not have gives a
+// zero derivative and a note; a name that a where clause defines is an
+// error, since f is written in terms of its definition. Derivatives with
+// respect to a symmetric matrix are gradients in the space of symmetric
+// matrices: sym(G) = (G + Gᵀ)/2 of the unconstrained gradient G.
 func Derive(ctx context.Context, f Expr, wrt []string, opts *DeriveOptions) (*Derivative, error) {
 	if f.n == nil {
 		return nil, f.Err()
 	}
+	if err := f.checkDefined(wrt); err != nil {
+		return nil, err
+	}
 	var o calc.Options
 	if opts != nil {
-		o.Kind, o.Order = calc.Kind(opts.Kind), opts.Order
+		o.Kind, o.Order, o.Strict = calc.Kind(opts.Kind), opts.Order, opts.Strict
 	}
 	r, err := calc.Derive(ctx, f.n, f.decl, wrt, &o)
 	if err != nil {
@@ -72,18 +136,132 @@ func Derive(ctx context.Context, f Expr, wrt []string, opts *DeriveOptions) (*De
 	return f.derivative(r), nil
 }
 
+// checkDefined refuses a variable that f's where clause defines: f is
+// written in terms of its definition.
+func (e Expr) checkDefined(wrt []string) error {
+	for _, w := range wrt {
+		if def, ok := e.defs[w]; ok {
+			return fmt.Errorf("%s is defined by the where clause (%s = %s), so the expression is in terms of the variables of its definition: differentiate with respect to those, or use --chain (ChainRule) to see ∂f/∂%s", w, w, def, w)
+		}
+	}
+	return nil
+}
+
 // derivative wraps a result of package calc.
 func (e Expr) derivative(r *calc.Result) *Derivative {
-	d := &Derivative{Of: e, Kind: Kind(r.Kind), Order: r.Order}
+	d := &Derivative{Of: e, Kind: Kind(r.Kind), Order: r.Order, Notes: r.Notes}
 	for _, x := range r.Wrt {
 		d.Wrt = append(d.Wrt, x.Name())
+		d.sizes = append(d.sizes, e.with(x.Sym))
 	}
-	if r.Tensor != nil {
+	switch {
+	case r.Tensor != nil:
 		d.Tensor = e.tensorDerivative(r.Tensor)
-	} else {
+	case r.Blocks != nil:
+		for _, b := range r.Blocks {
+			blk := Block{}
+			for _, x := range b.Wrt {
+				blk.Wrt = append(blk.Wrt, x.Name())
+			}
+			if b.Tensor != nil {
+				blk.Tensor = e.tensorDerivative(b.Tensor)
+			} else {
+				blk.Expr = e.with(b.Expr)
+			}
+			d.Blocks = append(d.Blocks, blk)
+		}
+	default:
 		d.Expr = e.with(r.Expr)
 	}
 	return d
+}
+
+// Value returns the derivative's value at the point env. Blocks are laid
+// out flat, as the notes stack the parameters θ = [w; b]: a gradient as
+// one 1×N row, a Jacobian as m×N, a Hessian as the symmetric N×N matrix,
+// where N counts the entries of all the variables.
+func (d *Derivative) Value(env map[string]Tensor) (Tensor, error) {
+	switch {
+	case d.Tensor != nil:
+		return d.Tensor.Values(env)
+	case d.Blocks == nil:
+		return d.Expr.Value(env)
+	case d.Kind == KindHessian:
+		return d.flatHessian(env)
+	case d.Kind == KindGradient, d.Kind == KindJacobian:
+		return d.flatJacobian(env)
+	}
+	return Tensor{}, fmt.Errorf("the derivative of a %s has no flat layout: take its blocks", d.Of.n.Shape().Describe())
+}
+
+// flatJacobian lays the blocks of a gradient or Jacobian side by side:
+// each block's value has the entries of f first (m of them), then those
+// of its variable.
+func (d *Derivative) flatJacobian(env map[string]Tensor) (Tensor, error) {
+	f, err := d.Of.Value(env)
+	if err != nil {
+		return Tensor{}, err
+	}
+	m := len(f.Data)
+	values := make([][]float64, len(d.Blocks))
+	n := 0
+	for i, b := range d.Blocks {
+		v, err := b.Value(env)
+		if err != nil {
+			return Tensor{}, err
+		}
+		if len(v.Data)%m != 0 {
+			return Tensor{}, fmt.Errorf("the value of %s has %d entries for %d entries of f", b.Label(), len(v.Data), m)
+		}
+		values[i] = v.Data
+		n += len(v.Data) / m
+	}
+	out := Tensor{Shape: []int{m, n}, Data: make([]float64, 0, m*n)}
+	for row := 0; row < m; row++ {
+		for _, v := range values {
+			w := len(v) / m
+			out.Data = append(out.Data, v[row*w:(row+1)*w]...)
+		}
+	}
+	return out, nil
+}
+
+// flatHessian lays the blocks of a Hessian out as the symmetric N×N
+// matrix, the blocks below the diagonal the transposes of those above.
+func (d *Derivative) flatHessian(env map[string]Tensor) (Tensor, error) {
+	sizes := make([]int, len(d.sizes))
+	offset := make([]int, len(d.sizes)+1)
+	for i, x := range d.sizes {
+		v, ok := env[x.n.Name()]
+		if !ok {
+			return Tensor{}, fmt.Errorf("no value for %s", x.n.Name())
+		}
+		sizes[i] = len(v.Data)
+		offset[i+1] = offset[i] + sizes[i]
+	}
+	n := offset[len(sizes)]
+	out := Tensor{Shape: []int{n, n}, Data: make([]float64, n*n)}
+	k := 0
+	for i := range sizes {
+		for j := i; j < len(sizes); j++ {
+			v, err := d.Blocks[k].Value(env)
+			k++
+			if err != nil {
+				return Tensor{}, err
+			}
+			if len(v.Data) != sizes[i]*sizes[j] {
+				return Tensor{}, fmt.Errorf("the value of a Hessian block has %d entries, not %d×%d", len(v.Data), sizes[i], sizes[j])
+			}
+			for a := 0; a < sizes[i]; a++ {
+				for b := 0; b < sizes[j]; b++ {
+					x := v.Data[a*sizes[j]+b]
+					out.Data[(offset[i]+a)*n+offset[j]+b] = x
+					out.Data[(offset[j]+b)*n+offset[i]+a] = x
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // Diff returns the simplified derivative of e with respect to the variable

@@ -26,11 +26,12 @@ type Expr struct {
 	n     *expr.Node
 	decl  map[string]expr.Shape // declared vectors and matrices, sizes settled
 	notes []string              // what the parser read in a way the writer may not mean
+	defs  map[string]string     // the names a where clause defined, with their definitions
 	err   error                 // why an Expr without a node is invalid
 }
 
-// with returns the expression n with e's declarations.
-func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl} }
+// with returns the expression n with e's declarations and definitions.
+func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl, defs: e.defs} }
 
 // Notes returns what the parser read in a way the writer may not have
 // meant, one sentence each: an undeclared capital name read as a scalar
@@ -88,14 +89,27 @@ type ParseOptions struct {
 func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 	var po parse.Options
 	var decl map[string]expr.Shape
+	var defs []parse.Def
+	var notes []string
+	po.Defs, po.Notes = &defs, &notes
 	if opts != nil {
 		po.Line = opts.Line
-		po.Vars, po.Symmetric = declare(opts)
+		var err error
+		if po.Vars, po.Symmetric, err = declare(opts); err != nil {
+			return Expr{}, err
+		}
 		po.Resolved = &decl
 	}
 	n, err := parse.Parse(src, &po)
 	if err != nil {
 		return Expr{}, err
+	}
+	var defined map[string]string
+	for _, d := range defs {
+		if defined == nil {
+			defined = map[string]string{}
+		}
+		defined[d.Name] = format.Text(d.Value)
 	}
 	if opts != nil && len(opts.Dims) > 0 {
 		if err := checkDims(opts.Dims, decl); err != nil {
@@ -116,7 +130,7 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 			decl[name] = expr.NewShape(dims...)
 		}
 	}
-	return Expr{n: n, decl: decl}, nil
+	return Expr{n: n, decl: decl, notes: notes, defs: defined}, nil
 }
 
 // checkDims reports a size in dims that no declared vector or matrix has:
@@ -143,25 +157,60 @@ func checkDims(dims map[string]int, decl map[string]expr.Shape) error {
 	return nil
 }
 
+// DeclarationError reports declarations that contradict one another, as
+// a name declared both a vector and a matrix.
+type DeclarationError struct{ Msg string }
+
+// Error returns the message.
+func (e *DeclarationError) Error() string { return e.Msg }
+
 // declare gives every declared vector and matrix sizes of its own.
-func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool) {
+func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool, error) {
 	if len(opts.Vectors)+len(opts.Matrices)+len(opts.Symmetric) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	vars := map[string]expr.Shape{}
 	sym := map[string]bool{}
+	kinds := map[string]string{}
+	add := func(name, kind string, s expr.Shape) error {
+		if !parse.IsName(name) && !isConstantName(name) {
+			return &DeclarationError{fmt.Sprintf("cannot declare %q: not a variable name", name)}
+		}
+		if old, ok := kinds[name]; ok {
+			if old == kind {
+				return &DeclarationError{fmt.Sprintf("%s is declared a %s twice", name, kind)}
+			}
+			return &DeclarationError{fmt.Sprintf("%s is declared both a %s and a %s", name, old, kind)}
+		}
+		kinds[name] = kind
+		vars[name] = s
+		return nil
+	}
 	for _, v := range opts.Vectors {
-		vars[v] = expr.NewShape(expr.Dim{Sym: "#" + v})
+		if err := add(v, "vector", expr.NewShape(expr.Dim{Sym: "#" + v})); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, a := range opts.Matrices {
-		vars[a] = expr.NewShape(expr.Dim{Sym: "#" + a + ".r"}, expr.Dim{Sym: "#" + a + ".c"})
+		if err := add(a, "matrix", expr.NewShape(expr.Dim{Sym: "#" + a + ".r"}, expr.Dim{Sym: "#" + a + ".c"})); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, w := range opts.Symmetric {
 		d := expr.Dim{Sym: "#" + w}
-		vars[w] = expr.NewShape(d, d)
+		if err := add(w, "symmetric matrix", expr.NewShape(d, d)); err != nil {
+			return nil, nil, err
+		}
 		sym[w] = true
 	}
-	return vars, sym
+	return vars, sym, nil
+}
+
+// isConstantName reports whether name is a constant's, which a
+// declaration may take over: --vector e.
+func isConstantName(name string) bool {
+	_, ok := expr.LookupConstant(name)
+	return ok
 }
 
 // MustParse is like Parse but panics if src does not parse. It is meant

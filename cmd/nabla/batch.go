@@ -35,6 +35,9 @@ func (a *app) batch() error {
 		}
 		r, err := a.derive("diff", src, line)
 		if err == nil {
+			for _, n := range r.Notes {
+				fmt.Fprintf(a.stderr, "nabla: %d: note: %s\n", line, n)
+			}
 			var b strings.Builder
 			if err = a.outputFormat().write(&b, r, batchLine); err == nil {
 				out.WriteString(b.String())

@@ -7,7 +7,7 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 	c := &cobra.Command{
 		Use:     kind + " EXPR",
 		Short:   short,
-		Long:    long,
+		Long:    long + "\n" + wrtHelp,
 		Example: example,
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -18,13 +18,13 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.print(r, single)
+			return a.print(r, alone)
 		},
 	}
 	c.Flags().StringVar(&a.wrt, "wrt", "", "variables, comma-separated (default: all, sorted)")
 	a.addAt(c)
 	a.addFormat(c)
-	a.addTimeout(c)
+	a.addDerive(c)
 	return c
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nabla-math/nabla"
@@ -22,11 +23,7 @@ var kinds = map[string]nabla.Kind{
 // when all of them are wanted and --wrt is not given.
 func (a *app) wrtList(e nabla.Expr, src string, all bool) ([]string, error) {
 	if a.wrt != "" {
-		var out []string
-		for _, v := range strings.Split(a.wrt, ",") {
-			out = append(out, strings.TrimSpace(v))
-		}
-		return out, nil
+		return splitWrt(a.wrt), nil
 	}
 	vars := e.Vars()
 	switch {
@@ -39,6 +36,27 @@ func (a *app) wrtList(e nabla.Expr, src string, all bool) ([]string, error) {
 		return nil, usagef("several variables (%s): choose one with --wrt, or several as --wrt %s", strings.Join(vars, ", "), strings.Join(vars, ","))
 	}
 	return vars, nil
+}
+
+// splitWrt splits the variables of --wrt at the commas outside brackets:
+// "x,W[1,2]" is x and W[1,2].
+func splitWrt(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
 }
 
 // derive computes what the command asks of src: diff the derivative the
@@ -67,24 +85,106 @@ func (a *app) derive(cmd, src string, line int) (*result, error) {
 			d = &nabla.Derivative{Of: e, Kind: kind, Wrt: wrt, Expr: z}
 		}
 	} else {
-		d, err = nabla.Derive(ctx, e, wrt, &nabla.DeriveOptions{Kind: kind, Order: a.order})
+		d, err = nabla.Derive(ctx, e, wrt, &nabla.DeriveOptions{Kind: kind, Order: a.order, Strict: a.strict})
 	}
 	if err != nil {
-		return nil, a.deriveError(err, e, kind, wrt)
+		return nil, a.deriveError(err, e, kind)
 	}
-	if d.Tensor != nil {
-		return a.tensor(src, e, d.Tensor)
+	r := &result{Input: src, Wrt: strings.Join(wrt, ","), Notes: e.Notes()}
+	for _, n := range d.Notes {
+		r.Notes = append(r.Notes, n.Error())
 	}
-	r := &result{Input: src, Wrt: strings.Join(wrt, ","), Expr: d.Expr, Shape: shapeOf(d.Expr)}
-	if kind == nabla.KindAuto && len(wrt) == 1 {
-		order := a.order
-		r.Order = &order
+	r.Convention = a.convention(wrt)
+	switch {
+	case d.Tensor != nil:
+		r.Wrt = d.Tensor.Wrt.String()
+		r.Parts = []part{a.tensorPart(e, d.Tensor)}
+	case d.Blocks != nil:
+		for _, b := range d.Blocks {
+			p := part{Label: b.Label(), Key: strings.Join(b.Wrt, ",")}
+			if b.Tensor != nil {
+				p = a.tensorPart(e, b.Tensor)
+				p.Label, p.Key, p.Prefix = b.Label(), strings.Join(b.Wrt, ","), "df = "
+			} else {
+				p.Expr, p.Shape = b.Expr, shapeOf(b.Expr)
+			}
+			r.Parts = append(r.Parts, p)
+		}
+	default:
+		r.Parts = []part{{Expr: d.Expr, Shape: shapeOf(d.Expr)}}
+		if kind == nabla.KindAuto && len(wrt) == 1 {
+			order := a.order
+			r.Order = &order
+		}
 	}
-	return r, a.evaluate(r, d.Expr)
+	if len(a.at) == 0 {
+		if a.flat && d.Blocks != nil {
+			return nil, usagef("--flat lays values out flat: give the point with --at")
+		}
+		return r, nil
+	}
+	return r, a.values(ctx, r, d)
 }
 
-// deriveError explains why a derivative was not computed.
-func (a *app) deriveError(err error, e nabla.Expr, kind nabla.Kind, wrt []string) error {
+// values evaluates every part of r at the --at point, and with --flat the
+// blocks laid out flat.
+func (a *app) values(ctx context.Context, r *result, d *nabla.Derivative) error {
+	env, err := a.point()
+	if err != nil {
+		return err
+	}
+	for i := range r.Parts {
+		p := &r.Parts[i]
+		var td *nabla.TensorDerivative
+		switch {
+		case d.Tensor != nil:
+			td = d.Tensor
+		case d.Blocks != nil:
+			td = d.Blocks[i].Tensor
+		}
+		if td == nil {
+			if err := a.evaluate(p); err != nil {
+				return err
+			}
+			continue
+		}
+		v, err := td.ValuesContext(ctx, env)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return fmt.Errorf("stopped after %s: the values of the derivative of %s take too long; raise --timeout", a.timeout, short(d.Of))
+			}
+			return valueError(err)
+		}
+		p.Value = &value{v}
+		p.Shape = shapeOfTensor(v)
+	}
+	if a.flat && d.Blocks != nil {
+		v, err := d.Value(env)
+		if err != nil {
+			return valueError(err)
+		}
+		r.Flat = &value{v}
+	}
+	return nil
+}
+
+// convention states how a derivative with respect to a symmetric matrix
+// is taken, when one of wrt is.
+func (a *app) convention(wrt []string) string {
+	for _, w := range wrt {
+		name, _, _ := strings.Cut(w, "[")
+		if slices.Contains(a.symmetric, name) {
+			return "with respect to a symmetric matrix, the gradient is sym(G) = (G + Gᵀ)/2 of the unconstrained gradient G: the gradient in the space of symmetric matrices under the Frobenius inner product; an entry W[i,j] off the diagonal is one variable with W[j,i]"
+		}
+	}
+	return ""
+}
+
+// deriveError explains why a derivative was not computed, with the exit
+// status it calls for: 1 for a derivative that cannot be computed, 2 for
+// a question asked wrongly.
+func (a *app) deriveError(err error, e nabla.Expr, kind nabla.Kind) error {
+	var unsupported *nabla.UnsupportedError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		what := "the " + kind.String()
@@ -99,7 +199,7 @@ func (a *app) deriveError(err error, e nabla.Expr, kind nabla.Kind, wrt []string
 			advice += " or lower --order"
 		}
 		return fmt.Errorf("stopped after %s: %s of %s grows too fast; %s", a.timeout, what, short(e), advice)
-	case errors.Is(err, nabla.ErrTooLarge):
+	case errors.Is(err, nabla.ErrTooLarge), errors.As(err, &unsupported):
 		return err
 	}
 	return usageError{err}
@@ -129,32 +229,11 @@ func ordinal(k int) string {
 	return fmt.Sprintf("%d%s", k, suffix)
 }
 
-// tensor gives the derivative of a vector or matrix with respect to a
-// matrix: its differential, its entries in index notation and, at a point,
-// the numeric tensor.
-func (a *app) tensor(src string, e nabla.Expr, td *nabla.TensorDerivative) (*result, error) {
-	wrt := td.Wrt.String()
+// tensorPart is a derivative with no matrix form: its differential, its
+// entries in index notation and, at a point, the numeric tensor.
+func (a *app) tensorPart(e nabla.Expr, td *nabla.TensorDerivative) part {
 	shape := append(shapeOf(e), shapeOf(td.Wrt)...)
-	r := &result{Input: src, Wrt: wrt, Expr: td.Differential, Label: "d" + wrtName(e) + " = ", Shape: shape, Index: td.Index}
-	if len(a.at) == 0 {
-		return r, nil
-	}
-	env, err := a.point()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := a.context()
-	defer cancel()
-	v, err := td.ValuesContext(ctx, env)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("stopped after %s: the values of the derivative of %s take too long; raise --timeout", a.timeout, short(e))
-		}
-		return nil, usageError{err}
-	}
-	r.Value = &value{v}
-	r.Shape = shapeOfTensor(v)
-	return r, nil
+	return part{Expr: td.Differential, Prefix: "d" + wrtName(e) + " = ", Shape: shape, Index: td.Index}
 }
 
 func wrtName(e nabla.Expr) string {
@@ -174,9 +253,7 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	}
 	var wrt []string
 	if a.wrt != "" {
-		for _, v := range strings.Split(a.wrt, ",") {
-			wrt = append(wrt, strings.TrimSpace(v))
-		}
+		wrt = splitWrt(a.wrt)
 	}
 	ctx, cancel := a.context()
 	defer cancel()
@@ -191,12 +268,13 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	if d.Len() == 1 {
 		d = d.Entry(0, 0)
 	}
-	r := &result{Input: src, Wrt: strings.Join(c.Wrt, ","), Expr: d, Shape: shapeOf(d),
-		Chain: &chainSteps{
-			Inner:   strings.Join(c.Inner, ","),
-			DfDx:    c.DfDx.String(),
-			DxDt:    c.DxDt.String(),
-			Product: c.Factor.String(),
-		}}
-	return r, a.evaluate(r, d)
+	r := whole(src, d)
+	r.Wrt = strings.Join(c.Wrt, ",")
+	r.Chain = &chainSteps{
+		Inner:   strings.Join(c.Inner, ","),
+		DfDx:    c.DfDx.String(),
+		DxDt:    c.DxDt.String(),
+		Product: c.Factor.String(),
+	}
+	return r, a.evaluate(&r.Parts[0])
 }

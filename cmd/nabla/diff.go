@@ -16,7 +16,8 @@ func (a *app) diffCmd() *cobra.Command {
 variables it gives the partial derivative. --order k differentiates k
 times. With "-" it reads one expression per line from standard input and
 prints one result per line; a bad line prints "error: …" in its place and
-the others go on.`,
+the others go on.
+` + wrtHelp,
 		Example: `  nabla diff "x^3 sin(x)"
   nabla diff "x1^2 x2 + x1 x2^3" --wrt x1
   nabla diff "exp(sin(x))" --order 3 --format latex
@@ -36,7 +37,7 @@ the others go on.`,
 			if err != nil {
 				return err
 			}
-			return a.print(r, single)
+			return a.print(r, alone)
 		},
 	}
 	c.Flags().StringVar(&a.wrt, "wrt", "", "variable(s) to differentiate with respect to: x, or x,y for a gradient or Jacobian")
@@ -44,6 +45,6 @@ the others go on.`,
 	c.Flags().BoolVar(&a.chain, "chain", false, "for f where x1 = …: show the chain rule's factors ∂f/∂x and ∂x/∂t")
 	a.addAt(c)
 	a.addFormat(c)
-	a.addTimeout(c)
+	a.addDerive(c)
 	return c
 }

@@ -17,12 +17,13 @@ func (a *app) evalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			r := &result{Input: src, Expr: e, Shape: shapeOf(e)}
-			if err := a.evaluate(r, e); err != nil {
+			r := whole(src, e)
+			r.Notes = e.Notes()
+			if err := a.evaluate(&r.Parts[0]); err != nil {
 				return err
 			}
-			if r.Value == nil {
-				if err := a.evaluateEmpty(r, e); err != nil {
+			if r.Parts[0].Value == nil {
+				if err := a.evaluateEmpty(&r.Parts[0]); err != nil {
 					return err
 				}
 			}

@@ -84,8 +84,12 @@ func TestDiffSeedExamples(t *testing.T) {
 		{name: "double star power", args: []string{"diff", "x**2"}, stdout: "2x\n"},
 		{name: "fraction times x", args: []string{"diff", "2/3x"}, stdout: "2/3\n"},
 		{name: "implicit product with parenthesis", args: []string{"diff", "x(x+1)"}, stdout: "2x + 1\n"},
-		{name: "multi-letter name is one variable", args: []string{"diff", "xy", "--wrt", "x"}, stdout: "0\n"},
-		{name: "variable absent", args: []string{"diff", "x^2", "--wrt", "y"}, stdout: "0\n"},
+		{name: "multi-letter name is one variable", args: []string{"diff", "xy", "--wrt", "x"}, stdout: "0\n",
+			stderr: "nabla: note: x does not occur in the expression, so the derivative with respect to it is 0 (its variables: xy)\n"},
+		{name: "variable absent", args: []string{"diff", "x^2", "--wrt", "y"}, stdout: "0\n",
+			stderr: "nabla: note: y does not occur in the expression, so the derivative with respect to it is 0 (its variables: x)\n"},
+		{name: "variable absent, strict", args: []string{"diff", "x^2", "--wrt", "y", "--strict"}, status: 2,
+			stderr: "nabla: y does not occur in the expression, so the derivative with respect to it is 0 (its variables: x)\n"},
 	})
 }
 

@@ -11,20 +11,43 @@ import (
 	"github.com/nabla-math/nabla"
 )
 
-// result is what one command computes: an expression, with what the
-// command adds to it. Every command and every format goes through it.
+// result is what one command computes: an expression, or the blocks of
+// a derivative with respect to variables of different shapes, with what
+// the command adds to them. Every command and every format goes through
+// it.
 type result struct {
 	Input string
 	Wrt   string
 	Order *int
-	Expr  nabla.Expr // the result; a tensor derivative's differential
-	// Label is written before the text of Expr: "df = " for a
-	// differential.
-	Label string
-	Shape []any
-	Index string
-	Value *value
 	Chain *chainSteps
+	// Parts are the result itself, one part without a label, or its
+	// blocks, each with its label.
+	Parts []part
+	// Flat is the value of the blocks laid out flat (--flat).
+	Flat *value
+	// Convention states the convention of a derivative with respect to
+	// a symmetric matrix.
+	Convention string
+	// Notes are what the command noticed about the input.
+	Notes []string
+}
+
+// part is one expression of a result.
+type part struct {
+	Label string     // "∂f/∂x" for a block; "" for a whole result
+	Key   string     // the block's key in JSON: "x", or "x,y" for a Hessian block
+	Expr  nabla.Expr // the expression; a tensor derivative's differential
+	// Prefix is written before the text of Expr: "df = " for a
+	// differential.
+	Prefix string
+	Shape  []any
+	Index  string
+	Value  *value
+}
+
+// whole returns the result of one expression.
+func whole(input string, e nabla.Expr) *result {
+	return &result{Input: input, Parts: []part{{Expr: e, Shape: shapeOf(e)}}}
 }
 
 // chainSteps are the factors of the chain rule, df/dt = ∂f/∂x · ∂x/∂t.
@@ -40,7 +63,7 @@ type chainSteps struct {
 type mode uint8
 
 const (
-	single mode = iota
+	alone mode = iota
 	batchLine
 	valueOnly
 )
@@ -83,103 +106,207 @@ func (a *app) outputFormat() *outputFormat {
 	return nil
 }
 
-// print writes r in the format of --format.
+// print writes r in the format of --format, and its notes on standard
+// error.
 func (a *app) print(r *result, m mode) error {
+	for _, n := range r.Notes {
+		fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
+	}
 	return a.outputFormat().write(a.stdout, r, m)
 }
 
-// text renders the result as nabla's syntax, within the limits.
-func (r *result) text() (string, error) {
-	if r.Expr.Nodes() > nabla.MaxNodes {
+// text renders the part as nabla's syntax, within the limits.
+func (p *part) text() (string, error) {
+	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	s := r.Expr.String()
+	s := p.Expr.String()
 	if len(s) > nabla.MaxPrint {
 		return "", nabla.ErrTooLarge
 	}
-	return r.Label + s, nil
+	return p.Prefix + s, nil
 }
 
-func (r *result) latex() (string, error) {
-	if r.Expr.Nodes() > nabla.MaxNodes {
+func (p *part) latex() (string, error) {
+	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	return r.Expr.LaTeX(), nil
+	return p.Expr.LaTeX(), nil
 }
 
-// writeText writes the result, the chain rule's factors before it and a
-// tensor's index form after it, and the value on the next line (after a
-// tab in a batch).
+// labelled writes a block's label before s: "∂f/∂x = s".
+func (p *part) labelled(s string) string {
+	if p.Label == "" {
+		return s
+	}
+	if p.Prefix != "" {
+		return p.Label + ": " + s // ∂f/∂A: df = dA x
+	}
+	return p.Label + " = " + s
+}
+
+// writeText writes the result (the chain rule's factors before it, a
+// tensor's index form after it), then its value: on the next line, or
+// after a tab in a batch. Blocks come one a line, then their values, one
+// a line, then the flat value.
 func writeText(w io.Writer, r *result, m mode) error {
-	if m == valueOnly {
-		_, err := fmt.Fprintln(w, r.Value)
-		return err
-	}
-	s, err := r.text()
-	if err != nil {
-		return err
-	}
+	return writeLines(w, r, m, true, func(p *part) (string, error) { return p.text() })
+}
+
+// writeLaTeX writes the result as LaTeX, then its value as text.
+func writeLaTeX(w io.Writer, r *result, m mode) error {
+	return writeLines(w, r, m, false, func(p *part) (string, error) {
+		s, err := p.latex()
+		if err != nil || p.Label == "" {
+			return s, err
+		}
+		return labelTeX(p.Label) + " = " + s, nil
+	})
+}
+
+// labelTeX spells a block's label in LaTeX.
+func labelTeX(label string) string {
+	num, den, _ := strings.Cut(label, "/")
+	return `\frac{` + strings.ReplaceAll(strings.ReplaceAll(num, "∂²", `\partial^{2} `), "∂", `\partial `) + `}{` +
+		strings.ReplaceAll(strings.ReplaceAll(den, "²", "^{2}"), "∂", `\partial `) + `}`
+}
+
+// writeLines writes a result in text or LaTeX, render giving each part;
+// index forms go with the text.
+func writeLines(w io.Writer, r *result, m mode, text bool, render func(*part) (string, error)) error {
 	var b strings.Builder
-	if c := r.Chain; c != nil && m == single {
+	if m == valueOnly {
+		b.WriteString(r.Parts[0].Value.String() + "\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	if c := r.Chain; c != nil && m == alone {
 		fmt.Fprintf(&b, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
 	}
-	b.WriteString(s)
-	if r.Index != "" && m == single {
-		b.WriteString("\n" + r.Index)
+	for i := range r.Parts {
+		p := &r.Parts[i]
+		s, err := render(p)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(p.labelled(s))
+		if p.Index != "" && m == alone && text {
+			b.WriteString("\n" + p.Index)
+		}
 	}
-	writeValue(&b, r, m)
-	_, err = io.WriteString(w, b.String())
-	return err
-}
-
-// writeLaTeX writes the result as LaTeX and the value as text.
-func writeLaTeX(w io.Writer, r *result, m mode) error {
-	if m == valueOnly {
-		return writeText(w, r, m)
-	}
-	s, err := r.latex()
-	if err != nil {
-		return err
-	}
-	var b strings.Builder
-	b.WriteString(s)
-	writeValue(&b, r, m)
-	_, err = io.WriteString(w, b.String())
-	return err
-}
-
-func writeValue(b *strings.Builder, r *result, m mode) {
 	switch {
-	case r.Value == nil:
-		b.WriteString("\n")
+	case len(r.Parts) == 1 && r.Parts[0].Value != nil && m == batchLine:
+		b.WriteString("\t" + r.Parts[0].Value.String())
 	case m == batchLine:
-		b.WriteString("\t" + r.Value.String() + "\n")
 	default:
-		b.WriteString("\n" + r.Value.String() + "\n")
+		for i := range r.Parts {
+			if p := &r.Parts[i]; p.Value != nil {
+				b.WriteString("\n" + p.labelled(p.Value.String()))
+			}
+		}
+		if r.Flat != nil {
+			b.WriteString("\n" + r.Flat.String())
+		}
 	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
-// writeJSON writes the result as one JSON object on one line.
+// jsonPart is a part as JSON.
+type jsonPart struct {
+	Result string `json:"result"`
+	LaTeX  string `json:"latex"`
+	Shape  []any  `json:"shape"`
+	Index  string `json:"index,omitempty"`
+	Value  *value `json:"value,omitempty"`
+}
+
+func (p *part) json() (jsonPart, error) {
+	text, err := p.text()
+	if err != nil {
+		return jsonPart{}, err
+	}
+	latex, err := p.latex()
+	if err != nil {
+		return jsonPart{}, err
+	}
+	return jsonPart{text, latex, p.Shape, p.Index, p.Value}, nil
+}
+
+// blocks is the JSON object of a result's blocks, keyed by variable in
+// the order of --wrt.
+type blocks struct {
+	keys  []string
+	parts []jsonPart
+}
+
+// MarshalJSON writes the object with its keys in order.
+func (o blocks) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		key, err := marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		val, err := marshal(o.parts[i])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(key)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// writeJSON writes the result as one JSON object on one line: its fields
+// for a whole result, an object of blocks keyed by variable otherwise.
 func writeJSON(w io.Writer, r *result, m mode) error {
-	text, err := r.text()
-	if err != nil {
-		return err
+	type whole struct {
+		Input string `json:"input"`
+		Wrt   string `json:"wrt,omitempty"`
+		Order *int   `json:"order,omitempty"`
+		jsonPart
+		Chain      *chainSteps `json:"chain,omitempty"`
+		Convention string      `json:"convention,omitempty"`
+		Notes      []string    `json:"notes,omitempty"`
 	}
-	latex, err := r.latex()
-	if err != nil {
-		return err
+	var v any
+	if len(r.Parts) == 1 && r.Parts[0].Label == "" {
+		p, err := r.Parts[0].json()
+		if err != nil {
+			return err
+		}
+		v = whole{r.Input, r.Wrt, r.Order, p, r.Chain, r.Convention, r.Notes}
+	} else {
+		var o blocks
+		for i := range r.Parts {
+			p, err := r.Parts[i].json()
+			if err != nil {
+				return err
+			}
+			o.keys = append(o.keys, r.Parts[i].Key)
+			o.parts = append(o.parts, p)
+		}
+		v = struct {
+			Input      string   `json:"input"`
+			Wrt        string   `json:"wrt,omitempty"`
+			Blocks     blocks   `json:"blocks"`
+			Value      *value   `json:"value,omitempty"`
+			Convention string   `json:"convention,omitempty"`
+			Notes      []string `json:"notes,omitempty"`
+		}{r.Input, r.Wrt, o, r.Flat, r.Convention, r.Notes}
 	}
-	b, err := marshal(struct {
-		Input  string      `json:"input"`
-		Wrt    string      `json:"wrt,omitempty"`
-		Order  *int        `json:"order,omitempty"`
-		Result string      `json:"result"`
-		LaTeX  string      `json:"latex"`
-		Shape  []any       `json:"shape"`
-		Index  string      `json:"index,omitempty"`
-		Value  *value      `json:"value,omitempty"`
-		Chain  *chainSteps `json:"chain,omitempty"`
-	}{r.Input, r.Wrt, r.Order, text, latex, r.Shape, r.Index, r.Value, r.Chain})
+	b, err := marshal(v)
 	if err != nil {
 		return err
 	}

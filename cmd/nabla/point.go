@@ -36,8 +36,8 @@ func (a *app) point() (map[string]nabla.Tensor, error) {
 	return env, nil
 }
 
-// evaluate fills r.Value when --at was given.
-func (a *app) evaluate(r *result, e nabla.Expr) error {
+// evaluate fills the value of the part p when --at was given.
+func (a *app) evaluate(p *part) error {
 	if len(a.at) == 0 {
 		return nil
 	}
@@ -45,34 +45,40 @@ func (a *app) evaluate(r *result, e nabla.Expr) error {
 	if err != nil {
 		return err
 	}
-	for _, v := range e.Vars() {
+	for _, v := range p.Expr.Vars() {
 		if _, ok := env[v]; !ok {
 			return usagef("no value for %s: add --at %s=VALUE", v, v)
 		}
 	}
-	x, err := e.Value(env)
+	x, err := p.Expr.Value(env)
 	if err != nil {
-		var de *nabla.DomainError
-		if errors.As(err, &de) {
-			return err
-		}
-		return usageError{err} // values of the wrong shape or size
+		return valueError(err)
 	}
-	r.Value = &value{x}
-	r.Shape = shapeOfTensor(x)
+	p.Value = &value{x}
+	p.Shape = shapeOfTensor(x)
 	return nil
+}
+
+// valueError is the exit status of a failed evaluation: a value outside a
+// function's domain is a failure, values that do not fit are usage errors.
+func valueError(err error) error {
+	var de *nabla.DomainError
+	if errors.As(err, &de) {
+		return err
+	}
+	return usageError{err}
 }
 
 // evaluateEmpty evaluates an expression without variables when eval has
 // no --at.
-func (a *app) evaluateEmpty(r *result, e nabla.Expr) error {
-	if vars := e.Vars(); len(vars) > 0 {
+func (a *app) evaluateEmpty(p *part) error {
+	if vars := p.Expr.Vars(); len(vars) > 0 {
 		return usagef("no value for %s: add --at %s=VALUE", strings.Join(vars, ", "), vars[0])
 	}
-	x, err := e.EvalTensor(nil)
+	x, err := p.Expr.EvalTensor(nil)
 	if err != nil {
 		return err
 	}
-	r.Value = &value{x}
+	p.Value = &value{x}
 	return nil
 }

@@ -23,6 +23,8 @@ type app struct {
 	wrt     string
 	order   int
 	chain   bool
+	flat    bool
+	strict  bool
 	timeout time.Duration
 
 	vectors, matrices, symmetric []string
@@ -119,9 +121,27 @@ func (a *app) addAt(c *cobra.Command) {
 // defaultTimeout bounds the work of one derivative.
 const defaultTimeout = 10 * time.Second
 
-func (a *app) addTimeout(c *cobra.Command) {
+// addDerive adds the flags of the commands that differentiate.
+func (a *app) addDerive(c *cobra.Command) {
 	c.Flags().DurationVar(&a.timeout, "timeout", defaultTimeout, "stop a derivative that takes longer, e.g. --timeout 1m")
+	c.Flags().BoolVar(&a.flat, "flat", false, "with variables of different shapes and --at: also give the value laid out flat, the blocks side by side (a Hessian as one symmetric matrix)")
+	c.Flags().BoolVar(&a.strict, "strict", false, "make a --wrt variable that EXPR does not have an error (exit status 2) instead of a zero derivative with a note")
 }
+
+// wrtHelp explains --wrt in the help of the commands that differentiate.
+const wrtHelp = `
+--wrt takes variables, scalars, vectors or matrices, and entries of them:
+X[1,2] is the entry in row 1, column 2 (1-based, as the notes' X₁₂).
+With variables of different shapes the result comes in blocks, one per
+variable, each in its own layout (a row for a vector, the matrix's shape
+for a matrix), as ∂f/∂x = …; --flat adds their values laid out flat.
+A variable that EXPR does not have gives a zero derivative and a note on
+standard error that names EXPR's variables and the nearest spelling
+(--strict makes it an error). A name that a where clause defines
+(f where x1 = sin(t)) is refused: EXPR is in terms of t once x1 is
+substituted; use --chain to see ∂f/∂x1. With respect to a symmetric
+matrix (--symmetric W), the gradient is sym(G) = (G + Gᵀ)/2 of the
+unconstrained gradient G, the gradient among symmetric matrices.`
 
 // context returns the context of one derivative: it ends after --timeout.
 func (a *app) context() (context.Context, context.CancelFunc) {
@@ -140,8 +160,13 @@ func (a *app) parse(src string, line int) (nabla.Expr, error) {
 	}
 	e, err := nabla.ParseWith(src, opts)
 	var pe *nabla.Error
-	if err != nil && !errors.As(err, &pe) {
-		err = usagef("--dim: %v", err) // the options do not fit the expression
+	var de *nabla.DeclarationError
+	switch {
+	case err == nil, errors.As(err, &pe):
+	case errors.As(err, &de):
+		err = usageError{err}
+	default:
+		err = usagef("--dim: %v", err) // the sizes do not fit the expression
 	}
 	return e, err
 }

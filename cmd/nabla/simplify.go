@@ -18,11 +18,12 @@ func (a *app) simplifyCmd() *cobra.Command {
 				return err
 			}
 			s := e.Simplify()
-			r := &result{Input: src, Expr: s, Shape: shapeOf(s)}
-			if err := a.evaluate(r, s); err != nil {
+			r := whole(src, s)
+			r.Notes = e.Notes()
+			if err := a.evaluate(&r.Parts[0]); err != nil {
 				return err
 			}
-			return a.print(r, single)
+			return a.print(r, alone)
 		},
 	}
 	a.addAt(c)

@@ -26,6 +26,19 @@ type Chain struct {
 	Values []*expr.Node // the definitions, in the order of Inner
 }
 
+// row is the gradient of f with respect to the scalars xs as a 1×n row,
+// even for one variable.
+func (c *computation) row(f *expr.Node, xs []Var) (*expr.Node, error) {
+	r := &Result{Wrt: xs}
+	if err := c.gradientOf(r, f); err != nil {
+		return nil, err
+	}
+	if len(xs) == 1 {
+		return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: 1}), nil, []*expr.Node{r.Expr}), nil
+	}
+	return r.Expr, nil
+}
+
 // ChainRule parses "f where x1 = …, x2 = …" and works out the chain rule
 // with respect to wrt (default: the variables of the definitions).
 func ChainRule(ctx context.Context, src string, wrt []string) (ch *Chain, err error) {
@@ -58,16 +71,18 @@ func ChainRule(ctx context.Context, src string, wrt []string) (ch *Chain, err er
 	if err != nil {
 		return nil, err
 	}
-	if ch.DfDx, err = c.gradient(outer, inner); err != nil {
+	if ch.DfDx, err = c.row(outer, inner); err != nil {
 		return nil, err
 	}
 	ts, err := variables(ch.Defs, nil, wrt, true)
 	if err != nil {
 		return nil, err
 	}
-	if ch.DxDt, err = c.jacobian(ch.Defs, ts); err != nil {
+	dxdt := &Result{Wrt: ts}
+	if err = c.literalJacobian(dxdt, ch.Defs); err != nil {
 		return nil, err
 	}
+	ch.DxDt = dxdt.Expr
 	k, n := len(ch.Inner), len(wrt)
 	prod := make([]*expr.Node, n)
 	res := make([]*expr.Node, n)

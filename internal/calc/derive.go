@@ -19,7 +19,6 @@ import (
 	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/diff"
 	"github.com/nabla-math/nabla/internal/expr"
-	"github.com/nabla-math/nabla/internal/parse"
 	"github.com/nabla-math/nabla/internal/simplify"
 )
 
@@ -63,14 +62,33 @@ type Options struct {
 	// Record, if set, receives the derivative rules that fired, for a
 	// first derivative with respect to one scalar.
 	Record func(diff.Step)
+	// Strict makes a variable that the expression does not have an
+	// error, not a note.
+	Strict bool
 }
 
 // Result is a derivative: Expr in matrix form, or Tensor where none
-// exists.
+// exists, or, with respect to variables of different shapes, Blocks, one
+// per variable (per pair of variables for a Hessian), each in its own
+// layout.
 type Result struct {
 	Kind   Kind
-	Wrt    []*expr.Node // the variables
+	Wrt    []Var
 	Order  int
+	Expr   *expr.Node
+	Tensor *Tensor
+	Blocks []Block
+	// Notes are the variables asked for that the expression does not
+	// have (*AbsentError): the derivative with respect to them is 0.
+	Notes []error
+}
+
+// Block is the part of a derivative with respect to one variable (two
+// for a Hessian): ∂f/∂x in its layout (a row for a vector x, x's shape for
+// a matrix, a column for a vector f and a scalar x), or a tensor where no
+// matrix form exists.
+type Block struct {
+	Wrt    []Var
 	Expr   *expr.Node
 	Tensor *Tensor
 }
@@ -90,38 +108,63 @@ func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt [
 	if order < 0 || order > MaxOrder {
 		return nil, fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
 	}
-	xs, err := variables(f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
+	vars, err := variables(f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
 	if err != nil {
 		return nil, err
+	}
+	notes := absent(f, vars)
+	if opts.Strict && len(notes) > 0 {
+		return nil, notes[0]
 	}
 	c := newComputation(ctx)
 	defer c.done(&err)
-	r = &Result{Kind: opts.Kind, Wrt: xs, Order: order}
-	x := matrixVar(xs)
+	r = &Result{Kind: opts.Kind, Wrt: vars, Order: order, Notes: notes}
 	switch {
-	case opts.Kind == Hessian && x != nil:
-		r.Expr, err = c.matrixHessian(f, x)
 	case opts.Kind == Hessian:
-		r.Expr, err = c.hessian(f, xs)
-	case x != nil && opts.Kind == Auto && (order != 1 || opts.Record != nil):
-		err = fmt.Errorf("with respect to the %s %s only first derivatives are available", kindOf(x), x.Name())
-	case x != nil && opts.Kind == Auto && needsTensor(f, x):
-		r.Tensor, err = c.tensor(f, x)
-	case x != nil:
-		r.Expr, err = c.matrixDerivative(f, x)
-	case opts.Kind == Jacobian, opts.Kind == Auto && len(xs) > 1 && !f.Shape().IsScalar():
+		err = c.hessianOf(r, f)
+	case opts.Kind == Auto && len(vars) == 1:
+		err = c.single(r, f, vars[0], order, opts.Record)
+	case opts.Kind == Jacobian, opts.Kind == Auto && f.Shape().Rank() == 1:
 		r.Kind = Jacobian
-		r.Expr, err = c.jacobian(f, xs)
-	case opts.Kind == Gradient, opts.Kind == Auto && len(xs) > 1:
+		err = c.jacobianOf(r, f)
+	case opts.Kind == Gradient, opts.Kind == Auto && f.Shape().IsScalar():
 		r.Kind = Gradient
-		r.Expr, err = c.gradient(f, xs)
+		err = c.gradientOf(r, f)
 	default:
-		r.Expr, err = c.derivative(f, xs[0], order, opts.Record)
+		err = c.tensorsOf(r, f)
 	}
 	if err != nil {
-		return nil, err
+		return nil, refusal(err)
 	}
 	return r, nil
+}
+
+// single computes the derivative with respect to one variable: of the
+// given order with respect to a scalar or an entry, in matrix form with
+// respect to a vector or matrix, a tensor where no matrix form exists.
+func (c *computation) single(r *Result, f *expr.Node, x Var, order int, record func(diff.Step)) (err error) {
+	switch {
+	case x.Idx != nil:
+		r.Expr, err = c.entryDerivative(f, x, order)
+	case x.scalar():
+		r.Expr, err = c.derivative(f, x.Sym, order, record)
+	case order != 1 || record != nil:
+		err = unsupportedf("with respect to the %s %s only first derivatives are available", kindOf(x.Sym), x.Sym.Name())
+	case needsTensor(f, x.Sym):
+		r.Tensor, err = c.tensor(f, x.Sym)
+	default:
+		r.Expr, err = c.matrixDerivative(f, x.Sym)
+	}
+	return err
+}
+
+// refusal turns the differentiators' refusals into UnsupportedError.
+func refusal(err error) error {
+	var u diff.UnsupportedError
+	if errors.As(err, &u) {
+		return &UnsupportedError{u.Error()}
+	}
+	return err
 }
 
 // computation holds the budget and the simplifier of one derivative.
@@ -157,74 +200,6 @@ func (c *computation) done(err *error) {
 // computation's budget. They are shared: a pass that needs other options
 // copies them.
 func (c *computation) diffOptions() *diff.Options { return &c.opts }
-
-// variables resolves the names of wrt to the variables of f: the one in
-// f's graph, else a declared vector or matrix that f does not use, else a
-// scalar.
-func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several bool) ([]*expr.Node, error) {
-	if len(wrt) == 0 {
-		return nil, errors.New("no variables to differentiate with respect to")
-	}
-	seen := make(map[string]bool, len(wrt))
-	for _, v := range wrt {
-		if !parse.IsName(v) {
-			return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", v)
-		}
-		if seen[v] && several {
-			return nil, fmt.Errorf("%s is named twice", v)
-		}
-		seen[v] = true
-	}
-	xs := make([]*expr.Node, len(wrt))
-	if decl == nil {
-		// Without declarations every variable is a scalar.
-		for i, v := range wrt {
-			xs[i] = expr.NewSym(v, expr.Scalar)
-		}
-		return xs, nil
-	}
-	if len(wrt) == 1 {
-		xs[0] = Variable(f, decl, wrt[0])
-		return xs, nil
-	}
-	// One walk finds them all.
-	found := make(map[string]*expr.Node, len(wrt))
-	for _, v := range expr.Vars(f) {
-		if seen[v.Name()] {
-			found[v.Name()] = v
-		}
-	}
-	for i, v := range wrt {
-		if xs[i] = found[v]; xs[i] == nil {
-			xs[i] = Variable(nil, decl, v)
-		}
-	}
-	return xs, nil
-}
-
-// Variable returns the variable of f with the given name: the one in f's
-// graph, else a declared vector or matrix that f does not use, else a
-// scalar.
-func Variable(f *expr.Node, decl map[string]expr.Shape, name string) *expr.Node {
-	if f != nil {
-		if x := expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }); x != nil {
-			return x
-		}
-	}
-	if s, ok := decl[name]; ok {
-		return expr.NewSym(name, s)
-	}
-	return expr.NewSym(name, expr.Scalar)
-}
-
-// matrixVar returns the variable when xs is one vector or matrix
-// variable: its derivatives are taken in matrix form.
-func matrixVar(xs []*expr.Node) *expr.Node {
-	if len(xs) == 1 && !xs[0].Shape().IsScalar() {
-		return xs[0]
-	}
-	return nil
-}
 
 func kindOf(x *expr.Node) string {
 	if x.Shape().Rank() == 1 {

@@ -20,9 +20,6 @@ import (
 // instead. A mostly zero Hessian, as that of such a sum, is stored
 // sparsely.
 func (c *computation) hessian(f *expr.Node, xs []*expr.Node) (*expr.Node, error) {
-	if err := scalars(xs); err != nil {
-		return nil, err
-	}
 	if !f.Shape().IsScalar() {
 		return nil, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.Shape().Describe())
 	}

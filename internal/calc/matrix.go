@@ -32,6 +32,8 @@ func (c *computation) matrixDerivative(f, x *expr.Node) (*expr.Node, error) {
 	d := g[0]
 	if x.Shape().Rank() == 1 {
 		d = transposeTerms(d) // the gradient is a row vector
+	} else {
+		d = symmetric(d, x)
 	}
 	// Element-wise products of sums may cancel when multiplied out, as in
 	// the logistic log-likelihood's (1 - σ) ⊙ (y/σ - (1 - y)/(1 - σ)) ⊙ σ.

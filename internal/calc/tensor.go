@@ -34,6 +34,9 @@ func (c *computation) tensor(f, x *expr.Node) (*Tensor, error) {
 		name += "_" // never the name of a variable of f
 	}
 	dx := expr.NewSym(name, x.Shape())
+	if x.IsSymmetric() {
+		dx = expr.NewSymmetric(name, x.Shape()) // dW, like W, is symmetric
+	}
 	opts := *c.diffOptions()
 	opts.Seed = dx
 	d, err := diff.Diff(f, x, &opts)
@@ -41,15 +44,16 @@ func (c *computation) tensor(f, x *expr.Node) (*Tensor, error) {
 		return nil, tooLarge(err)
 	}
 	d = c.simp.Simplify(d)
-	return &Tensor{
+	t := &Tensor{
 		Of: f, Wrt: x, Differential: d, DX: dx,
 		Shape: "(" + f.Shape().String() + ")×(" + x.Shape().String() + ")",
-		Index: format.IndexForm(f, x, d, dx),
-	}, nil
-}
-
-func usesName(f *expr.Node, name string) bool {
-	return expr.Find(f, func(m *expr.Node) bool { return m.Op() == expr.OpSym && m.Name() == name }) != nil
+	}
+	if !x.IsSymmetric() {
+		// The entries of a symmetric matrix are not independent: no
+		// ∂f/∂W_pq of one entry alone.
+		t.Index = format.IndexForm(f, x, d, dx)
+	}
+	return t, nil
 }
 
 // Values returns the numeric tensor at the point env: its shape is the
@@ -80,6 +84,14 @@ func (t *Tensor) Values(ctx context.Context, env map[string]tensor.T, decl map[s
 		b.Step(len(fv.Data))
 		unit := tensor.T{Shape: xv.Shape, Data: make([]float64, n)}
 		unit.Data[k] = 1
+		if t.Wrt.IsSymmetric() {
+			// The direction (E_pq + E_qp)/2 among symmetric matrices,
+			// as the gradient sym(G) takes it.
+			side := xv.Shape[0]
+			p, q := k/side, k%side
+			unit.Data[k] = 0.5
+			unit.Data[q*side+p] += 0.5
+		}
 		e[t.DX.Name()] = unit
 		v, err := eval.EvalTensor(t.Differential, e, decl)
 		if err != nil {

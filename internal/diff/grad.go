@@ -30,7 +30,7 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	defer func() {
 		if r := recover(); r != nil {
 			switch r := r.(type) {
-			case unsupported:
+			case UnsupportedError:
 				g, err = nil, r
 				return
 			}
@@ -124,12 +124,13 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 	return g, nil
 }
 
-// unsupported reports an operation that reverse mode cannot go through.
-type unsupported struct{ op string }
+// UnsupportedError reports an operation that the differentiators in
+// matrix form cannot go through.
+type UnsupportedError struct{ Op string }
 
 // Error names the operation.
-func (u unsupported) Error() string {
-	return "cannot differentiate through " + u.op + " with respect to a vector or matrix"
+func (u UnsupportedError) Error() string {
+	return "cannot differentiate through " + u.Op + " with respect to a vector or matrix"
 }
 
 // adjoint is the contribution of m's adjoint a to the adjoint of its
@@ -140,12 +141,12 @@ func adjoint(m, a *expr.Node, i int) *expr.Node {
 	if info.Adjoint != nil {
 		c := info.Adjoint(m, a, i)
 		if c == nil {
-			panic(unsupported{name(info)})
+			panic(UnsupportedError{name(info)})
 		}
 		return c
 	}
 	if info.Partial == nil {
-		panic(unsupported{name(info)})
+		panic(UnsupportedError{name(info)})
 	}
 	p := info.Partial(m, i)
 	var c *expr.Node

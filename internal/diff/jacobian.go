@@ -1,6 +1,8 @@
 package diff
 
 import (
+	"fmt"
+
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -12,9 +14,15 @@ import (
 // matrix form is the Jacobian of a gradient: for the logistic loss it gives
 // Xᵀ diag(…) X.
 func Jacobian(n, x *expr.Node, opts *Options) (j *expr.Node, err error) {
+	switch {
+	case x.Op() != expr.OpSym:
+		return nil, fmt.Errorf("cannot differentiate with respect to %s: not a variable", x.Info().Name)
+	case x.Shape().Rank() != 1:
+		return nil, fmt.Errorf("the Jacobian in matrix form is with respect to a vector, not the %s %s", x.Shape().Describe(), x.Name())
+	}
 	defer func() {
 		if r := recover(); r != nil {
-			u, ok := r.(unsupported)
+			u, ok := r.(UnsupportedError)
 			if !ok {
 				panic(r)
 			}
@@ -27,8 +35,10 @@ func Jacobian(n, x *expr.Node, opts *Options) (j *expr.Node, err error) {
 	jc := &jacobian{x: x, opts: opts}
 	j = jc.Of(n)
 	if j.IsZero() && j.Shape().IsScalar() {
-		// n does not depend on x: the zero m×n matrix.
-		j = expr.Zero(expr.NewShape(n.Shape().Dim(0), x.Shape().Dim(0)))
+		// n does not depend on x: the zero m×p matrix, a 1×p row for a
+		// scalar n.
+		rows, _ := expr.RowsCols(n.Shape())
+		j = expr.Zero(expr.NewShape(rows, x.Shape().Dim(0)))
 	}
 	return j, nil
 }
@@ -176,7 +186,7 @@ func (jc *jacobian) Applied(m, r *expr.Node) *expr.Node {
 
 // Unsupported stops the differentiation: no matrix form is known for what.
 func (jc *jacobian) Unsupported(what string) *expr.Node {
-	panic(unsupported{what})
+	panic(UnsupportedError{what})
 }
 
 // name is what messages call an operation.

@@ -58,6 +58,9 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 	expr.Inspect(n, func(m *expr.Node) bool {
 		if err == nil && m.Op() == expr.OpSym {
 			err = e.bindValue(m.Name(), m.Shape())
+			if err == nil && m.IsSymmetric() {
+				err = checkSymmetric(m.Name(), e.env[m.Name()])
+			}
 		}
 		return err == nil
 	})
@@ -92,6 +95,27 @@ func (e *tensorEval) bindValue(name string, s expr.Shape) error {
 			}
 			e.dims[d.Sym] = v.Shape[i]
 			e.from[d.Sym] = name
+		}
+	}
+	return nil
+}
+
+// symmetryTolerance is how far, relative to the larger of two mirrored
+// entries, the value of a symmetric matrix may be from symmetric.
+const symmetryTolerance = 1e-12
+
+// checkSymmetric reports an entry where the value v of the symmetric
+// matrix name is not symmetric: a derivative computed for a symmetric
+// matrix is wrong at any other.
+func checkSymmetric(name string, v Tensor) error {
+	n := v.Shape[0]
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			a, b := v.Data[i*n+j], v.Data[j*n+i]
+			if math.Abs(a-b) > symmetryTolerance*math.Max(math.Abs(a), math.Abs(b)) {
+				return fmt.Errorf("%s is declared symmetric, but its value is not: %s[%d,%d] = %v and %s[%d,%d] = %v",
+					name, name, i+1, j+1, a, name, j+1, i+1, b)
+			}
 		}
 	}
 	return nil

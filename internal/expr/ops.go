@@ -423,6 +423,20 @@ func init() {
 			},
 			Adjoint: literalAdjoint,
 			Tensor:  literalValue,
+			// The Jacobian of [f1, …, fm] stacks the rows of the
+			// entries: Σ e_k J(f_k).
+			Jacobian: func(f Forward, n *Node) *Node {
+				if n.Shape().Rank() != 1 {
+					return f.Unsupported("a literal matrix")
+				}
+				var terms []*Node
+				for k := 0; k < n.Size(); k++ {
+					if j := f.Of(n.Entry(k)); !j.IsZero() {
+						terms = append(terms, MatMul(Unit(n.Shape(), k+1), j))
+					}
+				}
+				return Add(terms...)
+			},
 		},
 	}
 	Ops[OpAbs].LaTeX = Spelling{Form: FormWrap, Word: `\left|`, Close: `\right|`}

@@ -39,6 +39,10 @@ type Options struct {
 	// unless NoSubstitute is set.
 	Defs         *[]Def
 	NoSubstitute bool
+	// Notes, if not nil, receives what the parser read in a way the
+	// writer may not mean: an undeclared capital name read as a scalar
+	// next to vectors or matrices, e read as Euler's number there.
+	Notes *[]string
 	// Resolved, if not nil, receives the shapes of the declared variables
 	// with their sizes settled and named as in the result, including
 	// variables that the expression has lost (x - x).
@@ -112,6 +116,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	if p.tok.kind != tEOF {
 		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
 	}
+	if opts.Notes != nil && p.matrices() {
+		*opts.Notes = p.notes(n)
+	}
 	n = p.resolve(n)
 	if opts.Resolved != nil && p.matrices() {
 		res := make(map[string]expr.Shape, len(opts.Vars))
@@ -140,6 +147,24 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		}
 	}
 	return n, nil
+}
+
+// notes says what in n the writer may not mean, where vectors or
+// matrices are declared: capital names read as scalars, and e read as
+// Euler's number.
+func (p *parser) notes(n *expr.Node) []string {
+	var out []string
+	for _, v := range expr.Vars(n) {
+		r, _ := utf8.DecodeRuneInString(v.Name())
+		if _, declared := p.opts.Vars[v.Name()]; !declared && v.Shape().IsScalar() && unicode.IsUpper(r) {
+			out = append(out, fmt.Sprintf("%s is read as a scalar; declare it with --matrix %s or --vector %s if it is not one", v.Name(), v.Name(), v.Name()))
+		}
+	}
+	if expr.Find(n, func(m *expr.Node) bool { return m.Op() == expr.OpConstant && m.Name() == expr.E }) != nil {
+		out = append(out, "e is read as Euler's number; declare it (--vector e) or define it (where e = …) if it is a variable")
+	}
+	slices.Sort(out)
+	return out
 }
 
 // definedConstants returns the names of constants (e, pi) that a where
