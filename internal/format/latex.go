@@ -21,7 +21,7 @@ func LaTeXLimit(n *expr.Node, limit int) (string, error) {
 }
 
 func (p *printer) tex(n *expr.Node, ctx int) {
-	if prec(n) < ctx {
+	if texPrec(n) < ctx {
 		p.write(`\left(`)
 		p.tex(n, 0)
 		p.write(`\right)`)
@@ -71,17 +71,10 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		}
 	case expr.FormPower:
 		switch {
-		case isSqrt(n):
-			p.write(`\sqrt{`)
-			p.tex(n.Arg(0), 0)
-			p.write("}")
 		case prec(n) == expr.PrecMul:
 			p.texProduct(n)
 		default:
-			p.tex(n.Arg(0), expr.PrecPow+1)
-			p.write("^{")
-			p.tex(n.Arg(1), 0)
-			p.write("}")
+			p.texPower(power{n.Arg(0), n.Arg(1)}, 0)
 		}
 	case expr.FormWrap:
 		p.write(sp.Word)
@@ -133,6 +126,28 @@ func (p *printer) texProduct(n *expr.Node) {
 		p.texFactors(f.p, f.num, false)
 		return
 	}
+	if elementwiseDenominator(f.den) {
+		// A division by a vector or matrix is element-wise: a ⊘ b, not a
+		// fraction that would read as an inverse.
+		p.texFactors(f.p, f.num, false)
+		p.write(` \oslash `)
+		if f.q != "1" || len(f.den) > 1 {
+			p.write(`\left(`)
+		}
+		if f.q != "1" {
+			p.write(texNumber(f.q) + " ")
+		}
+		for i, d := range f.den {
+			if i > 0 {
+				p.write(` \odot `)
+			}
+			p.texPower(d, expr.PrecMul+1)
+		}
+		if f.q != "1" || len(f.den) > 1 {
+			p.write(`\right)`)
+		}
+		return
+	}
 	p.write(`\frac{`)
 	p.texFactors(f.p, f.num, true)
 	p.write("}{")
@@ -171,6 +186,13 @@ func (p *printer) texPower(d power, ctx int) {
 	switch {
 	case isOne(d.exp):
 		p.tex(d.base, ctx)
+	case !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar():
+		// An element-wise power: the Hadamard power x^{∘2}, not the
+		// matrix power.
+		p.tex(d.base, expr.PrecPow+1)
+		p.write(`^{\circ `)
+		p.tex(d.exp, 0)
+		p.write("}")
 	case isHalf(d.exp):
 		p.write(`\sqrt{`)
 		p.tex(d.base, 0)
@@ -183,6 +205,27 @@ func (p *printer) texPower(d power, ctx int) {
 	}
 }
 
+// texPrec is the binding power of n as LaTeX prints it: a postfix spelt
+// as a superscript (A^{-1}, A^{\top}) binds as a power does, so that it is
+// grouped before another superscript.
+func texPrec(n *expr.Node) int {
+	if n.Info().LaTeX.Form == expr.FormPostfix {
+		return expr.PrecPow
+	}
+	return prec(n)
+}
+
+// elementwiseDenominator reports whether a factor of the denominator is a
+// vector or matrix.
+func elementwiseDenominator(den []power) bool {
+	for _, d := range den {
+		if !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar() {
+			return true
+		}
+	}
+	return false
+}
+
 // texFactors prints coefficient c and the factors. In a fraction
 // (grouped), a lone factor needs no parentheses: the bar groups it.
 func (p *printer) texFactors(c string, factors []*expr.Node, grouped bool) {
@@ -193,18 +236,27 @@ func (p *printer) texFactors(c string, factors []*expr.Node, grouped bool) {
 	if grouped && c == "1" && len(factors) == 1 {
 		ctx = 0
 	}
+	elementwise := matrixFactors(factors) > 1
+	seen := false // a vector or matrix factor has been written
 	for i, x := range factors {
 		var sub printer
 		sub.latex = true
-		sub.tex(x, ctx)
+		if x.Info().LaTeX.Form == expr.FormMatMul && len(factors) == 1 {
+			sub.tex(x, expr.PrecMul) // 2 A x, as the text has it
+		} else {
+			sub.tex(x, ctx)
+		}
 		s := sub.b.String()
 		switch {
 		case i == 0 && c == "1":
+		case elementwise && seen && !x.Shape().IsScalar():
+			p.write(` \odot `) // the element-wise product, not the matrix product
 		case s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.'):
 			p.write(` \cdot `)
 		default:
 			p.write(" ")
 		}
+		seen = seen || !x.Shape().IsScalar()
 		p.write(s)
 	}
 }

@@ -85,20 +85,21 @@ var latexTests = []printCase{
 	{"matrix literal", false, "[[a, b], [c, d]]", `\begin{bmatrix} a & b \\ c & d \end{bmatrix}`},
 	{"literal of expressions", false, "[x1^2, sin(x2)]", `\begin{bmatrix} x_{1}^{2} \\ \sin\left(x_{2}\right) \end{bmatrix}`},
 	{"literal with fractions", false, "[1, -1/2]", `\begin{bmatrix} 1 \\ -\frac{1}{2} \end{bmatrix}`},
-	// Element-wise operations on vectors. LaTeX has no sign for them: the
-	// product is written side by side, as a matrix product would be.
-	{"element-wise product", true, "x .* y", "x y"},
-	{"element-wise quotient", true, "x ./ y", `\frac{x}{y}`},
-	{"element-wise square", true, "x .^ 2", "x^{2}"},
-	{"element-wise reciprocal", true, "1 ./ x", `\frac{1}{x}`},
-	{"quotient by product", true, "x ./ (y .* y)", `\frac{x}{y^{2}}`},
-	{"factor that is a matrix product", true, "A x .* y", `y \left(A x\right)`},
+	// Element-wise operations on vectors and matrices: the Hadamard
+	// product ⊙, division ⊘ and power ∘, which no reader takes for the
+	// matrix product, inverse or power.
+	{"element-wise product", true, "x .* y", `x \odot y`},
+	{"element-wise quotient", true, "x ./ y", `x \oslash y`},
+	{"element-wise square", true, "x .^ 2", `x^{\circ 2}`},
+	{"element-wise reciprocal", true, "1 ./ x", `1 \oslash x`},
+	{"quotient by product", true, "x ./ (y .* y)", `x \oslash y^{\circ 2}`},
+	{"factor that is a matrix product", true, "A x .* y", `y \odot \left(A x\right)`},
 	// Matrix products.
 	{"matrix times vector", true, "A x", "A x"},
 	{"inner product", true, "x' x", `x^{\top} x`},
 	{"quadratic form", true, "x' S x", `x^{\top} S x`},
 	{"product of three", true, "A' A x", `A^{\top} A x`},
-	{"scaled product", true, "2 A x", `2 \left(A x\right)`}, // the text has no parentheses: 2A x
+	{"scaled product", true, "2 A x", `2 A x`},
 	{"product with sum", true, "A (x+y)", `A \left(x + y\right)`},
 	{"outer product", true, "x y'", `x y^{\top}`},
 	{"inner product over number", true, "x' y / 2", `\frac{x^{\top} y}{2}`},
@@ -107,7 +108,18 @@ var latexTests = []printCase{
 	{"vector transpose", true, "x'", `x^{\top}`},
 	{"matrix transpose", true, "A'", `A^{\top}`},
 	{"transpose of product", true, "(A x)'", `x^{\top} A^{\top}`},
-	{"transpose of power", true, "(x .^ 2)'", `\left(x^{2}\right)^{\top}`},
+	{"transpose of power", true, "(x .^ 2)'", `\left(x^{\circ 2}\right)^{\top}`},
+	// Superscripts stacked on superscripts are grouped, and element-wise
+	// operations on matrices read as such.
+	{"power of an inverse", true, "inv(S) .^ 2", `\left(S^{-1}\right)^{\circ 2}`},
+	{"power of a transpose", true, "(S') .^ 2", `\left(S^{\top}\right)^{\circ 2}`},
+	{"power of a transposed inverse", true, "inv(S)' .^ 2", `\left(S^{-\top}\right)^{\circ 2}`},
+	{"transposed inverse of a sum", true, "inv(S + X)'", `\left(\left(S + X\right)^{-1}\right)^{\top}`},
+	{"hadamard product of matrices", true, "S .* X", `S \odot X`},
+	{"hadamard product of m×n matrices", true, "A .* R", `A \odot R`},
+	{"hadamard square of a matrix", true, "S .^ 2", `S^{\circ 2}`},
+	{"hadamard reciprocal of a matrix", true, "1 ./ S", `1 \oslash S`},
+	{"hadamard product with an inverse", true, "inv(S) .* X", `X \odot S^{-1}`},
 	// Inverses.
 	{"inverse", true, "inv(S)", "S^{-1}"},
 	{"transposed inverse", true, "inv(S)'", `S^{-\top}`},
