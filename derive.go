@@ -3,6 +3,7 @@ package nabla
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nabla-math/nabla/internal/calc"
 	"github.com/nabla-math/nabla/internal/diff"
@@ -266,6 +267,12 @@ func (d *Derivative) flatHessian(env map[string]Tensor) (Tensor, error) {
 
 // Diff returns the simplified derivative of e with respect to the variable
 // wrt. With other variables present it is the partial derivative.
+//
+// For a wrt that e does not have, Diff returns the derivative, 0, and an
+// *AbsentError that names e's variables and the nearest spelling, as
+// strconv.ParseFloat returns ±Inf with its range error: d/dy sin(x) = 0
+// may be meant, but theta for θ is a slip. Grad, Jacobian and Hessian do
+// the same.
 func (e Expr) Diff(wrt string) (Expr, error) { return Diff(e, wrt, 1) }
 
 // Diff returns the order-th derivative of e with respect to wrt,
@@ -283,16 +290,18 @@ func Diff(e Expr, wrt string, order int) (Expr, error) {
 		}
 		return e, nil
 	}
+	if err := e.checkDefined([]string{wrt}); err != nil {
+		return Expr{}, err
+	}
 	r, err := calc.Derive(context.Background(), e.n, e.decl, []string{wrt}, &calc.Options{Order: order})
 	if err != nil {
 		return Expr{}, err
 	}
-	if r.Tensor != nil {
-		x := r.Tensor.Wrt
-		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s has no matrix form: use DiffTensor",
-			e.n.Shape().Describe(), kindName(x), x.Name())
+	d, err := e.derivative(r).one()
+	if err == nil && len(r.Notes) > 0 {
+		err = r.Notes[0]
 	}
-	return e.with(r.Expr), nil
+	return d, err
 }
 
 func kindName(x *expr.Node) string {
@@ -328,11 +337,31 @@ func DiffSteps(e Expr, wrt string) (Expr, []Step, error) {
 	return e.with(r.Expr), steps, nil
 }
 
-// derive is Derive in the background context for an expression result.
+// derive is Derive in the background context for a result that is one
+// expression: it refuses blocks and tensors, which Derive gives, and
+// returns a variable the expression does not have as an *AbsentError
+// beside the derivative, zero in that variable.
 func derive(f Expr, kind Kind, vars []string) (Expr, error) {
 	d, err := Derive(context.Background(), f, vars, &DeriveOptions{Kind: kind})
 	if err != nil {
 		return Expr{}, err
+	}
+	e, err := d.one()
+	if err == nil && len(d.Notes) > 0 {
+		err = d.Notes[0]
+	}
+	return e, err
+}
+
+// one returns the derivative as one expression, or an error that says
+// where its parts are.
+func (d *Derivative) one() (Expr, error) {
+	switch {
+	case d.Blocks != nil:
+		return Expr{}, fmt.Errorf("the %s of %s with respect to variables of different shapes (%s) comes in blocks, one per variable: use Derive", d.Kind, d.Of, strings.Join(d.Wrt, ", "))
+	case d.Tensor != nil:
+		return Expr{}, fmt.Errorf("the derivative of a %s with respect to the %s %s has no matrix form: use DiffTensor or Derive",
+			d.Of.n.Shape().Describe(), kindName(d.Tensor.Wrt.n), d.Tensor.Wrt.n.Name())
 	}
 	return d.Expr, nil
 }

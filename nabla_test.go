@@ -80,7 +80,7 @@ func TestDiff(t *testing.T) {
 				t.Fatal(err)
 			}
 			d, err := Diff(e, tt.wrt, tt.order)
-			if err != nil {
+			if err = present(err); err != nil {
 				t.Fatal(err)
 			}
 			if got := d.String(); got != tt.want {

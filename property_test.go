@@ -157,7 +157,7 @@ func TestDerivativesAgainstFiniteDifferences(t *testing.T) {
 			t.Skip("outside the domain")
 		}
 		d, err := f.Diff(wrt)
-		if err != nil {
+		if err = present(err); err != nil {
 			t.Fatalf("Diff(%s): %v", f, err)
 		}
 		want, ok := centralDiff(Compile(f), env, wrt)
@@ -220,6 +220,17 @@ func negativeBasePower(err error) bool {
 	return errors.As(err, &de) && de.Node.Op() == expr.OpLog
 }
 
+// present drops the *AbsentError of a derivative with respect to a
+// variable the expression does not have: the derivative beside it, zero
+// in that variable, is still right.
+func present(err error) error {
+	var absent *AbsentError
+	if errors.As(err, &absent) {
+		return nil
+	}
+	return err
+}
+
 // TestSimplifyKeepsValues checks that simplification and printing never
 // change a value where the expression is defined.
 func TestSimplifyKeepsValues(t *testing.T) {
@@ -258,7 +269,7 @@ func TestPrintParseRoundTrip(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		f := genExpr(4).Draw(t, "f")
 		d, err := f.Diff("x")
-		if err != nil {
+		if err = present(err); err != nil {
 			t.Fatal(err)
 		}
 		for _, e := range []Expr{f, d, f.Simplify()} {

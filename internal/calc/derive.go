@@ -50,7 +50,10 @@ const (
 
 // String names the kind: "diff", "grad", "jacobian", "hessian".
 func (k Kind) String() string {
-	return [...]string{"diff", "grad", "jacobian", "hessian"}[k]
+	if names := [...]string{"diff", "grad", "jacobian", "hessian"}; int(k) < len(names) {
+		return names[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
 }
 
 // Options configures Derive. A nil *Options means the defaults.

@@ -2,6 +2,7 @@ package format
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -292,8 +293,14 @@ var greek = map[string]string{
 func TeXName(name string) string {
 	if r, size := utf8.DecodeRuneInString(name); r == 'd' && len(name) > size {
 		if rest := name[size:]; utf8.RuneCountInString(rest) == 1 {
-			return `\mathrm{d}` + TeXName(rest) // a differential, dX
+			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLetter(r) {
+				return `\mathrm{d}` + TeXName(rest) // a differential, dX
+			}
 		}
+	}
+	if strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_") {
+		// No subscript to read: the name as it is, upright.
+		return `\mathrm{` + strings.ReplaceAll(name, "_", `\_`) + "}"
 	}
 	stem, sub := name, ""
 	if i := strings.IndexByte(name, '_'); i > 0 {
