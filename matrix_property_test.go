@@ -181,6 +181,9 @@ func TestRandomMatrixGradients(t *testing.T) {
 		}
 		for k := range env[wrt].Data {
 			want := centralDifference(rt, f, env, wrt, k, 1e-6)[0]
+			if !smooth(rt, f, env, wrt, k) {
+				rt.Skip("f is not differentiable here (a tie of max, a kink)")
+			}
 			if g := got.Data[k]; math.Abs(g-want) > 1e-4*(1+math.Abs(want)) {
 				rt.Fatalf("d/d%s %s = %s: entry %d is %v, finite differences give %v", wrt, src, d, k, g, want)
 			}

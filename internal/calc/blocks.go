@@ -185,7 +185,17 @@ func (c *computation) directional(f, x, seed *expr.Node) (*expr.Node, error) {
 	if err != nil {
 		return nil, tooLarge(err)
 	}
-	return c.entry(d), nil
+	return shaped(c.entry(d), f), nil
+}
+
+// shaped gives a zero derivative the shape of f: the derivative of a
+// vector or matrix f that does not depend on the variable is the zero
+// vector or matrix, not the number 0.
+func shaped(d, f *expr.Node) *expr.Node {
+	if d.IsZero() && d.Shape().IsScalar() && !f.Shape().IsScalar() {
+		return expr.Zero(f.Shape())
+	}
+	return d
 }
 
 // entryDerivative is the order-th derivative of f with respect to the

@@ -259,5 +259,5 @@ func (c *computation) derivative(f, x *expr.Node, order int, record func(diff.St
 			return nil, fmt.Errorf("derivative of order %d: %w (%d nodes; the limit is %d)", k+1, ErrTooLarge, nodes, MaxResultNodes)
 		}
 	}
-	return d, nil
+	return shaped(d, f), nil
 }

@@ -64,7 +64,7 @@ func linalgOps() {
 			if m.args[0].Shape().Rank() != 1 {
 				return nil
 			}
-			return MatMul(Transpose(r), f.Of(m.args[0]))
+			return jacobianProduct(Transpose(r), f.Of(m.args[0]))
 		},
 	})
 	Ops[OpInv] = unary(unaryOp{
@@ -76,7 +76,7 @@ func linalgOps() {
 		diff: func(n, d *Node) *Node { return Neg(MatMul(n, d, n)) },
 		// d(N⁻¹) r = -N⁻¹ dN N⁻¹ r
 		applied: func(f Forward, m, r *Node) *Node {
-			return Neg(MatMul(m, f.Applied(m.args[0], MatMul(m, r))))
+			return Neg(jacobianProduct(m, f.Applied(m.args[0], MatMul(m, r))))
 		},
 	})
 	Ops[OpDet] = unary(unaryOp{
@@ -138,7 +138,7 @@ func linalgOps() {
 		adj:  func(n, a *Node) *Node { return Diag(a) },
 		diff: func(n, d *Node) *Node { return Diag(d) },
 		// diag(u) r = r ⊙ u
-		applied: func(f Forward, m, r *Node) *Node { return MatMul(Diag(r), f.Of(m.args[0])) },
+		applied: func(f Forward, m, r *Node) *Node { return jacobianProduct(Diag(r), f.Of(m.args[0])) },
 		index: func(w IndexWriter, n *Node, out, in []string) (string, error) {
 			if n.Shape().Rank() == 1 {
 				// diag(L)_i = L_ii
@@ -373,12 +373,25 @@ func productJacobian(f Forward, fs []*Node, r *Node) *Node {
 			right = MatMul(rest...)
 		}
 		t := f.Applied(x, right)
+		if t.IsZero() {
+			continue // a factor whose Jacobian is 0, as ismax(x)
+		}
 		if i > 0 {
 			t = MatMul(append(slices.Clone(fs[:i]), t)...)
 		}
 		terms = append(terms, t)
 	}
 	return Add(terms...)
+}
+
+// jacobianProduct is the matrix product of m and the Jacobian j, or 0
+// when j is 0: a Jacobian of 0 stands for the zero matrix of a shape the
+// rules do not know, which a product with m must not take for m's.
+func jacobianProduct(m, j *Node) *Node {
+	if j.IsZero() {
+		return zero
+	}
+	return MatMul(m, j)
 }
 
 // RowCol gives the row and column indices of an entry in index notation:

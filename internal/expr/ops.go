@@ -595,7 +595,7 @@ func mulJacobian(f Forward, n *Node) *Node {
 		case n.Shape().IsScalar():
 			terms = append(terms, Mul(rest, j))
 		case a.Shape().IsScalar() && !rest.Shape().IsScalar():
-			terms = append(terms, MatMul(rest, j))
+			terms = append(terms, jacobianProduct(rest, j))
 		case rest.Shape().IsScalar():
 			terms = append(terms, Mul(rest, j))
 		default:
@@ -638,7 +638,7 @@ func mulApplied(f Forward, m, r *Node) *Node {
 	c := Mul(scalars...)
 	terms := []*Node{Mul(c, f.Applied(mat, r))}
 	if f.Depends(c) {
-		terms = append(terms, MatMul(MatMul(mat, r), f.Of(c)))
+		terms = append(terms, jacobianProduct(MatMul(mat, r), f.Of(c)))
 	}
 	return Add(terms...)
 }
