@@ -150,7 +150,10 @@ func (p *part) labelled(s string) string {
 // after a tab in a batch. Blocks come one a line, then their values, one
 // a line, then the flat value.
 func writeText(w io.Writer, r *result, m mode) error {
-	return writeLines(w, r, m, true, func(p *part) (string, error) { return p.text() })
+	return writeLines(w, r, m, true, func(p *part) (string, error) {
+		s, err := p.text()
+		return p.labelled(s), err
+	})
 }
 
 // writeLaTeX writes the result as LaTeX, then its value as text.
@@ -192,7 +195,7 @@ func writeLines(w io.Writer, r *result, m mode, text bool, render func(*part) (s
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(p.labelled(s))
+		b.WriteString(s)
 		if p.Index != "" && m == alone && text {
 			b.WriteString("\n" + p.Index)
 		}

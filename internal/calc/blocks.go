@@ -24,6 +24,16 @@ func syms(vars []Var) (xs []*expr.Node, at []int) {
 	return xs, at
 }
 
+// entryIndices returns the indices of a unit vector or matrix.
+func entryIndices(e *expr.Node) []int {
+	idx := make([]int, len(e.Args()))
+	for i, a := range e.Args() {
+		k, _ := a.Num().Int64()
+		idx[i] = int(k)
+	}
+	return idx
+}
+
 // allScalar reports whether every variable is a scalar or an entry.
 func allScalar(vars []Var) bool {
 	for _, v := range vars {
@@ -62,8 +72,13 @@ func (c *computation) gradientOf(r *Result, f *expr.Node) error {
 func (c *computation) gradientPart(a *expr.Node, v Var) *expr.Node {
 	switch {
 	case v.Idx != nil:
-		// The derivative along the entry's direction: <a, E>.
-		return c.entry(expr.Sum(expr.Mul(a, v.direction())))
+		// The derivative along the entry's direction, <a, E_ij>: the
+		// entry of the adjoint (with its mirror for a symmetric matrix).
+		var parts []*expr.Node
+		for _, e := range v.directions() {
+			parts = append(parts, expr.Index(a, entryIndices(e)...))
+		}
+		return c.entry(expr.Add(parts...))
 	case v.Sym.Shape().IsScalar():
 		return c.entry(a)
 	case v.Sym.Shape().Rank() == 1:
@@ -204,10 +219,15 @@ func shaped(d, f *expr.Node) *expr.Node {
 func (c *computation) entryDerivative(f *expr.Node, v Var, order int) (*expr.Node, error) {
 	d := f
 	for k := 0; k < order; k++ {
-		var err error
-		if d, err = c.directional(d, v.Sym, v.direction()); err != nil {
-			return nil, err
+		var parts []*expr.Node
+		for _, e := range v.directions() {
+			p, err := c.directional(d, v.Sym, e)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, p)
 		}
+		d = c.entry(expr.Add(parts...))
 	}
 	return d, nil
 }

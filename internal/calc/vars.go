@@ -47,13 +47,16 @@ func (v Var) rank() int {
 // direction is the direction of the entry v in the space of its
 // variable: the unit matrix E_ij, or E_ij + E_ji for an entry off the
 // diagonal of a symmetric matrix, whose two entries are one variable.
-func (v Var) direction() *expr.Node {
+func (v Var) direction() *expr.Node { return expr.Add(v.directions()...) }
+
+// directions are the unit matrices whose sum is v's direction.
+func (v Var) directions() []*expr.Node {
 	s := v.Sym.Shape()
-	e := expr.Unit(s, v.Idx...)
+	es := []*expr.Node{expr.Unit(s, v.Idx...)}
 	if v.Sym.IsSymmetric() && len(v.Idx) == 2 && v.Idx[0] != v.Idx[1] {
-		e = expr.Add(e, expr.Unit(s, v.Idx[1], v.Idx[0]))
+		es = append(es, expr.Unit(s, v.Idx[1], v.Idx[0]))
 	}
-	return e
+	return es
 }
 
 // splitEntry splits "X[1,2]" into the name and the 1-based indices;

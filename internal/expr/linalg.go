@@ -187,6 +187,20 @@ func MatMul(factors ...*Node) *Node {
 		mats = slices.Delete(mats, i, i+2)
 		i--
 	}
+	// uᵀ E_ij v = u[i] v[j]: a unit matrix between a row and a column.
+	for i := 1; i+1 < len(mats); i++ {
+		e, u, v := mats[i], mats[i-1], mats[i+1]
+		if e.op != OpUnit || e.Shape().Rank() != 2 || u.op != OpTranspose || u.args[0].Shape().Rank() != 1 || v.Shape().Rank() != 1 {
+			continue
+		}
+		idx := indices(e.args)
+		scalars = append(scalars, Index(u.args[0], idx[0]), Index(v, idx[1]))
+		mats = slices.Delete(mats, i-1, i+2)
+		i -= 2
+		if i < 0 {
+			i = 0
+		}
+	}
 	if len(mats) == 0 {
 		return Mul(scalars...)
 	}
@@ -489,6 +503,10 @@ func Index(x *Node, idx ...int) *Node {
 			return Index(x.args[0], idx[1]) // the row xᵀ
 		}
 		return Index(x.args[0], idx[1], idx[0])
+	case x.op == OpMatMul && len(x.args) == 2 && len(idx) == 2 && x.args[0].Shape().Rank() == 1 &&
+		x.args[1].op == OpTranspose && x.args[1].args[0].Shape().Rank() == 1:
+		// (u vᵀ)[i, j] = u[i] v[j]
+		return Mul(Index(x.args[0], idx[0]), Index(x.args[1].args[0], idx[1]))
 	case x.Info().Elementwise:
 		// An entry of an element-wise operation is the operation on
 		// the entries: (x + 2y)[1] = x[1] + 2y[1], sin(x)[1] = sin(x[1]).
