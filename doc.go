@@ -14,8 +14,8 @@
 // 1/3 is one third); names of letters (Greek too), digits and _; constants
 // pi (π) and e; operators + - * / and implicit multiplication (2x, x y,
 // 2(x+1), (x+1)(x-1)), unary minus, ^ or ** (right-associative, -x^2 is
-// -(x^2)); functions sin cos tan asin acos atan sinh cosh tanh exp log
-// (ln) sqrt abs sigmoid, which need parentheses.
+// -(x^2)) and superscripts (x²); functions sin cos tan asin acos atan sinh
+// cosh tanh exp log (ln) sqrt abs sigmoid sign, which need parentheses.
 //
 // Derivatives follow the lecture-note conventions of vector calculus for
 // machine learning (numerator layout). They are computed over the graph,
@@ -41,4 +41,20 @@
 // DiffTensor gives the differential, the entries in index notation and, at
 // a point, the numeric tensor. Expr.Value evaluates any expression at
 // vector and matrix values.
+//
+// Derive is the one entry point behind Diff, Grad, Jacobian, Hessian and
+// the command line: it decides from the shapes which derivative to
+// compute, and stops when its context is done. With respect to variables
+// of different shapes it gives one block per variable, each in its own
+// layout, and Derivative.Value lays their values out flat. Variables may
+// be entries (X[1,2], 1-based), norms carry the notes' subscripts
+// (||w||_1, ‖x‖₂²), and the gradient with respect to a symmetric matrix is
+// the gradient among symmetric matrices, sym(G) = (G + Gᵀ)/2. Functions
+// with kinks take the subgradient of JAX and PyTorch: d abs(x) = sign(x)
+// with sign(0) = 0.
+//
+// Nothing panics on user data. Builders given an operand they cannot take
+// return an invalid Expr whose Err says why; a derivative nabla cannot
+// compute is an *UnsupportedError; a variable the expression lacks gives
+// the zero derivative with an *AbsentError that names the nearest spelling.
 package nabla

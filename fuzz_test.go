@@ -1,6 +1,7 @@
 package nabla
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -19,6 +20,7 @@ func FuzzPipeline(f *testing.F) {
 	for _, s := range []string{
 		"(x + 2y^3)^2", "x1^2 x2 + x1 x2^3", "exp(sin(x))", "log(1 + exp(x))", "sigmoid(x)",
 		"abs(x)^x", "0^x", "1/0", "x/x", "(-2)^x", "sqrt(x^2)", "tan(atan(x))", "x^(1/3)",
+		"x abs(x)", "sign(x) x", "x²", "x⁻¹ + y³", "||x||_1", "e^x where e = y", "0/0",
 	} {
 		f.Add(s)
 	}
@@ -77,10 +79,12 @@ func FuzzMatrixPipeline(f *testing.F) {
 		"a' X b", "x' B x", "||y - A x||^2", "det(X)", "logdet(X)", "a' X^-1 b", "tr(A X B)",
 		"sum(log(1 + exp(-y .* (A x))))", "A x", "x x'", "inv(I + X)", "diag(x) A", "dot(x, y)",
 		"X' X", "sin(A) .* B", "||X||", "2A - 3B'",
+		"||x||_1", "||x||_3 + ||x||_inf", "‖x - y‖₂²", "||X||_F", "x[1] X[2, 3]", "(A x)[2]", "unit(2)' x",
+		"max(A x)", "ismax(x)' y", "sign(x)' x", "x' W x + s^2", "tr(W A) s", "x²", "X⁻¹", "e' x", "abs(x)' y",
 	} {
 		f.Add(s)
 	}
-	opts := &ParseOptions{Vectors: []string{"a", "b", "x", "y"}, Matrices: []string{"A", "B", "X"}}
+	opts := &ParseOptions{Vectors: []string{"a", "b", "x", "y"}, Matrices: []string{"A", "B", "X"}, Symmetric: []string{"W"}}
 	f.Fuzz(func(t *testing.T, s string) {
 		if len(s) > 200 {
 			return
@@ -105,6 +109,18 @@ func FuzzMatrixPipeline(f *testing.F) {
 			}
 			roundTrip(t, s, d, opts)
 			_ = d.LaTeX()
+		}
+		// Several variables of different shapes, and an entry.
+		for _, kind := range []Kind{KindAuto, KindGradient, KindJacobian, KindHessian} {
+			d, err := Derive(context.Background(), e, []string{"x", "A", "W", "s", "X[1,2]"}, &DeriveOptions{Kind: kind})
+			if err != nil {
+				continue
+			}
+			for _, b := range d.Blocks {
+				if b.Tensor == nil {
+					roundTrip(t, s, b.Expr, opts)
+				}
+			}
 		}
 	})
 }

@@ -76,6 +76,8 @@ func FuzzParse(f *testing.F) {
 		"x^2", "sin(2x+1)", "(x^2+5x+6)^10", "x^x", "2/3x", "x y", "-x^2", "x^-1",
 		"e^x pi", "θ^2 + x_1", "sin(2x+", "x^^2", ")(", "sin()", "foo(x)", "3..4", "",
 		"1e-3 + .5", "x'", "x^T", "sqrt(x)/abs(x)", "sigmoid(-x)", "2 3", "x\n+ y",
+		"||x||_2^2", "‖x‖₂²", "x²", "x⁻¹", "||x||_inf", "‖x‖_∞", "x[1]", "x [1]", "(x)[1]", "x₂",
+		"e^2 where e = y - x", "pi where pi = 3", "0/0", "0^-1", "unit(2)", "sign(x)",
 	} {
 		f.Add(s)
 	}
