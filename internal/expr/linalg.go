@@ -176,7 +176,7 @@ func MatMul(factors ...*Node) *Node {
 		a, b := mats[i], mats[i+1]
 		var e, v *Node
 		switch {
-		case a.op == OpTranspose && a.args[0].op == OpUnit && b.Shape().Rank() == 1:
+		case a.op == OpTranspose && a.args[0].op == OpUnit && a.args[0].Shape().Rank() == 1 && b.Shape().Rank() == 1:
 			e, v = a.args[0], b
 		case b.op == OpUnit && b.Shape().Rank() == 1 && a.op == OpTranspose && a.args[0].Shape().Rank() == 1:
 			e, v = b, a.args[0]
@@ -186,6 +186,12 @@ func MatMul(factors ...*Node) *Node {
 		scalars = append(scalars, Index(v, indices(e.args)...))
 		mats = slices.Delete(mats, i, i+2)
 		i--
+	}
+	// E_ij v = v[j] e_i: a unit matrix picks an entry into a unit vector.
+	if k := len(mats) - 2; k >= 0 && mats[k].op == OpUnit && mats[k].Shape().Rank() == 2 && mats[k+1].Shape().Rank() == 1 {
+		idx := indices(mats[k].args)
+		scalars = append(scalars, Index(mats[k+1], idx[1]))
+		mats = append(mats[:k], Unit(NewShape(mats[k].Shape().Dim(0)), idx[0]))
 	}
 	// uᵀ E_ij v = u[i] v[j]: a unit matrix between a row and a column.
 	for i := 1; i+1 < len(mats); i++ {
@@ -263,6 +269,9 @@ func Transpose(n *Node) *Node {
 		return n
 	case n.op == OpOnes && s.Rank() == 2:
 		return Ones(NewShape(s.Dim(1), s.Dim(0)))
+	case n.op == OpUnit && s.Rank() == 2:
+		idx := indices(n.args)
+		return Unit(NewShape(s.Dim(1), s.Dim(0)), idx[1], idx[0]) // E_ijᵀ = E_ji
 	case n.op == OpInv && Equal(Transpose(n.args[0]), n.args[0]):
 		return n // the inverse of a symmetric matrix
 	case n.op == OpMatMul:
