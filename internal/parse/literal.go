@@ -171,6 +171,12 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 // elementwise applies the element-wise operator op (".*", "./", "⊙",
 // ".^") to operands of one shape, or to a literal and a scalar.
 func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
+	switch {
+	case op == "./" && b.IsZero():
+		p.fail(pos, "division by zero")
+	case op == ".^" && a.IsZero() && b.IsConst() && b.Num().Sign() < 0:
+		p.fail(pos, "division by zero: 0 to a negative power")
+	}
 	f := func(x, y *expr.Node) *expr.Node {
 		switch op {
 		case "./":
