@@ -541,6 +541,10 @@ func Pow(b, e *Node) *Node {
 	return newPow(b, e)
 }
 
+// Undefined reports whether n holds 0 to a negative power, which has no
+// value: a division by zero.
+func Undefined(n *Node) bool { return Find(n, isDivByZero) != nil }
+
 // isDivByZero reports whether n is 0 to a negative power, which has no
 // value.
 func isDivByZero(n *Node) bool {

@@ -171,28 +171,6 @@ func MatMul(factors ...*Node) *Node {
 			break
 		}
 	}
-	// e_iᵀ v = v[i] and vᵀ e_i = v[i]: a unit vector picks an entry.
-	for i := 0; i+1 < len(mats); i++ {
-		a, b := mats[i], mats[i+1]
-		var e, v *Node
-		switch {
-		case a.op == OpTranspose && a.args[0].op == OpUnit && a.args[0].Shape().Rank() == 1 && b.Shape().Rank() == 1:
-			e, v = a.args[0], b
-		case b.op == OpUnit && b.Shape().Rank() == 1 && a.op == OpTranspose && a.args[0].Shape().Rank() == 1:
-			e, v = b, a.args[0]
-		default:
-			continue
-		}
-		scalars = append(scalars, Index(v, indices(e.args)...))
-		mats = slices.Delete(mats, i, i+2)
-		i--
-	}
-	// E_ij v = v[j] e_i: a unit matrix picks an entry into a unit vector.
-	if k := len(mats) - 2; k >= 0 && mats[k].op == OpUnit && mats[k].Shape().Rank() == 2 && mats[k+1].Shape().Rank() == 1 {
-		idx := indices(mats[k].args)
-		scalars = append(scalars, Index(mats[k+1], idx[1]))
-		mats = append(mats[:k], Unit(NewShape(mats[k].Shape().Dim(0)), idx[0]))
-	}
 	// uᵀ E_ij v = u[i] v[j]: a unit matrix between a row and a column.
 	for i := 1; i+1 < len(mats); i++ {
 		e, u, v := mats[i], mats[i-1], mats[i+1]
@@ -209,6 +187,28 @@ func MatMul(factors ...*Node) *Node {
 	}
 	if len(mats) == 0 {
 		return Mul(scalars...)
+	}
+	// E_ij v = v[j] e_i: a unit matrix picks an entry into a unit vector.
+	if k := len(mats) - 2; k >= 0 && mats[k].op == OpUnit && mats[k].Shape().Rank() == 2 && mats[k+1].Shape().Rank() == 1 {
+		idx := indices(mats[k].args)
+		scalars = append(scalars, Index(mats[k+1], idx[1]))
+		mats = append(mats[:k], Unit(NewShape(mats[k].Shape().Dim(0)), idx[0]))
+	}
+	// e_iᵀ v = v[i] and vᵀ e_i = v[i]: a unit vector picks an entry.
+	for i := 0; i+1 < len(mats); i++ {
+		a, b := mats[i], mats[i+1]
+		var e, v *Node
+		switch {
+		case a.op == OpTranspose && a.args[0].op == OpUnit && a.args[0].Shape().Rank() == 1 && b.Shape().Rank() == 1:
+			e, v = a.args[0], b
+		case b.op == OpUnit && b.Shape().Rank() == 1 && a.op == OpTranspose && a.args[0].Shape().Rank() == 1:
+			e, v = b, a.args[0]
+		default:
+			continue
+		}
+		scalars = append(scalars, Index(v, indices(e.args)...))
+		mats = slices.Delete(mats, i, i+2)
+		i--
 	}
 	// diag(v) w = v ⊙ w when the product is a vector.
 	if len(mats) > 1 && isDiagMatrix(mats[0]) {

@@ -144,10 +144,11 @@ func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 	if isMatrix(b) {
 		p.fail(pos, "cannot divide by %s: use ./ for element-wise division", p.describeNode(b))
 	}
-	if b.IsZero() {
+	r := p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
+	if expr.Undefined(r) && !expr.Undefined(a) {
 		p.fail(pos, "division by zero")
 	}
-	return p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
+	return r
 }
 
 // pow is a^b for scalars.
@@ -162,21 +163,24 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 	if isMatrix(a) || isMatrix(b) {
 		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", p.describeNode(a), p.describeNode(b))
 	}
-	if a.IsZero() && b.IsConst() && b.Num().Sign() < 0 {
+	r := expr.Pow(a, b)
+	if expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
 		p.fail(pos, "division by zero: 0 to a negative power")
 	}
-	return expr.Pow(a, b)
+	return r
 }
 
 // elementwise applies the element-wise operator op (".*", "./", "⊙",
 // ".^") to operands of one shape, or to a literal and a scalar.
 func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
-	switch {
-	case op == "./" && b.IsZero():
+	r := p.elementwiseOf(op, a, b, pos)
+	if (op == "./" || op == ".^") && expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
 		p.fail(pos, "division by zero")
-	case op == ".^" && a.IsZero() && b.IsConst() && b.Num().Sign() < 0:
-		p.fail(pos, "division by zero: 0 to a negative power")
 	}
+	return r
+}
+
+func (p *parser) elementwiseOf(op string, a, b *expr.Node, pos int) *expr.Node {
 	f := func(x, y *expr.Node) *expr.Node {
 		switch op {
 		case "./":
