@@ -1,6 +1,7 @@
 package nabla
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -357,7 +358,7 @@ func (f *Func) Vars() []string {
 // Eval evaluates f with the inputs in the order of Vars.
 func (f *Func) Eval(x []float64) (float64, error) {
 	if f.p == nil {
-		return 0, f.err
+		return 0, f.invalid()
 	}
 	return f.p.Eval(x, nil)
 }
@@ -365,7 +366,16 @@ func (f *Func) Eval(x []float64) (float64, error) {
 // At evaluates f with named inputs.
 func (f *Func) At(env map[string]float64) (float64, error) {
 	if f.p == nil {
-		return 0, f.err
+		return 0, f.invalid()
 	}
 	return f.p.At(env)
+}
+
+// invalid is the error of a Func compiled from an invalid Expr, or of the
+// zero Func.
+func (f *Func) invalid() error {
+	if f.err != nil {
+		return f.err
+	}
+	return errors.New("nabla: the zero Func compiles nothing; use Compile")
 }

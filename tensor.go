@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/nabla-math/nabla/internal/calc"
@@ -55,6 +56,9 @@ func (t *TensorDerivative) Values(env map[string]Tensor) (Tensor, error) {
 
 // ValuesContext is Values bounded by ctx.
 func (t *TensorDerivative) ValuesContext(ctx context.Context, env map[string]Tensor) (Tensor, error) {
+	if t == nil || t.t == nil {
+		return Tensor{}, errors.New("nabla: a TensorDerivative that DiffTensor or Derive did not make has no values")
+	}
 	in, err := tensors(env)
 	if err != nil {
 		return Tensor{}, err
