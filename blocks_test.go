@@ -87,21 +87,11 @@ func partValue(t *rapid.T, d *Derivative, i int, env map[string]Tensor) Tensor {
 // keeps it symmetric: entry (p, q) of the gradient among symmetric
 // matrices.
 func symmetricDifference(t *rapid.T, f Expr, env map[string]Tensor, wrt string, p, q int, h float64) float64 {
-	at := func(delta float64) float64 {
-		e := maps.Clone(env)
-		w := env[wrt]
-		n := w.Shape[0]
-		data := slices.Clone(w.Data)
+	n := env[wrt].Shape[0]
+	return differenceAlong(t, f, env, wrt, func(data []float64, delta float64) {
 		data[p*n+q] += delta / 2
 		data[q*n+p] += delta / 2
-		e[wrt] = Tensor{Shape: w.Shape, Data: data}
-		v, err := f.Value(e)
-		if err != nil {
-			t.Skip(err.Error())
-		}
-		return v.Data[0]
-	}
-	return (at(h) - at(-h)) / (2 * h)
+	}, h)[0]
 }
 
 // smooth reports whether the scalar f changes at the same rate on both

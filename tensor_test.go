@@ -112,11 +112,17 @@ func derivativeFails(t *rapid.T, f Expr, env map[string]Tensor, what string, err
 // for the variable wrt at the point env: the change of f with entry k of
 // wrt. A point where f has no value skips the check.
 func centralDifference(t *rapid.T, f Expr, env map[string]Tensor, wrt string, k int, h float64) []float64 {
+	return differenceAlong(t, f, env, wrt, func(data []float64, delta float64) { data[k] += delta }, h)
+}
+
+// differenceAlong is the central difference of f, entry by entry, when
+// move moves the entries of wrt by delta along a direction.
+func differenceAlong(t *rapid.T, f Expr, env map[string]Tensor, wrt string, move func(data []float64, delta float64), h float64) []float64 {
 	at := func(delta float64) []float64 {
 		e := maps.Clone(env)
 		x := env[wrt]
 		data := slices.Clone(x.Data)
-		data[k] += delta
+		move(data, delta)
 		e[wrt] = Tensor{Shape: x.Shape, Data: data}
 		v, err := f.Value(e)
 		if err != nil {

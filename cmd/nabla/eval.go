@@ -1,6 +1,10 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/nabla-math/nabla"
+)
 
 func (a *app) evalCmd() *cobra.Command {
 	c := &cobra.Command{
@@ -9,28 +13,35 @@ func (a *app) evalCmd() *cobra.Command {
 		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5`,
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := a.checkFormat(); err != nil {
-				return err
-			}
-			src := exprArg(args[0])
-			e, err := a.parse(src, 1)
-			if err != nil {
-				return err
-			}
-			r := whole(src, e)
-			r.Notes = e.Notes()
-			if err := a.evaluate(&r.Parts[0]); err != nil {
-				return err
-			}
-			if r.Parts[0].Value == nil {
-				if err := a.evaluateEmpty(&r.Parts[0]); err != nil {
-					return err
-				}
-			}
-			return a.print(r, valueOnly)
+			return a.runExpr(exprArg(args[0]), valueOnly, func(e nabla.Expr) nabla.Expr { return e })
 		},
 	}
 	a.addAt(c)
 	a.addFormat(c)
 	return c
+}
+
+// runExpr parses src, applies f and prints the result with its value at
+// --at, in mode m; eval (valueOnly) needs no --at for an expression
+// without variables.
+func (a *app) runExpr(src string, m mode, f func(nabla.Expr) nabla.Expr) error {
+	if err := a.checkFormat(); err != nil {
+		return err
+	}
+	e, err := a.parse(src, 1)
+	if err != nil {
+		return err
+	}
+	r := whole(src, f(e))
+	r.Notes = e.Notes()
+	p := &r.Parts[0]
+	if err := a.evaluate(p); err != nil {
+		return err
+	}
+	if m == valueOnly && p.Value == nil {
+		if err := a.evaluateEmpty(p); err != nil {
+			return err
+		}
+	}
+	return a.print(r, m)
 }

@@ -1,6 +1,10 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/nabla-math/nabla"
+)
 
 func (a *app) simplifyCmd() *cobra.Command {
 	c := &cobra.Command{
@@ -9,21 +13,7 @@ func (a *app) simplifyCmd() *cobra.Command {
 		Example: `  nabla simplify "sin(x)^2 + cos(x)^2 + x*x"`,
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := a.checkFormat(); err != nil {
-				return err
-			}
-			src := exprArg(args[0])
-			e, err := a.parse(src, 1)
-			if err != nil {
-				return err
-			}
-			s := e.Simplify()
-			r := whole(src, s)
-			r.Notes = e.Notes()
-			if err := a.evaluate(&r.Parts[0]); err != nil {
-				return err
-			}
-			return a.print(r, alone)
+			return a.runExpr(exprArg(args[0]), alone, nabla.Expr.Simplify)
 		},
 	}
 	a.addAt(c)

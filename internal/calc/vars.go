@@ -234,7 +234,7 @@ func nearest(name string, have []string) []string {
 	}
 	best := utf8.RuneCountInString(name) / 3 // no guesses for short names
 	for _, h := range have {
-		switch d := editDistance(name, h); {
+		switch d := parse.EditDistance(name, h); {
 		case d < best:
 			best, out = d, []string{h}
 		case d == best && d > 0:
@@ -263,27 +263,6 @@ func translit(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // UnsupportedError reports a derivative nabla cannot compute, as opposed

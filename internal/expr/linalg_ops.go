@@ -181,14 +181,9 @@ func linalgOps() {
 			return Ones(NewShape(fresh())), ""
 		},
 		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
-			s := n.Shape()
-			shape := make([]int, s.Rank())
-			for i := range shape {
-				k, err := size(s.Dim(i))
-				if err != nil {
-					return tensor.T{}, err
-				}
-				shape[i] = k
+			shape, err := sizes(n.Shape(), size)
+			if err != nil {
+				return tensor.T{}, err
 			}
 			return tensor.Ones(shape), nil
 		},
@@ -230,14 +225,9 @@ func linalgOps() {
 			return nil, "one index for a unit vector, two for a unit matrix"
 		},
 		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
-			s := n.Shape()
-			shape := make([]int, s.Rank())
-			for i := range shape {
-				k, err := size(s.Dim(i))
-				if err != nil {
-					return tensor.T{}, err
-				}
-				shape[i] = k
+			shape, err := sizes(n.Shape(), size)
+			if err != nil {
+				return tensor.T{}, err
 			}
 			return tensor.Unit(shape, indices(n.args))
 		},
@@ -268,6 +258,20 @@ func linalgOps() {
 	Ops[OpIsMax].Jacobian = func(f Forward, n *Node) *Node { return zero }
 	Ops[OpMatrix].Noun = "a literal vector or matrix"
 	Ops[OpMul].Noun = "an element-wise product"
+}
+
+// sizes returns the sizes of the shape s, size giving those that are
+// symbolic.
+func sizes(s Shape, size func(Dim) (int, error)) ([]int, error) {
+	shape := make([]int, s.Rank())
+	for i := range shape {
+		k, err := size(s.Dim(i))
+		if err != nil {
+			return nil, err
+		}
+		shape[i] = k
+	}
+	return shape, nil
 }
 
 // unaryOp is what differs between the entries of the unary linear-algebra

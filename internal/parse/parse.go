@@ -836,7 +836,7 @@ func suggest(name string) []string {
 	best := 3
 	var out []string
 	for _, f := range FunctionNames() {
-		d := editDistance(strings.ToLower(name), f)
+		d := EditDistance(strings.ToLower(name), f)
 		if d > len(f)/2+1 {
 			continue
 		}
@@ -850,7 +850,8 @@ func suggest(name string) []string {
 	return out
 }
 
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in runes.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
