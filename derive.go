@@ -293,15 +293,18 @@ func Diff(e Expr, wrt string, order int) (Expr, error) {
 	if err := e.checkDefined([]string{wrt}); err != nil {
 		return Expr{}, err
 	}
-	r, err := calc.Derive(context.Background(), e.n, e.decl, []string{wrt}, &calc.Options{Order: order})
-	if err != nil {
+	var r calc.Result
+	var buf [1]calc.Var
+	if err := calc.DeriveInto(&r, buf[:], context.Background(), e.n, e.decl, []string{wrt}, &calc.Options{Order: order}); err != nil {
 		return Expr{}, err
 	}
-	d, err := e.derivative(r).one()
-	if err == nil && len(r.Notes) > 0 {
-		err = r.Notes[0]
+	if r.Expr == nil {
+		return e.derivative(&r).one() // the error that says where the parts are
 	}
-	return d, err
+	if len(r.Notes) > 0 {
+		return e.with(r.Expr), r.Notes[0]
+	}
+	return e.with(r.Expr), nil
 }
 
 func kindName(x *expr.Node) string {

@@ -92,14 +92,18 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 	var decl map[string]expr.Shape
 	var defs []parse.Def
 	var notes []string
-	po.Defs, po.Notes = &defs, &notes
+	if strings.Contains(src, "where") {
+		po.Defs = &defs
+	}
 	if opts != nil {
 		po.Line = opts.Line
 		var err error
 		if po.Vars, po.Symmetric, err = declare(opts); err != nil {
 			return Expr{}, err
 		}
-		po.Resolved = &decl
+		if po.Vars != nil {
+			po.Resolved, po.Notes = &decl, &notes
+		}
 	}
 	n, err := parse.Parse(src, &po)
 	if err != nil {

@@ -13,6 +13,7 @@ package calc
 
 import (
 	"context"
+	"sync"
 	"errors"
 	"fmt"
 
@@ -84,6 +85,8 @@ type Result struct {
 	// Notes are the variables asked for that the expression does not
 	// have (*AbsentError): the derivative with respect to them is 0.
 	Notes []error
+
+	one [1]Var // the room of Wrt for one variable
 }
 
 // Block is the part of a derivative with respect to one variable (two
@@ -100,7 +103,17 @@ type Block struct {
 // wrt that opts asks for. decl gives the shapes of declared variables, for
 // those f does not use; a name f does not have is a scalar. The work is
 // bounded by ctx.
-func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt []string, opts *Options) (r *Result, err error) {
+func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt []string, opts *Options) (*Result, error) {
+	r := new(Result)
+	if err := DeriveInto(r, r.one[:], ctx, f, decl, wrt, opts); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeriveInto is Derive into the result r, with the variables in buf
+// when it has room: both may stay on the caller's stack.
+func DeriveInto(r *Result, buf []Var, ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt []string, opts *Options) (err error) {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -109,19 +122,16 @@ func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt [
 		order = 1
 	}
 	if order < 0 || order > MaxOrder {
-		return nil, fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
+		return fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
 	}
-	vars, err := variables(f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
+	*r = Result{Kind: opts.Kind, Order: order}
+	vars, err := variablesInto(buf, f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	notes := absent(f, vars)
-	if opts.Strict && len(notes) > 0 {
-		return nil, notes[0]
-	}
+	r.Wrt = vars
 	c := newComputation(ctx)
 	defer c.done(&err)
-	r = &Result{Kind: opts.Kind, Wrt: vars, Order: order, Notes: notes}
 	switch {
 	case opts.Kind == Hessian:
 		err = c.hessianOf(r, f)
@@ -137,9 +147,62 @@ func Derive(ctx context.Context, f *expr.Node, decl map[string]expr.Shape, wrt [
 		err = c.tensorsOf(r, f)
 	}
 	if err != nil {
-		return nil, refusal(err)
+		return refusal(err)
 	}
-	return r, nil
+	// A variable f lacks has a zero derivative: only those are looked
+	// for in f, which spares the walk over f in the common case.
+	r.Notes = absent(f, zeroParts(r))
+	if opts.Strict && len(r.Notes) > 0 {
+		return r.Notes[0]
+	}
+	return nil
+}
+
+// zeroParts returns the variables of r whose part of the derivative is
+// zero: all of it with respect to one variable, its blocks, or its
+// column of a matrix over scalars.
+func zeroParts(r *Result) []Var {
+	zero := func(n *expr.Node) bool { return n.IsZero() || n.IsZeroMatrix() }
+	var nonzeroCols map[int]bool // of a matrix over scalars, made once
+	if r.Blocks == nil && r.Tensor == nil && len(r.Wrt) > 1 && r.Expr.Op() == expr.OpMatrix {
+		nonzeroCols = map[int]bool{}
+		cols := r.Expr.Shape().Dim(1).N
+		pos, sparse := r.Expr.Sparse()
+		for k, e := range r.Expr.Args() {
+			if !e.IsZero() {
+				if sparse {
+					nonzeroCols[int(pos[k])%cols] = true
+				} else {
+					nonzeroCols[k%cols] = true
+				}
+			}
+		}
+	}
+	var out []Var
+	for i, v := range r.Wrt {
+		z := true
+		switch {
+		case r.Blocks != nil:
+			for _, b := range r.Blocks {
+				for _, w := range b.Wrt {
+					if w.Name() == v.Name() && (b.Tensor == nil && !zero(b.Expr) || b.Tensor != nil && !zero(b.Tensor.Differential)) {
+						z = false
+					}
+				}
+			}
+		case r.Tensor != nil:
+			z = zero(r.Tensor.Differential)
+		case len(r.Wrt) == 1 || r.Expr.Op() != expr.OpMatrix:
+			z = zero(r.Expr)
+		default:
+			// Column i of a row, a Jacobian or a Hessian over scalars.
+			z = !nonzeroCols[i]
+		}
+		if z {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // single computes the derivative with respect to one variable: of the
@@ -178,18 +241,25 @@ type computation struct {
 	opts   diff.Options
 }
 
+// computations keeps computations for reuse: a derivative of a small
+// expression costs as little as the differentiation itself.
+var computations = sync.Pool{New: func() any { return new(computation) }}
+
 func newComputation(ctx context.Context) *computation {
-	c := &computation{budget: budget.Make(ctx)}
+	c := computations.Get().(*computation)
+	c.budget = budget.Make(ctx)
 	c.b = &c.budget
 	c.simp = simplify.Acquire(c.b)
-	c.opts.Budget = c.b
+	c.opts = diff.Options{Budget: c.b}
 	return c
 }
 
-// done ends the computation: it returns the simplifier for reuse and
-// turns a stop of the budget into the error *err; deferred.
+// done ends the computation: it returns it and its simplifier for reuse
+// and turns a stop of the budget into the error *err; deferred.
 func (c *computation) done(err *error) {
 	simplify.Release(c.simp)
+	*c = computation{}
+	computations.Put(c)
 	if r := recover(); r != nil {
 		s, ok := r.(*budget.Stopped)
 		if !ok {

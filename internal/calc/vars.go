@@ -84,25 +84,45 @@ func splitEntry(s string) (name string, idx []int, err error) {
 // graph, else a declared vector or matrix that f does not use, else a
 // scalar. An entry X[i, j] must fit its variable's shape.
 func variables(f *expr.Node, decl map[string]expr.Shape, wrt []string, several bool) ([]Var, error) {
+	return variablesInto(nil, f, decl, wrt, several)
+}
+
+// variablesInto is variables, with the variables appended to buf when it
+// has room.
+func variablesInto(buf []Var, f *expr.Node, decl map[string]expr.Shape, wrt []string, several bool) ([]Var, error) {
 	if len(wrt) == 0 {
 		return nil, errors.New("no variables to differentiate with respect to")
 	}
 	var inF map[string]*expr.Node // made when a name needs the walk
-	seen := make(map[string]bool, len(wrt))
-	vars := make([]Var, len(wrt))
+	var seen map[string]bool      // made for several names
+	if len(wrt) > 1 {
+		seen = make(map[string]bool, len(wrt))
+	}
+	vars := buf[:0]
+	if cap(vars) < len(wrt) {
+		vars = make([]Var, 0, len(wrt))
+	}
+	vars = vars[:len(wrt)]
 	for i, w := range wrt {
 		name, idx, err := splitEntry(w)
 		if err != nil {
 			return nil, err
 		}
-		if !parse.IsName(name) && decl[name] == (expr.Shape{}) && !usesName(f, name) {
-			return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", w)
+		if !parse.IsName(name) {
+			if _, declared := decl[name]; !declared && !usesName(f, name) {
+				return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", w)
+			}
 		}
-		key := Var{Sym: expr.NewSym(name, expr.Scalar), Idx: idx}.Name()
-		if seen[key] && several {
-			return nil, fmt.Errorf("%s is named twice", key)
+		if seen != nil {
+			key := name
+			if idx != nil {
+				key = Var{Sym: expr.NewSym(name, expr.Scalar), Idx: idx}.Name()
+			}
+			if seen[key] && several {
+				return nil, fmt.Errorf("%s is named twice", key)
+			}
+			seen[key] = true
 		}
-		seen[key] = true
 		var x *expr.Node
 		switch {
 		case decl == nil:
@@ -192,17 +212,22 @@ func (e *AbsentError) Error() string {
 // absent returns an AbsentError for each variable of vars that f does not
 // have.
 func absent(f *expr.Node, vars []Var) []error {
+	if len(vars) == 0 || len(vars) == 1 && expr.DependsOn(f, vars[0].Sym) {
+		return nil // without building the set of names
+	}
 	var names []string
 	have := map[string]bool{}
 	for _, v := range expr.Vars(f) {
 		names = append(names, v.Name())
 		have[v.Name()] = true
 	}
-	slices.Sort(names)
 	var out []error
 	for _, v := range vars {
 		if have[v.Sym.Name()] {
 			continue
+		}
+		if !slices.IsSorted(names) {
+			slices.Sort(names)
 		}
 		out = append(out, &AbsentError{Name: v.Sym.Name(), Vars: names, Suggests: nearest(v.Sym.Name(), names)})
 	}

@@ -190,7 +190,7 @@ func (n *Node) orderHash() uint64 { return n.structHash(false) }
 // structHash hashes n from its own fields and its operands' hashes (their
 // order hashes when names of sizes are left out).
 func (n *Node) structHash(sizeNames bool) uint64 {
-	h := mix(uint64(Ops[n.op].Order)+1+uint64(n.flags)<<8, strHash(n.name))
+	h := mix(uint64(opOrder[n.op])+1+uint64(n.flags)<<8, strHash(n.name))
 	if n.op == OpConst {
 		h = mix(h, n.num.hash())
 	}

@@ -442,8 +442,15 @@ func init() {
 	Ops[OpAbs].LaTeX = Spelling{Form: FormWrap, Word: `\left|`, Close: `\right|`}
 	Ops[OpLog].Aliases = []string{"ln"}
 	linalgOps()
+	for i := range Ops {
+		opOrder[i] = Ops[i].Order
+	}
 	initConstants()
 }
+
+// opOrder holds the Order of each operation, compactly, for the hashes
+// and comparisons that read it at every node built.
+var opOrder [numOps]int
 
 // fn builds the table entry of a unary elementary function. deriv returns
 // f'(u) for the node n = f(u).

@@ -104,7 +104,7 @@ func compare(a, b *Node, depth int) int {
 
 func compareBase(a, b *Node, depth int) int {
 	if a.op != b.op {
-		return Ops[a.op].Order - Ops[b.op].Order
+		return int(opOrder[a.op]) - int(opOrder[b.op])
 	}
 	switch a.op {
 	case OpConst:

@@ -90,6 +90,22 @@ func (p *parser) addTerms(terms []*expr.Node, pos []int) *expr.Node {
 	return acc
 }
 
+// hasZero reports whether n is zero or has a zero entry: only then can a
+// division by n, or a negative power of n, be a division by zero.
+func hasZero(n *expr.Node) bool {
+	if n.IsZero() || n.IsZeroMatrix() {
+		return true
+	}
+	if n.Op() == expr.OpMatrix {
+		for k := 0; k < n.Size(); k++ {
+			if n.Entry(k).IsZero() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // neg negates a scalar or a literal.
 func neg(a *expr.Node) *expr.Node {
 	if isMatrix(a) && !symbolic(a) {
@@ -145,7 +161,7 @@ func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 		p.fail(pos, "cannot divide by %s: use ./ for element-wise division", p.describeNode(b))
 	}
 	r := p.mul(a, expr.Pow(b, expr.Int64(-1)), pos)
-	if expr.Undefined(r) && !expr.Undefined(a) {
+	if hasZero(b) && expr.Undefined(r) && !expr.Undefined(a) {
 		p.fail(pos, "division by zero")
 	}
 	return r
@@ -164,7 +180,7 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 		p.fail(pos, "cannot raise %s to the power %s: use .^ for element-wise powers", p.describeNode(a), p.describeNode(b))
 	}
 	r := expr.Pow(a, b)
-	if expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
+	if hasZero(a) && expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
 		p.fail(pos, "division by zero: 0 to a negative power")
 	}
 	return r
@@ -174,7 +190,7 @@ func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
 // ".^") to operands of one shape, or to a literal and a scalar.
 func (p *parser) elementwise(op string, a, b *expr.Node, pos int) *expr.Node {
 	r := p.elementwiseOf(op, a, b, pos)
-	if (op == "./" || op == ".^") && expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
+	if (op == "./" && hasZero(b) || op == ".^" && hasZero(a)) && expr.Undefined(r) && !expr.Undefined(a) && !expr.Undefined(b) {
 		p.fail(pos, "division by zero")
 	}
 	return r
@@ -238,7 +254,7 @@ func transpose(a *expr.Node) *expr.Node {
 // against the function's rule; an element-wise function of a literal is
 // applied to each entry.
 func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
-	if f.Shape != nil {
+	if f.Shape != nil && !(f.Elementwise && len(args) == 1) { // an element-wise function takes any operand
 		shapes := make([]expr.Shape, len(args))
 		var s expr.Sizes = expr.Fixed // scalars have no sizes to unify
 		for i, a := range args {

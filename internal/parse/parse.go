@@ -667,8 +667,10 @@ func (p *parser) name() *expr.Node {
 		}
 		return expr.NewSym(name, s)
 	}
-	if op, ok := expr.WordLeaf(name); ok && p.matrices() {
-		return p.wordLeaf(op)
+	if p.matrices() {
+		if op, ok := expr.WordLeaf(name); ok {
+			return p.wordLeaf(op)
+		}
 	}
 	fn, isFunc := lookupFunc(name)
 	p.advance()
@@ -721,11 +723,15 @@ func (p *parser) wordLeaf(op expr.Op) *expr.Node {
 		}
 		p.expectClose(open, ")")
 	}
+	// The counter is copied in and out, so that the closure, which the
+	// table's function may keep, does not take the parser to the heap.
+	count := p.fresh
 	fresh := func() expr.Dim {
-		p.fresh++
-		return expr.Dim{Sym: fmt.Sprintf("#%s%d", t.text, p.fresh)}
+		count++
+		return expr.Dim{Sym: fmt.Sprintf("#%s%d", t.text, count)}
 	}
 	n, need := expr.Ops[op].Leaf(args, fresh)
+	p.fresh = count
 	if need != "" {
 		p.fail(t.pos, "%s takes %s", t.text, need)
 	}
@@ -733,6 +739,9 @@ func (p *parser) wordLeaf(op expr.Op) *expr.Node {
 }
 
 func isConstant(name string) bool {
+	if len(name) > 2 { // pi, π and e are short: most names are not constants
+		return false
+	}
 	_, ok := expr.LookupConstant(name)
 	return ok
 }
@@ -773,6 +782,12 @@ func lookupFunc(name string) (expr.Func, bool) {
 // IsName reports whether s is a valid variable name: a letter followed by
 // letters, digits and underscores, and not a function or constant.
 func IsName(s string) bool {
+	if len(s) == 1 {
+		// One ASCII letter: the common case, no function or constant
+		// but e.
+		c := s[0]
+		return ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_') && c != 'e'
+	}
 	for i, r := range s {
 		if i == 0 && !isNameStart(r) || !isNameRune(r) {
 			return false
