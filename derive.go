@@ -75,7 +75,7 @@ type Derivative struct {
 	// have (*AbsentError): the derivative with respect to each is 0.
 	Notes []error
 
-	sizes []Expr // the variables, for the flat layout
+	vars []calc.Var // the variables, for the flat layout
 }
 
 // Block is the part of a derivative with respect to one variable (two for
@@ -151,10 +151,11 @@ func (e Expr) checkDefined(wrt []string) error {
 // derivative wraps a result of package calc.
 func (e Expr) derivative(r *calc.Result) *Derivative {
 	d := &Derivative{Of: e, Kind: Kind(r.Kind), Order: r.Order, Notes: r.Notes}
-	for _, x := range r.Wrt {
-		d.Wrt = append(d.Wrt, x.Name())
-		d.sizes = append(d.sizes, e.with(x.Sym))
+	d.Wrt = make([]string, len(r.Wrt))
+	for i, x := range r.Wrt {
+		d.Wrt[i] = x.Name()
 	}
+	d.vars = r.Wrt
 	switch {
 	case r.Tensor != nil:
 		d.Tensor = e.tensorDerivative(r.Tensor)
@@ -230,12 +231,12 @@ func (d *Derivative) flatJacobian(env map[string]Tensor) (Tensor, error) {
 // flatHessian lays the blocks of a Hessian out as the symmetric N×N
 // matrix, the blocks below the diagonal the transposes of those above.
 func (d *Derivative) flatHessian(env map[string]Tensor) (Tensor, error) {
-	sizes := make([]int, len(d.sizes))
-	offset := make([]int, len(d.sizes)+1)
-	for i, x := range d.sizes {
-		v, ok := env[x.n.Name()]
+	sizes := make([]int, len(d.vars))
+	offset := make([]int, len(d.vars)+1)
+	for i, x := range d.vars {
+		v, ok := env[x.Sym.Name()]
 		if !ok {
-			return Tensor{}, fmt.Errorf("no value for %s", x.n.Name())
+			return Tensor{}, fmt.Errorf("no value for %s", x.Sym.Name())
 		}
 		sizes[i] = len(v.Data)
 		offset[i+1] = offset[i] + sizes[i]

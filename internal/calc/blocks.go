@@ -10,8 +10,20 @@ import (
 // syms returns the distinct variables under vars, in order, with the
 // position of each variable of vars among them.
 func syms(vars []Var) (xs []*expr.Node, at []int) {
-	pos := map[string]int{}
 	at = make([]int, len(vars))
+	entries := false
+	for _, v := range vars {
+		entries = entries || v.Idx != nil
+	}
+	if !entries {
+		// Whole variables, which variables checks are distinct.
+		xs = make([]*expr.Node, len(vars))
+		for i, v := range vars {
+			xs[i], at[i] = v.Sym, i
+		}
+		return xs, at
+	}
+	pos := map[string]int{}
 	for i, v := range vars {
 		k, ok := pos[v.Sym.Name()]
 		if !ok {

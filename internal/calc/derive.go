@@ -163,10 +163,10 @@ func DeriveInto(r *Result, buf []Var, ctx context.Context, f *expr.Node, decl ma
 // column of a matrix over scalars.
 func zeroParts(r *Result) []Var {
 	zero := func(n *expr.Node) bool { return n.IsZero() || n.IsZeroMatrix() }
-	var nonzeroCols map[int]bool // of a matrix over scalars, made once
+	var nonzeroCols []bool // of a matrix over scalars, made once
 	if r.Blocks == nil && r.Tensor == nil && len(r.Wrt) > 1 && r.Expr.Op() == expr.OpMatrix {
-		nonzeroCols = map[int]bool{}
 		cols := r.Expr.Shape().Dim(1).N
+		nonzeroCols = make([]bool, cols)
 		pos, sparse := r.Expr.Sparse()
 		for k, e := range r.Expr.Args() {
 			if !e.IsZero() {
