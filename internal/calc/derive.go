@@ -13,9 +13,9 @@ package calc
 
 import (
 	"context"
-	"sync"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/diff"
