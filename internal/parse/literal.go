@@ -272,8 +272,16 @@ func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
 			p.fail(pos, "%s needs %s, not %s", f.Name, need, strings.Join(described, " and "))
 		}
 	}
+	var r *expr.Node
 	if f.Elementwise && len(args) == 1 && isMatrix(args[0]) && !symbolic(args[0]) {
-		return entrywise(args[0], func(x *expr.Node) *expr.Node { return f.Build([]*expr.Node{x}) })
+		r = entrywise(args[0], func(x *expr.Node) *expr.Node { return f.Build([]*expr.Node{x}) })
+	} else {
+		r = f.Build(args)
 	}
-	return f.Build(args)
+	for _, a := range args {
+		if hasZero(a) && expr.Undefined(r) && !expr.Undefined(a) {
+			p.fail(pos, "%s of %s is a division by zero", f.Name, p.describeNode(a))
+		}
+	}
+	return r
 }
