@@ -509,6 +509,9 @@ func Pow(b, e *Node) *Node {
 			return b
 		}
 		if e.op == OpConst {
+			if b.num.IsZero() && !b.num.IsFloat() && !e.num.IsFloat() && e.num.Sign() > 0 {
+				return b // 0^k = 0 for any k > 0, however large
+			}
 			if v, ok := powNum(b.num, e.num); ok {
 				return NewConst(v)
 			}

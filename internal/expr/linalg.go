@@ -328,6 +328,9 @@ func Inv(n *Node) *Node {
 
 // Det returns det(n).
 func Det(n *Node) *Node {
+	if n.IsZeroMatrix() {
+		return zero
+	}
 	switch n.op {
 	case OpTranspose:
 		return Det(n.args[0])
