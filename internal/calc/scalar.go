@@ -16,15 +16,3 @@ func (c *computation) entry(d *expr.Node) *expr.Node {
 	}
 	return d
 }
-
-// entries returns the scalar entries of a literal, or n itself.
-func entries(n *expr.Node) []*expr.Node {
-	if n.Op() != expr.OpMatrix {
-		return []*expr.Node{n}
-	}
-	out := make([]*expr.Node, n.Size())
-	for k := range out {
-		out[k] = n.Entry(k)
-	}
-	return out
-}

@@ -44,12 +44,9 @@ func (v Var) rank() int {
 	return v.Sym.Shape().Rank()
 }
 
-// direction is the direction of the entry v in the space of its
-// variable: the unit matrix E_ij, or E_ij + E_ji for an entry off the
-// diagonal of a symmetric matrix, whose two entries are one variable.
-func (v Var) direction() *expr.Node { return expr.Add(v.directions()...) }
-
-// directions are the unit matrices whose sum is v's direction.
+// directions returns the direction of the entry v in the space of its
+// variable, as unit matrices to add: E_ij, and E_ji too for an entry off
+// the diagonal of a symmetric matrix, whose two entries are one variable.
 func (v Var) directions() []*expr.Node {
 	s := v.Sym.Shape()
 	es := []*expr.Node{expr.Unit(s, v.Idx...)}

@@ -92,8 +92,7 @@ func splitScalar(n *Node) (scalars []*Node, m *Node) {
 // identities vanish and A A⁻¹ cancels.
 func MatMul(factors ...*Node) *Node {
 	var scalars, mats []*Node
-	var add func(f *Node)
-	add = func(f *Node) {
+	add := func(f *Node) {
 		switch {
 		case f.Shape().IsScalar():
 			scalars = append(scalars, f)
