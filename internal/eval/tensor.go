@@ -132,6 +132,12 @@ func (e *tensorEval) size(d expr.Dim) (int, error) {
 	return k, nil
 }
 
+// known returns the value of the symbolic size d, if a value gave it.
+func (e *tensorEval) known(d expr.Dim) (int, bool) {
+	k, ok := e.dims[d.Sym]
+	return k, ok
+}
+
 func (e *tensorEval) domain(n *expr.Node, msg string) error {
 	return &DomainError{Node: n, Msg: msg}
 }
@@ -251,7 +257,20 @@ func (e *tensorEval) compute(n *expr.Node) (Tensor, error) {
 	}
 	switch {
 	case info.Tensor != nil:
-		v, err := info.Tensor(n, vs, e.size)
+		shapes := make([][]int, len(vs))
+		for i, v := range vs {
+			shapes[i] = v.Shape
+		}
+		dims, err := expr.Settle(n, shapes, e.known)
+		var unknown *expr.UnknownSizeError
+		switch {
+		case errors.As(err, &unknown):
+			return Tensor{}, err
+		case err != nil:
+			return Tensor{}, fmt.Errorf("size mismatch in %s: %v", short(n), err)
+		}
+		v := tensor.New(dims...)
+		err = info.Tensor(v, n, vs)
 		var de *tensor.DomainError
 		var me *tensor.MismatchError
 		switch {

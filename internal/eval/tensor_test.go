@@ -209,18 +209,18 @@ func TestEvalTensorErrors(t *testing.T) {
 
 		// Operands whose sizes do not fit the operation.
 		{"cannot multiply", built(expr.MatMul(symA, symX)), env{"A": mat(2, 2, 1, 2, 3, 4), "x": vec(1, 2, 3)},
-			"size mismatch in A x: cannot multiply a 2×2 matrix by a 3-vector"},
+			"size mismatch in A x: a matrix product needs factors whose columns match the rows of the next, not a 2×2 matrix and a 3-vector"},
 		{"sum of vectors", built(expr.Add(symX, symY)), env{"x": vec(1, 2, 3), "y": vec(1, 2)},
 			"size mismatch in x + y: 2 against 3"},
 		{"element-wise product", built(expr.Mul(symX, symY)), env{"x": vec(1, 2, 3), "y": vec(1, 2)},
 			"size mismatch in x .* y: 2 against 3"},
 		{"identity and matrix", built(expr.Add(symA, expr.Identity(m))), env{"A": A23},
 			"size mismatch in A + I: 2×2 against 2×3"},
-		{"tr", built(expr.Trace(symA)), env{"A": A23}, "tr needs a square matrix, not a 2×3 matrix"},
-		{"inv", built(expr.Inv(symA)), env{"A": A23}, "inv needs a square matrix, not a 2×3 matrix"},
-		{"det", built(expr.Det(symA)), env{"A": A23}, "det needs a square matrix, not a 2×3 matrix"},
-		{"logdet", built(expr.LogDet(symA)), env{"A": A23}, "logdet needs a square matrix, not a 2×3 matrix"},
-		{"diag", built(expr.Diag(symA)), env{"A": A23}, "diag needs a square matrix, not a 2×3 matrix"},
+		{"tr", built(expr.Trace(symA)), env{"A": A23}, "size mismatch in tr(A): tr needs a square matrix, not a 2×3 matrix"},
+		{"inv", built(expr.Inv(symA)), env{"A": A23}, "size mismatch in inv(A): inv needs a square matrix, not a 2×3 matrix"},
+		{"det", built(expr.Det(symA)), env{"A": A23}, "size mismatch in det(A): det needs a square matrix, not a 2×3 matrix"},
+		{"logdet", built(expr.LogDet(symA)), env{"A": A23}, "size mismatch in logdet(A): logdet needs a square matrix, not a 2×3 matrix"},
+		{"diag", built(expr.Diag(symA)), env{"A": A23}, "size mismatch in diag(A): diag needs a square matrix, not a 2×3 matrix"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

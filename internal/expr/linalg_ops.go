@@ -14,7 +14,7 @@ func linalgOps() {
 		Text: Spelling{Form: FormMatMul}, LaTeX: Spelling{Form: FormMatMul},
 		Shape: matMulShape, Rule: "matrix product rule",
 		Build:  func(a []*Node) *Node { return MatMul(a...) },
-		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) { return tensor.MatMul(a) },
+		Tensor: func(dst tensor.T, n *Node, a []tensor.T) error { return tensor.MatMul(dst, a) },
 		// d(ABC) = dA B C + A dB C + A B dC
 		Combine: func(n *Node, d []*Node) *Node {
 			var terms []*Node
@@ -56,7 +56,7 @@ func linalgOps() {
 			r, c := RowsCols(a)
 			return MatrixShape(c, r), ""
 		},
-		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Transpose(a), nil },
+		kernel: func(dst, a tensor.T) error { tensor.TransposeInto(dst, a); return nil },
 		adj:    func(n, a *Node) *Node { return Transpose(a) },
 		diff:   func(n, d *Node) *Node { return Transpose(d) },
 		// uᵀ r = rᵀ u for a vector u.
@@ -117,7 +117,7 @@ func linalgOps() {
 		name: "norm", order: 26, rule: "norm rule", build: Norm,
 		latex:  Spelling{Form: FormWrap, Word: `\left\|`, Close: `\right\|`},
 		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
-		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Norm(a), nil },
+		kernel: func(dst, a tensor.T) error { tensor.Norm(dst, a); return nil },
 		// d‖x‖ = xᵀdx / ‖x‖ (Frobenius: tr(Xᵀ dX) / ‖X‖).
 		adj:  func(n, a *Node) *Node { return Mul(a, n.args[0], Pow(n, minusOne)) },
 		diff: func(n, d *Node) *Node { return Mul(Sum(Mul(n.args[0], d)), Pow(n, minusOne)) },
@@ -125,7 +125,7 @@ func linalgOps() {
 	Ops[OpSum] = unary(unaryOp{
 		name: "sum", latex: Spelling{Form: FormCall, Word: `\sum`}, order: 27, rule: "sum rule", build: Sum, linear: true,
 		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
-		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Sum(a), nil },
+		kernel: func(dst, a tensor.T) error { tensor.Sum(dst, a); return nil },
 		adj:    func(n, a *Node) *Node { return Mul(a, Ones(n.args[0].Shape())) },
 		diff:   func(n, d *Node) *Node { return Sum(d) },
 	})
@@ -162,13 +162,7 @@ func linalgOps() {
 			}
 			return Identity(fresh()), ""
 		},
-		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
-			k, err := size(n.Shape().Dim(0))
-			if err != nil {
-				return tensor.T{}, err
-			}
-			return tensor.Identity(k), nil
-		},
+		Tensor: func(dst tensor.T, _ *Node, _ []tensor.T) error { tensor.Identity(dst); return nil },
 	}
 	Ops[OpOnes] = OpInfo{
 		Name: "ones", Class: Leaf, Prec: PrecAtom, Order: 30, Rule: "constant rule",
@@ -180,13 +174,7 @@ func linalgOps() {
 			}
 			return Ones(NewShape(fresh())), ""
 		},
-		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
-			shape, err := sizes(n.Shape(), size)
-			if err != nil {
-				return tensor.T{}, err
-			}
-			return tensor.Ones(shape), nil
-		},
+		Tensor: func(dst tensor.T, _ *Node, _ []tensor.T) error { tensor.Ones(dst); return nil },
 	}
 	Ops[OpIndex] = OpInfo{
 		Name: "entry", Class: Operator, Arity: -1, Prec: PrecAtom, Order: 32, Rule: "entry rule",
@@ -199,8 +187,8 @@ func linalgOps() {
 			return Scalar, ""
 		},
 		Build: func(a []*Node) *Node { return Index(a[0], indices(a[1:])...) },
-		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
-			return tensor.Entry(a[0], indices(n.args[1:]))
+		Tensor: func(dst tensor.T, n *Node, a []tensor.T) error {
+			return tensor.Entry(dst, a[0], indices(n.args[1:]))
 		},
 		// d(x[i]) = dx[i]; the adjoint of x is adj e_i.
 		Combine: func(n *Node, d []*Node) *Node { return Index(d[0], indices(n.args[1:])...) },
@@ -224,18 +212,12 @@ func linalgOps() {
 			}
 			return nil, "one index for a unit vector, two for a unit matrix"
 		},
-		Tensor: func(n *Node, _ []tensor.T, size func(Dim) (int, error)) (tensor.T, error) {
-			shape, err := sizes(n.Shape(), size)
-			if err != nil {
-				return tensor.T{}, err
-			}
-			return tensor.Unit(shape, indices(n.args))
-		},
+		Tensor: func(dst tensor.T, n *Node, _ []tensor.T) error { return tensor.Unit(dst, indices(n.args)) },
 	}
 	Ops[OpMax] = unary(unaryOp{
 		name: "max", latex: Spelling{Form: FormCall, Word: `\max`}, order: 34, rule: "maximum rule", build: Max,
 		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
-		kernel: func(a tensor.T) (tensor.T, error) { return tensor.Max(a), nil },
+		kernel: func(dst, a tensor.T) error { tensor.Max(dst, a); return nil },
 		// At a tie the derivative is shared evenly among the largest
 		// entries, as JAX and PyTorch's amax share it.
 		adj: func(n, a *Node) *Node {
@@ -250,7 +232,7 @@ func linalgOps() {
 	Ops[OpIsMax] = unary(unaryOp{
 		name: "ismax", latex: Spelling{Form: FormCall, Word: `\operatorname{ismax}`}, order: 35, rule: "constant rule", build: IsMax,
 		shape:  func(a Shape, _ Sizes) (Shape, string) { return a, "" },
-		kernel: func(a tensor.T) (tensor.T, error) { return tensor.IsMax(a), nil },
+		kernel: func(dst, a tensor.T) error { tensor.IsMax(dst, a); return nil },
 		// The indicator is piecewise constant: its derivative is 0.
 		adj:  func(n, a *Node) *Node { return Zero(n.args[0].Shape()) },
 		diff: func(n, d *Node) *Node { return Zero(n.Shape()) },
@@ -258,20 +240,7 @@ func linalgOps() {
 	Ops[OpIsMax].Jacobian = func(f Forward, n *Node) *Node { return zero }
 	Ops[OpMatrix].Noun = "a literal vector or matrix"
 	Ops[OpMul].Noun = "an element-wise product"
-}
-
-// sizes returns the sizes of the shape s, size giving those that are
-// symbolic.
-func sizes(s Shape, size func(Dim) (int, error)) ([]int, error) {
-	shape := make([]int, s.Rank())
-	for i := range shape {
-		k, err := size(s.Dim(i))
-		if err != nil {
-			return nil, err
-		}
-		shape[i] = k
-	}
-	return shape, nil
+	Ops[OpMatMul].Noun = "a matrix product"
 }
 
 // unaryOp is what differs between the entries of the unary linear-algebra
@@ -283,7 +252,7 @@ type unaryOp struct {
 	linear      bool
 	build       func(*Node) *Node
 	shape       func(Shape, Sizes) (Shape, string)
-	kernel      func(tensor.T) (tensor.T, error)
+	kernel      func(dst, a tensor.T) error
 	adj         func(n, a *Node) *Node
 	diff        func(n, d *Node) *Node
 	applied     func(f Forward, m, r *Node) *Node
@@ -299,8 +268,8 @@ func unary(u unaryOp) OpInfo {
 		Text: u.text, LaTeX: u.latex, Rule: u.rule, Linear: u.linear,
 		Shape: func(a []Shape, s Sizes) (Shape, string) { return u.shape(a[0], s) },
 		Build: func(a []*Node) *Node { return u.build(a[0]) },
-		Tensor: func(n *Node, a []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
-			return u.kernel(a[0])
+		Tensor: func(dst tensor.T, n *Node, a []tensor.T) error {
+			return u.kernel(dst, a[0])
 		},
 		Adjoint: func(n, a *Node, i int) *Node { return u.adj(n, a) },
 		Combine: func(n *Node, d []*Node) *Node { return u.diff(n, d[0]) },

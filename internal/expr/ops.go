@@ -213,10 +213,17 @@ type OpInfo struct {
 	// a non-empty description when the operands lie outside its domain.
 	Eval func(x []float64) (v float64, domain string)
 
-	// Tensor computes the operation on vectors and matrices; size gives
-	// the value of a symbolic size. Element-wise operations have Eval
-	// instead.
-	Tensor func(n *Node, args []tensor.T, size func(Dim) (int, error)) (tensor.T, error)
+	// Loop computes an element-wise operation on blocks of entries,
+	// dst[i] = f(x[0][i], x[1][i], …), each operand as long as dst. It
+	// does not report the domain: an entry outside it is NaN or infinite,
+	// and the caller asks Eval why.
+	Loop func(dst []float64, x [][]float64)
+
+	// Tensor computes the operation on vectors and matrices into dst,
+	// which has the result's shape, sizes settled, and storage of its
+	// own; it writes every entry. Element-wise operations have Eval and
+	// Loop instead.
+	Tensor func(dst tensor.T, n *Node, args []tensor.T) error
 
 	// Fold gives the exact value of a function at an exact number where
 	// that value is itself exact (sin(0) = 0, log(1) = 0).
@@ -305,6 +312,15 @@ func init() {
 				}
 				return r, ""
 			},
+			Loop: func(dst []float64, x [][]float64) {
+				copy(dst, x[0])
+				for _, a := range x[1:] {
+					a = a[:len(dst)]
+					for i, v := range a {
+						dst[i] += v
+					}
+				}
+			},
 			Partial:  func(n *Node, i int) *Node { return one },
 			Jacobian: addJacobian,
 			Applied:  addApplied,
@@ -320,6 +336,15 @@ func init() {
 					r *= v
 				}
 				return r, ""
+			},
+			Loop: func(dst []float64, x [][]float64) {
+				copy(dst, x[0])
+				for _, a := range x[1:] {
+					a = a[:len(dst)]
+					for i, v := range a {
+						dst[i] *= v
+					}
+				}
 			},
 			Partial:  MulExcept,
 			Jacobian: mulJacobian,
@@ -340,6 +365,7 @@ func init() {
 				}
 				return pow(b, e), ""
 			},
+			Loop: powLoop,
 			Partial: func(n *Node, i int) *Node {
 				b, e := n.args[0], n.args[1]
 				if i == 0 { // e b^(e-1)
@@ -469,6 +495,22 @@ func fn(name, latex string, order int, eval func(float64) float64, domain func(f
 			}
 			return eval(x[0]), ""
 		},
+		Loop: func(dst []float64, x [][]float64) {
+			a := x[0][:len(dst)]
+			if domain == nil {
+				for i, v := range a {
+					dst[i] = eval(v)
+				}
+				return
+			}
+			for i, v := range a {
+				if domain(v) != "" {
+					dst[i] = math.NaN()
+				} else {
+					dst[i] = eval(v)
+				}
+			}
+		},
 		Fold:    fold,
 		Rule:    "chain rule",
 		Partial: func(n *Node, i int) *Node { return deriv(n.args[0], n) },
@@ -515,6 +557,42 @@ func pow(b, e float64) float64 {
 		return 1 / b
 	}
 	return math.Pow(b, e)
+}
+
+// powLoop raises entries to powers, squares and cubes by products; an
+// entry outside the domain of the power is NaN.
+func powLoop(dst []float64, x [][]float64) {
+	b, e := x[0][:len(dst)], x[1][:len(dst)]
+	if len(e) > 0 && (e[0] == 2 || e[0] == 3) && constant(e) {
+		if e[0] == 2 {
+			for i, v := range b {
+				dst[i] = v * v
+			}
+		} else {
+			for i, v := range b {
+				dst[i] = v * v * v
+			}
+		}
+		return
+	}
+	for i, v := range b {
+		switch w := e[i]; {
+		case v == 0 && w < 0, v < 0 && w != math.Trunc(w):
+			dst[i] = math.NaN()
+		default:
+			dst[i] = pow(v, w)
+		}
+	}
+}
+
+// constant reports whether every entry of xs is the first.
+func constant(xs []float64) bool {
+	for _, x := range xs {
+		if x != xs[0] {
+			return false
+		}
+	}
+	return true
 }
 
 func logDomain(x float64) string {
@@ -665,15 +743,16 @@ func literalAdjoint(n, a *Node, i int) *Node {
 }
 
 // literalValue is the value of a literal from the values of its entries.
-func literalValue(n *Node, args []tensor.T, _ func(Dim) (int, error)) (tensor.T, error) {
-	dims, _ := n.Shape().Ints()
-	t := tensor.T{Shape: dims, Data: make([]float64, n.Size())}
+func literalValue(dst tensor.T, n *Node, args []tensor.T) error {
+	if n.pos != nil {
+		clear(dst.Data)
+	}
 	for k, v := range args {
 		if n.pos != nil {
-			t.Data[n.pos[k]] = v.Data[0]
+			dst.Data[n.pos[k]] = v.Data[0]
 		} else {
-			t.Data[k] = v.Data[0]
+			dst.Data[k] = v.Data[0]
 		}
 	}
-	return t, nil
+	return nil
 }

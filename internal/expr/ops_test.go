@@ -87,8 +87,8 @@ func checkOperation(t *testing.T, info *OpInfo) {
 		t.Error("a function that is not element-wise needs a constructor")
 	}
 	if info.Elementwise {
-		if info.Eval == nil || info.Partial == nil {
-			t.Error("an element-wise operation needs Eval and Partial")
+		if info.Eval == nil || info.Loop == nil || info.Partial == nil {
+			t.Error("an element-wise operation needs Eval, Loop and Partial")
 		}
 		return
 	}
@@ -195,6 +195,54 @@ func TestEval(t *testing.T) {
 		}
 		if domain == "" && got != tt.want {
 			t.Errorf("%s%v = %v, want %v", Ops[tt.op].Name, tt.x, got, tt.want)
+		}
+	}
+}
+
+// TestLoop checks that the block kernel of each element-wise operation
+// agrees with its scalar kernel entry by entry, NaN or infinite where the
+// scalar kernel reports the domain, at points inside and outside it.
+func TestLoop(t *testing.T) {
+	points := []float64{0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, 1e-300, 700, -700, math.Pi / 2}
+	exps := []float64{2, 3, 0.5, -1, -2, 1.5, 0, 7}
+	for op := range Ops {
+		info := &Ops[op]
+		if !info.Elementwise {
+			continue
+		}
+		arity := info.Arity
+		if arity < 0 {
+			arity = 3
+		}
+		// Operand columns: every point, the other operands constant
+		// within a block, as the exponents of powers usually are.
+		for _, e := range exps {
+			cols := make([][]float64, arity)
+			for _, x := range points {
+				cols[0] = append(cols[0], x)
+				for i := 1; i < arity; i++ {
+					cols[i] = append(cols[i], e+float64(i-1))
+				}
+			}
+			dst := make([]float64, len(points))
+			info.Loop(dst, cols)
+			for k, got := range dst {
+				x := make([]float64, arity)
+				for i := range x {
+					x[i] = cols[i][k]
+				}
+				want, domain := info.Eval(x)
+				switch {
+				case domain != "":
+					if !math.IsNaN(got) && !math.IsInf(got, 0) {
+						t.Errorf("%s%v: Loop gives %v, Eval reports %q", info.Name, x, got, domain)
+					}
+				case got != want && !(math.IsNaN(got) && math.IsNaN(want)):
+					if math.Abs(got-want) > 1e-15*math.Abs(want) {
+						t.Errorf("%s%v: Loop gives %v, Eval %v", info.Name, x, got, want)
+					}
+				}
+			}
 		}
 	}
 }

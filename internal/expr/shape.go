@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -87,4 +88,127 @@ func (s Shape) String() string {
 		}
 	}
 	return strings.Join(parts, "×")
+}
+
+// Settle returns the sizes of n's value from those of its operands,
+// args: the sizes of n's shape, size giving the symbolic ones it knows,
+// checked against the operation's shape rule on the operands' sizes,
+// which also gives the symbolic sizes that size does not know. It fails
+// when the operands do not fit the operation or a size stays unknown.
+func Settle(n *Node, args [][]int, size func(Dim) (int, bool)) ([]int, error) {
+	s := n.Shape()
+	out := make([]int, s.Rank())
+	known := make([]bool, s.Rank())
+	for i := range out {
+		d := s.Dim(i)
+		if d.N > 0 {
+			out[i], known[i] = d.N, true
+		} else {
+			out[i], known[i] = size(d)
+		}
+	}
+	info := n.Info()
+	if info.Shape != nil && len(args) > 0 {
+		shapes := make([]Shape, len(args))
+		for i, a := range args {
+			if len(a) > MaxRank {
+				return nil, fmt.Errorf("an operand of rank %d", len(a))
+			}
+			dims := make([]Dim, len(a))
+			for j, k := range a {
+				dims[j] = Dim{N: k}
+			}
+			shapes[i] = NewShape(dims...)
+		}
+		r, need := info.Shape(shapes, Fixed)
+		if need != "" {
+			return nil, fmt.Errorf("%s needs %s, not %s", info.noun(), need, describeSizes(args))
+		}
+		if r.Rank() != len(out) {
+			if all(known) && product(out) == shapeSize(r) {
+				// A size that is 1 here: an m×1 product is also an
+				// m-vector, a 1×1 one a scalar.
+				return out, nil
+			}
+			return nil, fmt.Errorf("%s of %s is %s, not %s", info.noun(), describeSizes(args), r.Describe(), s.Describe())
+		}
+		for i := range out {
+			k := r.Dim(i).N
+			switch {
+			case !known[i]:
+				out[i], known[i] = k, true
+			case out[i] != k:
+				return nil, fmt.Errorf("%s of %s is %s, but its size %s is %d", info.noun(), describeSizes(args), r.Describe(), s.Dim(i).Sym, out[i])
+			}
+		}
+	}
+	for i, ok := range known {
+		if !ok {
+			return nil, &UnknownSizeError{Sym: s.Dim(i).Sym}
+		}
+	}
+	return out, nil
+}
+
+func all(bs []bool) bool {
+	for _, b := range bs {
+		if !b {
+			return false
+		}
+	}
+	return true
+}
+
+func product(dims []int) int {
+	p := 1
+	for _, k := range dims {
+		p *= k
+	}
+	return p
+}
+
+// shapeSize is the number of entries of a shape of known sizes.
+func shapeSize(s Shape) int {
+	p := 1
+	for i := 0; i < s.Rank(); i++ {
+		p *= s.Dim(i).N
+	}
+	return p
+}
+
+// UnknownSizeError reports a symbolic size that no value gives.
+type UnknownSizeError struct{ Sym string }
+
+// Error returns the message.
+func (e *UnknownSizeError) Error() string {
+	return "the size " + e.Sym + " is not known: give a value that has it"
+}
+
+// describeSizes writes operands' sizes for messages: "a 2×3 matrix and a
+// 4-vector".
+func describeSizes(args [][]int) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		switch len(a) {
+		case 0:
+			parts[i] = "a scalar"
+		case 1:
+			parts[i] = "a " + strconv.Itoa(a[0]) + "-vector"
+		default:
+			ks := make([]string, len(a))
+			for j, k := range a {
+				ks[j] = strconv.Itoa(k)
+			}
+			parts[i] = "a " + strings.Join(ks, "×") + " matrix"
+		}
+	}
+	return strings.Join(parts, " and ")
+}
+
+// noun is what messages call the operation.
+func (info *OpInfo) noun() string {
+	if info.Noun != "" {
+		return info.Noun
+	}
+	return info.Name
 }
