@@ -1,0 +1,268 @@
+package program
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/tensor"
+)
+
+// newPlan settles the shape of every node and chooses its steps, then
+// computes what does not depend on the inputs.
+func newPlan(p *Program, sizes map[string]int) (*plan, error) {
+	nn := len(p.nodes)
+	pl := &plan{p: p, sizesMap: sizes, shapes: make([][]int, nn), varies: make([]bool, nn)}
+	isInput := make([]bool, nn)
+	pl.inOff = make([]int, len(p.ins))
+	for i, in := range p.ins {
+		pl.inOff[i] = pl.n
+		dims, _ := settleShape(in.Shape, pl.sizeOf)
+		pl.n += product(dims)
+		for _, s := range p.inAt[i] {
+			isInput[s] = true
+		}
+	}
+	// Shapes, from the operands' by the table's shape rules.
+	for s, n := range p.nodes {
+		if n.Op() == expr.OpSym {
+			if v, ok := p.bound[n.Name()]; ok {
+				pl.shapes[s] = v.Shape
+				continue
+			}
+		}
+		args := make([][]int, len(p.args[s]))
+		for i, a := range p.args[s] {
+			args[i] = pl.shapes[a]
+			pl.varies[s] = pl.varies[s] || pl.varies[a]
+		}
+		pl.varies[s] = pl.varies[s] || isInput[s]
+		dims, err := expr.Settle(n, args, pl.sizeOf)
+		if err != nil {
+			var unknown *expr.UnknownSizeError
+			if errors.As(err, &unknown) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("size mismatch in %s: %v", short(n), err)
+		}
+		pl.shapes[s] = dims
+	}
+	b := builder{pl: pl, clusterOf: make([]*cluster, nn), stepOf: make([]int, nn), isInput: isInput}
+	for s := range p.nodes {
+		b.stepOf[s] = -1
+	}
+	// What does not depend on the inputs first, computed once.
+	for _, phase := range []bool{false, true} {
+		for s := range p.nodes {
+			if pl.varies[s] == phase {
+				b.add(int32(s))
+			}
+		}
+		if !phase {
+			b.prelude = len(b.steps)
+		}
+	}
+	pl.steps = b.steps
+	if err := b.finish(); err != nil {
+		return nil, err
+	}
+	return pl, nil
+}
+
+// builder chooses the steps of a plan.
+type builder struct {
+	pl        *plan
+	steps     []step
+	prelude   int        // the steps that do not depend on the inputs come first
+	clusterOf []*cluster // the element-wise cluster of each slot
+	stepOf    []int      // the step that computes each slot; -1 for none yet
+	isInput   []bool
+}
+
+// add chooses how to compute the node in slot s.
+func (b *builder) add(s int32) {
+	p, pl := b.pl.p, b.pl
+	n := p.nodes[s]
+	info := n.Info()
+	switch {
+	case n.Op() == expr.OpSym, info.Value != nil:
+		return // inputs, data and constants are values already
+	case info.Elementwise && len(pl.shapes[s]) == 0:
+		b.emit(step{kind: kScalar, slot: s, args: p.args[s]}, s)
+	case info.Elementwise:
+		b.addLoop(s)
+	case n.Op() == expr.OpMatMul && b.chainable(s):
+		b.emit(step{kind: kChain, slot: s, ch: b.chain(s)}, s)
+	default:
+		b.emit(step{kind: kTensor, slot: s, args: p.args[s]}, s)
+	}
+}
+
+func (b *builder) emit(st step, s int32) {
+	b.stepOf[s] = len(b.steps)
+	b.steps = append(b.steps, st)
+}
+
+// addLoop adds an element-wise node of a vector or matrix to the cluster
+// of one of its operands where it can join one: an operand of its size
+// and kind whose cluster's step comes after everything else it reads.
+func (b *builder) addLoop(s int32) {
+	pl := b.pl
+	args := pl.p.args[s]
+	size := product(pl.shapes[s])
+	var join *cluster
+	for _, a := range args {
+		c := b.clusterOf[a]
+		if c == nil || c.size != size || pl.varies[a] != pl.varies[s] || c.closed {
+			continue
+		}
+		ok := true
+		for _, o := range args {
+			if b.clusterOf[o] == c {
+				continue
+			}
+			if st := b.stepOf[o]; st > c.step {
+				ok = false
+			}
+		}
+		if ok {
+			join = c
+			break
+		}
+	}
+	if join == nil {
+		join = &cluster{size: size, step: len(b.steps)}
+		b.emit(step{kind: kLoop, slot: s, cl: join}, s)
+	} else {
+		b.stepOf[s] = join.step
+	}
+	b.clusterOf[s] = join
+	join.nodes = append(join.nodes, cnode{slot: s})
+}
+
+// finish settles what each step reads and which values have buffers,
+// computes the steps that do not depend on the inputs, and sizes the
+// frames.
+func (b *builder) finish() error {
+	pl := b.pl
+	nn := len(pl.p.nodes)
+	read := make([]bool, nn) // read by a step of another cluster, or an output
+	for _, o := range pl.p.outs {
+		read[o] = true
+	}
+	for _, st := range b.steps {
+		for _, r := range b.reads(st) {
+			read[r] = true
+		}
+	}
+	// Drop the steps whose results nothing reads, from the last.
+	needed := make([]bool, nn)
+	for _, o := range pl.p.outs {
+		needed[o] = true
+	}
+	keep := make([]bool, len(b.steps))
+	for i := len(b.steps) - 1; i >= 0; i-- {
+		st := b.steps[i]
+		if !b.needs(st, needed) {
+			continue
+		}
+		keep[i] = true
+		for _, r := range b.reads(st) {
+			needed[r] = true
+		}
+	}
+	pl.full = make([]bool, nn)
+	for s, n := range pl.p.nodes {
+		switch {
+		case n.Op() == expr.OpSym || n.Info().Value != nil:
+		case b.clusterOf[s] != nil:
+			pl.full[s] = read[s] && needed[s]
+		default:
+			pl.full[s] = b.stepOf[s] >= 0 && needed[s]
+		}
+	}
+	for _, st := range b.steps {
+		if st.kind == kLoop {
+			st.cl.compile(pl, b.clusterOf)
+			pl.nblk = max(pl.nblk, st.cl.nblk)
+		}
+		if st.kind == kChain {
+			pl.maxArg = max(pl.maxArg, 2)
+		}
+		pl.maxArg = max(pl.maxArg, len(st.args))
+		if st.cl != nil {
+			for _, c := range st.cl.nodes {
+				pl.maxArg = max(pl.maxArg, len(c.args))
+			}
+		}
+	}
+	var pre, main []step
+	for i, st := range b.steps {
+		switch {
+		case !keep[i]:
+		case i < b.prelude:
+			pre = append(pre, st)
+		default:
+			main = append(main, st)
+		}
+	}
+	// Scalar registers: one per scalar slot.
+	pl.nsc = nn
+	pl.consts = make([]tensor.T, nn)
+	pl.steps = pre
+	f := pl.newFrame()
+	if err := pl.run(f, nil); err != nil {
+		return err
+	}
+	for s := range pl.p.nodes {
+		if !pl.varies[s] {
+			pl.consts[s] = f.vals[s]
+		}
+	}
+	pl.steps = main
+	return nil
+}
+
+// needs reports whether a step computes a needed slot.
+func (b *builder) needs(st step, needed []bool) bool {
+	if st.kind == kLoop {
+		for _, c := range st.cl.nodes {
+			if needed[c.slot] {
+				return true
+			}
+		}
+		return false
+	}
+	return needed[st.slot]
+}
+
+// reads returns the slots a step reads, outside its own cluster.
+func (b *builder) reads(st step) []int32 {
+	switch st.kind {
+	case kLoop:
+		var out []int32
+		for _, c := range st.cl.nodes {
+			for _, a := range b.pl.p.args[c.slot] {
+				if b.clusterOf[a] != st.cl {
+					out = append(out, a)
+				}
+			}
+		}
+		return out
+	case kChain:
+		out := make([]int32, len(st.ch.factors))
+		for i, f := range st.ch.factors {
+			out[i] = f.slot
+		}
+		return out
+	}
+	return st.args
+}
+
+func short(n *expr.Node) string {
+	s, err := formatShort(n)
+	if err != nil {
+		return "an expression"
+	}
+	return s
+}

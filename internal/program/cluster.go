@@ -1,0 +1,116 @@
+package program
+
+import (
+	"github.com/nabla-math/nabla/internal/expr"
+)
+
+// cluster is a chain of element-wise operations on values of one size,
+// run as one loop over blocks of entries: the values only the cluster
+// reads live in blocks, never in buffers of their full size.
+type cluster struct {
+	size   int // entries
+	step   int // the index of its step when it was made
+	closed bool
+	nodes  []cnode
+	nblk   int // blocks used
+	bcast  []bcast // the scalar operands, broadcast into blocks
+}
+
+// bcast is a scalar operand of a cluster and the block that holds it in
+// every entry.
+type bcast struct {
+	blk  int
+	slot int32
+}
+
+// cnode is one operation of a cluster.
+type cnode struct {
+	slot int32
+	info *expr.OpInfo
+	args []operand
+	blk  int // the block of its result; -1 when it has a full buffer
+}
+
+// operand is where an operation of a cluster reads an operand.
+type operand struct {
+	blk  int   // a block of the cluster; -1 for a value outside it
+	slot int32 // the value outside it, or the slot computed in blk
+	bc   int   // the broadcast block of a scalar operand; -1 for none
+}
+
+// compile gives each operation its operands and its result a block or
+// the full buffer of its slot.
+func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
+	blkOf := map[int32]int{}
+	bcOf := map[int32]int{}
+	c.nblk, c.bcast = 0, nil
+	for i := range c.nodes {
+		cn := &c.nodes[i]
+		cn.info = pl.p.nodes[cn.slot].Info()
+		cn.args = cn.args[:0]
+		for _, a := range pl.p.args[cn.slot] {
+			op := operand{blk: -1, slot: a, bc: -1}
+			switch {
+			case clusterOf[a] == c && !pl.full[a]:
+				op.blk = blkOf[a]
+			case len(pl.shapes[a]) == 0:
+				k, ok := bcOf[a]
+				if !ok {
+					k = c.nblk
+					c.nblk++
+					bcOf[a] = k
+					c.bcast = append(c.bcast, bcast{k, a})
+				}
+				op.bc = k
+			}
+			cn.args = append(cn.args, op)
+		}
+		cn.blk = -1
+		if !pl.full[cn.slot] {
+			cn.blk = c.nblk
+			blkOf[cn.slot] = c.nblk
+			c.nblk++
+		}
+	}
+}
+
+// run computes the cluster in the frame f.
+func (c *cluster) run(pl *plan, f *frame) error {
+	// Broadcast the scalar operands.
+	for _, bc := range c.bcast {
+		v := f.vals[bc.slot].Data[0]
+		b := f.blk[bc.blk]
+		for i := range b {
+			b[i] = v
+		}
+	}
+	for i0 := 0; i0 < c.size; i0 += block {
+		i1 := min(i0+block, c.size)
+		m := i1 - i0
+		for k := range c.nodes {
+			cn := &c.nodes[k]
+			argv := f.argv[:len(cn.args)]
+			for j, op := range cn.args {
+				switch {
+				case op.blk >= 0:
+					argv[j] = f.blk[op.blk][:m]
+				case op.bc >= 0:
+					argv[j] = f.blk[op.bc][:m]
+				default:
+					argv[j] = f.vals[op.slot].Data[i0:i1]
+				}
+			}
+			var out []float64
+			if cn.blk >= 0 {
+				out = f.blk[cn.blk][:m]
+			} else {
+				out = f.vals[cn.slot].Data[i0:i1]
+			}
+			cn.info.Loop(out, argv)
+			if k := nonFinite(out); k >= 0 {
+				return pl.entryError(cn.slot, argv, k, i0+k)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package program
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nabla-math/nabla/internal/eval"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/parse"
+	"github.com/nabla-math/nabla/internal/tensor"
+)
+
+// options declares the vectors x, y, a, b, w and the matrices A, B, X, S
+// (S symmetric), every size symbolic, for the parser to unify.
+func options() *parse.Options {
+	vec := func(v string) expr.Shape { return expr.NewShape(expr.Dim{Sym: "#" + v}) }
+	mat := func(m string) expr.Shape {
+		return expr.NewShape(expr.Dim{Sym: "#" + m + ".r"}, expr.Dim{Sym: "#" + m + ".c"})
+	}
+	return &parse.Options{Vars: map[string]expr.Shape{
+		"x": vec("x"), "y": vec("y"), "a": vec("a"), "b": vec("b"), "w": vec("w"),
+		"A": mat("A"), "B": mat("B"), "X": mat("X"),
+	}}
+}
+
+func mustParse(t *testing.T, src string) *expr.Node {
+	t.Helper()
+	n, err := parse.Parse(src, options())
+	if err != nil {
+		t.Fatalf("parse %q: %v", src, err)
+	}
+	return n
+}
+
+// values gives every variable of n a random value, the sizes of the
+// symbolic sizes drawn from dims in order of appearance.
+func values(rng *rand.Rand, n *expr.Node, sizes map[string]int) map[string]tensor.T {
+	env := map[string]tensor.T{}
+	size := func(d expr.Dim) int {
+		if d.N > 0 {
+			return d.N
+		}
+		k, ok := sizes[d.Sym]
+		if !ok {
+			k = 1 + rng.IntN(5)
+			sizes[d.Sym] = k
+		}
+		return k
+	}
+	for _, v := range expr.Vars(n) {
+		s := v.Shape()
+		dims := make([]int, s.Rank())
+		for i := range dims {
+			dims[i] = size(s.Dim(i))
+		}
+		t := tensor.New(dims...)
+		for i := range t.Data {
+			t.Data[i] = 0.25 + rng.Float64()
+		}
+		env[v.Name()] = t
+	}
+	return env
+}
+
+// TestAgainstTree evaluates expressions with every variable an input,
+// then with every variable data, and compares with the tree evaluator.
+func TestAgainstTree(t *testing.T) {
+	srcs := []string{
+		"p^2 q + sin(p q)",
+		"A x",
+		"A' x",
+		"x' A x",
+		"x' A' A x",
+		"A B x",
+		"A' B",
+		"A B'",
+		"a b'",
+		"(a b') x",
+		"x x' A",
+		"diag(x) A",
+		"A diag(x)",
+		"A' diag(x) A",
+		"diag(x) diag(y)",
+		"diag(x) diag(y) A",
+		"||y - A x||^2",
+		"sum(log(1 + exp(-y .* (A x))))",
+		"A x + sin(x)",
+		"A + diag(cos(x))",
+		"exp(x) .* sin(x) + x.^2 ./ (1 + y.^2)",
+		"sum(x) * x + y",
+		"tr(A' A) + det(A A') + norm(A)",
+		"inv(A A' + I) x",
+		"sigmoid(A x) .* y",
+		"max(x) + sum(ismax(x))",
+		"x[1] + A[1, 2]",
+		"[x[1], 2 x[1], sin(y[1])]",
+		"[[x[1], 1], [0, y[1]]] A",
+		"ones' x + sum(I A)",
+		"2 (A + A') x",
+		"(x .* y)' (x - y)",
+		"sum(A .* B)",
+		"x' (A + B) x",
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, src := range srcs {
+		n := mustParse(t, src)
+		for trial := 0; trial < 5; trial++ {
+			sizes := map[string]int{}
+			env := values(rng, n, sizes)
+			want, werr := eval.EvalTensor(n, env, nil)
+			// Every variable data.
+			p, err := Compile([]*expr.Node{n}, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			for name, v := range env {
+				if err := p.Bind(name, v); err != nil {
+					t.Fatalf("%s: bind %s: %v", src, name, err)
+				}
+			}
+			check(t, src+" (data)", p, nil, want, werr)
+			// Every variable an input.
+			var ins []Input
+			var x []float64
+			for _, v := range expr.Vars(n) {
+				ins = append(ins, Input{Name: v.Name(), Shape: v.Shape()})
+				x = append(x, env[v.Name()].Data...)
+			}
+			p, err = Compile([]*expr.Node{n}, ins)
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			for sym, k := range sizes {
+				if err := p.SetSize(sym, k); err != nil {
+					t.Fatalf("%s: %v", src, err)
+				}
+			}
+			check(t, src+" (inputs)", p, x, want, werr)
+		}
+	}
+}
+
+func check(t *testing.T, name string, p *Program, x []float64, want tensor.T, werr error) {
+	t.Helper()
+	var got tensor.T
+	err := p.Run(x, func(outs []tensor.T) error {
+		got = tensor.T{Shape: outs[0].Shape, Data: append([]float64(nil), outs[0].Data...)}
+		return nil
+	})
+	if (err != nil) != (werr != nil) {
+		t.Errorf("%s: error %v, tree evaluator %v", name, err, werr)
+		return
+	}
+	if err != nil {
+		t.Logf("%s: both fail: %v / %v", name, err, werr)
+		return
+	}
+	if len(got.Data) != len(want.Data) || product(got.Shape) != product(want.Shape) {
+		t.Errorf("%s: %v, tree evaluator %v", name, got, want)
+		return
+	}
+	for i := range got.Data {
+		if d := math.Abs(got.Data[i] - want.Data[i]); d > 1e-12*math.Max(1, math.Abs(want.Data[i])) {
+			t.Errorf("%s: entry %d is %v, tree evaluator %v", name, i, got.Data[i], want.Data[i])
+			return
+		}
+	}
+}
+
+var _ = strings.Contains

@@ -1,0 +1,262 @@
+package program
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
+	"github.com/nabla-math/nabla/internal/tensor"
+)
+
+// newFrame allocates the buffers of one evaluation.
+func (pl *plan) newFrame() *frame {
+	nn := len(pl.p.nodes)
+	f := &frame{vals: make([]tensor.T, nn), sc: make([]float64, pl.nsc)}
+	size := 0
+	for s := range pl.p.nodes {
+		if pl.full[s] && len(pl.shapes[s]) > 0 && (pl.consts == nil || pl.consts[s].Data == nil) {
+			size += product(pl.shapes[s])
+		}
+	}
+	buf := make([]float64, size)
+	for s, n := range pl.p.nodes {
+		dims := pl.shapes[s]
+		var known tensor.T // a value the plan has already
+		if pl.consts != nil {
+			known = pl.consts[s]
+		}
+		if n.Op() == expr.OpSym {
+			if v, ok := pl.p.bound[n.Name()]; ok {
+				known = v
+			}
+		}
+		switch {
+		case len(dims) == 0:
+			// Scalars live in registers.
+			f.vals[s] = tensor.T{Data: f.sc[s : s+1 : s+1]}
+			switch info := n.Info(); {
+			case known.Data != nil:
+				f.sc[s] = known.Data[0]
+			case info.Value != nil:
+				f.sc[s] = info.Value(n)
+			}
+		case known.Data != nil:
+			f.vals[s] = known
+		case pl.full[s]:
+			k := product(dims)
+			f.vals[s] = tensor.T{Shape: dims, Data: buf[:k:k]}
+			buf = buf[k:]
+		default:
+			f.vals[s] = tensor.T{Shape: dims}
+		}
+	}
+	f.blk = make([][]float64, pl.nblk)
+	for i := range f.blk {
+		f.blk[i] = make([]float64, block)
+	}
+	f.outs = make([]tensor.T, len(pl.p.outs))
+	f.argv = make([][]float64, max(pl.maxArg, 1))
+	f.argt = make([]tensor.T, max(pl.maxArg, 1))
+	f.argx = make([]float64, max(pl.maxArg, 1))
+	for _, st := range pl.steps {
+		if st.kind == kChain {
+			for _, dims := range st.ch.tmps {
+				f.tmp = append(f.tmp, tensor.New(dims...))
+			}
+		}
+	}
+	return f
+}
+
+// frame returns a frame for an evaluation, from the plan's pool.
+func (pl *plan) frame() *frame {
+	if f, ok := pl.pool.Get().(*frame); ok {
+		return f
+	}
+	return pl.newFrame()
+}
+
+func (pl *plan) release(f *frame) { pl.pool.Put(f) }
+
+// Run evaluates the program at the inputs x, flattened row-major in
+// order, and calls read with the values of the outputs, which are valid
+// only during the call.
+func (p *Program) Run(x []float64, read func(outs []tensor.T) error) error {
+	pl, err := p.plan(len(x))
+	if err != nil {
+		return err
+	}
+	f := pl.frame()
+	defer pl.release(f)
+	if err := pl.load(f, x); err != nil {
+		return err
+	}
+	if err := pl.run(f, x); err != nil {
+		return err
+	}
+	for i, o := range p.outs {
+		f.outs[i] = f.vals[o]
+	}
+	return read(f.outs)
+}
+
+// Shapes returns the sizes of the outputs for inputs of n entries.
+func (p *Program) Shapes(n int) ([][]int, error) {
+	pl, err := p.plan(n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]int, len(p.outs))
+	for i, o := range p.outs {
+		out[i] = pl.shapes[o]
+	}
+	return out, nil
+}
+
+// InputShapes returns the sizes of the inputs for inputs of n entries.
+func (p *Program) InputShapes(n int) ([][]int, error) {
+	pl, err := p.plan(n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]int, len(p.ins))
+	for i := range p.ins {
+		out[i] = pl.inShape(i)
+	}
+	return out, nil
+}
+
+// load points the inputs' values at their entries of x, checking that
+// they are finite.
+func (pl *plan) load(f *frame, x []float64) error {
+	if k := nonFinite(x); k >= 0 {
+		for i := len(pl.inOff) - 1; i >= 0; i-- {
+			if k >= pl.inOff[i] {
+				in := pl.p.ins[i]
+				return fmt.Errorf("the input %s has %v at %s", in.Name, x[k], position(in.Name, pl.inShape(i), k-pl.inOff[i]))
+			}
+		}
+	}
+	for i := range pl.p.ins {
+		for _, s := range pl.p.inAt[i] {
+			dims := pl.shapes[s]
+			k := product(dims)
+			if len(dims) == 0 {
+				f.sc[s] = x[pl.inOff[i]]
+				continue
+			}
+			f.vals[s].Data = x[pl.inOff[i] : pl.inOff[i]+k : pl.inOff[i]+k]
+		}
+	}
+	return nil
+}
+
+// run runs the plan's steps in the frame f.
+func (pl *plan) run(f *frame, x []float64) error {
+	nodes := pl.p.nodes
+	tmp := f.tmp
+	for i := range pl.steps {
+		st := &pl.steps[i]
+		switch st.kind {
+		case kScalar:
+			info := nodes[st.slot].Info()
+			argx := f.argx[:len(st.args)]
+			for j, a := range st.args {
+				argx[j] = f.sc[a]
+			}
+			r, msg := info.Eval(argx)
+			if msg != "" || r-r != 0 {
+				return pl.scalarError(st.slot, r, msg)
+			}
+			f.sc[st.slot] = r
+		case kLoop:
+			if err := st.cl.run(pl, f); err != nil {
+				return err
+			}
+		case kChain:
+			k := len(st.ch.tmps)
+			if err := st.ch.run(f, tmp[:k], f.vals[st.slot]); err != nil {
+				return pl.kernelError(st.slot, err)
+			}
+			tmp = tmp[k:]
+			if err := pl.check(f, st.slot); err != nil {
+				return err
+			}
+		case kTensor:
+			n := nodes[st.slot]
+			argt := f.argt[:len(st.args)]
+			for j, a := range st.args {
+				argt[j] = f.vals[a]
+			}
+			if err := n.Info().Tensor(f.vals[st.slot], n, argt); err != nil {
+				return pl.kernelError(st.slot, err)
+			}
+			if err := pl.check(f, st.slot); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// check reports an entry of slot s that is NaN or infinite.
+func (pl *plan) check(f *frame, s int32) error {
+	v := f.vals[s]
+	if k := nonFinite(v.Data); k >= 0 {
+		at := ""
+		if len(v.Shape) > 0 {
+			at = position("", v.Shape, k)
+		}
+		msg := "overflow"
+		if math.IsNaN(v.Data[k]) {
+			msg = "undefined value"
+		}
+		return &DomainError{Node: pl.p.nodes[s], Msg: msg, At: at}
+	}
+	return nil
+}
+
+// scalarError reports the scalar r of slot s that is outside the domain
+// or not finite.
+func (pl *plan) scalarError(s int32, r float64, msg string) error {
+	if msg == "" {
+		msg = "overflow"
+		if math.IsNaN(r) {
+			msg = "undefined value"
+		}
+	}
+	return &DomainError{Node: pl.p.nodes[s], Msg: msg}
+}
+
+// entryError reports entry k of the block argv of slot s, entry at of
+// its value, that is NaN or infinite: the scalar kernel says why.
+func (pl *plan) entryError(s int32, argv [][]float64, k, at int) error {
+	info := pl.p.nodes[s].Info()
+	x := make([]float64, len(argv))
+	for i, a := range argv {
+		x[i] = a[k]
+	}
+	r, msg := info.Eval(x)
+	if msg == "" {
+		msg = "overflow"
+		if math.IsNaN(r) {
+			msg = "undefined value"
+		}
+	}
+	return &DomainError{Node: pl.p.nodes[s], Msg: msg, At: position("", pl.shapes[s], at)}
+}
+
+// kernelError gives the error of a kernel the subexpression it failed
+// in.
+func (pl *plan) kernelError(s int32, err error) error {
+	n := pl.p.nodes[s]
+	var de *tensor.DomainError
+	if errors.As(err, &de) {
+		return &DomainError{Node: n, Msg: de.Msg}
+	}
+	return fmt.Errorf("size mismatch in %s: %v", short(n), err)
+}
+
+func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }
