@@ -304,7 +304,7 @@ func TestGradientsAgainstFiniteDifferences(t *testing.T) {
 			t.Fatal(err)
 		}
 		for j, v := range []string{"x", "y"} {
-			want, ok := centralDiff(Compile(f), env, v)
+			want, ok := centralDiff(f, env, v)
 			if !ok {
 				t.Skip("not smooth here")
 			}
@@ -320,7 +320,7 @@ func TestGradientsAgainstFiniteDifferences(t *testing.T) {
 			}
 			// Row j of the Hessian is the gradient of ∂f/∂v.
 			for i, u := range []string{"x", "y"} {
-				want, ok := centralDiff(Compile(g.Entry(0, j)), env, u)
+				want, ok := centralDiff(g.Entry(0, j), env, u)
 				if !ok {
 					continue
 				}

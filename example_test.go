@@ -3,6 +3,8 @@ package nabla_test
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/nabla-math/nabla"
 )
 
@@ -62,10 +64,14 @@ func ExampleExpr_Eval() {
 }
 
 func ExampleCompile() {
-	f := nabla.Compile(nabla.MustParse("x^2 + y"))
-	fmt.Println(f.Vars())
+	p, err := nabla.Compile(nabla.MustParse("x^2 + y"), "x", "y")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(p.Inputs())
 	for _, x := range []float64{1, 2, 3} {
-		v, _ := f.Eval([]float64{x, 0.5})
+		v, _ := p.Value([]float64{x, 0.5})
 		fmt.Println(v)
 	}
 	// Output:
@@ -73,6 +79,24 @@ func ExampleCompile() {
 	// 1.5
 	// 4.5
 	// 9.5
+}
+
+// Least squares: the loss ‖y − Φθ‖² and its gradient −2Φᵀ(y − Φθ) in
+// one evaluation, with the data Φ and y bound once.
+func ExampleProgram_ValueGrad() {
+	f, _ := nabla.ParseWith("||y - Φ θ||^2", &nabla.ParseOptions{Vectors: []string{"y", "θ"}, Matrices: []string{"Φ"}})
+	p, err := nabla.Compile(f, "θ")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p.Bind("Φ", mat.NewDense(3, 2, []float64{1, 1, 1, 2, 1, 3}))
+	p.Bind("y", []float64{1, 2, 2})
+	grad := make([]float64, 2)
+	loss, err := p.ValueGrad(grad, []float64{0.5, 0.5})
+	fmt.Println(loss, grad, err)
+	// Output:
+	// 0.25 [-1 -2] <nil>
 }
 
 func ExampleDiffSteps() {

@@ -1,7 +1,6 @@
 package nabla
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -333,53 +332,8 @@ func (e Expr) Expand() Expr {
 // Eval evaluates e at the point env, which must give every variable a
 // value. Points outside the domain give a *DomainError.
 func (e Expr) Eval(env map[string]float64) (float64, error) {
-	return Compile(e).At(env)
-}
-
-// Func is a compiled expression for fast repeated evaluation.
-type Func struct {
-	p   *eval.Program
-	err error // why the expression compiled was invalid
-}
-
-// Compile compiles e into a Func. The Func of an invalid e returns e's
-// error from every evaluation.
-func Compile(e Expr) *Func {
 	if e.n == nil {
-		return &Func{err: e.Err()}
+		return 0, e.Err()
 	}
-	return &Func{p: eval.Compile(e.n)}
-}
-
-// Vars returns the names of the inputs in the order Eval takes them.
-func (f *Func) Vars() []string {
-	if f.p == nil {
-		return nil
-	}
-	return f.p.Vars()
-}
-
-// Eval evaluates f with the inputs in the order of Vars.
-func (f *Func) Eval(x []float64) (float64, error) {
-	if f.p == nil {
-		return 0, f.invalid()
-	}
-	return f.p.Eval(x, nil)
-}
-
-// At evaluates f with named inputs.
-func (f *Func) At(env map[string]float64) (float64, error) {
-	if f.p == nil {
-		return 0, f.invalid()
-	}
-	return f.p.At(env)
-}
-
-// invalid is the error of a Func compiled from an invalid Expr, or of the
-// zero Func.
-func (f *Func) invalid() error {
-	if f.err != nil {
-		return f.err
-	}
-	return errors.New("nabla: the zero Func compiles nothing; use Compile")
+	return eval.Compile(e.n).At(env)
 }

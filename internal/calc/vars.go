@@ -206,6 +206,12 @@ func (e *AbsentError) Error() string {
 	return msg
 }
 
+// Absent returns the AbsentError of the name that an expression with the
+// variables vars (sorted) does not have.
+func Absent(name string, vars []string) *AbsentError {
+	return &AbsentError{Name: name, Vars: vars, Suggests: nearest(name, vars)}
+}
+
 // absent returns an AbsentError for each variable of vars that f does not
 // have.
 func absent(f *expr.Node, vars []Var) []error {

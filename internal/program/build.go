@@ -18,6 +18,7 @@ func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 	for i, in := range p.ins {
 		pl.inOff[i] = pl.n
 		dims, _ := settleShape(in.Shape, pl.sizeOf)
+		pl.inSize = append(pl.inSize, product(dims))
 		pl.n += product(dims)
 		for _, s := range p.inAt[i] {
 			isInput[s] = true

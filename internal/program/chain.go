@@ -11,7 +11,7 @@ import (
 // the vector v.
 type chain struct {
 	factors []factor
-	prods   []prod // in order; the last gives the node's value
+	prods   []prod  // in order; the last gives the node's value
 	tmps    [][]int // the sizes of the intermediate products
 }
 
@@ -134,7 +134,7 @@ func (b *builder) chain(s int32) *chain {
 }
 
 // run computes the chain's product into dst.
-func (ch *chain) run(f *frame, tmps []tensor.T, dst tensor.T) error {
+func (ch *chain) run(f *Frame, tmps []tensor.T, dst tensor.T) error {
 	for _, pr := range ch.prods {
 		out := dst
 		if pr.out >= 0 {
@@ -174,7 +174,7 @@ func formDiag(out tensor.T, a, b []float64) {
 	}
 }
 
-func (ch *chain) value(f *frame, tmps []tensor.T, x factor) tensor.T {
+func (ch *chain) value(f *Frame, tmps []tensor.T, x factor) tensor.T {
 	if x.tmp {
 		return tmps[x.slot]
 	}

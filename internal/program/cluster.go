@@ -12,7 +12,7 @@ type cluster struct {
 	step   int // the index of its step when it was made
 	closed bool
 	nodes  []cnode
-	nblk   int // blocks used
+	nblk   int     // blocks used
 	bcast  []bcast // the scalar operands, broadcast into blocks
 }
 
@@ -74,8 +74,8 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 	}
 }
 
-// run computes the cluster in the frame f.
-func (c *cluster) run(pl *plan, f *frame) error {
+// run computes the cluster in the Frame f.
+func (c *cluster) run(pl *plan, f *Frame) error {
 	// Broadcast the scalar operands.
 	for _, bc := range c.bcast {
 		v := f.vals[bc.slot].Data[0]

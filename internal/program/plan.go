@@ -37,20 +37,22 @@ type plan struct {
 	p        *Program
 	sizesMap map[string]int
 	shapes   [][]int // the sizes of each slot's value
-	varies []bool  // whether each slot depends on the inputs
-	n      int     // the number of input entries
-	inOff  []int   // where each input starts among them
-	steps  []step  // run at each evaluation
-	full   []bool  // the slots that have a buffer of their own in a frame
-	consts []tensor.T
-	nsc    int // scalar registers
-	maxArg int
-	nblk   int // blocks of a frame
-	pool   sync.Pool
+	varies   []bool  // whether each slot depends on the inputs
+	n        int     // the number of input entries
+	inOff    []int   // where each input starts among them
+	inSize   []int   // the entries of each input
+	steps    []step  // run at each evaluation
+	full     []bool  // the slots that have a buffer of their own in a Frame
+	consts   []tensor.T
+	nsc      int // scalar registers
+	maxArg   int
+	nblk     int // blocks of a Frame
+	pool     sync.Pool
 }
 
-// frame holds the values of one evaluation.
-type frame struct {
+// Frame holds the values of one evaluation.
+type Frame struct {
+	pl   *plan
 	vals []tensor.T
 	sc   []float64   // scalar registers
 	blk  [][]float64 // the blocks of element-wise clusters
@@ -58,15 +60,17 @@ type frame struct {
 	argt []tensor.T
 	argx []float64
 	tmp  []tensor.T // the intermediate products of chains
-	outs []tensor.T
 }
 
 // plan returns the plan for inputs of n entries, making it when the
 // sizes changed.
 func (p *Program) plan(n int) (*plan, error) {
+	if pl := p.cached.Load(); pl != nil && pl.n == n {
+		return pl, nil
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if pl := p.cached; pl != nil {
+	if pl := p.cached.Load(); pl != nil {
 		if pl.n != n {
 			return nil, p.lengthError(pl, n)
 		}
@@ -88,7 +92,7 @@ func (p *Program) plan(n int) (*plan, error) {
 	if pl.n != n {
 		return nil, p.lengthError(pl, n)
 	}
-	p.cached = pl
+	p.cached.Store(pl)
 	return pl, nil
 }
 

@@ -34,6 +34,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
@@ -55,8 +56,8 @@ type Program struct {
 	args  [][]int32    // the slots of each node's operands
 	outs  []int32
 	ins   []Input
-	inAt  [][]int32           // the slots of each input's variable (none when the graph lacks it)
-	vars  map[string][]int32  // the slots of the variables that are data
+	inAt  [][]int32             // the slots of each input's variable (none when the graph lacks it)
+	vars  map[string][]int32    // the slots of the variables that are data
 	decl  map[string]expr.Shape // the shape of each variable
 
 	mu     sync.Mutex
@@ -65,7 +66,7 @@ type Program struct {
 	fixed  map[string]int // sizes set by SetSize
 	sizes  map[string]int // the sizes settled by data and SetSize
 	from   map[string]string
-	cached *plan
+	cached atomic.Pointer[plan]
 }
 
 // Compile orders the graphs of outs for evaluation with the inputs ins,
@@ -182,7 +183,7 @@ func (p *Program) Bind(name string, v tensor.T) error {
 		p.settle()
 		return err
 	}
-	p.cached = nil
+	p.cached.Store(nil)
 	return nil
 }
 
@@ -207,7 +208,7 @@ func (p *Program) SetSize(sym string, k int) error {
 		p.settle()
 		return err
 	}
-	p.cached = nil
+	p.cached.Store(nil)
 	return nil
 }
 

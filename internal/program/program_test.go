@@ -145,10 +145,11 @@ func TestAgainstTree(t *testing.T) {
 func check(t *testing.T, name string, p *Program, x []float64, want tensor.T, werr error) {
 	t.Helper()
 	var got tensor.T
-	err := p.Run(x, func(outs []tensor.T) error {
-		got = tensor.T{Shape: outs[0].Shape, Data: append([]float64(nil), outs[0].Data...)}
-		return nil
-	})
+	f, err := p.Eval(x)
+	if err == nil {
+		got = tensor.T{Shape: f.Out(0).Shape, Data: append([]float64(nil), f.Out(0).Data...)}
+		f.Done()
+	}
 	if (err != nil) != (werr != nil) {
 		t.Errorf("%s: error %v, tree evaluator %v", name, err, werr)
 		return

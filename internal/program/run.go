@@ -11,9 +11,9 @@ import (
 )
 
 // newFrame allocates the buffers of one evaluation.
-func (pl *plan) newFrame() *frame {
+func (pl *plan) newFrame() *Frame {
 	nn := len(pl.p.nodes)
-	f := &frame{vals: make([]tensor.T, nn), sc: make([]float64, pl.nsc)}
+	f := &Frame{pl: pl, vals: make([]tensor.T, nn), sc: make([]float64, pl.nsc)}
 	size := 0
 	for s := range pl.p.nodes {
 		if pl.full[s] && len(pl.shapes[s]) > 0 && (pl.consts == nil || pl.consts[s].Data == nil) {
@@ -56,7 +56,6 @@ func (pl *plan) newFrame() *frame {
 	for i := range f.blk {
 		f.blk[i] = make([]float64, block)
 	}
-	f.outs = make([]tensor.T, len(pl.p.outs))
 	f.argv = make([][]float64, max(pl.maxArg, 1))
 	f.argt = make([]tensor.T, max(pl.maxArg, 1))
 	f.argx = make([]float64, max(pl.maxArg, 1))
@@ -70,36 +69,66 @@ func (pl *plan) newFrame() *frame {
 	return f
 }
 
-// frame returns a frame for an evaluation, from the plan's pool.
-func (pl *plan) frame() *frame {
-	if f, ok := pl.pool.Get().(*frame); ok {
+// Frame returns a Frame for an evaluation, from the plan's pool.
+func (pl *plan) frame() *Frame {
+	if f, ok := pl.pool.Get().(*Frame); ok {
 		return f
 	}
 	return pl.newFrame()
 }
 
-func (pl *plan) release(f *frame) { pl.pool.Put(f) }
-
-// Run evaluates the program at the inputs x, flattened row-major in
-// order, and calls read with the values of the outputs, which are valid
-// only during the call.
-func (p *Program) Run(x []float64, read func(outs []tensor.T) error) error {
+// Eval evaluates the program at the inputs x, flattened row-major in
+// order. The Frame it returns holds the outputs until Done.
+func (p *Program) Eval(x []float64) (*Frame, error) {
 	pl, err := p.plan(len(x))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f := pl.frame()
-	defer pl.release(f)
 	if err := pl.load(f, x); err != nil {
-		return err
+		f.Done()
+		return nil, err
 	}
 	if err := pl.run(f, x); err != nil {
-		return err
+		f.Done()
+		return nil, err
 	}
-	for i, o := range p.outs {
-		f.outs[i] = f.vals[o]
+	return f, nil
+}
+
+// Out returns the value of output k, valid until Done.
+func (f *Frame) Out(k int) tensor.T { return f.vals[f.pl.p.outs[k]] }
+
+// Done returns the frame to its program for another evaluation.
+func (f *Frame) Done() {
+	for s := range f.pl.p.inAt {
+		for _, slot := range f.pl.p.inAt[s] {
+			if len(f.pl.shapes[slot]) > 0 {
+				f.vals[slot].Data = nil // no hold on the caller's inputs
+			}
+		}
 	}
-	return read(f.outs)
+	f.pl.pool.Put(f)
+}
+
+// OutSize returns the number of entries of output k for inputs of n
+// entries in all.
+func (p *Program) OutSize(n, k int) (int, error) {
+	pl, err := p.plan(n)
+	if err != nil {
+		return 0, err
+	}
+	return product(pl.shapes[p.outs[k]]), nil
+}
+
+// Sizes returns the number of entries of each input for inputs of n
+// entries in all.
+func (p *Program) Sizes(n int) ([]int, error) {
+	pl, err := p.plan(n)
+	if err != nil {
+		return nil, err
+	}
+	return pl.inSize, nil
 }
 
 // Shapes returns the sizes of the outputs for inputs of n entries.
@@ -130,7 +159,7 @@ func (p *Program) InputShapes(n int) ([][]int, error) {
 
 // load points the inputs' values at their entries of x, checking that
 // they are finite.
-func (pl *plan) load(f *frame, x []float64) error {
+func (pl *plan) load(f *Frame, x []float64) error {
 	if k := nonFinite(x); k >= 0 {
 		for i := len(pl.inOff) - 1; i >= 0; i-- {
 			if k >= pl.inOff[i] {
@@ -153,8 +182,8 @@ func (pl *plan) load(f *frame, x []float64) error {
 	return nil
 }
 
-// run runs the plan's steps in the frame f.
-func (pl *plan) run(f *frame, x []float64) error {
+// run runs the plan's steps in the Frame f.
+func (pl *plan) run(f *Frame, x []float64) error {
 	nodes := pl.p.nodes
 	tmp := f.tmp
 	for i := range pl.steps {
@@ -202,7 +231,7 @@ func (pl *plan) run(f *frame, x []float64) error {
 }
 
 // check reports an entry of slot s that is NaN or infinite.
-func (pl *plan) check(f *frame, s int32) error {
+func (pl *plan) check(f *Frame, s int32) error {
 	v := f.vals[s]
 	if k := nonFinite(v.Data); k >= 0 {
 		at := ""

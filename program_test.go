@@ -1,0 +1,214 @@
+package nabla
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"pgregory.net/rapid"
+)
+
+// compileAt compiles f with the inputs wrt, binds the other variables of
+// env and fixes the inputs' sizes from env; it returns the inputs
+// flattened.
+func compileAt(t *rapid.T, f Expr, wrt []string, env map[string]Tensor) (*Program, []float64) {
+	p, err := Compile(f, wrt...)
+	if err != nil {
+		t.Fatalf("Compile(%s, %v): %v", f, wrt, err)
+	}
+	isInput := map[string]bool{}
+	var x []float64
+	for _, w := range wrt {
+		isInput[w] = true
+		x = append(x, env[w].Data...)
+		s := findVar(f.n, w).Shape()
+		for i := 0; i < s.Rank(); i++ {
+			if d := s.Dim(i); d.N == 0 {
+				if err := p.SetSize(d.Sym, env[w].Shape[i]); err != nil {
+					t.Fatalf("SetSize: %v", err)
+				}
+			}
+		}
+	}
+	for name, v := range env {
+		if !isInput[name] {
+			if err := p.Bind(name, v); err != nil {
+				t.Fatalf("Bind(%s): %v", name, err)
+			}
+		}
+	}
+	return p, x
+}
+
+// close reports whether got and want agree to tol relative to the
+// largest entry of want.
+func closeTo(got, want []float64, tol float64) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	scale := 1.0
+	for _, w := range want {
+		scale = max(scale, math.Abs(w))
+	}
+	for i := range got {
+		if math.Abs(got[i]-want[i]) > tol*scale {
+			return false
+		}
+	}
+	return true
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// crossTol is how closely two symbolic forms of one derivative (the
+// program's raw adjoints, the simplified result of Derive) agree when
+// evaluated: they round differently, most where a matrix is nearly
+// singular, as sin(x aᵀ) is. Programs agree with the tree evaluator on
+// the same graph to 1e-12 (see package program's tests).
+const crossTol = 1e-8
+
+// TestProgramMatchesSymbolic checks compiled values, gradients,
+// Jacobians, Hessians and their products with vectors on random scalar
+// expressions in variables of every shape against nabla's symbolic
+// derivatives evaluated by the tree evaluator.
+func TestProgramMatchesSymbolic(t *testing.T) {
+	const tol = crossTol
+	checked := 0
+	defer func() { t.Logf("%d cases checked", checked) }()
+	rapid.Check(t, func(rt *rapid.T) {
+		src := genMixed(1).Draw(rt, "f")
+		f, err := ParseWith(src, mixedOpts)
+		if err != nil {
+			rt.Fatalf("%s: %v", src, err)
+		}
+		wrt := drawWrt(rt, f)
+		env := randomValues(rt, f)
+		want, err := f.Value(env)
+		if err != nil || math.Abs(want.Data[0]) > 1e6 {
+			rt.Skip("outside the domain")
+		}
+		g, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindGradient})
+		if err != nil {
+			rt.Skipf("%s: %v", src, err)
+		}
+		gv, err := g.Value(env)
+		if err != nil {
+			rt.Skip("outside the domain of the gradient")
+		}
+		p, x := compileAt(rt, f, wrt, env)
+		v, err := p.Value(x)
+		if err != nil || !closeTo([]float64{v}, want.Data, tol) {
+			rt.Fatalf("%s: Value %v, %v; tree %v", src, v, err, want.Data)
+		}
+		grad := make([]float64, len(x))
+		v, err = p.ValueGrad(grad, x)
+		if err != nil || !closeTo([]float64{v}, want.Data, tol) || !closeTo(grad, gv.Data, tol) {
+			rt.Fatalf("%s wrt %v: ValueGrad %v %v, %v; symbolic %v %v", src, wrt, v, grad, err, want.Data, gv.Data)
+		}
+		var jac mat.Dense
+		if err := p.Jacobian(&jac, x); err != nil || !closeTo(jac.RawMatrix().Data, gv.Data, tol) {
+			rt.Fatalf("%s wrt %v: Jacobian %v, %v; gradient %v", src, wrt, jac.RawMatrix().Data, err, gv.Data)
+		}
+		dir := make([]float64, len(x))
+		for i := range dir {
+			dir[i] = rapid.Float64Range(-1, 1).Draw(rt, "v")
+		}
+		jv := make([]float64, 1)
+		if err := p.JVP(jv, x, dir); err != nil || !closeTo(jv, []float64{dot(gv.Data, dir)}, tol) {
+			rt.Fatalf("%s wrt %v: JVP %v, %v; gradient·v %v", src, wrt, jv, err, dot(gv.Data, dir))
+		}
+		vj := make([]float64, len(x))
+		if err := p.VJP(vj, x, []float64{2}); err != nil {
+			rt.Fatalf("%s: VJP: %v", src, err)
+		}
+		for i := range vj {
+			vj[i] /= 2
+		}
+		if !closeTo(vj, gv.Data, tol) {
+			rt.Fatalf("%s wrt %v: VJP/2 %v; gradient %v", src, wrt, vj, gv.Data)
+		}
+		// The Hessian, against the symbolic one where nabla has it, and
+		// against HVPs always.
+		var hess mat.Dense
+		if err := p.Hessian(&hess, x); err != nil {
+			rt.Fatalf("%s wrt %v: Hessian: %v", src, wrt, err)
+		}
+		hv := make([]float64, len(x))
+		if err := p.HVP(hv, x, dir); err != nil {
+			rt.Fatalf("%s wrt %v: HVP: %v", src, wrt, err)
+		}
+		var prod mat.VecDense
+		prod.MulVec(&hess, mat.NewVecDense(len(dir), dir))
+		if !closeTo(hv, prod.RawVector().Data, tol) {
+			rt.Fatalf("%s wrt %v: HVP %v, Hessian·v %v", src, wrt, hv, prod.RawVector().Data)
+		}
+		if h, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindHessian}); err == nil {
+			if hw, err := h.Value(env); err == nil && !closeTo(hess.RawMatrix().Data, hw.Data, tol) {
+				rt.Fatalf("%s wrt %v: Hessian %v; symbolic %v", src, wrt, hess.RawMatrix().Data, hw.Data)
+			}
+		}
+		checked++
+	})
+}
+
+// TestProgramJacobians checks compiled Jacobians of vector expressions
+// with respect to a vector and a scalar against the symbolic ones.
+func TestProgramJacobians(t *testing.T) {
+	const tol = crossTol
+	rapid.Check(t, func(rt *rapid.T) {
+		src := genMixedVector(1).Draw(rt, "f")
+		f, err := ParseWith(src, mixedOpts)
+		if err != nil {
+			rt.Fatalf("%s: %v", src, err)
+		}
+		env := randomValues(rt, f)
+		wrt := []string{"x", "s"}
+		for _, w := range wrt {
+			if _, ok := env[w]; !ok {
+				rt.Skip("the expression lost " + w)
+			}
+		}
+		d, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindJacobian})
+		if err != nil {
+			rt.Skipf("%s: %v", src, err)
+		}
+		want, err := d.Value(env)
+		if err != nil {
+			rt.Skip("outside the domain")
+		}
+		p, x := compileAt(rt, f, wrt, env)
+		var jac mat.Dense
+		if err := p.Jacobian(&jac, x); err != nil || !closeTo(jac.RawMatrix().Data, want.Data, tol) {
+			rt.Fatalf("%s: Jacobian %v, %v; symbolic %v", src, jac.RawMatrix().Data, err, want.Data)
+		}
+		// J v and uᵀ J against the Jacobian.
+		m, n := jac.Dims()
+		v, u := make([]float64, n), make([]float64, m)
+		for i := range v {
+			v[i] = rapid.Float64Range(-1, 1).Draw(rt, "v")
+		}
+		for i := range u {
+			u[i] = rapid.Float64Range(-1, 1).Draw(rt, "u")
+		}
+		jv, uj := make([]float64, m), make([]float64, n)
+		if err := p.JVP(jv, x, v); err != nil {
+			rt.Fatalf("%s: JVP: %v", src, err)
+		}
+		if err := p.VJP(uj, x, u); err != nil {
+			rt.Fatalf("%s: VJP: %v", src, err)
+		}
+		var wantJV, wantUJ mat.VecDense
+		wantJV.MulVec(&jac, mat.NewVecDense(n, v))
+		wantUJ.MulVec(jac.T(), mat.NewVecDense(m, u))
+		if !closeTo(jv, wantJV.RawVector().Data, tol) || !closeTo(uj, wantUJ.RawVector().Data, tol) {
+			rt.Fatalf("%s: JVP %v want %v; VJP %v want %v", src, jv, wantJV.RawVector().Data, uj, wantUJ.RawVector().Data)
+		}
+	})
+}
