@@ -264,9 +264,25 @@ func (e Expr) Shape() []int {
 	return dims
 }
 
-// Dims returns e's dimensions, numbers or symbolic sizes such as "n".
-func (e Expr) Dims() []string {
-	s := e.shape()
+// Dims returns e's dimensions, numbers or symbolic sizes such as "n":
+// none for a scalar.
+func (e Expr) Dims() []string { return dimNames(e.shape()) }
+
+// VarDims returns the dimensions of e's variable name, as Dims does,
+// and whether e has that variable or declares it.
+func (e Expr) VarDims(name string) ([]string, bool) {
+	if e.n != nil {
+		if v := findVar(e.n, name); v != nil {
+			return dimNames(v.Shape()), true
+		}
+	}
+	if s, ok := e.decl[name]; ok {
+		return dimNames(s), true
+	}
+	return nil, false
+}
+
+func dimNames(s expr.Shape) []string {
 	out := make([]string, s.Rank())
 	for i := range out {
 		if d := s.Dim(i); d.N > 0 {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
@@ -89,9 +88,9 @@ type blockAt struct {
 }
 
 // Compile compiles f for evaluation at many points with the inputs
-// named, in that order: scalars, vectors or matrices. With no names, the
-// inputs are f's variables in natural order (x2 before x10). Every other
-// variable of f is data, bound with Bind before the first evaluation.
+// named, in that order: scalars, vectors or matrices. Every other
+// variable of f is data, bound with Bind before the first evaluation;
+// with no inputs named, every variable is.
 //
 // Symbolic sizes of the inputs are settled by the data bound (Φ θ with Φ
 // bound to an N×D matrix makes θ a D-vector), by SetSize, or, when one
@@ -99,12 +98,6 @@ type blockAt struct {
 func Compile(f Expr, inputs ...string) (*Program, error) {
 	if f.n == nil {
 		return nil, f.Err()
-	}
-	if len(inputs) == 0 {
-		for _, v := range expr.Vars(f.n) {
-			inputs = append(inputs, v.Name())
-		}
-		slices.SortFunc(inputs, naturalCompare)
 	}
 	p := &Program{f: f, ctx: context.Background()}
 	have := map[string]*expr.Node{}
@@ -150,37 +143,6 @@ func absentInput(name string, f Expr) error {
 	return calc.Absent(name, f.Vars())
 }
 
-// naturalCompare orders names with numbers by value: x2 before x10.
-func naturalCompare(a, b string) int {
-	for a != "" && b != "" {
-		da, db := digits(a), digits(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if c := len(na) - len(nb); c != 0 {
-				return c
-			}
-			if c := strings.Compare(na, nb); c != 0 {
-				return c
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return int(a[0]) - int(b[0])
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) - len(b)
-}
-
-func digits(s string) int {
-	k := 0
-	for k < len(s) && s[k] >= '0' && s[k] <= '9' {
-		k++
-	}
-	return k
-}
-
 // Inputs returns the names of the inputs, in the order the evaluations
 // take them.
 func (p *Program) Inputs() []string {
@@ -216,7 +178,16 @@ func (p *Program) Bind(name string, value any) error {
 	if err != nil {
 		return err
 	}
-	if err := val.p.Bind(name, v); err != nil {
+	if findVar(p.f.n, name) == nil {
+		if _, declared := p.f.decl[name]; !declared {
+			return val.p.Bind(name, v) // the error that names f's data
+		}
+		// A declared variable that f does not have, as 2y I has lost x:
+		// its value gives only sizes.
+		if err := p.bindInto(val.p, name, v); err != nil {
+			return err
+		}
+	} else if err := val.p.Bind(name, v); err != nil {
 		return err
 	}
 	for _, l := range p.progs[formValue+1:] {
@@ -241,8 +212,11 @@ func (p *Program) Bind(name string, value any) error {
 // derivative may have lost a variable but kept its sizes, as the
 // gradient of a linear function aᵀx is a, of a's size.
 func (p *Program) bindInto(q *program.Program, name string, v tensor.T) error {
+	s, ok := p.f.decl[name]
 	if x := findVar(p.f.n, name); x != nil {
-		s := x.Shape()
+		s, ok = x.Shape(), true
+	}
+	if ok {
 		for i := 0; i < s.Rank() && i < len(v.Shape); i++ {
 			if d := s.Dim(i); d.N == 0 {
 				if err := q.SetSize(d.Sym, v.Shape[i]); err != nil {

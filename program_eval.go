@@ -3,6 +3,7 @@ package nabla
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -28,6 +29,21 @@ func (p *Program) Value(x []float64) (float64, error) {
 		return 0, fmt.Errorf("the function is a %s, not a scalar: use ValueTo", p.f.n.Shape().Describe())
 	}
 	return v.Data[0], nil
+}
+
+// Eval returns the value of the function at x as a new Tensor.
+func (p *Program) Eval(x []float64) (Tensor, error) {
+	l, err := p.get(formValue)
+	if err != nil {
+		return Tensor{}, err
+	}
+	fr, err := l.p.Eval(x)
+	if err != nil {
+		return Tensor{}, err
+	}
+	defer fr.Done()
+	v := fr.Out(0)
+	return Tensor{Shape: slices.Clone(v.Shape), Data: slices.Clone(v.Data)}, nil
 }
 
 // ValueTo writes the value of the function at x into dst, its entries in

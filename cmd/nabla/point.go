@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/nabla-math/nabla"
@@ -11,22 +13,29 @@ import (
 // [[1, 2], [3, 4]], each an expression without variables.
 func (a *app) point() (map[string]nabla.Tensor, error) {
 	env := map[string]nabla.Tensor{}
+	var err error
 	for _, s := range a.at {
 		name, val, ok := strings.Cut(s, "=")
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
 			return nil, usagef("--at %q: expected NAME=VALUE, e.g. --at x=1.5 or --at 'x=[1,2,3]'", s)
 		}
-		v, err := nabla.Parse(val)
-		if err != nil {
-			return nil, usagef("--at %s: %v", name, err)
-		}
-		if len(v.Vars()) > 0 {
-			return nil, usagef("--at %s: the value %q has a variable in it", name, strings.TrimSpace(val))
-		}
-		x, err := v.EvalTensor(nil)
-		if err != nil {
-			return nil, usagef("--at %s: %v", name, err)
+		var x nabla.Tensor
+		if path, ok := strings.CutPrefix(strings.TrimSpace(val), "@"); ok {
+			if x, err = loadValue(path); err != nil {
+				return nil, usagef("--at %s: %v", name, err)
+			}
+		} else {
+			v, err := nabla.Parse(val)
+			if err != nil {
+				return nil, usagef("--at %s: %v", name, err)
+			}
+			if len(v.Vars()) > 0 {
+				return nil, usagef("--at %s: the value %q has a variable in it", name, strings.TrimSpace(val))
+			}
+			if x, err = v.EvalTensor(nil); err != nil {
+				return nil, usagef("--at %s: %v", name, err)
+			}
 		}
 		if _, dup := env[name]; dup {
 			return nil, usagef("--at %s given twice", name)
@@ -50,13 +59,43 @@ func (a *app) evaluate(p *part) error {
 			return usagef("no value for %s: add --at %s=VALUE", v, v)
 		}
 	}
-	x, err := p.Expr.Value(env)
+	x, err := valueAt(p.Expr, env)
 	if err != nil {
 		return valueError(err)
 	}
 	p.Value = &value{x}
 	p.Shape = shapeOfTensor(x)
 	return nil
+}
+
+// valueAt evaluates e at env through a compiled program: its scalar
+// variables are the inputs, its vectors and matrices data.
+func valueAt(e nabla.Expr, env map[string]nabla.Tensor) (nabla.Tensor, error) {
+	var inputs []string
+	var x []float64
+	for _, name := range e.Vars() {
+		if v, dims := env[name], varDims(e, name); len(v.Shape) == 0 && len(v.Data) == 1 && len(dims) == 0 {
+			inputs = append(inputs, name)
+			x = append(x, v.Data[0])
+		}
+	}
+	p, err := nabla.Compile(e, inputs...)
+	if err != nil {
+		return nabla.Tensor{}, err
+	}
+	bound := map[string]bool{}
+	for _, name := range inputs {
+		bound[name] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(env)) {
+		// Declared variables that e has lost still give sizes.
+		if _, ok := e.VarDims(name); ok && !bound[name] {
+			if err := p.Bind(name, env[name]); err != nil {
+				return nabla.Tensor{}, err
+			}
+		}
+	}
+	return p.Eval(x)
 }
 
 // valueError is the exit status of a failed evaluation: a value outside a
@@ -81,4 +120,9 @@ func (a *app) evaluateEmpty(p *part) error {
 	}
 	p.Value = &value{x}
 	return nil
+}
+
+func varDims(e nabla.Expr, name string) []string {
+	dims, _ := e.VarDims(name)
+	return dims
 }

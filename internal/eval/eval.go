@@ -34,14 +34,19 @@ type instr struct {
 type DomainError struct {
 	Node *expr.Node // the subexpression whose value is undefined
 	Msg  string     // e.g. "log of a non-positive number"
+	At   string     // the entry of a vector or matrix value, as "[3]"; "" for a scalar
 }
 
 // Error returns the message and the subexpression, as
-// "log of a non-positive number in log(x)".
+// "log of a non-positive number in log(x)", with the entry of a vector
+// or matrix value: "… in log(x), entry [3]".
 func (e *DomainError) Error() string {
 	s, err := format.TextLimit(e.Node, 200)
 	if err != nil {
 		return e.Msg
+	}
+	if e.At != "" {
+		return e.Msg + " in " + s + ", entry " + e.At
 	}
 	return e.Msg + " in " + s
 }

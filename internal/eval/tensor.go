@@ -59,7 +59,7 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 		if err == nil && m.Op() == expr.OpSym {
 			err = e.bindValue(m.Name(), m.Shape())
 			if err == nil && m.IsSymmetric() {
-				err = checkSymmetric(m.Name(), e.env[m.Name()])
+				err = CheckSymmetric(m.Name(), e.env[m.Name()])
 			}
 		}
 		return err == nil
@@ -104,10 +104,10 @@ func (e *tensorEval) bindValue(name string, s expr.Shape) error {
 // entries, the value of a symmetric matrix may be from symmetric.
 const symmetryTolerance = 1e-12
 
-// checkSymmetric reports an entry where the value v of the symmetric
+// CheckSymmetric reports an entry where the value v of the symmetric
 // matrix name is not symmetric: a derivative computed for a symmetric
 // matrix is wrong at any other.
-func checkSymmetric(name string, v Tensor) error {
+func CheckSymmetric(name string, v Tensor) error {
 	n := v.Shape[0]
 	for i := 0; i < n; i++ {
 		for j := i + 1; j < n; j++ {

@@ -36,8 +36,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/nabla-math/nabla/internal/eval"
 	"github.com/nabla-math/nabla/internal/expr"
-	"github.com/nabla-math/nabla/internal/format"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
 
@@ -163,6 +163,11 @@ func (p *Program) Bind(name string, v tensor.T) error {
 	s := p.decl[name]
 	if err := checkValue(name, s, v); err != nil {
 		return err
+	}
+	if p.nodes[p.vars[name][0]].IsSymmetric() {
+		if err := eval.CheckSymmetric(name, v); err != nil {
+			return err
+		}
 	}
 	v = tensor.T{Shape: slices.Clone(v.Shape), Data: slices.Clone(v.Data)}
 	old, had := p.bound[name]
@@ -300,7 +305,7 @@ type SizeError struct {
 
 // Error returns the message.
 func (e *SizeError) Error() string {
-	return fmt.Sprintf("the size %s is %d from %s, but %s (%s) has %d there", e.Sym, e.Size, e.From, e.Name, e.Shape.Describe(), e.Got)
+	return fmt.Sprintf("size %s is %d from %s but %d from %s", e.Sym, e.Size, e.From, e.Got, e.Name)
 }
 
 // AbsentError reports a name bound that the program has no variable of.
@@ -317,24 +322,9 @@ func (e *AbsentError) Error() string {
 	return fmt.Sprintf("the expression has no variable %s to bind; its data variables are %s", e.Name, strings.Join(e.Have, ", "))
 }
 
-// DomainError reports an evaluation outside a function's domain.
-type DomainError struct {
-	Node *expr.Node // the subexpression whose value is undefined
-	Msg  string     // e.g. "log of a non-positive number"
-	At   string     // the entry, as "[3]", for a vector or matrix
-}
-
-// Error returns the message and the subexpression.
-func (e *DomainError) Error() string {
-	s, err := format.TextLimit(e.Node, 200)
-	if err != nil {
-		return e.Msg
-	}
-	if e.At != "" {
-		return e.Msg + " in " + s + ", entry " + e.At
-	}
-	return e.Msg + " in " + s
-}
+// DomainError reports an evaluation outside a function's domain: the
+// tree evaluator's error, so that both report alike.
+type DomainError = eval.DomainError
 
 func describe(dims []int) string {
 	switch len(dims) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nabla-math/nabla/internal/eval"
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -177,6 +178,11 @@ func (pl *plan) load(f *Frame, x []float64) error {
 				continue
 			}
 			f.vals[s].Data = x[pl.inOff[i] : pl.inOff[i]+k : pl.inOff[i]+k]
+			if pl.p.nodes[s].IsSymmetric() {
+				if err := eval.CheckSymmetric(pl.p.ins[i].Name, f.vals[s]); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
