@@ -81,6 +81,11 @@ func (p *Program) ValueGrad(grad, x []float64) (float64, error) {
 	if len(grad) != len(x) {
 		return 0, fmt.Errorf("grad has %d entries, but the inputs have %d", len(grad), len(x))
 	}
+	// Scalars only: registers on the stack.
+	var v float64
+	if ok, err := l.p.EvalScalars(x, &v, grad); ok {
+		return v, err
+	}
 	fr, err := l.p.Eval(x)
 	if err != nil {
 		return 0, err

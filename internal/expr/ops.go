@@ -213,6 +213,13 @@ type OpInfo struct {
 	// a non-empty description when the operands lie outside its domain.
 	Eval func(x []float64) (v float64, domain string)
 
+	// Eval1 and Eval2 are Eval of one and of two operands without the
+	// slice, the fast path of scalar programs: NaN outside the domain,
+	// where Eval says why. Add and Mul of more operands are sums and
+	// products of two.
+	Eval1 func(x float64) float64
+	Eval2 func(a, b float64) float64
+
 	// Loop computes an element-wise operation on blocks of entries,
 	// dst[i] = f(x[0][i], x[1][i], …), each operand as long as dst. It
 	// does not report the domain: an entry outside it is NaN or infinite,
@@ -312,6 +319,7 @@ func init() {
 				}
 				return r, ""
 			},
+			Eval2: func(a, b float64) float64 { return a + b },
 			Loop: func(dst []float64, x [][]float64) {
 				copy(dst, x[0])
 				for _, a := range x[1:] {
@@ -337,6 +345,7 @@ func init() {
 				}
 				return r, ""
 			},
+			Eval2: func(a, b float64) float64 { return a * b },
 			Loop: func(dst []float64, x [][]float64) {
 				copy(dst, x[0])
 				for _, a := range x[1:] {
@@ -364,6 +373,12 @@ func init() {
 					return math.NaN(), "negative number to a non-integer power"
 				}
 				return pow(b, e), ""
+			},
+			Eval2: func(b, e float64) float64 {
+				if b == 0 && e < 0 || b < 0 && e != math.Trunc(e) {
+					return math.NaN()
+				}
+				return pow(b, e)
 			},
 			Loop: powLoop,
 			Partial: func(n *Node, i int) *Node {
@@ -495,6 +510,12 @@ func fn(name, latex string, order int, eval func(float64) float64, domain func(f
 			}
 			return eval(x[0]), ""
 		},
+		Eval1: func(x float64) float64 {
+			if domain != nil && domain(x) != "" {
+				return math.NaN()
+			}
+			return eval(x)
+		},
 		Loop: func(dst []float64, x [][]float64) {
 			a := x[0][:len(dst)]
 			if domain == nil {
@@ -551,10 +572,14 @@ func pow(b, e float64) float64 {
 	switch e {
 	case 2:
 		return b * b
+	case 3:
+		return b * b * b
 	case 0.5:
 		return math.Sqrt(b)
 	case -1:
 		return 1 / b
+	case -2:
+		return 1 / (b * b)
 	}
 	return math.Pow(b, e)
 }

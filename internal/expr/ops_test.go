@@ -90,6 +90,9 @@ func checkOperation(t *testing.T, info *OpInfo) {
 		if info.Eval == nil || info.Loop == nil || info.Partial == nil {
 			t.Error("an element-wise operation needs Eval, Loop and Partial")
 		}
+		if info.Arity == 1 && info.Eval1 == nil || info.Arity != 1 && info.Eval2 == nil {
+			t.Error("an element-wise operation needs Eval1 (one operand) or Eval2")
+		}
 		return
 	}
 	// An operation on vectors and matrices.
@@ -212,7 +215,7 @@ func TestLoop(t *testing.T) {
 		}
 		arity := info.Arity
 		if arity < 0 {
-			arity = 3
+			arity = 2
 		}
 		// Operand columns: every point, the other operands constant
 		// within a block, as the exponents of powers usually are.
@@ -232,6 +235,18 @@ func TestLoop(t *testing.T) {
 					x[i] = cols[i][k]
 				}
 				want, domain := info.Eval(x)
+				if len(x) <= 2 {
+					// The scalar fast path agrees with Loop, entry for entry.
+					var fast float64
+					if len(x) == 1 {
+						fast = info.Eval1(x[0])
+					} else {
+						fast = info.Eval2(x[0], x[1])
+					}
+					if fast != got && !(math.IsNaN(fast) && (math.IsNaN(got) || math.IsInf(got, 0))) {
+						t.Errorf("%s%v: Eval1/Eval2 give %v, Loop %v", info.Name, x, fast, got)
+					}
+				}
 				switch {
 				case domain != "":
 					if !math.IsNaN(got) && !math.IsInf(got, 0) {

@@ -3,6 +3,7 @@ package program
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -221,7 +222,49 @@ func (b *builder) finish() error {
 		}
 	}
 	pl.steps = main
+	pl.scalarOnly(f)
 	return nil
+}
+
+// scalarOnly gives a plan whose values are all scalars its instructions
+// on registers.
+func (pl *plan) scalarOnly(f *Frame) {
+	for s := range pl.p.nodes {
+		if len(pl.shapes[s]) > 0 {
+			return
+		}
+	}
+	for _, st := range pl.steps {
+		if st.kind != kScalar {
+			return
+		}
+	}
+	var code []sinstr
+	for _, st := range pl.steps {
+		info := pl.p.nodes[st.slot].Info()
+		switch {
+		case len(st.args) == 1 && info.Eval1 != nil:
+			code = append(code, sinstr{f1: info.Eval1, a: st.args[0], dst: st.slot})
+		case len(st.args) >= 2 && info.Eval2 != nil && (len(st.args) == 2 || info.Arity < 0):
+			code = append(code, sinstr{f2: info.Eval2, a: st.args[0], b: st.args[1], dst: st.slot})
+			for _, a := range st.args[2:] {
+				code = append(code, sinstr{f2: info.Eval2, a: st.slot, b: a, dst: st.slot})
+			}
+		default:
+			return
+		}
+	}
+	pl.inReg = make([]int32, pl.n)
+	for i := range pl.inReg {
+		pl.inReg[i] = -1
+	}
+	for i := range pl.p.ins {
+		for _, s := range pl.p.inAt[i] {
+			pl.inReg[pl.inOff[i]] = s
+		}
+	}
+	pl.regs0 = slices.Clone(f.sc)
+	pl.scalar = code
 }
 
 // needs reports whether a step computes a needed slot.

@@ -3,6 +3,7 @@ package program
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -48,7 +49,29 @@ type plan struct {
 	maxArg   int
 	nblk     int // blocks of a Frame
 	pool     sync.Pool
+	spare    atomic.Pointer[Frame] // a frame kept for the next evaluation
+
+	// A plan of scalars only runs as a list of scalar operations on
+	// registers, regs0 their first values (constants and what does not
+	// vary); inReg gives the register of each input entry (-1 for
+	// none).
+	scalar []sinstr
+	regs0  []float64
+	inReg  []int32
 }
+
+// sinstr is one scalar operation on registers, with the table's fast
+// kernel of one or two operands: the sum or product of more operands is
+// an instruction per operand after the first, into the same register.
+type sinstr struct {
+	f1   func(x float64) float64
+	f2   func(a, b float64) float64
+	a, b int32 // the registers of the operands
+	dst  int32 // the register of the result, the slot of its node
+}
+
+// maxRegs is the most registers of a plan of scalars run on the stack.
+const maxRegs = 64
 
 // Frame holds the values of one evaluation.
 type Frame struct {

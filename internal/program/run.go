@@ -97,6 +97,73 @@ func (p *Program) Eval(x []float64) (*Frame, error) {
 	return f, nil
 }
 
+// EvalScalars evaluates a program whose values are all scalars at x,
+// without a frame, and writes its first output into first and the others
+// into rest; ok is false for a program of other values, which Eval
+// evaluates.
+func (p *Program) EvalScalars(x []float64, first *float64, rest []float64) (ok bool, err error) {
+	pl, err := p.plan(len(x))
+	if err != nil {
+		return true, err
+	}
+	if pl.scalar == nil {
+		return false, nil
+	}
+	switch n := len(pl.regs0); {
+	case n <= 32:
+		var stack [32]float64
+		return true, pl.runScalar(stack[:n], x, first, rest)
+	case n <= maxRegs:
+		var stack [maxRegs]float64
+		return true, pl.runScalar(stack[:n], x, first, rest)
+	}
+	return true, pl.runScalar(make([]float64, len(pl.regs0)), x, first, rest)
+}
+
+// runScalar runs a plan of scalars on the registers regs.
+func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []float64) error {
+	copy(regs, pl.regs0)
+	for i, r := range pl.inReg {
+		v := x[i]
+		if v-v != 0 {
+			return pl.inputError(x, i)
+		}
+		if r >= 0 {
+			regs[r] = v
+		}
+	}
+	for i := range pl.scalar {
+		in := &pl.scalar[i]
+		var r float64
+		if in.f1 != nil {
+			r = in.f1(regs[in.a])
+		} else {
+			r = in.f2(regs[in.a], regs[in.b])
+		}
+		regs[in.dst] = r
+		if r-r != 0 {
+			return pl.registerError(regs, in.dst)
+		}
+	}
+	*first = regs[pl.p.outs[0]]
+	for k, o := range pl.p.outs[1:] {
+		rest[k] = regs[o]
+	}
+	return nil
+}
+
+// registerError reports the scalar of slot s that is not finite: the
+// table's Eval says why, from the operands' registers.
+func (pl *plan) registerError(regs []float64, s int32) error {
+	args := pl.p.args[s]
+	x := make([]float64, len(args))
+	for i, a := range args {
+		x[i] = regs[a]
+	}
+	r, msg := pl.p.nodes[s].Info().Eval(x)
+	return pl.scalarError(s, r, msg)
+}
+
 // Out returns the value of output k, valid until Done.
 func (f *Frame) Out(k int) tensor.T { return f.vals[f.pl.p.outs[k]] }
 
@@ -162,12 +229,7 @@ func (p *Program) InputShapes(n int) ([][]int, error) {
 // they are finite.
 func (pl *plan) load(f *Frame, x []float64) error {
 	if k := nonFinite(x); k >= 0 {
-		for i := len(pl.inOff) - 1; i >= 0; i-- {
-			if k >= pl.inOff[i] {
-				in := pl.p.ins[i]
-				return fmt.Errorf("the input %s has %v at %s", in.Name, x[k], position(in.Name, pl.inShape(i), k-pl.inOff[i]))
-			}
-		}
+		return pl.inputError(x, k)
 	}
 	for i := range pl.p.ins {
 		for _, s := range pl.p.inAt[i] {
@@ -186,6 +248,17 @@ func (pl *plan) load(f *Frame, x []float64) error {
 		}
 	}
 	return nil
+}
+
+// inputError reports the entry k of the inputs that is not finite.
+func (pl *plan) inputError(x []float64, k int) error {
+	for i := len(pl.inOff) - 1; i >= 0; i-- {
+		if k >= pl.inOff[i] {
+			in := pl.p.ins[i]
+			return fmt.Errorf("the input %s has %v at %s", in.Name, x[k], position(in.Name, pl.inShape(i), k-pl.inOff[i]))
+		}
+	}
+	return fmt.Errorf("the inputs have %v at %d", x[k], k)
 }
 
 // run runs the plan's steps in the Frame f.
@@ -295,3 +368,4 @@ func (pl *plan) kernelError(s int32, err error) error {
 }
 
 func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }
+
