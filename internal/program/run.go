@@ -368,4 +368,3 @@ func (pl *plan) kernelError(s int32, err error) error {
 }
 
 func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }
-
