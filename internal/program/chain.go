@@ -1,6 +1,14 @@
 package program
 
 import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
@@ -13,6 +21,9 @@ type chain struct {
 	factors []factor
 	prods   []prod  // in order; the last gives the node's value
 	tmps    [][]int // the sizes of the intermediate products
+	// gram marks Mᵀ diag(s) M, a weighted Gram matrix: symmetric, so
+	// half of it is computed, from the rows of M scaled by √|s|.
+	gram bool
 }
 
 // factor is one factor of a chain, or an intermediate product.
@@ -75,6 +86,15 @@ func (b *builder) chain(s int32) *chain {
 		}
 		ch.factors = append(ch.factors, f)
 	}
+	if f := ch.factors; len(f) == 3 && f[0].trans && f[1].diag && !f[2].trans && !f[2].diag &&
+		f[0].slot == f[2].slot && len(pl.shapes[f[0].slot]) == 2 {
+		// Mᵀ diag(s) M: the scaled rows, transposed, one temporary for
+		// the positive weights and one for the negative.
+		r, c := rowsCols(pl.shapes[f[0].slot])
+		ch.gram = true
+		ch.tmps = [][]int{{c, r}, {c, r}}
+		return ch
+	}
 	// The cheapest order: cost[i][j] of the product of factors i…j.
 	k := len(ch.factors)
 	cost := make([][]float64, k)
@@ -135,6 +155,10 @@ func (b *builder) chain(s int32) *chain {
 
 // run computes the chain's product into dst.
 func (ch *chain) run(f *Frame, tmps []tensor.T, dst tensor.T) error {
+	if ch.gram {
+		weightedGram(dst, f.vals[ch.factors[0].slot], f.vals[ch.factors[1].slot].Data, tmps[0], tmps[1])
+		return nil
+	}
 	for _, pr := range ch.prods {
 		out := dst
 		if pr.out >= 0 {
@@ -220,4 +244,102 @@ func scaleCols(out tensor.T, m tensor.T, trans bool, d []float64) {
 			out.Data[i*r+j] = m.Data[j*c+i] * d[j]
 		}
 	}
+}
+
+// gramBlock is the size of the blocks of a Gram matrix computed apart.
+const gramBlock = 64
+
+// weightedGram writes Mᵀ diag(s) M into dst: with P and N the rows of M
+// scaled by √s where s > 0 and by √-s where s < 0, transposed into zp
+// and zn, it is P Pᵀ − N Nᵀ, of which the blocks on and above the
+// diagonal are computed, on all cores, and mirrored.
+func weightedGram(dst, m tensor.T, s []float64, zp, zn tensor.T) {
+	r, c := rowsCols(m.Shape)
+	neg := false
+	for _, w := range s {
+		if w < 0 {
+			neg = true
+			break
+		}
+	}
+	scaledTranspose(zp, m, s, r, c, 1)
+	gram(dst.Data, zp.Data, c, r, 1, 0)
+	if neg {
+		scaledTranspose(zn, m, s, r, c, -1)
+		gram(dst.Data, zn.Data, c, r, -1, 1)
+	}
+	for i := 0; i < c; i++ {
+		for j := i + 1; j < c; j++ {
+			dst.Data[j*c+i] = dst.Data[i*c+j]
+		}
+	}
+}
+
+// scaledTranspose writes into z (c×r) the transpose of the r×c matrix m
+// with row i scaled by √(sign·s[i]) where sign·s[i] > 0, and 0 elsewhere,
+// in blocks that stay in cache.
+func scaledTranspose(z, m tensor.T, s []float64, r, c int, sign float64) {
+	const b = 32
+	var w [b]float64
+	for i0 := 0; i0 < r; i0 += b {
+		i1 := min(i0+b, r)
+		for i := i0; i < i1; i++ {
+			w[i-i0] = 0
+			if v := sign * s[i]; v > 0 {
+				w[i-i0] = math.Sqrt(v)
+			}
+		}
+		for j0 := 0; j0 < c; j0 += b {
+			j1 := min(j0+b, c)
+			for i := i0; i < i1; i++ {
+				wi, row := w[i-i0], m.Data[i*c:]
+				for j := j0; j < j1; j++ {
+					z.Data[j*r+i] = wi * row[j]
+				}
+			}
+		}
+	}
+}
+
+// gram writes alpha Z Zᵀ + beta C into the blocks on and above the
+// diagonal of the d×d matrix c, Z being d×n, block by block on all
+// cores.
+func gram(c, z []float64, d, n int, alpha, beta float64) {
+	type job struct{ i, j int }
+	var jobs []job
+	for i := 0; i < d; i += gramBlock {
+		for j := i; j < d; j += gramBlock {
+			jobs = append(jobs, job{i, j})
+		}
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= len(jobs) {
+				return
+			}
+			i0, j0 := jobs[k].i, jobs[k].j
+			i1, j1 := min(i0+gramBlock, d), min(j0+gramBlock, d)
+			zi := blas64.General{Rows: i1 - i0, Cols: n, Stride: n, Data: z[i0*n:]}
+			cc := blas64.General{Rows: i1 - i0, Cols: j1 - j0, Stride: d, Data: c[i0*d+j0:]}
+			if i0 == j0 {
+				blas64.Syrk(blas.NoTrans, alpha, zi, beta, blas64.Symmetric{N: i1 - i0, Stride: d, Data: cc.Data, Uplo: blas.Upper})
+				continue
+			}
+			zj := blas64.General{Rows: j1 - j0, Cols: n, Stride: n, Data: z[j0*n:]}
+			blas64.Gemm(blas.NoTrans, blas.Trans, alpha, zi, zj, beta, cc)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
 }

@@ -2,8 +2,8 @@ package program
 
 import (
 	"math"
+	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/nabla-math/nabla/internal/eval"
@@ -82,6 +82,8 @@ func TestAgainstTree(t *testing.T) {
 		"diag(x) A",
 		"A diag(x)",
 		"A' diag(x) A",
+		"A' diag(x - 2y) A",
+		"A' diag(x .* y) A + A' A",
 		"diag(x) diag(y)",
 		"diag(x) diag(y) A",
 		"||y - A x||^2",
@@ -170,4 +172,37 @@ func check(t *testing.T, name string, p *Program, x []float64, want tensor.T, we
 	}
 }
 
-var _ = strings.Contains
+// TestWeightedGram checks Mᵀ diag(s) M, computed as a Gram matrix in
+// blocks, at sizes of several blocks and weights of both signs.
+func TestWeightedGram(t *testing.T) {
+	n := mustParse(t, "X' diag(w) X")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range [][2]int{{150, 130}, {7, 200}, {300, 1}, {1, 65}} {
+		for _, mixed := range []bool{false, true} {
+			x := tensor.New(size[0], size[1])
+			w := tensor.New(size[0])
+			for i := range x.Data {
+				x.Data[i] = rng.NormFloat64()
+			}
+			for i := range w.Data {
+				w.Data[i] = rng.Float64()
+				if mixed && rng.IntN(2) == 0 {
+					w.Data[i] = -w.Data[i]
+				}
+			}
+			env := map[string]tensor.T{"X": x, "w": w}
+			want, err := eval.EvalTensor(n, env, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Compile([]*expr.Node{n}, []Input{{Name: "w", Shape: n.Arg(1).Arg(0).Shape()}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Bind("X", x); err != nil {
+				t.Fatal(err)
+			}
+			check(t, fmt.Sprintf("%v mixed %v", size, mixed), p, w.Data, want, nil)
+		}
+	}
+}
