@@ -226,13 +226,20 @@ func (p *Program) Jacobian(dst *mat.Dense, x []float64) error {
 	if l.fallback {
 		return p.jacobianByRows(dst, x, m)
 	}
-	fr, err := l.p.Eval(x)
+	raw := dst.RawMatrix()
+	var into [1][]float64
+	if l.blocks == nil && raw.Stride == n {
+		into[0] = raw.Data[:m*n]
+	}
+	fr, err := l.p.EvalInto(x, into[:])
 	if err != nil {
 		return err
 	}
 	defer fr.Done()
-	raw := dst.RawMatrix()
 	if l.blocks == nil {
+		if fr.Written(0) {
+			return nil
+		}
 		return place(raw, fr.Out(0).Data, 0, 0, m, n)
 	}
 	off := 0

@@ -287,7 +287,11 @@ func (b *builder) reads(st step) []int32 {
 		var out []int32
 		for _, c := range st.cl.nodes {
 			for _, a := range b.pl.p.args[c.slot] {
-				if b.clusterOf[a] != st.cl {
+				if v, ok := b.pl.diagonal(c.slot, a); ok {
+					if v >= 0 {
+						out = append(out, v)
+					}
+				} else if b.clusterOf[a] != st.cl {
 					out = append(out, a)
 				}
 			}

@@ -29,6 +29,10 @@ type cnode struct {
 	info *expr.OpInfo
 	args []operand
 	blk  int // the block of its result; -1 when it has a full buffer
+	// diag holds the diagonal terms of a sum of square matrices: the
+	// vector v of diag(v), -1 for I. They are added on the diagonal,
+	// never formed.
+	diag []int32
 }
 
 // operand is where an operation of a cluster reads an operand.
@@ -48,7 +52,12 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 		cn := &c.nodes[i]
 		cn.info = pl.p.nodes[cn.slot].Info()
 		cn.args = cn.args[:0]
+		cn.diag = cn.diag[:0]
 		for _, a := range pl.p.args[cn.slot] {
+			if v, ok := pl.diagonal(cn.slot, a); ok {
+				cn.diag = append(cn.diag, v)
+				continue
+			}
 			op := operand{blk: -1, slot: a, bc: -1}
 			switch {
 			case clusterOf[a] == c && !pl.full[a]:
@@ -106,11 +115,54 @@ func (c *cluster) run(pl *plan, f *Frame) error {
 			} else {
 				out = f.vals[cn.slot].Data[i0:i1]
 			}
-			cn.info.Loop(out, argv)
+			if len(argv) > 0 {
+				cn.info.Loop(out, argv)
+			} else {
+				clear(out)
+			}
+			if len(cn.diag) > 0 {
+				addDiagonal(out, i0, i1, pl.shapes[cn.slot][1], cn.diag, f)
+			}
 			if k := nonFinite(out); k >= 0 {
 				return pl.entryError(cn.slot, argv, k, i0+k)
 			}
 		}
 	}
 	return nil
+}
+
+// diagonal reports whether the operand a of the node in slot s is a
+// diagonal term of a sum of square matrices, diag(v) or I, and returns
+// v's slot (-1 for I).
+func (pl *plan) diagonal(s, a int32) (int32, bool) {
+	if pl.p.nodes[s].Op() != expr.OpAdd {
+		return 0, false
+	}
+	if dims := pl.shapes[s]; len(dims) != 2 || dims[0] != dims[1] {
+		return 0, false
+	}
+	switch pl.p.nodes[a].Op() {
+	case expr.OpDiag:
+		if v := pl.p.args[a][0]; len(pl.shapes[v]) == 1 {
+			return v, true
+		}
+	case expr.OpIdentity:
+		return -1, true
+	}
+	return 0, false
+}
+
+// addDiagonal adds the diagonal terms diag to the entries i0…i1 of an
+// n×n matrix held in out.
+func addDiagonal(out []float64, i0, i1, n int, diag []int32, f *Frame) {
+	for k := (i0 + n) / (n + 1); k*(n+1) < i1; k++ {
+		at := k*(n+1) - i0
+		for _, v := range diag {
+			if v < 0 {
+				out[at]++
+			} else {
+				out[at] += f.vals[v].Data[k]
+			}
+		}
+	}
 }

@@ -77,6 +77,7 @@ const maxRegs = 64
 type Frame struct {
 	pl   *plan
 	vals []tensor.T
+	own  [][]float64 // the buffers of outputs given the caller's storage
 	sc   []float64   // scalar registers
 	blk  [][]float64 // the blocks of element-wise clusters
 	argv [][]float64

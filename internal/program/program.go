@@ -349,19 +349,28 @@ func position(name string, dims []int, k int) string {
 }
 
 // nonFinite returns the position of the first entry that is NaN or
-// infinite, or -1.
+// infinite, or -1. A sum of finite numbers is finite unless it
+// overflows, and one NaN or infinity makes it NaN or infinite: the sums
+// of blocks, in independent lanes, find the block to search.
 func nonFinite(xs []float64) int {
-	var acc float64
-	const block = 64
+	const block = 256
 	for i := 0; i < len(xs); i += block {
-		end := min(i+block, len(xs))
-		for _, x := range xs[i:end] {
-			acc += x * 0
+		b := xs[i:min(i+block, len(xs))]
+		var s0, s1, s2, s3 float64
+		k := 0
+		for ; k+4 <= len(b); k += 4 {
+			s0 += b[k]
+			s1 += b[k+1]
+			s2 += b[k+2]
+			s3 += b[k+3]
 		}
-		if acc != 0 || math.IsNaN(acc) {
-			for k := i; k < end; k++ {
-				if math.IsNaN(xs[k]) || math.IsInf(xs[k], 0) {
-					return k
+		for ; k < len(b); k++ {
+			s0 += b[k]
+		}
+		if s := s0 + s1 + s2 + s3; s-s != 0 {
+			for k, x := range b {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					return i + k
 				}
 			}
 		}

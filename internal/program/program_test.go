@@ -1,8 +1,8 @@
 package program
 
 import (
-	"math"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -90,6 +90,9 @@ func TestAgainstTree(t *testing.T) {
 		"sum(log(1 + exp(-y .* (A x))))",
 		"A x + sin(x)",
 		"A + diag(cos(x))",
+		"A A' + I + diag(x) + 2",
+		"diag(x) + diag(y) + I",
+		"sin(A + I)",
 		"exp(x) .* sin(x) + x.^2 ./ (1 + y.^2)",
 		"sum(x) * x + y",
 		"tr(A' A) + det(A A') + norm(A)",
@@ -203,6 +206,31 @@ func TestWeightedGram(t *testing.T) {
 				t.Fatal(err)
 			}
 			check(t, fmt.Sprintf("%v mixed %v", size, mixed), p, w.Data, want, nil)
+		}
+	}
+}
+
+func TestNonFinite(t *testing.T) {
+	big := make([]float64, 1000)
+	for i := range big {
+		big[i] = 1e308 // sums overflow, entries are finite
+	}
+	tests := []struct {
+		xs   []float64
+		want int
+	}{
+		{nil, -1},
+		{[]float64{1, 2, 3}, -1},
+		{[]float64{1, math.NaN(), 3}, 1},
+		{[]float64{math.Inf(1), 2}, 0},
+		{[]float64{1, 2, 3, 4, 5, math.Inf(-1)}, 5},
+		{big, -1},
+		{append(append([]float64{}, big...), math.NaN()), 1000},
+		{append(make([]float64, 700), math.Inf(1), math.Inf(-1)), 700},
+	}
+	for _, tt := range tests {
+		if got := nonFinite(tt.xs); got != tt.want {
+			t.Errorf("nonFinite(%d entries) = %d, want %d", len(tt.xs), got, tt.want)
 		}
 	}
 }

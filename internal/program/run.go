@@ -14,7 +14,7 @@ import (
 // newFrame allocates the buffers of one evaluation.
 func (pl *plan) newFrame() *Frame {
 	nn := len(pl.p.nodes)
-	f := &Frame{pl: pl, vals: make([]tensor.T, nn), sc: make([]float64, pl.nsc)}
+	f := &Frame{pl: pl, vals: make([]tensor.T, nn), own: make([][]float64, nn), sc: make([]float64, pl.nsc)}
 	size := 0
 	for s := range pl.p.nodes {
 		if pl.full[s] && len(pl.shapes[s]) > 0 && (pl.consts == nil || pl.consts[s].Data == nil) {
@@ -80,12 +80,26 @@ func (pl *plan) frame() *Frame {
 
 // Eval evaluates the program at the inputs x, flattened row-major in
 // order. The Frame it returns holds the outputs until Done.
-func (p *Program) Eval(x []float64) (*Frame, error) {
+func (p *Program) Eval(x []float64) (*Frame, error) { return p.EvalInto(x, nil) }
+
+// EvalInto is Eval that computes output k in dst[k] where dst has it
+// (nil for none, and for an output that is not computed, such as an
+// input), so that a caller's matrix receives it without a copy; it
+// reports through written[k] which were.
+func (p *Program) EvalInto(x []float64, dst [][]float64) (*Frame, error) {
 	pl, err := p.plan(len(x))
 	if err != nil {
 		return nil, err
 	}
 	f := pl.frame()
+	for k, d := range dst {
+		s := p.outs[k]
+		if d == nil || !pl.full[s] || pl.consts[s].Data != nil || len(d) != len(f.vals[s].Data) || f.own[s] != nil {
+			continue
+		}
+		f.own[s] = f.vals[s].Data
+		f.vals[s].Data = d
+	}
 	if err := pl.load(f, x); err != nil {
 		f.Done()
 		return nil, err
@@ -167,8 +181,17 @@ func (pl *plan) registerError(regs []float64, s int32) error {
 // Out returns the value of output k, valid until Done.
 func (f *Frame) Out(k int) tensor.T { return f.vals[f.pl.p.outs[k]] }
 
+// Written reports whether output k was computed in the caller's storage
+// given to EvalInto.
+func (f *Frame) Written(k int) bool { return f.own[f.pl.p.outs[k]] != nil }
+
 // Done returns the frame to its program for another evaluation.
 func (f *Frame) Done() {
+	for _, o := range f.pl.p.outs {
+		if f.own[o] != nil {
+			f.vals[o].Data, f.own[o] = f.own[o], nil
+		}
+	}
 	for s := range f.pl.p.inAt {
 		for _, slot := range f.pl.p.inAt[s] {
 			if len(f.pl.shapes[slot]) > 0 {
