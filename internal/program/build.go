@@ -210,6 +210,7 @@ func (b *builder) finish() error {
 	}
 	// Scalar registers: one per scalar slot.
 	pl.nsc = nn
+	pl.lanes = 1
 	pl.consts = make([]tensor.T, nn)
 	pl.steps = pre
 	f := pl.newFrame()
@@ -221,7 +222,7 @@ func (b *builder) finish() error {
 			pl.consts[s] = f.vals[s]
 		}
 	}
-	pl.steps = main
+	pl.steps = b.streams(main)
 	pl.scalarOnly(f)
 	return nil
 }

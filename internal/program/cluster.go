@@ -85,33 +85,44 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 
 // run computes the cluster in the Frame f.
 func (c *cluster) run(pl *plan, f *Frame) error {
-	// Broadcast the scalar operands.
+	ln := &f.lanes[0]
+	c.broadcast(f, ln)
+	return c.runRange(pl, f, ln, 0, c.size)
+}
+
+// broadcast fills the blocks of the scalar operands in the lane ln.
+func (c *cluster) broadcast(f *Frame, ln *lane) {
 	for _, bc := range c.bcast {
 		v := f.vals[bc.slot].Data[0]
-		b := f.blk[bc.blk]
+		b := ln.blk[bc.blk]
 		for i := range b {
 			b[i] = v
 		}
 	}
-	for i0 := 0; i0 < c.size; i0 += block {
-		i1 := min(i0+block, c.size)
+}
+
+// runRange computes the entries lo…hi of the cluster's values with the
+// blocks of the lane ln, whose broadcast blocks are filled.
+func (c *cluster) runRange(pl *plan, f *Frame, ln *lane, lo, hi int) error {
+	for i0 := lo; i0 < hi; i0 += block {
+		i1 := min(i0+block, hi)
 		m := i1 - i0
 		for k := range c.nodes {
 			cn := &c.nodes[k]
-			argv := f.argv[:len(cn.args)]
+			argv := ln.argv[:len(cn.args)]
 			for j, op := range cn.args {
 				switch {
 				case op.blk >= 0:
-					argv[j] = f.blk[op.blk][:m]
+					argv[j] = ln.blk[op.blk][:m]
 				case op.bc >= 0:
-					argv[j] = f.blk[op.bc][:m]
+					argv[j] = ln.blk[op.bc][:m]
 				default:
 					argv[j] = f.vals[op.slot].Data[i0:i1]
 				}
 			}
 			var out []float64
 			if cn.blk >= 0 {
-				out = f.blk[cn.blk][:m]
+				out = ln.blk[cn.blk][:m]
 			} else {
 				out = f.vals[cn.slot].Data[i0:i1]
 			}

@@ -21,6 +21,7 @@ const (
 	kLoop               // a chain of element-wise operations: the table's Loop, block by block
 	kTensor             // an operation on vectors and matrices: the table's Tensor kernel
 	kChain              // a matrix product: BLAS kernels in the cheapest order
+	kStream             // products with a large matrix and chains between them, by rows
 )
 
 // step computes one node, or a cluster of element-wise nodes.
@@ -30,6 +31,7 @@ type step struct {
 	args []int32
 	cl   *cluster
 	ch   *chain
+	sm   *stream
 }
 
 // plan is how a program computes its outputs once the sizes of every
@@ -47,7 +49,9 @@ type plan struct {
 	consts   []tensor.T
 	nsc      int // scalar registers
 	maxArg   int
-	nblk     int // blocks of a Frame
+	nblk     int   // blocks of a lane
+	lanes    int   // lanes of a frame: 1, or a worker each for streams
+	accs     []int // the sizes of the accumulators of a lane
 	pool     sync.Pool
 	spare    atomic.Pointer[Frame] // a frame kept for the next evaluation
 
@@ -73,17 +77,25 @@ type sinstr struct {
 // maxRegs is the most registers of a plan of scalars run on the stack.
 const maxRegs = 64
 
+// lane is the scratch space of one worker of an evaluation: the blocks
+// of element-wise clusters, and the accumulators of streamed products.
+type lane struct {
+	blk  [][]float64
+	argv [][]float64
+	acc  [][]float64
+}
+
 // Frame holds the values of one evaluation.
 type Frame struct {
-	pl   *plan
-	vals []tensor.T
-	own  [][]float64 // the buffers of outputs given the caller's storage
-	sc   []float64   // scalar registers
-	blk  [][]float64 // the blocks of element-wise clusters
-	argv [][]float64
-	argt []tensor.T
-	argx []float64
-	tmp  []tensor.T // the intermediate products of chains
+	pl    *plan
+	vals  []tensor.T
+	own   [][]float64 // the buffers of outputs given the caller's storage
+	sc    []float64   // scalar registers
+	lanes []lane      // scratch space of each worker; the first for sequential steps
+	argv  [][]float64
+	argt  []tensor.T
+	argx  []float64
+	tmp   []tensor.T // the intermediate products of chains
 }
 
 // plan returns the plan for inputs of n entries, making it when the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/nabla-math/nabla/internal/eval"
@@ -233,4 +234,112 @@ func TestNonFinite(t *testing.T) {
 			t.Errorf("nonFinite(%d entries) = %d, want %d", len(tt.xs), got, tt.want)
 		}
 	}
+}
+
+// TestStream checks programs that stream a large matrix by rows on
+// several lanes (a loss and its gradient reading X once) against the
+// tree evaluator, and the errors raised inside a stream.
+func TestStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const rows, cols = 3001, 40 // more than streamMin entries, rows not a multiple of the chunks
+	x, y := tensor.New(rows, cols), tensor.New(rows)
+	for i := range x.Data {
+		x.Data[i] = rng.NormFloat64()
+	}
+	for i := range y.Data {
+		y.Data[i] = rng.NormFloat64()
+	}
+	w := tensor.New(cols)
+	for i := range w.Data {
+		w.Data[i] = 0.1 * rng.NormFloat64()
+	}
+	tests := [][]string{
+		{"||y - X w||^2", "-2 X' (y - X w)"},
+		{"sum(log(1 + exp(-y .* (X w))))", "-X' (y .* sigmoid(-y .* (X w)))"},
+		{"(y - X w)' X", "X' sin(X w) + X' cos(X w)"},
+	}
+	for _, srcs := range tests {
+		var outs []*expr.Node
+		for _, src := range srcs {
+			outs = append(outs, mustParse(t, src))
+		}
+		p, err := Compile(outs, []Input{{Name: "w", Shape: shapeOf(outs[0], "w")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Bind("X", x)
+		if slicesContain(p.Data(), "y") {
+			p.Bind("y", y)
+		}
+		pl, err := p.plan(cols)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed := false
+		for _, st := range pl.steps {
+			streamed = streamed || st.kind == kStream
+		}
+		if !streamed {
+			t.Errorf("%v: no stream", srcs)
+		}
+		f, err := p.Eval(w.Data)
+		if err != nil {
+			t.Fatalf("%v: %v", srcs, err)
+		}
+		env := map[string]tensor.T{"X": x, "y": y, "w": w}
+		for k, n := range outs {
+			want, err := eval.EvalTensor(n, env, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := f.Out(k)
+			for i := range want.Data {
+				if d := math.Abs(got.Data[i] - want.Data[i]); d > 1e-12*math.Max(1, math.Abs(want.Data[i])) {
+					t.Errorf("%s: entry %d is %v, tree evaluator %v", srcs[k], i, got.Data[i], want.Data[i])
+					break
+				}
+			}
+		}
+		f.Done()
+	}
+	// A domain error inside the stream names the subexpression and the
+	// entry, the first in row order.
+	n := mustParse(t, "X' log(X w + 3)")
+	p, _ := Compile([]*expr.Node{n}, []Input{{Name: "w", Shape: shapeOf(n, "w")}})
+	p.Bind("X", x)
+	big := make([]float64, cols)
+	big[0] = 1
+	_, err := p.Eval(big)
+	want := "log of a non-positive number in log(X w + 3), entry "
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want %q…", err, want)
+	}
+	first := -1
+	for i := 0; i < rows; i++ {
+		if x.Data[i*cols]+3 <= 0 {
+			first = i
+			break
+		}
+	}
+	if wantAt := fmt.Sprintf("[%d]", first+1); err != nil && !strings.HasSuffix(err.Error(), wantAt) {
+		t.Errorf("error %v, want the entry %s", err, wantAt)
+	}
+}
+
+func shapeOf(n *expr.Node, name string) expr.Shape {
+	for _, v := range expr.Vars(n) {
+		if v.Name() == name {
+			return v.Shape()
+		}
+	}
+	return expr.Shape{}
+}
+
+func slicesContain(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
 }

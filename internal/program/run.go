@@ -53,9 +53,17 @@ func (pl *plan) newFrame() *Frame {
 			f.vals[s] = tensor.T{Shape: dims}
 		}
 	}
-	f.blk = make([][]float64, pl.nblk)
-	for i := range f.blk {
-		f.blk[i] = make([]float64, block)
+	f.lanes = make([]lane, pl.lanes)
+	for w := range f.lanes {
+		ln := &f.lanes[w]
+		ln.blk = make([][]float64, pl.nblk)
+		for i := range ln.blk {
+			ln.blk[i] = make([]float64, block)
+		}
+		ln.argv = make([][]float64, max(pl.maxArg, 1))
+		for _, k := range pl.accs {
+			ln.acc = append(ln.acc, make([]float64, k))
+		}
 	}
 	f.argv = make([][]float64, max(pl.maxArg, 1))
 	f.argt = make([]tensor.T, max(pl.maxArg, 1))
@@ -304,6 +312,10 @@ func (pl *plan) run(f *Frame, x []float64) error {
 			f.sc[st.slot] = r
 		case kLoop:
 			if err := st.cl.run(pl, f); err != nil {
+				return err
+			}
+		case kStream:
+			if err := st.sm.run(pl, f); err != nil {
 				return err
 			}
 		case kChain:
