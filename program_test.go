@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -211,4 +212,113 @@ func TestProgramJacobians(t *testing.T) {
 			rt.Fatalf("%s: JVP %v want %v; VJP %v want %v", src, jv, wantJV.RawVector().Data, uj, wantUJ.RawVector().Data)
 		}
 	})
+}
+
+// TestProgramConcurrent evaluates one program from several goroutines
+// at once, and in batches; run with -race.
+func TestProgramConcurrent(t *testing.T) {
+	f, _ := ParseWith("||y - Φ θ||^2 + sum(sin(θ))", &ParseOptions{Vectors: []string{"y", "θ"}, Matrices: []string{"Φ"}})
+	p, err := Compile(f, "θ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, d = 50, 3
+	phi := mat.NewDense(n, d, nil)
+	y := make([]float64, n)
+	for i := 0; i < n; i++ {
+		y[i] = float64(i%7) - 3
+		for j := 0; j < d; j++ {
+			phi.Set(i, j, math.Sin(float64(i*d+j)))
+		}
+	}
+	if err := p.Bind("Φ", phi); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Bind("y", y); err != nil {
+		t.Fatal(err)
+	}
+	points := mat.NewDense(40, d, nil)
+	for i := 0; i < 40; i++ {
+		for j := 0; j < d; j++ {
+			points.Set(i, j, float64(i-j)/10)
+		}
+	}
+	// The values one goroutine computes.
+	want := make([]float64, 40)
+	wantGrad := mat.NewDense(40, d, nil)
+	for i := range want {
+		g := make([]float64, d)
+		v, err := p.ValueGrad(g, points.RawRowView(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = v
+		wantGrad.SetRow(i, g)
+	}
+	done := make(chan error)
+	for w := 0; w < 8; w++ {
+		go func() {
+			g := make([]float64, d)
+			var h mat.Dense
+			for k := 0; k < 50; k++ {
+				i := (k + w) % 40
+				v, err := p.ValueGrad(g, points.RawRowView(i))
+				if err == nil && (v != want[i] || !closeTo(g, wantGrad.RawRowView(i), 0)) {
+					err = fmt.Errorf("point %d: %v %v, want %v %v", i, v, g, want[i], wantGrad.RawRowView(i))
+				}
+				if err == nil {
+					err = p.Hessian(&h, points.RawRowView(i))
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 8; w++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	values := make([]float64, 40)
+	var grads mat.Dense
+	if err := p.Batch(values, &grads, points); err != nil {
+		t.Fatal(err)
+	}
+	if !closeTo(values, want, 0) || !closeTo(grads.RawMatrix().Data, wantGrad.RawMatrix().Data, 0) {
+		t.Errorf("Batch gives %v, want %v", values, want)
+	}
+}
+
+// TestValueGradAllocs checks that a gradient of scalars allocates
+// nothing once the program is warm.
+func TestValueGradAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts under the race detector")
+	}
+	p, err := Compile(MustParse("x1^2 x2 + x1 x2^3 + sin(x1 x2)"), "x1", "x2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, g := []float64{1.5, -0.5}, make([]float64, 2)
+	if _, err := p.ValueGrad(g, x); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { p.ValueGrad(g, x) }); n != 0 {
+		t.Errorf("ValueGrad allocates %v times per call", n)
+	}
+	// Vectors too, after the first call.
+	f, _ := ParseWith("||A x - b||^2", &ParseOptions{Vectors: []string{"x", "b"}, Matrices: []string{"A"}})
+	q, _ := Compile(f, "x")
+	q.Bind("A", mat.NewDense(3, 2, []float64{1, 2, 3, 4, 5, 6}))
+	q.Bind("b", []float64{1, 1, 1})
+	xv, gv := []float64{0.5, 0.25}, make([]float64, 2)
+	if _, err := q.ValueGrad(gv, xv); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { q.ValueGrad(gv, xv) }); n != 0 {
+		t.Errorf("ValueGrad of vectors allocates %v times per call", n)
+	}
 }

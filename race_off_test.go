@@ -1,0 +1,5 @@
+//go:build !race
+
+package nabla
+
+const raceEnabled = false
