@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
 
 	"github.com/nabla-math/nabla"
 )
@@ -193,4 +194,18 @@ func ExampleDiffTensor() {
 	// dA x
 	// ∂f_i/∂A_pq = δ_ip x_q
 	// [2 2 2] [5 6 0 0 0 0 5 6]
+}
+
+// Minimising Rosenbrock's function with gonum's BFGS, fed nabla's exact
+// gradient.
+func ExampleProgram_Problem() {
+	p, _ := nabla.Compile(nabla.MustParse("(1 - x)^2 + 100(y - x^2)^2"), "x", "y")
+	r, err := optimize.Minimize(p.Problem(), []float64{-1.2, 1}, nil, &optimize.BFGS{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("x = %.6f, y = %.6f, f < 1e-12: %v\n", r.X[0], r.X[1], r.F < 1e-12)
+	// Output:
+	// x = 1.000000, y = 1.000000, f < 1e-12: true
 }

@@ -14,6 +14,9 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 			if err := a.checkFormat(); err != nil {
 				return err
 			}
+			if a.points != "" {
+				return a.runPoints(kind, exprArg(args[0]))
+			}
 			r, err := a.derive(kind, exprArg(args[0]), 1)
 			if err != nil {
 				return err
@@ -25,6 +28,7 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 	a.addAt(c)
 	a.addFormat(c)
 	a.addDerive(c)
+	c.Flags().StringVar(&a.points, "points", "", pointsHelp)
 	return c
 }
 

@@ -10,12 +10,20 @@ func (a *app) evalCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:     "eval EXPR --at NAME=VALUE...",
 		Short:   "evaluate an expression at a point",
-		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5`,
+		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5
+  nabla eval "||y - Φ θ||^2" --vector y,θ --matrix Φ --at Φ=@phi.csv --at y=@y.csv --points thetas.csv`,
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if a.points != "" {
+				if err := a.checkFormat(); err != nil {
+					return err
+				}
+				return a.runPoints("eval", exprArg(args[0]))
+			}
 			return a.runExpr(exprArg(args[0]), valueOnly, func(e nabla.Expr) nabla.Expr { return e })
 		},
 	}
+	c.Flags().StringVar(&a.points, "points", "", pointsHelp)
 	a.addAt(c)
 	a.addFormat(c)
 	return c

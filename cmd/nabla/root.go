@@ -30,6 +30,7 @@ type app struct {
 	vectors, matrices, symmetric []string
 	dims                         []string
 	at                           []string
+	points                       string
 	format                       string
 }
 

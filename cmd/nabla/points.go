@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/nabla-math/nabla"
+)
+
+// pointsHelp describes --points for the commands that take it.
+const pointsHelp = "evaluate at every row of a CSV file whose header names the inputs (x, or θ[1], θ[2], … for a vector θ); one output row per point, CSV, or JSON lines with --format json"
+
+// input is an input of --points: a variable and the columns of its
+// entries.
+type input struct {
+	name string
+	cols []int
+}
+
+// pointInputs reads the header of --points: each column a scalar
+// variable x or an entry θ[i] of a vector θ, entries in order from 1.
+func pointInputs(e nabla.Expr, path string, header []string) ([]input, error) {
+	var ins []input
+	at := map[string]int{}
+	for j, h := range header {
+		h = strings.TrimSpace(h)
+		name, idx := h, 0
+		if open := strings.IndexByte(h, '['); open > 0 && strings.HasSuffix(h, "]") {
+			k, err := strconv.Atoi(strings.TrimSpace(h[open+1 : len(h)-1]))
+			if err != nil || k < 1 {
+				return nil, usagef("%s: column %d, %q: expected a name x or an entry θ[i], i from 1", path, j+1, h)
+			}
+			name, idx = strings.TrimSpace(h[:open]), k
+		}
+		dims, ok := e.VarDims(name)
+		switch {
+		case !ok:
+			return nil, usagef("%s: column %d names %s, which %s does not have (its variables: %s)", path, j+1, name, e, strings.Join(e.Vars(), ", "))
+		case idx == 0 && len(dims) > 0, idx > 0 && len(dims) != 1:
+			return nil, usagef("%s: column %d, %q: a column is a scalar variable or one entry θ[i] of a vector", path, j+1, h)
+		}
+		i, seen := at[name]
+		if !seen {
+			i = len(ins)
+			at[name] = i
+			ins = append(ins, input{name: name})
+		}
+		if idx == 0 && seen || idx > 0 && idx != len(ins[i].cols)+1 {
+			return nil, usagef("%s: column %d, %q: the entries of %s must come in order from %s[1], each once", path, j+1, h, name, name)
+		}
+		ins[i].cols = append(ins[i].cols, j)
+	}
+	return ins, nil
+}
+
+// runPoints evaluates the command at every row of --points.
+func (a *app) runPoints(cmd, src string) error {
+	e, err := a.parse(src, 1)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(a.points)
+	if err != nil {
+		return usagef("--points: %v", err)
+	}
+	defer f.Close()
+	t, header, err := readCSV(a.points, f)
+	if err != nil {
+		return usagef("--points: %v", err)
+	}
+	if header == nil {
+		return usagef("--points %s: the first row must name the inputs, e.g. x,y or θ[1],θ[2]", a.points)
+	}
+	ins, err := pointInputs(e, a.points, header)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(ins))
+	var order []int // the columns in the order of the inputs' entries
+	for i, in := range ins {
+		names[i] = in.name
+		order = append(order, in.cols...)
+	}
+	p, err := nabla.Compile(e, names...)
+	if err != nil {
+		return usageError{err}
+	}
+	env, err := a.point()
+	if err != nil {
+		return err
+	}
+	for _, name := range e.Vars() {
+		if _, isInput := indexOf(names, name); isInput {
+			continue
+		}
+		v, ok := env[name]
+		if !ok {
+			return usagef("no value for %s: add --at %s=VALUE, or a column of --points", name, name)
+		}
+		if err := p.Bind(name, v); err != nil {
+			return usageError{err}
+		}
+	}
+	rows, cols := 1, 1
+	if len(t.Shape) == 2 {
+		rows, cols = t.Shape[0], t.Shape[1]
+	} else {
+		rows = t.Shape[0]
+	}
+	xs := mat.NewDense(rows, len(order), nil)
+	for i := 0; i < rows; i++ {
+		for k, j := range order {
+			xs.Set(i, k, t.Data[i*cols+j])
+		}
+	}
+	eval := a.pointEval(cmd, p)
+	out := make([][]float64, rows)
+	errs := make([]error, rows)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = eval(xs.RawRowView(i))
+			}
+		}()
+	}
+	for i := 0; i < rows; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("%s, line %d: %w", a.points, i+2, err)
+		}
+	}
+	var entries []string // the inputs' entries, in order
+	for _, k := range order {
+		entries = append(entries, strings.TrimSpace(header[k]))
+	}
+	return a.printPoints(cmd, header, entries, t, out)
+}
+
+func indexOf(xs []string, x string) (int, bool) {
+	for i, s := range xs {
+		if s == x {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// pointEval returns what the command computes at one point, flattened.
+func (a *app) pointEval(cmd string, p *nabla.Program) func(x []float64) ([]float64, error) {
+	switch cmd {
+	case "grad":
+		return func(x []float64) ([]float64, error) {
+			g := make([]float64, len(x))
+			_, err := p.ValueGrad(g, x)
+			return g, err
+		}
+	case "jacobian":
+		return func(x []float64) ([]float64, error) {
+			var j mat.Dense
+			if err := p.Jacobian(&j, x); err != nil {
+				return nil, err
+			}
+			return j.RawMatrix().Data, nil
+		}
+	case "hessian":
+		return func(x []float64) ([]float64, error) {
+			var h mat.Dense
+			if err := p.Hessian(&h, x); err != nil {
+				return nil, err
+			}
+			return h.RawMatrix().Data, nil
+		}
+	}
+	return func(x []float64) ([]float64, error) {
+		v, err := p.Eval(x)
+		return v.Data, err
+	}
+}
+
+// printPoints prints one row per point: its columns, then the results.
+func (a *app) printPoints(cmd string, header, entries []string, t nabla.Tensor, out [][]float64) error {
+	w := bufio.NewWriter(a.stdout)
+	defer w.Flush()
+	cols := len(header)
+	if a.format == "json" {
+		for i, r := range out {
+			at := map[string]float64{}
+			for j, h := range header {
+				at[strings.TrimSpace(h)] = t.Data[i*cols+j]
+			}
+			b, err := json.Marshal(map[string]any{"at": at, resultKey(cmd): r})
+			if err != nil {
+				return err
+			}
+			w.Write(b)
+			w.WriteByte('\n')
+		}
+		return nil
+	}
+	names := make([]string, 0, cols)
+	for _, h := range header {
+		names = append(names, csvCell(strings.TrimSpace(h)))
+	}
+	if len(out) > 0 {
+		for _, n := range resultNames(cmd, entries, len(out[0])) {
+			names = append(names, csvCell(n))
+		}
+	}
+	fmt.Fprintln(w, strings.Join(names, ","))
+	for i, r := range out {
+		cells := make([]string, 0, cols+len(r))
+		for j := 0; j < cols; j++ {
+			cells = append(cells, strconv.FormatFloat(t.Data[i*cols+j], 'g', -1, 64))
+		}
+		for _, v := range r {
+			cells = append(cells, strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		fmt.Fprintln(w, strings.Join(cells, ","))
+	}
+	return nil
+}
+
+// resultNames names the columns of the results: f, f[i]; ∂f/∂x; ∂f[i]/∂x;
+// ∂²f/∂x∂y.
+func resultNames(cmd string, entries []string, n int) []string {
+	var out []string
+	switch cmd {
+	case "grad":
+		for _, x := range entries {
+			out = append(out, "∂f/∂"+x)
+		}
+	case "jacobian":
+		for i := 0; i < n/max(len(entries), 1); i++ {
+			for _, x := range entries {
+				out = append(out, fmt.Sprintf("∂f[%d]/∂%s", i+1, x))
+			}
+		}
+	case "hessian":
+		for _, x := range entries {
+			for _, y := range entries {
+				out = append(out, "∂²f/∂"+x+"∂"+y)
+			}
+		}
+	default:
+		if n == 1 {
+			return []string{"f"}
+		}
+		for i := 0; i < n; i++ {
+			out = append(out, fmt.Sprintf("f[%d]", i+1))
+		}
+	}
+	return out
+}
+
+// resultKey names the results of a command in --points output.
+func resultKey(cmd string) string {
+	switch cmd {
+	case "grad":
+		return "grad"
+	case "jacobian":
+		return "jacobian"
+	case "hessian":
+		return "hessian"
+	}
+	return "value"
+}
+
+func csvCell(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}
