@@ -22,6 +22,7 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	for _, ex := range examples {
 		t.Run(ex.command, func(t *testing.T) {
+			t.Chdir("../..") // the README's paths are from the repository's root
 			command, stdin := ex.command, ""
 			if rest, ok := strings.CutPrefix(command, "printf '"); ok {
 				// printf 'LINES' | nabla …: the lines on standard input.
