@@ -94,19 +94,22 @@ func Pi() Expr { return Expr{n: expr.NewConstant(expr.Pi)} }
 // E returns the constant e, the base of the natural logarithm.
 func E() Expr { return Expr{n: expr.NewConstant(expr.E)} }
 
-// Add returns the sum of xs.
+// Add returns the sum of xs, of one shape, scalars added to every
+// entry.
 func Add(xs ...Expr) Expr {
-	return build(func(ns []*expr.Node) (*expr.Node, error) { return expr.Add(ns...), nil }, xs...)
+	return checked(expr.OpAdd, "Add", func(ns []*expr.Node) *expr.Node { return expr.Add(ns...) }, xs...)
 }
 
 // Sub returns a - b.
 func Sub(a, b Expr) Expr {
-	return build(func(ns []*expr.Node) (*expr.Node, error) { return expr.Sub(ns[0], ns[1]), nil }, a, b)
+	return checked(expr.OpAdd, "Sub", func(ns []*expr.Node) *expr.Node { return expr.Sub(ns[0], ns[1]) }, a, b)
 }
 
-// Mul returns the product of xs.
+// Mul returns the product of xs: of scalars, or of a scalar and a vector
+// or matrix; vectors and matrices of one shape multiply entry by entry
+// (Hadamard), and MatMul is the matrix product.
 func Mul(xs ...Expr) Expr {
-	return build(func(ns []*expr.Node) (*expr.Node, error) { return expr.Mul(ns...), nil }, xs...)
+	return checked(expr.OpMul, "Mul", func(ns []*expr.Node) *expr.Node { return expr.Mul(ns...) }, xs...)
 }
 
 // Div returns a / b; a b that is zero gives an invalid Expr.

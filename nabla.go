@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nabla-math/nabla/internal/calc"
@@ -83,6 +84,11 @@ type ParseOptions struct {
 	Vectors, Matrices, Symmetric []string
 	// Dims fixes symbolic sizes by name, e.g. {"n": 3}.
 	Dims map[string]int
+	// Shapes declares variables with sizes named by the user: {"Φ": {"N",
+	// "D"}, "θ": {"D"}, "y": {"N"}} makes Φ an N×D matrix and θ and y
+	// vectors of sizes D and N; a size may be a number, {"x": {"3"}}. No
+	// sizes is a scalar.
+	Shapes map[string][]string
 }
 
 // ParseWith is Parse with options.
@@ -170,7 +176,7 @@ func (e *DeclarationError) Error() string { return e.Msg }
 
 // declare gives every declared vector and matrix sizes of its own.
 func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool, error) {
-	if len(opts.Vectors)+len(opts.Matrices)+len(opts.Symmetric) == 0 {
+	if len(opts.Vectors)+len(opts.Matrices)+len(opts.Symmetric)+len(opts.Shapes) == 0 {
 		return nil, nil, nil
 	}
 	vars := map[string]expr.Shape{}
@@ -207,7 +213,40 @@ func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool, error)
 		}
 		sym[w] = true
 	}
+	for _, name := range slices.Sorted(maps.Keys(opts.Shapes)) {
+		sizes := opts.Shapes[name]
+		if len(sizes) > 2 {
+			return nil, nil, &DeclarationError{fmt.Sprintf("%s has %d sizes: a scalar has none, a vector one, a matrix two", name, len(sizes))}
+		}
+		dims := make([]expr.Dim, len(sizes))
+		for i, size := range sizes {
+			d, err := sizeDim(size)
+			if err != nil {
+				return nil, nil, &DeclarationError{fmt.Sprintf("%s: %v", name, err)}
+			}
+			dims[i] = d
+		}
+		kind := [...]string{"scalar", "vector", "matrix"}[len(dims)]
+		if err := add(name, kind, expr.NewShape(dims...)); err != nil {
+			return nil, nil, err
+		}
+	}
 	return vars, sym, nil
+}
+
+// sizeDim reads a size named by the user: a number, or a name.
+func sizeDim(size string) (expr.Dim, error) {
+	size = strings.TrimSpace(size)
+	if k, err := strconv.Atoi(size); err == nil {
+		if k < 1 {
+			return expr.Dim{}, fmt.Errorf("the size %d is not positive", k)
+		}
+		return expr.Dim{N: k}, nil
+	}
+	if !parse.IsName(size) {
+		return expr.Dim{}, fmt.Errorf("the size %q is neither a number nor a name", size)
+	}
+	return expr.Dim{Sym: size}, nil
 }
 
 // isConstantName reports whether name is a constant's, which a
@@ -257,10 +296,18 @@ func (e Expr) shape() expr.Shape {
 	return e.n.Shape()
 }
 
-// Shape returns the sizes of e's dimensions: empty for a scalar, nil
-// when a size is symbolic (see Dims).
+// Shape returns the sizes of e's dimensions: none for a scalar, one for
+// a vector, two for a matrix, each -1 where the size is symbolic (Dims
+// names it).
 func (e Expr) Shape() []int {
-	dims, _ := e.shape().Ints()
+	s := e.shape()
+	dims := make([]int, s.Rank())
+	for i := range dims {
+		dims[i] = -1
+		if d := s.Dim(i); d.N > 0 {
+			dims[i] = d.N
+		}
+	}
 	return dims
 }
 

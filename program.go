@@ -2,9 +2,11 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
@@ -140,7 +142,17 @@ func Compile(f Expr, inputs ...string) (*Program, error) {
 // absentInput reports an input that f does not have: a slip, unless
 // f's declarations name it.
 func absentInput(name string, f Expr) error {
-	return calc.Absent(name, f.Vars())
+	a := calc.Absent(name, f.Vars())
+	msg := "nabla: Compile: the expression has no variable " + name + " to take as an input"
+	switch {
+	case len(a.Suggests) > 0:
+		msg += "; did you mean " + strings.Join(a.Suggests, " or ") + "?"
+	case len(a.Vars) > 0:
+		msg += " (its variables: " + strings.Join(a.Vars, ", ") + ")"
+	default:
+		msg += " (it has no variables)"
+	}
+	return errors.New(msg + "; declare it to take it all the same")
 }
 
 // Inputs returns the names of the inputs, in the order the evaluations

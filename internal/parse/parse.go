@@ -103,6 +103,16 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		o.Vars = vars
 		p.opts = &o
 	}
+	for _, sh := range p.opts.Vars {
+		for i := 0; i < sh.Rank(); i++ {
+			if d := sh.Dim(i); d.N == 0 && named(d.Sym) {
+				if p.dims.reserved == nil {
+					p.dims.reserved = map[string]bool{}
+				}
+				p.dims.reserved[d.Sym] = true
+			}
+		}
+	}
 	p.lex = lexer{src: src}
 	p.advance()
 	if p.tok.kind == tEOF {

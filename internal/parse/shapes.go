@@ -14,6 +14,9 @@ type unifier struct {
 	parent map[string]string
 	size   map[string]int
 	names  map[string]string // display letters of representatives
+	// reserved holds the sizes the user named, which no other size is
+	// given as a letter.
+	reserved map[string]bool
 }
 
 func (u *unifier) init() {
@@ -70,11 +73,18 @@ func (u *unifier) unify(a, b expr.Dim) bool {
 		u.size[b.Sym] = a.N
 	case b.N > 0:
 		u.size[a.Sym] = b.N
+	case named(b.Sym) && !named(a.Sym):
+		// A size the user named keeps its name for the whole class.
+		u.parent[a.Sym] = b.Sym
 	default:
 		u.parent[b.Sym] = a.Sym
 	}
 	return true
 }
+
+// named reports whether a symbolic size was named by the user ("N"), not
+// made for a declaration ("#x").
+func named(sym string) bool { return sym != "" && sym[0] != '#' }
 
 var letters = []string{"m", "n", "p", "q", "r", "s", "k", "l", "u", "v", "w"}
 
@@ -86,12 +96,31 @@ func (u *unifier) show(d expr.Dim) expr.Dim {
 		return d
 	}
 	u.init()
+	if named(d.Sym) {
+		return d
+	}
 	if name, ok := u.names[d.Sym]; ok {
 		return expr.Dim{Sym: name}
 	}
-	name := fmt.Sprintf("d%d", len(u.names)+1)
-	if len(u.names) < len(letters) {
-		name = letters[len(u.names)]
+	// The next letter that is no size the user named.
+	taken := map[string]bool{}
+	for _, name := range u.names {
+		taken[name] = true
+	}
+	for sym := range u.reserved {
+		taken[sym] = true
+	}
+	name := ""
+	for _, l := range letters {
+		if !taken[l] {
+			name = l
+			break
+		}
+	}
+	for k := len(u.names) + 1; name == ""; k++ {
+		if l := fmt.Sprintf("d%d", k); !taken[l] {
+			name = l
+		}
 	}
 	u.names[d.Sym] = name
 	return expr.Dim{Sym: name}

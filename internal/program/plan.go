@@ -147,9 +147,13 @@ func (e *UnboundError) Error() string {
 func (p *Program) lengthError(pl *plan, n int) error {
 	var parts []string
 	for i, in := range p.ins {
-		parts = append(parts, fmt.Sprintf("%s %s", in.Name, describe(pl.inShape(i))))
+		parts = append(parts, fmt.Sprintf("%s (%s)", in.Name, describe(pl.inShape(i))))
 	}
-	return fmt.Errorf("the inputs have %d entries, but %s take %d", n, joinAnd(parts), pl.n)
+	verb := "take"
+	if len(parts) == 1 {
+		verb = "takes"
+	}
+	return fmt.Errorf("the inputs have %d entries, but %s %s %d", n, joinAnd(parts), verb, pl.n)
 }
 
 func joinAnd(parts []string) string {
