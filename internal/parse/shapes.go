@@ -73,8 +73,9 @@ func (u *unifier) unify(a, b expr.Dim) bool {
 		u.size[b.Sym] = a.N
 	case b.N > 0:
 		u.size[a.Sym] = b.N
-	case named(b.Sym) && !named(a.Sym):
-		// A size the user named keeps its name for the whole class.
+	case named(b.Sym) && (!named(a.Sym) || b.Sym < a.Sym):
+		// A size the user named keeps its name for the whole class; of
+		// two, the first in order, whatever the order of unification.
 		u.parent[a.Sym] = b.Sym
 	default:
 		u.parent[b.Sym] = a.Sym
