@@ -98,6 +98,41 @@ func BenchmarkN2LogisticHessian(b *testing.B) {
 	}
 }
 
+// extendedRosenbrock compiles the extended Rosenbrock function of Moré, Garbow and
+// Hillstrom over n = 2k variables, the odd-numbered ones u and the even v:
+// Σ 100(v_i − u_i²)² + (1 − u_i)².
+func extendedRosenbrock(b *testing.B) (*Program, []float64) {
+	const k = 500_000
+	p := mustCompile(b, "sum(100 (v - u.^2).^2 + (1 - u).^2)", &ParseOptions{Vectors: []string{"u", "v"}},
+		[]string{"u", "v"}, nil)
+	rng := rand.New(rand.NewPCG(3, 3))
+	return p, randomSlice(rng, 2*k)
+}
+
+// BenchmarkN3Rosenbrock: value and gradient of the extended Rosenbrock
+// function, n = 10⁶.
+func BenchmarkN3Rosenbrock(b *testing.B) {
+	p, x := extendedRosenbrock(b)
+	grad := make([]float64, len(x))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.ValueGrad(grad, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkN3RosenbrockValue is the value alone, for the ratio.
+func BenchmarkN3RosenbrockValue(b *testing.B) {
+	p, x := extendedRosenbrock(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := p.Value(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkN4SmallGrad: the gradient of x1²x2 + x1x2³ at a point.
 func BenchmarkN4SmallGrad(b *testing.B) {
 	p := mustCompile(b, "x1^2 x2 + x1 x2^3", nil, []string{"x1", "x2"}, nil)

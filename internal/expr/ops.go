@@ -220,6 +220,13 @@ type OpInfo struct {
 	Eval1 func(x float64) float64
 	Eval2 func(a, b float64) float64
 
+	// Strict, where set, reports whether the element-wise operation n
+	// gives NaN or an infinity whenever an operand is one (sums,
+	// products, sin; not exp, for exp(-Inf) is 0), so that a program
+	// checks the values it computes after a chain of such operations,
+	// not after each.
+	Strict func(n *Node) bool
+
 	// Loop computes an element-wise operation on blocks of entries,
 	// dst[i] = f(x[0][i], x[1][i], …), each operand as long as dst. It
 	// does not report the domain: an entry outside it is NaN or infinite,
@@ -319,8 +326,16 @@ func init() {
 				}
 				return r, ""
 			},
-			Eval2: func(a, b float64) float64 { return a + b },
+			Eval2:  func(a, b float64) float64 { return a + b },
+			Strict: always,
 			Loop: func(dst []float64, x [][]float64) {
+				if len(x) == 2 {
+					a, b := x[0][:len(dst)], x[1][:len(dst)]
+					for i := range dst {
+						dst[i] = a[i] + b[i]
+					}
+					return
+				}
 				copy(dst, x[0])
 				for _, a := range x[1:] {
 					a = a[:len(dst)]
@@ -345,8 +360,16 @@ func init() {
 				}
 				return r, ""
 			},
-			Eval2: func(a, b float64) float64 { return a * b },
+			Eval2:  func(a, b float64) float64 { return a * b },
+			Strict: always,
 			Loop: func(dst []float64, x [][]float64) {
+				if len(x) == 2 {
+					a, b := x[0][:len(dst)], x[1][:len(dst)]
+					for i := range dst {
+						dst[i] = a[i] * b[i]
+					}
+					return
+				}
 				copy(dst, x[0])
 				for _, a := range x[1:] {
 					a = a[:len(dst)]
@@ -381,6 +404,12 @@ func init() {
 				return pow(b, e)
 			},
 			Loop: powLoop,
+			// NaN and ±Inf to a positive power are NaN and ±Inf (or +Inf);
+			// to a negative power, ±Inf is 0.
+			Strict: func(n *Node) bool {
+				e := n.args[1]
+				return e.op == OpConst && e.num.Sign() > 0
+			},
 			Partial: func(n *Node, i int) *Node {
 				b, e := n.args[0], n.args[1]
 				if i == 0 { // e b^(e-1)
@@ -481,6 +510,9 @@ func init() {
 		},
 	}
 	Ops[OpAbs].LaTeX = Spelling{Form: FormWrap, Word: `\left|`, Close: `\right|`}
+	for _, op := range []Op{OpSin, OpCos, OpTan, OpAsin, OpAcos, OpSinh, OpCosh, OpLog, OpAbs} {
+		Ops[op].Strict = always
+	}
 	Ops[OpLog].Aliases = []string{"ln"}
 	linalgOps()
 	for i := range Ops {
@@ -584,40 +616,23 @@ func pow(b, e float64) float64 {
 	return math.Pow(b, e)
 }
 
+// always is the Strict of operations that are strict at every node.
+func always(*Node) bool { return true }
+
 // powLoop raises entries to powers, squares and cubes by products; an
 // entry outside the domain of the power is NaN.
 func powLoop(dst []float64, x [][]float64) {
 	b, e := x[0][:len(dst)], x[1][:len(dst)]
-	if len(e) > 0 && (e[0] == 2 || e[0] == 3) && constant(e) {
-		if e[0] == 2 {
-			for i, v := range b {
-				dst[i] = v * v
-			}
-		} else {
-			for i, v := range b {
-				dst[i] = v * v * v
-			}
-		}
-		return
-	}
 	for i, v := range b {
 		switch w := e[i]; {
+		case w == 2:
+			dst[i] = v * v
 		case v == 0 && w < 0, v < 0 && w != math.Trunc(w):
 			dst[i] = math.NaN()
 		default:
 			dst[i] = pow(v, w)
 		}
 	}
-}
-
-// constant reports whether every entry of xs is the first.
-func constant(xs []float64) bool {
-	for _, x := range xs {
-		if x != xs[0] {
-			return false
-		}
-	}
-	return true
 }
 
 func logDomain(x float64) string {

@@ -3,6 +3,7 @@ package program
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -223,6 +224,11 @@ func (b *builder) finish() error {
 		}
 	}
 	pl.steps = b.streams(main)
+	for _, st := range pl.steps {
+		if st.kind == kLoop && st.cl.size >= parallelMin {
+			pl.lanes = max(pl.lanes, runtime.GOMAXPROCS(0))
+		}
+	}
 	pl.scalarOnly(f)
 	return nil
 }

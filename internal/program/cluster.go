@@ -1,6 +1,8 @@
 package program
 
 import (
+	"sync"
+
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
@@ -33,6 +35,11 @@ type cnode struct {
 	// vector v of diag(v), -1 for I. They are added on the diagonal,
 	// never formed.
 	diag []int32
+	// check marks a result checked for NaN and infinities: one that
+	// leaves the cluster, or that an operation which may hide them reads
+	// (exp(-Inf) is 0). After strict operations (sums, products) a NaN
+	// shows in what reads it.
+	check bool
 }
 
 // operand is where an operation of a cluster reads an operand.
@@ -81,13 +88,59 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 			c.nblk++
 		}
 	}
+	// What to check: every result read outside the cluster, and those
+	// read by an operation that is not strict.
+	at := map[int32]int{}
+	for i := range c.nodes {
+		at[c.nodes[i].slot] = i
+		c.nodes[i].check = c.nodes[i].blk < 0
+	}
+	for i := range c.nodes {
+		n := pl.p.nodes[c.nodes[i].slot]
+		strict := n.Info().Strict != nil && n.Info().Strict(n)
+		for _, a := range pl.p.args[c.nodes[i].slot] {
+			if k, ok := at[a]; ok && !strict {
+				c.nodes[k].check = true
+			}
+		}
+	}
 }
 
-// run computes the cluster in the Frame f.
+// parallelMin is the fewest entries of a cluster shared among lanes.
+const parallelMin = 1 << 15
+
+// run computes the cluster in the Frame f, on all its lanes when it is
+// large.
 func (c *cluster) run(pl *plan, f *Frame) error {
-	ln := &f.lanes[0]
-	c.broadcast(f, ln)
-	return c.runRange(pl, f, ln, 0, c.size)
+	lanes := len(f.lanes)
+	if lanes == 1 || c.size < parallelMin {
+		ln := &f.lanes[0]
+		c.broadcast(f, ln)
+		return c.runRange(pl, f, ln, 0, c.size)
+	}
+	// Contiguous ranges of whole blocks, one a lane; the first error in
+	// the order of the entries.
+	per := (c.size/block + lanes - 1) / lanes * block
+	errs := make([]error, lanes)
+	var wg sync.WaitGroup
+	for w := 1; w < lanes; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ln := &f.lanes[w]
+			c.broadcast(f, ln)
+			errs[w] = c.runRange(pl, f, ln, min(w*per, c.size), min((w+1)*per, c.size))
+		}()
+	}
+	c.broadcast(f, &f.lanes[0])
+	errs[0] = c.runRange(pl, f, &f.lanes[0], 0, min(per, c.size))
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // broadcast fills the blocks of the scalar operands in the lane ln.
@@ -106,7 +159,23 @@ func (c *cluster) broadcast(f *Frame, ln *lane) {
 func (c *cluster) runRange(pl *plan, f *Frame, ln *lane, lo, hi int) error {
 	for i0 := lo; i0 < hi; i0 += block {
 		i1 := min(i0+block, hi)
-		m := i1 - i0
+		if err := c.runBlock(pl, f, ln, i0, i1, false); err != nil {
+			// Again, checking every value, to find the first that is
+			// NaN or infinite.
+			if err2 := c.runBlock(pl, f, ln, i0, i1, true); err2 != nil {
+				return err2
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// runBlock computes the entries i0…i1, checking the values marked, or
+// all of them.
+func (c *cluster) runBlock(pl *plan, f *Frame, ln *lane, i0, i1 int, all bool) error {
+	m := i1 - i0
+	{
 		for k := range c.nodes {
 			cn := &c.nodes[k]
 			argv := ln.argv[:len(cn.args)]
@@ -133,6 +202,9 @@ func (c *cluster) runRange(pl *plan, f *Frame, ln *lane, lo, hi int) error {
 			}
 			if len(cn.diag) > 0 {
 				addDiagonal(out, i0, i1, pl.shapes[cn.slot][1], cn.diag, f)
+			}
+			if !cn.check && !all {
+				continue
 			}
 			if k := nonFinite(out); k >= 0 {
 				return pl.entryError(cn.slot, argv, k, i0+k)
