@@ -8,11 +8,11 @@ import (
 
 func (a *app) evalCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:     "eval EXPR --at NAME=VALUE...",
-		Short:   "evaluate an expression at a point",
+		Use:   "eval EXPR --at NAME=VALUE...",
+		Short: "evaluate an expression at a point",
 		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5
   nabla eval "||y - Φ θ||^2" --vector y,θ --matrix Φ --at Φ=@phi.csv --at y=@y.csv --points thetas.csv`,
-		Args:    exactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if a.points != "" {
 				if err := a.checkFormat(); err != nil {
