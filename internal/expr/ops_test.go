@@ -287,3 +287,57 @@ func TestFold(t *testing.T) {
 		t.Errorf("sin(1) folded to %v; it has no exact value", got.num)
 	}
 }
+
+// TestStrict checks the operations marked strict: a NaN or an infinity
+// among the operands gives a NaN or an infinity, so that a program may
+// check values after a chain of them.
+func TestStrict(t *testing.T) {
+	x := NewSym("x", Scalar)
+	bad := []float64{math.NaN(), math.Inf(1), math.Inf(-1)}
+	others := []float64{0, 1, -1, 2, -0.5, math.Inf(1), math.Inf(-1)}
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	for op := range Ops {
+		info := &Ops[op]
+		if info.Strict == nil {
+			continue
+		}
+		switch {
+		case info.Arity == 1:
+			if !info.Strict(Call(Op(op), x)) {
+				continue
+			}
+			for _, b := range bad {
+				if v := info.Eval1(b); finite(v) {
+					t.Errorf("%s(%v) = %v, but %s is marked strict", info.Name, b, v, info.Name)
+				}
+			}
+		case Op(op) == OpPow:
+			for _, e := range []float64{2, 3, 0.5, 1.5, 1} {
+				n := Pow(x, NewConst(Float(e)))
+				if !info.Strict(n) {
+					t.Errorf("x^%v is not strict", e)
+				}
+				for _, b := range bad {
+					dst := []float64{0}
+					info.Loop(dst, [][]float64{{b}, {e}})
+					if finite(dst[0]) {
+						t.Errorf("%v^%v = %v, but powers to positive constants are marked strict", b, e, dst[0])
+					}
+				}
+			}
+			if info.Strict(Pow(x, Int64(-1))) {
+				t.Error("x^-1 is marked strict, but 1/Inf is 0")
+			}
+		default:
+			for _, b := range bad {
+				for _, o := range others {
+					for _, args := range [][2]float64{{b, o}, {o, b}} {
+						if v := info.Eval2(args[0], args[1]); finite(v) {
+							t.Errorf("%s%v = %v, but %s is marked strict", info.Name, args, v, info.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -343,3 +343,52 @@ func slicesContain(xs []string, x string) bool {
 	}
 	return false
 }
+
+// TestClusterErrors checks that a value outside a function's domain in a
+// chain of element-wise operations is reported at the operation and the
+// entry where it arises, as the tree evaluator reports it, though the
+// chain checks its values only where a NaN could be hidden.
+func TestClusterErrors(t *testing.T) {
+	tests := []struct {
+		src  string
+		x, y []float64
+		want string // the message; the tree evaluator's, then the entry
+	}{
+		{"log(x) + sin(y)", []float64{1, 2, -3, 4}, []float64{1, 1, 1, 1},
+			"log of a non-positive number in log(x), entry [3]"},
+		{"exp(-(x .^ -1)) .* y", []float64{1, 2, 0, 4}, []float64{1, 1, 1, 1},
+			"division by zero in 1./x, entry [3]"},
+		{"exp(100 x) .* y + 1", []float64{1, 8, 3, 4}, []float64{1, 1, 1, 1},
+			"overflow in exp(100x), entry [2]"},
+		{"sigmoid(log(x - y))", []float64{3, 2, 1, 0}, []float64{1, 1, 1, 1},
+			"log of a non-positive number in log(x - y), entry [3]"},
+	}
+	for _, tt := range tests {
+		n := mustParse(t, tt.src)
+		for _, size := range []int{4, 1000} { // one block, and a block with the entry later
+			x, y := tensor.New(size), tensor.New(size)
+			for i := range x.Data {
+				x.Data[i], y.Data[i] = tt.x[i%4]+float64(i/4*10), tt.y[i%4]
+			}
+			env := map[string]tensor.T{"x": x, "y": y}
+			_, werr := eval.EvalTensor(n, env, nil)
+			p, err := Compile([]*expr.Node{n}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Bind("x", x)
+			p.Bind("y", y)
+			_, err = p.Eval(nil)
+			if err == nil || werr == nil {
+				t.Errorf("%s: errors %v and %v", tt.src, err, werr)
+				continue
+			}
+			if size == 4 && err.Error() != tt.want {
+				t.Errorf("%s: %v, want %s", tt.src, err, tt.want)
+			}
+			if !strings.HasPrefix(err.Error(), werr.Error()) {
+				t.Errorf("%s: %v; the tree evaluator: %v", tt.src, err, werr)
+			}
+		}
+	}
+}
