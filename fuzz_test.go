@@ -43,7 +43,9 @@ func FuzzPipeline(f *testing.F) {
 					t.Fatalf("Hessian of %q has shape %v", s, got)
 				}
 			}
-			_, _ = Grad(e, vars...)
+			if g, err := Grad(e, vars...); err == nil {
+				checkValueGrad(t, s, e, g, vars)
+			}
 		}
 		for _, g := range []Expr{e, e.Simplify()} {
 			d, err := g.Diff("x")
@@ -150,6 +152,7 @@ func roundTrip(t *testing.T, src string, e Expr, opts *ParseOptions) {
 	}
 	env := fuzzPoint(e, opts)
 	want, err1 := e.Value(env)
+	checkProgram(t, src, e, env, want, err1)
 	got, err2 := back.Value(env)
 	if err1 != nil || err2 != nil {
 		return // outside the domain, or sizes the point does not fit
@@ -189,4 +192,77 @@ func fuzzPoint(e Expr, opts *ParseOptions) map[string]Tensor {
 		env[v] = Tensor{Shape: shape, Data: data}
 	}
 	return env
+}
+
+// checkProgram checks that the compiled program of e, every variable
+// bound, gives the tree evaluator's value at env, or fails as it does.
+func checkProgram(t *testing.T, src string, e Expr, env map[string]Tensor, want Tensor, werr error) {
+	t.Helper()
+	p, err := Compile(e)
+	if err != nil {
+		t.Fatalf("from %q: Compile(%s): %v", src, e, err)
+	}
+	for name, v := range env {
+		if err := p.Bind(name, v); err != nil {
+			if werr == nil {
+				t.Fatalf("from %q: Bind(%s) fails (%v), but the tree evaluator gives %v", src, name, err, want)
+			}
+			return
+		}
+	}
+	got, err := p.Eval(nil)
+	switch {
+	case (err == nil) != (werr == nil):
+		t.Fatalf("from %q: the program of %s gives %v, %v; the tree evaluator %v, %v", src, e, got, err, want, werr)
+	case err != nil:
+		return
+	}
+	if len(got.Data) != len(want.Data) {
+		t.Fatalf("from %q: the program of %s gives %v; the tree evaluator %v", src, e, got, want)
+	}
+	for i := range want.Data {
+		a, b := want.Data[i], got.Data[i]
+		if math.Abs(a-b) > 1e-9*(1+math.Abs(a)+math.Abs(b)) {
+			t.Fatalf("from %q: the program of %s gives %g at entry %d; the tree evaluator %g", src, e, b, i, a)
+		}
+	}
+}
+
+// checkValueGrad checks that the compiled value and gradient of e agree
+// with e and its gradient g evaluated by the tree evaluator at a point,
+// or fail where they fail.
+func checkValueGrad(t *testing.T, src string, e, g Expr, vars []string) {
+	t.Helper()
+	p, err := Compile(e, vars...)
+	if err != nil {
+		t.Fatalf("from %q: Compile: %v", src, err)
+	}
+	env := map[string]float64{}
+	x := make([]float64, len(vars))
+	for i, v := range vars {
+		x[i] = 0.7 + 0.1*float64(i)
+		env[v] = x[i]
+	}
+	want, err1 := e.Eval(env)
+	wantGrad, err2 := g.EvalTensor(env)
+	grad := make([]float64, len(vars))
+	got, err := p.ValueGrad(grad, x)
+	if err1 != nil || err2 != nil {
+		if err == nil {
+			t.Fatalf("from %q: ValueGrad gives %v %v, but the tree evaluator fails: %v %v", src, got, grad, err1, err2)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("from %q: ValueGrad fails (%v), but the tree evaluator gives %v %v", src, err, want, wantGrad.Data)
+	}
+	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*(1+math.Abs(a)+math.Abs(b)) }
+	if !close(got, want) {
+		t.Fatalf("from %q: value %g, the tree evaluator %g", src, got, want)
+	}
+	for i := range grad {
+		if !close(grad[i], wantGrad.Data[i]) {
+			t.Fatalf("from %q: ∂f/∂%s = %g, the symbolic gradient %g", src, vars[i], grad[i], wantGrad.Data[i])
+		}
+	}
 }

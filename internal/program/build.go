@@ -28,6 +28,12 @@ func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 	}
 	// Shapes, from the operands' by the table's shape rules.
 	for s, n := range p.nodes {
+		if info := n.Info(); info.Value != nil {
+			if v := info.Value(n); v-v != 0 {
+				// A number beyond float64, as 2^2000.
+				return nil, pl.scalarError(int32(s), v, "")
+			}
+		}
 		if n.Op() == expr.OpSym {
 			if v, ok := p.bound[n.Name()]; ok {
 				pl.shapes[s] = v.Shape
@@ -261,13 +267,10 @@ func (pl *plan) scalarOnly(f *Frame) {
 			return
 		}
 	}
-	pl.inReg = make([]int32, pl.n)
-	for i := range pl.inReg {
-		pl.inReg[i] = -1
-	}
+	pl.inReg = nil
 	for i := range pl.p.ins {
 		for _, s := range pl.p.inAt[i] {
-			pl.inReg[pl.inOff[i]] = s
+			pl.inReg = append(pl.inReg, load{x: pl.inOff[i], reg: s})
 		}
 	}
 	pl.regs0 = slices.Clone(f.sc)

@@ -57,11 +57,10 @@ type plan struct {
 
 	// A plan of scalars only runs as a list of scalar operations on
 	// registers, regs0 their first values (constants and what does not
-	// vary); inReg gives the register of each input entry (-1 for
-	// none).
+	// vary); inReg says which input entry each input's register takes.
 	scalar []sinstr
 	regs0  []float64
-	inReg  []int32
+	inReg  []load
 }
 
 // sinstr is one scalar operation on registers, with the table's fast
@@ -72,6 +71,12 @@ type sinstr struct {
 	f2   func(a, b float64) float64
 	a, b int32 // the registers of the operands
 	dst  int32 // the register of the result, the slot of its node
+}
+
+// load puts the input entry x into the register reg.
+type load struct {
+	x   int
+	reg int32
 }
 
 // maxRegs is the most registers of a plan of scalars run on the stack.

@@ -145,14 +145,13 @@ func (p *Program) EvalScalars(x []float64, first *float64, rest []float64) (ok b
 // runScalar runs a plan of scalars on the registers regs.
 func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []float64) error {
 	copy(regs, pl.regs0)
-	for i, r := range pl.inReg {
-		v := x[i]
+	for i, v := range x {
 		if v-v != 0 {
 			return pl.inputError(x, i)
 		}
-		if r >= 0 {
-			regs[r] = v
-		}
+	}
+	for _, l := range pl.inReg {
+		regs[l.reg] = x[l.x]
 	}
 	for i := range pl.scalar {
 		in := &pl.scalar[i]
