@@ -42,6 +42,7 @@ type Program struct {
 	mu    sync.Mutex
 	bound []binding
 	sizes map[string]int
+	nan   bool // NaN and infinities propagate
 	progs [numForms]*lazy
 	seeds []program.Input // the directions of HVP and JVP, one per input
 	pool  sync.Pool       // []float64 scratch for inputs and directions
@@ -293,6 +294,22 @@ func (p *Program) value(name string, value any) (tensor.T, error) {
 	return t, nil
 }
 
+// SetPropagate makes NaN and infinities flow through the evaluations, as
+// in NumPy, instead of being errors: inputs and data may hold them, a
+// value outside a function's domain is NaN (log(-1), 1/0), and an
+// overflow is infinite. For callers that check their results themselves;
+// by default each of these is an error that names the subexpression.
+func (p *Program) SetPropagate(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.nan = on
+	for _, l := range p.progs {
+		if l.p != nil {
+			l.p.SetPropagate(on)
+		}
+	}
+}
+
 // SetSize fixes the symbolic size sym of the inputs, such as the n of an
 // n-vector θ, where no data gives it.
 func (p *Program) SetSize(sym string, k int) error {
@@ -350,6 +367,7 @@ func (p *Program) compile(fm form, l *lazy) {
 	if l.err != nil {
 		return
 	}
+	l.p.SetPropagate(p.nan)
 	for sym, k := range p.sizes {
 		l.p.SetSize(sym, k)
 	}

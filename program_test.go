@@ -322,3 +322,98 @@ func TestValueGradAllocs(t *testing.T) {
 		t.Errorf("ValueGrad of vectors allocates %v times per call", n)
 	}
 }
+
+// TestProgramErrors checks what a program says of bad inputs and data.
+func TestProgramErrors(t *testing.T) {
+	f, _ := ParseWith("||y - Φ θ||^2 + sum(log(θ))", &ParseOptions{Shapes: map[string][]string{"Φ": {"N", "D"}, "θ": {"D"}, "y": {"N"}}})
+	phi := mat.NewDense(3, 2, []float64{1, 1, 1, 2, 1, 3})
+	tests := []struct {
+		name string
+		run  func(p *Program) error
+		want string
+	}{
+		{"unbound data", func(p *Program) error { _, err := p.Value([]float64{1, 1}); return err },
+			"y (vector (N)) has no value: bind it before evaluating"},
+		{"shape of data", func(p *Program) error { return p.Bind("y", phi) },
+			"y is a vector (N), but its value is a 3×2 matrix"},
+		{"sizes that disagree", func(p *Program) error {
+			p.Bind("Φ", phi)
+			return p.Bind("y", []float64{1, 2})
+		}, "size N is 3 from Φ but 2 from y"},
+		{"no such variable", func(p *Program) error { return p.Bind("z", 1.0) },
+			"the expression has no variable z to bind; its data variables are y, Φ"},
+		{"an input bound", func(p *Program) error { return p.Bind("θ", []float64{1, 2}) },
+			"θ is an input: its value is given at each evaluation, not bound"},
+		{"NaN in data", func(p *Program) error { return p.Bind("y", []float64{1, math.NaN(), 3}) },
+			"the value of y has NaN at y[2]"},
+		{"inputs of the wrong length", func(p *Program) error {
+			p.Bind("Φ", phi)
+			p.Bind("y", []float64{1, 2, 3})
+			_, err := p.Value([]float64{1, 2, 3})
+			return err
+		}, "the inputs have 3 entries, but θ (a 2-vector) takes 2"},
+		{"an infinite input", func(p *Program) error {
+			p.Bind("Φ", phi)
+			p.Bind("y", []float64{1, 2, 3})
+			_, err := p.Value([]float64{1, math.Inf(1)})
+			return err
+		}, "the input θ has +Inf at θ[2]"},
+		{"outside the domain", func(p *Program) error {
+			p.Bind("Φ", phi)
+			p.Bind("y", []float64{1, 2, 3})
+			_, err := p.Value([]float64{1, -2})
+			return err
+		}, "log of a non-positive number in log(θ), entry [2]"},
+		{"a gradient of a vector", func(p *Program) error {
+			q, _ := Compile(MustParse("[x, x^2]"), "x")
+			_, err := q.ValueGrad(make([]float64, 1), []float64{1})
+			return err
+		}, "the gradient needs a scalar function, not a vector (2): use Jacobian or VJP"},
+		{"a gradient of the wrong length", func(p *Program) error {
+			_, err := p.ValueGrad(make([]float64, 1), []float64{1, 2})
+			return err
+		}, "grad has 1 entries, but the inputs have 2"},
+	}
+	for _, tt := range tests {
+		p, err := Compile(f, "θ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tt.run(p); err == nil || err.Error() != tt.want {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := Compile(f, "theta"); err == nil || err.Error() != "nabla: Compile: the expression has no variable theta to take as an input; did you mean θ?; declare it to take it all the same" {
+		t.Errorf("Compile with theta: %v", err)
+	}
+}
+
+// TestPropagate checks that a program asked to propagate NaN and
+// infinities gives what IEEE arithmetic gives.
+func TestPropagate(t *testing.T) {
+	p, err := Compile(MustParse("log(x) + 1/y"), "x", "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Value([]float64{-1, 1}); err == nil {
+		t.Fatal("log(-1): no error")
+	}
+	p.SetPropagate(true)
+	v, err := p.Value([]float64{-1, 1})
+	if err != nil || !math.IsNaN(v) {
+		t.Errorf("log(-1) + 1 = %v, %v; want NaN", v, err)
+	}
+	g := make([]float64, 2)
+	v, err = p.ValueGrad(g, []float64{1, 0})
+	if err != nil || !math.IsNaN(v) || g[0] != 1 || !math.IsNaN(g[1]) {
+		t.Errorf("at y = 0: %v %v %v; want NaN, outside the domain of 1/y, and a gradient [1 NaN]", v, g, err)
+	}
+	v, err = p.Value([]float64{math.Inf(1), 1})
+	if err != nil || !math.IsInf(v, 1) {
+		t.Errorf("at x = +Inf: %v %v; want +Inf", v, err)
+	}
+	v, err = p.Value([]float64{math.NaN(), 1})
+	if err != nil || !math.IsNaN(v) {
+		t.Errorf("at x = NaN: %v %v", v, err)
+	}
+}

@@ -14,7 +14,7 @@ import (
 // computes what does not depend on the inputs.
 func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 	nn := len(p.nodes)
-	pl := &plan{p: p, sizesMap: sizes, shapes: make([][]int, nn), varies: make([]bool, nn)}
+	pl := &plan{p: p, sizesMap: sizes, shapes: make([][]int, nn), varies: make([]bool, nn), propagate: p.propagate}
 	isInput := make([]bool, nn)
 	pl.inOff = make([]int, len(p.ins))
 	for i, in := range p.ins {
@@ -29,7 +29,7 @@ func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 	// Shapes, from the operands' by the table's shape rules.
 	for s, n := range p.nodes {
 		if info := n.Info(); info.Value != nil {
-			if v := info.Value(n); v-v != 0 {
+			if v := info.Value(n); v-v != 0 && !p.propagate {
 				// A number beyond float64, as 2^2000.
 				return nil, pl.scalarError(int32(s), v, "")
 			}

@@ -203,7 +203,7 @@ func (c *cluster) runBlock(pl *plan, f *Frame, ln *lane, i0, i1 int, all bool) e
 			if len(cn.diag) > 0 {
 				addDiagonal(out, i0, i1, pl.shapes[cn.slot][1], cn.diag, f)
 			}
-			if !cn.check && !all {
+			if !cn.check && !all || pl.propagate {
 				continue
 			}
 			if k := nonFinite(out); k >= 0 {

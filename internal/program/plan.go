@@ -37,23 +37,24 @@ type step struct {
 // plan is how a program computes its outputs once the sizes of every
 // value are known.
 type plan struct {
-	p        *Program
-	sizesMap map[string]int
-	shapes   [][]int // the sizes of each slot's value
-	varies   []bool  // whether each slot depends on the inputs
-	n        int     // the number of input entries
-	inOff    []int   // where each input starts among them
-	inSize   []int   // the entries of each input
-	steps    []step  // run at each evaluation
-	full     []bool  // the slots that have a buffer of their own in a Frame
-	consts   []tensor.T
-	nsc      int // scalar registers
-	maxArg   int
-	nblk     int   // blocks of a lane
-	lanes    int   // lanes of a frame: 1, or a worker each for streams
-	accs     []int // the sizes of the accumulators of a lane
-	pool     sync.Pool
-	spare    atomic.Pointer[Frame] // a frame kept for the next evaluation
+	p         *Program
+	propagate bool // NaN and infinities flow through, as IEEE arithmetic has them
+	sizesMap  map[string]int
+	shapes    [][]int // the sizes of each slot's value
+	varies    []bool  // whether each slot depends on the inputs
+	n         int     // the number of input entries
+	inOff     []int   // where each input starts among them
+	inSize    []int   // the entries of each input
+	steps     []step  // run at each evaluation
+	full      []bool  // the slots that have a buffer of their own in a Frame
+	consts    []tensor.T
+	nsc       int // scalar registers
+	maxArg    int
+	nblk      int   // blocks of a lane
+	lanes     int   // lanes of a frame: 1, or a worker each for streams
+	accs      []int // the sizes of the accumulators of a lane
+	pool      sync.Pool
+	spare     atomic.Pointer[Frame] // a frame kept for the next evaluation
 
 	// A plan of scalars only runs as a list of scalar operations on
 	// registers, regs0 their first values (constants and what does not

@@ -60,13 +60,14 @@ type Program struct {
 	vars  map[string][]int32    // the slots of the variables that are data
 	decl  map[string]expr.Shape // the shape of each variable
 
-	mu     sync.Mutex
-	bound  map[string]tensor.T
-	order  []string       // the names bound, in order
-	fixed  map[string]int // sizes set by SetSize
-	sizes  map[string]int // the sizes settled by data and SetSize
-	from   map[string]string
-	cached atomic.Pointer[plan]
+	mu        sync.Mutex
+	propagate bool
+	bound     map[string]tensor.T
+	order     []string       // the names bound, in order
+	fixed     map[string]int // sizes set by SetSize
+	sizes     map[string]int // the sizes settled by data and SetSize
+	from      map[string]string
+	cached    atomic.Pointer[plan]
 }
 
 // Compile orders the graphs of outs for evaluation with the inputs ins,
@@ -161,7 +162,7 @@ func (p *Program) Bind(name string, v tensor.T) error {
 		return &AbsentError{Name: name, Have: p.Data()}
 	}
 	s := p.decl[name]
-	if err := checkValue(name, s, v); err != nil {
+	if err := checkValue(name, s, v, p.propagate); err != nil {
 		return err
 	}
 	if p.nodes[p.vars[name][0]].IsSymmetric() {
@@ -192,6 +193,16 @@ func (p *Program) Bind(name string, v tensor.T) error {
 	return nil
 }
 
+// SetPropagate makes NaN and infinities flow through the program instead
+// of being reported: inputs and data may hold them, and a value outside a
+// function's domain is NaN. Singular matrices are still errors.
+func (p *Program) SetPropagate(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.propagate = on
+	p.cached.Store(nil)
+}
+
 // SetSize fixes the symbolic size sym, for sizes that no data gives.
 func (p *Program) SetSize(sym string, k int) error {
 	p.mu.Lock()
@@ -220,7 +231,7 @@ func (p *Program) SetSize(sym string, k int) error {
 // checkValue checks that v fits the shape s of the variable name: its
 // rank, its known sizes, finite entries, and symmetry for a symmetric
 // matrix.
-func checkValue(name string, s expr.Shape, v tensor.T) error {
+func checkValue(name string, s expr.Shape, v tensor.T, propagate bool) error {
 	size := 1
 	for _, k := range v.Shape {
 		if k < 1 {
@@ -239,7 +250,7 @@ func checkValue(name string, s expr.Shape, v tensor.T) error {
 			return fmt.Errorf("%s is a %s, but its value is %s", name, s.Describe(), describe(v.Shape))
 		}
 	}
-	if k := nonFinite(v.Data); k >= 0 {
+	if k := nonFinite(v.Data); k >= 0 && !propagate {
 		return fmt.Errorf("the value of %s has %v at %s", name, v.Data[k], position(name, v.Shape, k))
 	}
 	if s.Rank() == 2 && s.Dim(0) == s.Dim(1) && s.Dim(0).N == 0 {

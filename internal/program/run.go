@@ -145,9 +145,11 @@ func (p *Program) EvalScalars(x []float64, first *float64, rest []float64) (ok b
 // runScalar runs a plan of scalars on the registers regs.
 func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []float64) error {
 	copy(regs, pl.regs0)
-	for i, v := range x {
-		if v-v != 0 {
-			return pl.inputError(x, i)
+	if !pl.propagate {
+		for i, v := range x {
+			if v-v != 0 {
+				return pl.inputError(x, i)
+			}
 		}
 	}
 	for _, l := range pl.inReg {
@@ -162,7 +164,7 @@ func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []fl
 			r = in.f2(regs[in.a], regs[in.b])
 		}
 		regs[in.dst] = r
-		if r-r != 0 {
+		if r-r != 0 && !pl.propagate {
 			return pl.registerError(regs, in.dst)
 		}
 	}
@@ -258,7 +260,7 @@ func (p *Program) InputShapes(n int) ([][]int, error) {
 // load points the inputs' values at their entries of x, checking that
 // they are finite.
 func (pl *plan) load(f *Frame, x []float64) error {
-	if k := nonFinite(x); k >= 0 {
+	if k := nonFinite(x); k >= 0 && !pl.propagate {
 		return pl.inputError(x, k)
 	}
 	for i := range pl.p.ins {
@@ -305,7 +307,7 @@ func (pl *plan) run(f *Frame, x []float64) error {
 				argx[j] = f.sc[a]
 			}
 			r, msg := info.Eval(argx)
-			if msg != "" || r-r != 0 {
+			if (msg != "" || r-r != 0) && !pl.propagate {
 				return pl.scalarError(st.slot, r, msg)
 			}
 			f.sc[st.slot] = r
@@ -345,6 +347,9 @@ func (pl *plan) run(f *Frame, x []float64) error {
 
 // check reports an entry of slot s that is NaN or infinite.
 func (pl *plan) check(f *Frame, s int32) error {
+	if pl.propagate {
+		return nil
+	}
 	v := f.vals[s]
 	if k := nonFinite(v.Data); k >= 0 {
 		at := ""

@@ -165,7 +165,7 @@ func (sm *stream) run(pl *plan, f *Frame) error {
 			r1 := min(r0+chunk, hi)
 			rows := blas64.General{Rows: r1 - r0, Cols: sm.cols, Stride: sm.cols, Data: mv[r0*sm.cols : r1*sm.cols]}
 			blas64.Gemv(blas.NoTrans, 1, rows, blas64.Vector{N: sm.cols, Inc: 1, Data: vv}, 0, blas64.Vector{N: r1 - r0, Inc: 1, Data: uv[r0:r1]})
-			if k := nonFinite(uv[r0:r1]); k >= 0 {
+			if k := nonFinite(uv[r0:r1]); k >= 0 && !pl.propagate {
 				errs[w] = pl.check(f, sm.u)
 				return
 			}
