@@ -172,7 +172,8 @@ func (p *Program) Data() []string {
 	return v.p.Data()
 }
 
-// Bind gives the data variable name its value, which the program copies:
+// Bind gives the data variable name its value, which the program copies
+// once and shares among the derivatives it compiles:
 // a float64, a []float64 for a vector, a mat.Matrix (*mat.Dense,
 // *mat.VecDense, …; an n×1 matrix is also a vector), a mat.Vector or a
 // Tensor. Its sizes settle the symbolic sizes of name's shape. Binding a
@@ -257,11 +258,20 @@ func (p *Program) value(name string, value any) (tensor.T, error) {
 	case int:
 		t = tensor.Scalar(float64(v))
 	case []float64:
-		t = tensor.T{Shape: []int{len(v)}, Data: v}
+		t = tensor.T{Shape: []int{len(v)}, Data: slices.Clone(v)}
 	case Tensor:
-		t = tensor.T{Shape: v.Shape, Data: v.Data}
 		if err := v.check(name); err != nil {
 			return tensor.T{}, err
+		}
+		t = tensor.T{Shape: slices.Clone(v.Shape), Data: slices.Clone(v.Data)}
+	case mat.RawMatrixer:
+		raw := v.RawMatrix()
+		t = tensor.T{Shape: []int{raw.Rows, raw.Cols}, Data: make([]float64, raw.Rows*raw.Cols)}
+		for i := 0; i < raw.Rows; i++ {
+			copy(t.Data[i*raw.Cols:(i+1)*raw.Cols], raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols])
+		}
+		if want.Rank() == 1 && (raw.Cols == 1 || raw.Rows == 1) {
+			t.Shape = []int{raw.Rows * raw.Cols}
 		}
 	case mat.Vector:
 		k := v.Len()

@@ -148,8 +148,9 @@ func (p *Program) Outputs() int { return len(p.outs) }
 func (p *Program) Output(k int) *expr.Node { return p.nodes[p.outs[k]] }
 
 // Bind gives the data variable name the value v, which the program
-// copies; its sizes settle the symbolic sizes of name's shape. Binding a
-// name again replaces its value.
+// keeps and reads at each evaluation: the caller must not change it
+// while the program holds it. Its sizes settle the symbolic sizes of
+// name's shape. Binding a name again replaces its value.
 func (p *Program) Bind(name string, v tensor.T) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -170,7 +171,7 @@ func (p *Program) Bind(name string, v tensor.T) error {
 			return err
 		}
 	}
-	v = tensor.T{Shape: slices.Clone(v.Shape), Data: slices.Clone(v.Data)}
+	v = tensor.T{Shape: slices.Clone(v.Shape), Data: v.Data}
 	old, had := p.bound[name]
 	if p.bound == nil {
 		p.bound = map[string]tensor.T{}
