@@ -36,6 +36,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/nabla-math/nabla/internal/eval"
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -363,23 +365,12 @@ func position(name string, dims []int, k int) string {
 // nonFinite returns the position of the first entry that is NaN or
 // infinite, or -1. A sum of finite numbers is finite unless it
 // overflows, and one NaN or infinity makes it NaN or infinite: the sums
-// of blocks, in independent lanes, find the block to search.
+// of blocks, by gonum's vectorised kernel, find the block to search.
 func nonFinite(xs []float64) int {
-	const block = 256
+	const block = 1024
 	for i := 0; i < len(xs); i += block {
 		b := xs[i:min(i+block, len(xs))]
-		var s0, s1, s2, s3 float64
-		k := 0
-		for ; k+4 <= len(b); k += 4 {
-			s0 += b[k]
-			s1 += b[k+1]
-			s2 += b[k+2]
-			s3 += b[k+3]
-		}
-		for ; k < len(b); k++ {
-			s0 += b[k]
-		}
-		if s := s0 + s1 + s2 + s3; s-s != 0 {
+		if s := floats.Sum(b); s-s != 0 {
 			for k, x := range b {
 				if math.IsNaN(x) || math.IsInf(x, 0) {
 					return i + k
