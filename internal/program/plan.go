@@ -3,7 +3,6 @@ package program
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -54,7 +53,6 @@ type plan struct {
 	lanes     int   // lanes of a frame: 1, or a worker each for streams
 	accs      []int // the sizes of the accumulators of a lane
 	pool      sync.Pool
-	spare     atomic.Pointer[Frame] // a frame kept for the next evaluation
 
 	// A plan of scalars only runs as a list of scalar operations on
 	// registers, regs0 their first values (constants and what does not
