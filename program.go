@@ -168,7 +168,10 @@ func (p *Program) Inputs() []string {
 
 // Data returns the names of the variables to bind, sorted.
 func (p *Program) Data() []string {
-	v, _ := p.get(formValue)
+	v, err := p.get(formValue)
+	if err != nil {
+		return nil
+	}
 	return v.p.Data()
 }
 
@@ -180,6 +183,9 @@ func (p *Program) Data() []string {
 // name again replaces its value; Bind must not run while an evaluation
 // does.
 func (p *Program) Bind(name string, value any) error {
+	if _, err := p.get(formValue); err != nil {
+		return err
+	}
 	v, err := p.value(name, value)
 	if err != nil {
 		return err
@@ -205,7 +211,7 @@ func (p *Program) Bind(name string, value any) error {
 		return err
 	}
 	for _, l := range p.progs[formValue+1:] {
-		if l.p != nil {
+		if l != nil && l.p != nil {
 			if err := p.bindInto(l.p, name, v); err != nil {
 				return err
 			}
@@ -314,7 +320,7 @@ func (p *Program) SetPropagate(on bool) {
 	defer p.mu.Unlock()
 	p.nan = on
 	for _, l := range p.progs {
-		if l.p != nil {
+		if l != nil && l.p != nil {
 			l.p.SetPropagate(on)
 		}
 	}
@@ -333,7 +339,7 @@ func (p *Program) SetSize(sym string, k int) error {
 		return err
 	}
 	for _, l := range p.progs[formValue+1:] {
-		if l.p != nil {
+		if l != nil && l.p != nil {
 			l.p.SetSize(sym, k)
 		}
 	}
@@ -344,8 +350,14 @@ func (p *Program) SetSize(sym string, k int) error {
 	return nil
 }
 
+// errZeroProgram is the error of the zero Program.
+var errZeroProgram = errors.New("nabla: the zero Program compiles nothing; use Compile")
+
 // get returns the program of a form, compiling it on first use.
 func (p *Program) get(fm form) (*lazy, error) {
+	if p.progs[fm] == nil {
+		return nil, errZeroProgram
+	}
 	l := p.progs[fm]
 	l.once.Do(func() {
 		p.mu.Lock()
@@ -357,6 +369,9 @@ func (p *Program) get(fm form) (*lazy, error) {
 
 // getLocked is get with p.mu held.
 func (p *Program) getLocked(fm form) (*lazy, error) {
+	if p.progs[fm] == nil {
+		return nil, errZeroProgram
+	}
 	l := p.progs[fm]
 	l.once.Do(func() { p.compile(fm, l) })
 	return l, l.err

@@ -395,6 +395,9 @@ func (p *Program) hessianByColumns(dst *mat.Dense, x []float64) error {
 // xs, on all cores: values[i] and row i of grads (empty, or as many rows
 // as xs and the inputs' entries as columns) are those of row i.
 func (p *Program) Batch(values []float64, grads *mat.Dense, xs mat.Matrix) error {
+	if _, err := p.get(formGrad); err != nil {
+		return err
+	}
 	rows, n := xs.Dims()
 	if len(values) != rows {
 		return fmt.Errorf("values has %d entries for %d points", len(values), rows)

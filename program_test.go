@@ -388,6 +388,28 @@ func TestProgramErrors(t *testing.T) {
 	}
 }
 
+// TestZeroProgram checks that the zero Program gives errors, never a
+// panic.
+func TestZeroProgram(t *testing.T) {
+	var p Program
+	var m mat.Dense
+	errs := []error{
+		func() error { _, err := p.Value(nil); return err }(),
+		func() error { _, err := p.ValueGrad(nil, nil); return err }(),
+		p.Jacobian(&m, nil), p.Hessian(&m, nil), p.HVP(nil, nil, nil), p.JVP(nil, nil, nil), p.VJP(nil, nil, nil),
+		p.Bind("x", 1.0), p.SetSize("n", 2), p.Batch(nil, &m, mat.NewDense(1, 1, nil)),
+	}
+	for i, err := range errs {
+		if err == nil || err.Error() != "nabla: the zero Program compiles nothing; use Compile" {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	p.SetPropagate(true)
+	if p.Data() != nil || len(p.Inputs()) != 0 {
+		t.Error("the zero Program has data or inputs")
+	}
+}
+
 // TestPropagate checks that a program asked to propagate NaN and
 // infinities gives what IEEE arithmetic gives.
 func TestPropagate(t *testing.T) {
