@@ -92,7 +92,7 @@ func (b *builder) chain(s int32) *chain {
 		// the positive weights and one for the negative.
 		r, c := rowsCols(pl.shapes[f[0].slot])
 		ch.gram = true
-		ch.tmps = [][]int{{c, r}, {c, r}}
+		ch.tmps = [][]int{{c, r}, {c, r}} // or r×c, scaled rows not transposed
 		return ch
 	}
 	// The cheapest order: cost[i][j] of the product of factors i…j.
@@ -246,8 +246,16 @@ func scaleCols(out tensor.T, m tensor.T, trans bool, d []float64) {
 	}
 }
 
-// gramBlock is the size of the blocks of a Gram matrix computed apart.
-const gramBlock = 64
+// gramBlock is the size of the blocks of a Gram matrix computed apart:
+// gonum's kernels run on one core each, so blocks share the work among
+// cores; OpenBLAS shares one call among its own threads.
+var gramBlock = 64
+
+func init() {
+	if tensor.Backend == "OpenBLAS" {
+		gramBlock = 1 << 30
+	}
+}
 
 // weightedGram writes Mᵀ diag(s) M into dst: with P and N the rows of M
 // scaled by √s where s > 0 and by √-s where s < 0, transposed into zp
@@ -262,17 +270,61 @@ func weightedGram(dst, m tensor.T, s []float64, zp, zn tensor.T) {
 			break
 		}
 	}
-	scaledTranspose(zp, m, s, r, c, 1)
-	gram(dst.Data, zp.Data, c, r, 1, 0)
-	if neg {
-		scaledTranspose(zn, m, s, r, c, -1)
-		gram(dst.Data, zn.Data, c, r, -1, 1)
-	}
-	for i := 0; i < c; i++ {
-		for j := i + 1; j < c; j++ {
-			dst.Data[j*c+i] = dst.Data[i*c+j]
+	if tensor.Backend == "OpenBLAS" {
+		// One call on the scaled rows, read transposed: OpenBLAS shares
+		// it among its threads.
+		scaledRows(zp, m, s, r, c, 1)
+		syrkT(dst.Data, zp.Data, c, r, 1, 0)
+		if neg {
+			scaledRows(zn, m, s, r, c, -1)
+			syrkT(dst.Data, zn.Data, c, r, -1, 1)
+		}
+	} else {
+		scaledTranspose(zp, m, s, r, c, 1)
+		gram(dst.Data, zp.Data, c, r, 1, 0)
+		if neg {
+			scaledTranspose(zn, m, s, r, c, -1)
+			gram(dst.Data, zn.Data, c, r, -1, 1)
 		}
 	}
+	mirror(dst.Data, c)
+}
+
+// mirror copies the upper triangle of the c×c matrix a below the
+// diagonal, in blocks that stay in cache.
+func mirror(a []float64, c int) {
+	const b = 32
+	for i0 := 0; i0 < c; i0 += b {
+		for j0 := i0; j0 < c; j0 += b {
+			for i := i0; i < min(i0+b, c); i++ {
+				for j := max(j0, i+1); j < min(j0+b, c); j++ {
+					a[j*c+i] = a[i*c+j]
+				}
+			}
+		}
+	}
+}
+
+// scaledRows writes into z (r×c) the r×c matrix m with row i scaled by
+// √(sign·s[i]) where sign·s[i] > 0, and 0 elsewhere.
+func scaledRows(z, m tensor.T, s []float64, r, c int, sign float64) {
+	for i := 0; i < r; i++ {
+		w := 0.0
+		if v := sign * s[i]; v > 0 {
+			w = math.Sqrt(v)
+		}
+		src, dst := m.Data[i*c:(i+1)*c], z.Data[i*c:(i+1)*c]
+		for j, x := range src {
+			dst[j] = w * x
+		}
+	}
+}
+
+// syrkT writes alpha Yᵀ Y + beta C into the upper triangle of the c×c
+// matrix dst, Y being r×c.
+func syrkT(dst, y []float64, c, r int, alpha, beta float64) {
+	blas64.Syrk(blas.Trans, alpha, blas64.General{Rows: r, Cols: c, Stride: c, Data: y}, beta,
+		blas64.Symmetric{N: c, Stride: c, Data: dst, Uplo: blas.Upper})
 }
 
 // scaledTranspose writes into z (c×r) the transpose of the r×c matrix m

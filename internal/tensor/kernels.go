@@ -318,3 +318,7 @@ func IsMax(dst, t T) {
 		}
 	}
 }
+
+// Backend names the BLAS the kernels run on: gonum's, in Go, or
+// OpenBLAS's with the build tag openblas.
+var Backend = "gonum"
