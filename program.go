@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -71,6 +72,7 @@ const (
 // lazy is a program compiled on first use; err is why it could not be.
 type lazy struct {
 	once sync.Once
+	done atomic.Bool // compiled: the fast path of get
 	p    *program.Program
 	err  error
 	// How the outputs lay out: for a Jacobian or Hessian, the blocks'
@@ -359,10 +361,14 @@ func (p *Program) get(fm form) (*lazy, error) {
 		return nil, errZeroProgram
 	}
 	l := p.progs[fm]
+	if l.done.Load() {
+		return l, l.err
+	}
 	l.once.Do(func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.compile(fm, l)
+		l.done.Store(true)
 	})
 	return l, l.err
 }
@@ -373,7 +379,10 @@ func (p *Program) getLocked(fm form) (*lazy, error) {
 		return nil, errZeroProgram
 	}
 	l := p.progs[fm]
-	l.once.Do(func() { p.compile(fm, l) })
+	l.once.Do(func() {
+		p.compile(fm, l)
+		l.done.Store(true)
+	})
 	return l, l.err
 }
 

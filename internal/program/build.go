@@ -274,6 +274,27 @@ func (pl *plan) scalarOnly(f *Frame) {
 		}
 	}
 	pl.regs0 = slices.Clone(f.sc)
+	// Registers written before they are read need no first value.
+	written := map[int32]bool{}
+	for _, l := range pl.inReg {
+		written[l.reg] = true
+	}
+	for _, in := range code {
+		for _, a := range []int32{in.a, in.b} {
+			if in.f1 != nil && a == in.b {
+				continue
+			}
+			if !written[a] && !slices.Contains(pl.constRegs, a) {
+				pl.constRegs = append(pl.constRegs, a)
+			}
+		}
+		written[in.dst] = true
+	}
+	for _, o := range pl.p.outs {
+		if !written[o] && !slices.Contains(pl.constRegs, o) {
+			pl.constRegs = append(pl.constRegs, o)
+		}
+	}
 	pl.scalar = code
 }
 

@@ -57,9 +57,10 @@ type plan struct {
 	// A plan of scalars only runs as a list of scalar operations on
 	// registers, regs0 their first values (constants and what does not
 	// vary); inReg says which input entry each input's register takes.
-	scalar []sinstr
-	regs0  []float64
-	inReg  []load
+	scalar    []sinstr
+	regs0     []float64
+	constRegs []int32 // the registers whose first values are read
+	inReg     []load
 }
 
 // sinstr is one scalar operation on registers, with the table's fast

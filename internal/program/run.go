@@ -144,7 +144,9 @@ func (p *Program) EvalScalars(x []float64, first *float64, rest []float64) (ok b
 
 // runScalar runs a plan of scalars on the registers regs.
 func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []float64) error {
-	copy(regs, pl.regs0)
+	for _, r := range pl.constRegs {
+		regs[r] = pl.regs0[r]
+	}
 	if !pl.propagate {
 		for i, v := range x {
 			if v-v != 0 {
