@@ -53,6 +53,19 @@
 // with kinks take the subgradient of JAX and PyTorch: d abs(x) = sign(x)
 // with sign(0) = 0.
 //
+// Compile makes a Program for evaluation at many points: the value with
+// its gradient (ValueGrad), Jacobian, Hessian and their products with
+// vectors (HVP, JVP, VJP), from nabla's symbolic derivatives compiled
+// together with the value, so that they share its subexpressions. Its
+// inputs are named and given flat; data such as a design matrix is bound
+// once (Bind takes gonum matrices and vectors). Matrix products run on
+// BLAS kernels in the cheapest order, element-wise chains in one loop
+// over blocks that stay in cache, and a large matrix read twice, as a
+// least-squares loss and its gradient read Φ, is read once by rows on all
+// cores; a scalar gradient allocates nothing. Program.Problem hands it to
+// gonum's optimizers. ParseOptions.Shapes and the builders VecVar,
+// MatVar, MatMul, T, … name sizes, as in Φ (N×D) θ (D).
+//
 // Nothing panics on user data. Builders given an operand they cannot take
 // return an invalid Expr whose Err says why; a derivative nabla cannot
 // compute is an *UnsupportedError; a variable the expression lacks gives
