@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -145,17 +144,8 @@ func Compile(f Expr, inputs ...string) (*Program, error) {
 // absentInput reports an input that f does not have: a slip, unless
 // f's declarations name it.
 func absentInput(name string, f Expr) error {
-	a := calc.Absent(name, f.Vars())
-	msg := "nabla: Compile: the expression has no variable " + name + " to take as an input"
-	switch {
-	case len(a.Suggests) > 0:
-		msg += "; did you mean " + strings.Join(a.Suggests, " or ") + "?"
-	case len(a.Vars) > 0:
-		msg += " (its variables: " + strings.Join(a.Vars, ", ") + ")"
-	default:
-		msg += " (it has no variables)"
-	}
-	return errors.New(msg + "; declare it to take it all the same")
+	hint := calc.Absent(name, f.Vars()).Hint()
+	return errors.New("nabla: Compile: the expression has no variable " + name + " to take as an input" + hint + "; declare it to take it all the same")
 }
 
 // Inputs returns the names of the inputs, in the order the evaluations
@@ -524,65 +514,56 @@ func (p *Program) directional(n *expr.Node) (*expr.Node, error) {
 	return expr.Add(terms...), nil
 }
 
-// wrt returns the names of the inputs.
-func (p *Program) wrt() []string { return p.Inputs() }
-
-// jacobian returns the blocks of the Jacobian in matrix form, or marks
-// it to be computed from VJPs where there is none.
+// jacobian returns the blocks of the Jacobian in matrix form, one per
+// input, or marks it to be computed from VJPs where there is none.
 func (p *Program) jacobian(l *lazy) ([]*expr.Node, []program.Input, error) {
-	f := p.f.n
-	if f.Shape().Rank() > 1 {
+	if p.f.n.Shape().Rank() > 1 {
 		l.fallback = true
 		return nil, nil, nil
 	}
-	r, err := calc.Derive(p.ctx, f, p.f.decl, p.wrt(), &calc.Options{Kind: calc.Jacobian})
-	if err != nil || r.Tensor != nil {
+	at := make([]blockAt, len(p.ins))
+	for i := range at {
+		at[i] = blockAt{col: i}
+	}
+	return p.matrixForm(l, calc.Jacobian, at)
+}
+
+// hessian returns the blocks of the Hessian in matrix form, one per pair
+// of inputs on and above the diagonal, or marks it to be computed from
+// HVPs where there is none.
+func (p *Program) hessian(l *lazy) ([]*expr.Node, []program.Input, error) {
+	if s := p.f.n.Shape(); !s.IsScalar() {
+		return nil, nil, fmt.Errorf("the Hessian needs a scalar function, not a %s", s.Describe())
+	}
+	var at []blockAt
+	for i := range p.ins {
+		for j := i; j < len(p.ins); j++ {
+			at = append(at, blockAt{row: i, col: j, mirror: i != j})
+		}
+	}
+	return p.matrixForm(l, calc.Hessian, at)
+}
+
+// matrixForm returns the derivative of the kind asked for in matrix form:
+// one output, or its blocks, placed as at says; where nabla has no
+// matrix form it marks l to be computed otherwise.
+func (p *Program) matrixForm(l *lazy, kind calc.Kind, at []blockAt) ([]*expr.Node, []program.Input, error) {
+	r, err := calc.Derive(p.ctx, p.f.n, p.f.decl, p.Inputs(), &calc.Options{Kind: kind})
+	if err != nil || r.Tensor != nil || r.Blocks != nil && len(r.Blocks) != len(at) {
 		l.fallback = true
 		return nil, nil, nil
 	}
 	if r.Blocks == nil {
 		return []*expr.Node{r.Expr}, p.ins, nil
 	}
-	var outs []*expr.Node
-	for i, b := range r.Blocks {
+	outs := make([]*expr.Node, len(r.Blocks))
+	for k, b := range r.Blocks {
 		if b.Tensor != nil {
 			l.fallback = true
 			return nil, nil, nil
 		}
-		outs = append(outs, b.Expr)
-		l.blocks = append(l.blocks, blockAt{col: i})
+		outs[k] = b.Expr
 	}
-	return outs, p.ins, nil
-}
-
-// hessian returns the blocks of the Hessian in matrix form, or marks it
-// to be computed from HVPs where there is none.
-func (p *Program) hessian(l *lazy) ([]*expr.Node, []program.Input, error) {
-	f := p.f.n
-	if !f.Shape().IsScalar() {
-		return nil, nil, fmt.Errorf("the Hessian needs a scalar function, not a %s", f.Shape().Describe())
-	}
-	r, err := calc.Derive(p.ctx, f, p.f.decl, p.wrt(), &calc.Options{Kind: calc.Hessian})
-	if err != nil || r.Tensor != nil {
-		l.fallback = true
-		return nil, nil, nil
-	}
-	if r.Blocks == nil {
-		return []*expr.Node{r.Expr}, p.ins, nil
-	}
-	var outs []*expr.Node
-	k := 0
-	for i := range p.ins {
-		for j := i; j < len(p.ins); j++ {
-			b := r.Blocks[k]
-			k++
-			if b.Tensor != nil {
-				l.fallback = true
-				return nil, nil, nil
-			}
-			outs = append(outs, b.Expr)
-			l.blocks = append(l.blocks, blockAt{row: i, col: j, mirror: i != j})
-		}
-	}
+	l.blocks = at
 	return outs, p.ins, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,7 +99,7 @@ func (a *app) runPoints(cmd, src string) error {
 		return err
 	}
 	for _, name := range e.Vars() {
-		if _, isInput := indexOf(names, name); isInput {
+		if slices.Contains(names, name) {
 			continue
 		}
 		v, ok := env[name]
@@ -150,15 +151,6 @@ func (a *app) runPoints(cmd, src string) error {
 		entries = append(entries, strings.TrimSpace(header[k]))
 	}
 	return a.printPoints(cmd, header, entries, t, out)
-}
-
-func indexOf(xs []string, x string) (int, bool) {
-	for i, s := range xs {
-		if s == x {
-			return i, true
-		}
-	}
-	return -1, false
 }
 
 // pointEval returns what the command computes at one point, flattened.

@@ -194,16 +194,19 @@ type AbsentError struct {
 
 // Error describes the absence, with the nearest spelling.
 func (e *AbsentError) Error() string {
-	msg := e.Name + " does not occur in the expression, so the derivative with respect to it is 0"
+	return e.Name + " does not occur in the expression, so the derivative with respect to it is 0" + e.Hint()
+}
+
+// Hint is what the message says after the absence: the nearest spelling,
+// or the expression's variables.
+func (e *AbsentError) Hint() string {
 	switch {
 	case len(e.Suggests) > 0:
-		msg += "; did you mean " + strings.Join(e.Suggests, " or ") + "?"
+		return "; did you mean " + strings.Join(e.Suggests, " or ") + "?"
 	case len(e.Vars) > 0:
-		msg += " (its variables: " + strings.Join(e.Vars, ", ") + ")"
-	default:
-		msg += " (it has no variables)"
+		return " (its variables: " + strings.Join(e.Vars, ", ") + ")"
 	}
-	return msg
+	return " (it has no variables)"
 }
 
 // Absent returns the AbsentError of the name that an expression with the

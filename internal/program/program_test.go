@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -268,7 +269,7 @@ func TestStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.Bind("X", x)
-		if slicesContain(p.Data(), "y") {
+		if slices.Contains(p.Data(), "y") {
 			p.Bind("y", y)
 		}
 		pl, err := p.plan(cols)
@@ -333,15 +334,6 @@ func shapeOf(n *expr.Node, name string) expr.Shape {
 		}
 	}
 	return expr.Shape{}
-}
-
-func slicesContain(xs []string, x string) bool {
-	for _, s := range xs {
-		if s == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestClusterErrors checks that a value outside a function's domain in a
