@@ -177,6 +177,25 @@ func drawWrt(t *rapid.T, f Expr) []string {
 	return perm[:k]
 }
 
+// drawWithXS draws the text of an expression from gen, parses it with
+// mixedOpts and draws values of its variables; it skips an expression
+// that has lost x or s, the variables the Jacobian and Hessian tests
+// differentiate by.
+func drawWithXS(rt *rapid.T, gen *rapid.Generator[string]) (string, Expr, map[string]Tensor) {
+	src := gen.Draw(rt, "f")
+	f, err := ParseWith(src, mixedOpts)
+	if err != nil {
+		rt.Fatalf("%s: %v", src, err)
+	}
+	env := randomValues(rt, f)
+	for _, w := range []string{"x", "s"} {
+		if _, ok := env[w]; !ok {
+			rt.Skip("the expression lost " + w)
+		}
+	}
+	return src, f, env
+}
+
 // TestRandomMixedGradients checks gradients with respect to several
 // variables of different shapes, a symmetric matrix among them, block by
 // block against central differences (along symmetric directions for the
@@ -212,21 +231,11 @@ func TestRandomMixedJacobians(t *testing.T) {
 	checked := 0
 	defer func() { t.Logf("%d cases checked against finite differences", checked) }()
 	rapid.Check(t, func(rt *rapid.T) {
-		src := genMixedVector(1).Draw(rt, "f")
-		f, err := ParseWith(src, mixedOpts)
-		if err != nil {
-			rt.Fatalf("%s: %v", src, err)
-		}
+		src, f, env := drawWithXS(rt, genMixedVector(1))
 		wrt := []string{"x", "s"}
 		d, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindJacobian})
 		if err != nil {
 			rt.Skipf("%s: %v", src, err)
-		}
-		env := randomValues(rt, f)
-		for _, w := range wrt {
-			if _, ok := env[w]; !ok {
-				rt.Skip("the expression lost " + w)
-			}
 		}
 		fv, err := f.Value(env)
 		if err != nil {
@@ -268,18 +277,8 @@ func TestRandomMixedHessians(t *testing.T) {
 	checked := 0
 	defer func() { t.Logf("%d cases checked against finite differences", checked) }()
 	rapid.Check(t, func(rt *rapid.T) {
-		src := genMixed(0).Draw(rt, "f")
-		f, err := ParseWith(src, mixedOpts)
-		if err != nil {
-			rt.Fatalf("%s: %v", src, err)
-		}
-		env := randomValues(rt, f)
+		src, f, env := drawWithXS(rt, genMixed(0))
 		wrt := []string{"x", "s"}
-		for _, w := range wrt {
-			if _, ok := env[w]; !ok {
-				rt.Skip("the expression lost " + w)
-			}
-		}
 		g, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindGradient})
 		if err != nil {
 			rt.Skipf("%s: %v", src, err)

@@ -164,18 +164,8 @@ func TestProgramMatchesSymbolic(t *testing.T) {
 func TestProgramJacobians(t *testing.T) {
 	const tol = crossTol
 	rapid.Check(t, func(rt *rapid.T) {
-		src := genMixedVector(1).Draw(rt, "f")
-		f, err := ParseWith(src, mixedOpts)
-		if err != nil {
-			rt.Fatalf("%s: %v", src, err)
-		}
-		env := randomValues(rt, f)
+		src, f, env := drawWithXS(rt, genMixedVector(1))
 		wrt := []string{"x", "s"}
-		for _, w := range wrt {
-			if _, ok := env[w]; !ok {
-				rt.Skip("the expression lost " + w)
-			}
-		}
 		d, err := Derive(context.Background(), f, wrt, &DeriveOptions{Kind: KindJacobian})
 		if err != nil {
 			rt.Skipf("%s: %v", src, err)
