@@ -228,9 +228,10 @@ type OpInfo struct {
 	Strict func(n *Node) bool
 
 	// Loop computes an element-wise operation on blocks of entries,
-	// dst[i] = f(x[0][i], x[1][i], …), each operand as long as dst. It
-	// does not report the domain: an entry outside it is NaN or infinite,
-	// and the caller asks Eval why.
+	// dst[i] = f(x[0][i], x[1][i], …), each operand as long as dst or of
+	// one entry, a scalar that acts on every entry. It does not report
+	// the domain: an entry outside it is NaN or infinite, and the caller
+	// asks Eval why.
 	Loop func(dst []float64, x [][]float64)
 
 	// Tensor computes the operation on vectors and matrices into dst,
@@ -326,24 +327,9 @@ func init() {
 				}
 				return r, ""
 			},
-			Eval2:  func(a, b float64) float64 { return a + b },
-			Strict: always,
-			Loop: func(dst []float64, x [][]float64) {
-				if len(x) == 2 {
-					a, b := x[0][:len(dst)], x[1][:len(dst)]
-					for i := range dst {
-						dst[i] = a[i] + b[i]
-					}
-					return
-				}
-				copy(dst, x[0])
-				for _, a := range x[1:] {
-					a = a[:len(dst)]
-					for i, v := range a {
-						dst[i] += v
-					}
-				}
-			},
+			Eval2:    func(a, b float64) float64 { return a + b },
+			Strict:   always,
+			Loop:     addLoop,
 			Partial:  func(n *Node, i int) *Node { return one },
 			Jacobian: addJacobian,
 			Applied:  addApplied,
@@ -360,24 +346,9 @@ func init() {
 				}
 				return r, ""
 			},
-			Eval2:  func(a, b float64) float64 { return a * b },
-			Strict: always,
-			Loop: func(dst []float64, x [][]float64) {
-				if len(x) == 2 {
-					a, b := x[0][:len(dst)], x[1][:len(dst)]
-					for i := range dst {
-						dst[i] = a[i] * b[i]
-					}
-					return
-				}
-				copy(dst, x[0])
-				for _, a := range x[1:] {
-					a = a[:len(dst)]
-					for i, v := range a {
-						dst[i] *= v
-					}
-				}
-			},
+			Eval2:    func(a, b float64) float64 { return a * b },
+			Strict:   always,
+			Loop:     mulLoop,
 			Partial:  MulExcept,
 			Jacobian: mulJacobian,
 			Applied:  mulApplied,
@@ -397,13 +368,8 @@ func init() {
 				}
 				return pow(b, e), ""
 			},
-			Eval2: func(b, e float64) float64 {
-				if b == 0 && e < 0 || b < 0 && e != math.Trunc(e) {
-					return math.NaN()
-				}
-				return pow(b, e)
-			},
-			Loop: powLoop,
+			Eval2: powEntry,
+			Loop:  powLoop,
 			// NaN and ±Inf to a positive power are NaN and ±Inf (or +Inf);
 			// to a negative power, ±Inf is 0.
 			Strict: func(n *Node) bool {
@@ -549,7 +515,16 @@ func fn(name, latex string, order int, eval func(float64) float64, domain func(f
 			return eval(x)
 		},
 		Loop: func(dst []float64, x [][]float64) {
-			a := x[0][:len(dst)]
+			a := x[0]
+			if len(a) != len(dst) {
+				v := math.NaN()
+				if domain == nil || domain(a[0]) == "" {
+					v = eval(a[0])
+				}
+				fill(dst, v)
+				return
+			}
+			a = a[:len(dst)]
 			if domain == nil {
 				for i, v := range a {
 					dst[i] = eval(v)
@@ -619,20 +594,154 @@ func pow(b, e float64) float64 {
 // always is the Strict of operations that are strict at every node.
 func always(*Node) bool { return true }
 
-// powLoop raises entries to powers, squares and cubes by products; an
-// entry outside the domain of the power is NaN.
-func powLoop(dst []float64, x [][]float64) {
-	b, e := x[0][:len(dst)], x[1][:len(dst)]
-	for i, v := range b {
-		switch w := e[i]; {
-		case w == 2:
-			dst[i] = v * v
-		case v == 0 && w < 0, v < 0 && w != math.Trunc(w):
-			dst[i] = math.NaN()
-		default:
-			dst[i] = pow(v, w)
+// addLoop is the Loop of sums: the operands added from the first, in
+// the order of the scalar kernel, so that both round alike.
+func addLoop(dst []float64, x [][]float64) {
+	n := len(dst)
+	if len(x) == 1 {
+		set(dst, x[0])
+		return
+	}
+	switch a, b := x[0], x[1]; {
+	case len(a) == n && len(b) == n:
+		a, b = a[:n], b[:n]
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	case len(a) == n:
+		a, c := a[:n], b[0]
+		for i := range dst {
+			dst[i] = a[i] + c
+		}
+	case len(b) == n:
+		c, b := a[0], b[:n]
+		for i := range dst {
+			dst[i] = c + b[i]
+		}
+	default:
+		fill(dst, a[0]+b[0])
+	}
+	for _, a := range x[2:] {
+		if len(a) != n {
+			c := a[0]
+			for i := range dst {
+				dst[i] += c
+			}
+			continue
+		}
+		a = a[:n]
+		for i, v := range a {
+			dst[i] += v
 		}
 	}
+}
+
+// mulLoop is the Loop of products, in the order of the scalar kernel.
+func mulLoop(dst []float64, x [][]float64) {
+	n := len(dst)
+	if len(x) == 1 {
+		set(dst, x[0])
+		return
+	}
+	switch a, b := x[0], x[1]; {
+	case len(a) == n && len(b) == n:
+		a, b = a[:n], b[:n]
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+	case len(a) == n:
+		a, c := a[:n], b[0]
+		for i := range dst {
+			dst[i] = a[i] * c
+		}
+	case len(b) == n:
+		c, b := a[0], b[:n]
+		for i := range dst {
+			dst[i] = c * b[i]
+		}
+	default:
+		fill(dst, a[0]*b[0])
+	}
+	for _, a := range x[2:] {
+		if len(a) != n {
+			c := a[0]
+			for i := range dst {
+				dst[i] *= c
+			}
+			continue
+		}
+		a = a[:n]
+		for i, v := range a {
+			dst[i] *= v
+		}
+	}
+}
+
+// set copies the operand a, a block or a scalar, into dst.
+func set(dst, a []float64) {
+	if len(a) == len(dst) {
+		copy(dst, a)
+	} else {
+		fill(dst, a[0])
+	}
+}
+
+// fill sets every entry of dst to c.
+func fill(dst []float64, c float64) {
+	for i := range dst {
+		dst[i] = c
+	}
+}
+
+// powLoop raises entries to powers, squares and cubes by products; an
+// entry outside the domain of the power is NaN. A scalar exponent, the
+// usual case, chooses the loop once.
+func powLoop(dst []float64, x [][]float64) {
+	n := len(dst)
+	b, e := x[0], x[1]
+	if len(e) != n {
+		w := e[0]
+		if len(b) != n {
+			fill(dst, powEntry(b[0], w))
+			return
+		}
+		b = b[:n]
+		switch w {
+		case 2:
+			for i, v := range b {
+				dst[i] = v * v
+			}
+		case 3:
+			for i, v := range b {
+				dst[i] = v * v * v
+			}
+		default:
+			for i, v := range b {
+				dst[i] = powEntry(v, w)
+			}
+		}
+		return
+	}
+	e = e[:n]
+	if len(b) != n {
+		c := b[0]
+		for i, w := range e {
+			dst[i] = powEntry(c, w)
+		}
+		return
+	}
+	b = b[:n]
+	for i, v := range b {
+		dst[i] = powEntry(v, e[i])
+	}
+}
+
+// powEntry is b^e, NaN outside the domain of the power.
+func powEntry(b, e float64) float64 {
+	if b == 0 && e < 0 || b < 0 && e != math.Trunc(e) {
+		return math.NaN()
+	}
+	return pow(b, e)
 }
 
 func logDomain(x float64) string {

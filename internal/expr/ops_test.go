@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -229,6 +230,24 @@ func TestLoop(t *testing.T) {
 			}
 			dst := make([]float64, len(points))
 			info.Loop(dst, cols)
+			checkScalarOperands(t, info, cols, dst)
+			if info.Arity < 0 {
+				// A sum or product of one operand left, as when the
+				// diagonal terms of a sum are added apart.
+				one := make([]float64, len(points))
+				info.Loop(one, cols[:1])
+				checkScalarOperands(t, info, cols[:1], one)
+				if !slices.Equal(one, cols[0]) {
+					t.Errorf("%s of one operand gives %v, want %v", info.Name, one, cols[0])
+				}
+			}
+			if arity > 1 {
+				// The constant operand first, as in 2^x or c + x.
+				swapped := append([][]float64{cols[1], cols[0]}, cols[2:]...)
+				want := make([]float64, len(points))
+				info.Loop(want, swapped)
+				checkScalarOperands(t, info, swapped, want)
+			}
 			for k, got := range dst {
 				x := make([]float64, arity)
 				for i := range x {
@@ -258,6 +277,39 @@ func TestLoop(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// checkScalarOperands checks that Loop gives the entries want of the
+// operands cols when the operands constant over the block come as
+// scalars, one entry long, and when every operand does (one entry out).
+func checkScalarOperands(t *testing.T, info *OpInfo, cols [][]float64, want []float64) {
+	t.Helper()
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	short := make([][]float64, len(cols))
+	for i, c := range cols {
+		short[i] = c
+		if !slices.ContainsFunc(c, func(v float64) bool { return !same(v, c[0]) }) {
+			short[i] = c[:1]
+		}
+	}
+	dst := make([]float64, len(want))
+	info.Loop(dst, short)
+	for k := range dst {
+		if !same(dst[k], want[k]) {
+			t.Errorf("%s: entry %d is %v with scalar operands, %v with blocks", info.Name, k, dst[k], want[k])
+		}
+	}
+	for k := range want {
+		one := make([][]float64, len(cols))
+		for i, c := range cols {
+			one[i] = c[k : k+1]
+		}
+		got := []float64{0}
+		info.Loop(got, one)
+		if !same(got[0], want[k]) {
+			t.Errorf("%s: entry %d alone is %v, %v in a block", info.Name, k, got[0], want[k])
 		}
 	}
 }

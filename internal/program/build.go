@@ -255,13 +255,25 @@ func (pl *plan) scalarOnly(f *Frame) {
 	var code []sinstr
 	for _, st := range pl.steps {
 		info := pl.p.nodes[st.slot].Info()
+		kind := sCall2
+		switch pl.p.nodes[st.slot].Op() {
+		case expr.OpAdd:
+			kind = sAdd
+		case expr.OpMul:
+			kind = sMul
+		case expr.OpPow:
+			if e := st.args[1]; !pl.varies[e] && f.sc[e] == 2 {
+				code = append(code, sinstr{kind: sSquare, a: st.args[0], dst: st.slot})
+				continue
+			}
+		}
 		switch {
 		case len(st.args) == 1 && info.Eval1 != nil:
-			code = append(code, sinstr{f1: info.Eval1, a: st.args[0], dst: st.slot})
+			code = append(code, sinstr{kind: sCall1, f1: info.Eval1, a: st.args[0], dst: st.slot})
 		case len(st.args) >= 2 && info.Eval2 != nil && (len(st.args) == 2 || info.Arity < 0):
-			code = append(code, sinstr{f2: info.Eval2, a: st.args[0], b: st.args[1], dst: st.slot})
+			code = append(code, sinstr{kind: kind, f2: info.Eval2, a: st.args[0], b: st.args[1], dst: st.slot})
 			for _, a := range st.args[2:] {
-				code = append(code, sinstr{f2: info.Eval2, a: st.slot, b: a, dst: st.slot})
+				code = append(code, sinstr{kind: kind, f2: info.Eval2, a: st.slot, b: a, dst: st.slot})
 			}
 		default:
 			return
@@ -280,10 +292,11 @@ func (pl *plan) scalarOnly(f *Frame) {
 		written[l.reg] = true
 	}
 	for _, in := range code {
-		for _, a := range []int32{in.a, in.b} {
-			if in.f1 != nil && a == in.b {
-				continue
-			}
+		reads := []int32{in.a, in.b}
+		if in.kind == sCall1 || in.kind == sSquare {
+			reads = reads[:1]
+		}
+		for _, a := range reads {
 			if !written[a] && !slices.Contains(pl.constRegs, a) {
 				pl.constRegs = append(pl.constRegs, a)
 			}

@@ -14,15 +14,7 @@ type cluster struct {
 	step   int // the index of its step when it was made
 	closed bool
 	nodes  []cnode
-	nblk   int     // blocks used
-	bcast  []bcast // the scalar operands, broadcast into blocks
-}
-
-// bcast is a scalar operand of a cluster and the block that holds it in
-// every entry.
-type bcast struct {
-	blk  int
-	slot int32
+	nblk   int // blocks used
 }
 
 // cnode is one operation of a cluster.
@@ -44,17 +36,16 @@ type cnode struct {
 
 // operand is where an operation of a cluster reads an operand.
 type operand struct {
-	blk  int   // a block of the cluster; -1 for a value outside it
-	slot int32 // the value outside it, or the slot computed in blk
-	bc   int   // the broadcast block of a scalar operand; -1 for none
+	blk    int   // a block of the cluster; -1 for a value outside it
+	slot   int32 // the value outside it, or the slot computed in blk
+	scalar bool  // a scalar outside it, which acts on every entry
 }
 
 // compile gives each operation its operands and its result a block or
 // the full buffer of its slot.
 func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 	blkOf := map[int32]int{}
-	bcOf := map[int32]int{}
-	c.nblk, c.bcast = 0, nil
+	c.nblk = 0
 	for i := range c.nodes {
 		cn := &c.nodes[i]
 		cn.info = pl.p.nodes[cn.slot].Info()
@@ -65,19 +56,9 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 				cn.diag = append(cn.diag, v)
 				continue
 			}
-			op := operand{blk: -1, slot: a, bc: -1}
-			switch {
-			case clusterOf[a] == c && !pl.full[a]:
+			op := operand{blk: -1, slot: a, scalar: len(pl.shapes[a]) == 0}
+			if clusterOf[a] == c && !pl.full[a] {
 				op.blk = blkOf[a]
-			case len(pl.shapes[a]) == 0:
-				k, ok := bcOf[a]
-				if !ok {
-					k = c.nblk
-					c.nblk++
-					bcOf[a] = k
-					c.bcast = append(c.bcast, bcast{k, a})
-				}
-				op.bc = k
 			}
 			cn.args = append(cn.args, op)
 		}
@@ -114,9 +95,7 @@ const parallelMin = 1 << 15
 func (c *cluster) run(pl *plan, f *Frame) error {
 	lanes := len(f.lanes)
 	if lanes == 1 || c.size < parallelMin {
-		ln := &f.lanes[0]
-		c.broadcast(f, ln)
-		return c.runRange(pl, f, ln, 0, c.size)
+		return c.runRange(pl, f, &f.lanes[0], 0, c.size)
 	}
 	// Contiguous ranges of whole blocks, one a lane; the first error in
 	// the order of the entries.
@@ -127,12 +106,9 @@ func (c *cluster) run(pl *plan, f *Frame) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ln := &f.lanes[w]
-			c.broadcast(f, ln)
-			errs[w] = c.runRange(pl, f, ln, min(w*per, c.size), min((w+1)*per, c.size))
+			errs[w] = c.runRange(pl, f, &f.lanes[w], min(w*per, c.size), min((w+1)*per, c.size))
 		}()
 	}
-	c.broadcast(f, &f.lanes[0])
 	errs[0] = c.runRange(pl, f, &f.lanes[0], 0, min(per, c.size))
 	wg.Wait()
 	for _, err := range errs {
@@ -143,19 +119,8 @@ func (c *cluster) run(pl *plan, f *Frame) error {
 	return nil
 }
 
-// broadcast fills the blocks of the scalar operands in the lane ln.
-func (c *cluster) broadcast(f *Frame, ln *lane) {
-	for _, bc := range c.bcast {
-		v := f.vals[bc.slot].Data[0]
-		b := ln.blk[bc.blk]
-		for i := range b {
-			b[i] = v
-		}
-	}
-}
-
 // runRange computes the entries lo…hi of the cluster's values with the
-// blocks of the lane ln, whose broadcast blocks are filled.
+// blocks of the lane ln.
 func (c *cluster) runRange(pl *plan, f *Frame, ln *lane, lo, hi int) error {
 	for i0 := lo; i0 < hi; i0 += block {
 		i1 := min(i0+block, hi)
@@ -183,8 +148,8 @@ func (c *cluster) runBlock(pl *plan, f *Frame, ln *lane, i0, i1 int, all bool) e
 				switch {
 				case op.blk >= 0:
 					argv[j] = ln.blk[op.blk][:m]
-				case op.bc >= 0:
-					argv[j] = ln.blk[op.bc][:m]
+				case op.scalar:
+					argv[j] = f.vals[op.slot].Data[:1]
 				default:
 					argv[j] = f.vals[op.slot].Data[i0:i1]
 				}

@@ -66,12 +66,26 @@ type plan struct {
 // sinstr is one scalar operation on registers, with the table's fast
 // kernel of one or two operands: the sum or product of more operands is
 // an instruction per operand after the first, into the same register.
+// The algebra's own operations, sums, products and squares, run in
+// place, without a call.
 type sinstr struct {
+	kind sop
 	f1   func(x float64) float64
 	f2   func(a, b float64) float64
 	a, b int32 // the registers of the operands
 	dst  int32 // the register of the result, the slot of its node
 }
+
+// sop is the kind of a scalar instruction.
+type sop uint8
+
+const (
+	sCall1  sop = iota // f1(a)
+	sCall2             // f2(a, b)
+	sAdd               // a + b
+	sMul               // a b
+	sSquare            // a²
+)
 
 // load puts the input entry x into the register reg.
 type load struct {

@@ -160,9 +160,16 @@ func (pl *plan) runScalar(regs []float64, x []float64, first *float64, rest []fl
 	for i := range pl.scalar {
 		in := &pl.scalar[i]
 		var r float64
-		if in.f1 != nil {
+		switch in.kind {
+		case sAdd:
+			r = regs[in.a] + regs[in.b]
+		case sMul:
+			r = regs[in.a] * regs[in.b]
+		case sSquare:
+			r = regs[in.a] * regs[in.a]
+		case sCall1:
 			r = in.f1(regs[in.a])
-		} else {
+		default:
 			r = in.f2(regs[in.a], regs[in.b])
 		}
 		regs[in.dst] = r
@@ -385,7 +392,7 @@ func (pl *plan) entryError(s int32, argv [][]float64, k, at int) error {
 	info := pl.p.nodes[s].Info()
 	x := make([]float64, len(argv))
 	for i, a := range argv {
-		x[i] = a[k]
+		x[i] = a[min(k, len(a)-1)] // a scalar operand has one entry
 	}
 	r, msg := info.Eval(x)
 	if msg == "" {

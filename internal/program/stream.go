@@ -156,9 +156,6 @@ func (sm *stream) run(pl *plan, f *Frame) error {
 		for _, c := range sm.cons {
 			clear(ln.acc[c.acc])
 		}
-		for _, cl := range sm.cls {
-			cl.broadcast(f, ln)
-		}
 		lo, hi := w*per, min((w+1)*per, sm.rows)
 		mv, vv, uv := f.vals[sm.m].Data, f.vals[sm.v].Data, f.vals[sm.u].Data
 		for r0 := lo; r0 < hi; r0 += chunk {
