@@ -86,7 +86,18 @@ func (p *Program) ValueGrad(grad, x []float64) (float64, error) {
 	if ok, err := l.p.EvalScalars(x, &v, grad); ok {
 		return v, err
 	}
-	fr, err := l.p.Eval(x)
+	// Each block of the gradient computed in grad itself where it can be.
+	var stack [8][]float64
+	into := stack[:0]
+	if sizes, err := l.p.Sizes(len(x)); err == nil && len(sizes) < len(stack) {
+		into = stack[:len(sizes)+1]
+		off := 0
+		for i, n := range sizes {
+			into[i+1] = grad[off : off+n]
+			off += n
+		}
+	}
+	fr, err := l.p.EvalInto(x, into)
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +105,9 @@ func (p *Program) ValueGrad(grad, x []float64) (float64, error) {
 	off := 0
 	for i := range p.ins {
 		g := fr.Out(i + 1)
-		copy(grad[off:off+len(g.Data)], g.Data)
+		if !fr.Written(i + 1) {
+			copy(grad[off:off+len(g.Data)], g.Data)
+		}
 		off += len(g.Data)
 	}
 	return fr.Out(0).Data[0], nil

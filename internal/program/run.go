@@ -90,10 +90,10 @@ func (pl *plan) frame() *Frame {
 // order. The Frame it returns holds the outputs until Done.
 func (p *Program) Eval(x []float64) (*Frame, error) { return p.EvalInto(x, nil) }
 
-// EvalInto is Eval that computes output k in dst[k] where dst has it
-// (nil for none, and for an output that is not computed, such as an
-// input), so that a caller's matrix receives it without a copy; it
-// reports through written[k] which were.
+// EvalInto is Eval that computes output k in dst[k] where dst has it,
+// so that a caller's matrix receives it without a copy; the Frame's
+// Written reports which were. An output that is not computed, such as an
+// input, or that is a scalar, which lives in a register, is not.
 func (p *Program) EvalInto(x []float64, dst [][]float64) (*Frame, error) {
 	pl, err := p.plan(len(x))
 	if err != nil {
@@ -102,7 +102,7 @@ func (p *Program) EvalInto(x []float64, dst [][]float64) (*Frame, error) {
 	f := pl.frame()
 	for k, d := range dst {
 		s := p.outs[k]
-		if d == nil || !pl.full[s] || pl.consts[s].Data != nil || len(d) != len(f.vals[s].Data) || f.own[s] != nil {
+		if d == nil || !pl.full[s] || len(pl.shapes[s]) == 0 || pl.consts[s].Data != nil || len(d) != len(f.vals[s].Data) || f.own[s] != nil {
 			continue
 		}
 		f.own[s] = f.vals[s].Data
