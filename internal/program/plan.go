@@ -109,6 +109,7 @@ type Frame struct {
 	pl    *plan
 	vals  []tensor.T
 	own   [][]float64 // the buffers of outputs given the caller's storage
+	wrote []bool      // the outputs computed in the caller's storage
 	sc    []float64   // scalar registers
 	lanes []lane      // scratch space of each worker; the first for sequential steps
 	argv  [][]float64

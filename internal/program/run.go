@@ -14,7 +14,7 @@ import (
 // newFrame allocates the buffers of one evaluation.
 func (pl *plan) newFrame() *Frame {
 	nn := len(pl.p.nodes)
-	f := &Frame{pl: pl, vals: make([]tensor.T, nn), own: make([][]float64, nn), sc: make([]float64, pl.nsc)}
+	f := &Frame{pl: pl, vals: make([]tensor.T, nn), own: make([][]float64, nn), wrote: make([]bool, len(pl.p.outs)), sc: make([]float64, pl.nsc)}
 	size := 0
 	for s := range pl.p.nodes {
 		if pl.full[s] && len(pl.shapes[s]) > 0 && (pl.consts == nil || pl.consts[s].Data == nil) {
@@ -107,6 +107,7 @@ func (p *Program) EvalInto(x []float64, dst [][]float64) (*Frame, error) {
 		}
 		f.own[s] = f.vals[s].Data
 		f.vals[s].Data = d
+		f.wrote[k] = true
 	}
 	if err := pl.load(f, x); err != nil {
 		f.Done()
@@ -200,8 +201,9 @@ func (pl *plan) registerError(regs []float64, s int32) error {
 func (f *Frame) Out(k int) tensor.T { return f.vals[f.pl.p.outs[k]] }
 
 // Written reports whether output k was computed in the caller's storage
-// given to EvalInto.
-func (f *Frame) Written(k int) bool { return f.own[f.pl.p.outs[k]] != nil }
+// given to EvalInto. An output that is the same value as an earlier one
+// is computed once, in the earlier one's storage, and is not.
+func (f *Frame) Written(k int) bool { return f.wrote[k] }
 
 // Done returns the frame to its program for another evaluation.
 func (f *Frame) Done() {
@@ -210,6 +212,7 @@ func (f *Frame) Done() {
 			f.vals[o].Data, f.own[o] = f.own[o], nil
 		}
 	}
+	clear(f.wrote)
 	for s := range f.pl.p.inAt {
 		for _, slot := range f.pl.p.inAt[s] {
 			if len(f.pl.shapes[slot]) > 0 {
