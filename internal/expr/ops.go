@@ -234,6 +234,12 @@ type OpInfo struct {
 	// asks Eval why.
 	Loop func(dst []float64, x [][]float64)
 
+	// Complex, where set, computes the operation on complex numbers: the
+	// analytic continuation of an analytic element-wise function, which
+	// the complex-step derivative evaluates. The domain is that of Eval
+	// at the real parts.
+	Complex func(x []complex128) complex128
+
 	// Tensor computes the operation on vectors and matrices into dst,
 	// which has the result's shape, sizes settled, and storage of its
 	// own; it writes every entry. Element-wise operations have Eval and
@@ -481,6 +487,7 @@ func init() {
 	}
 	Ops[OpLog].Aliases = []string{"ln"}
 	linalgOps()
+	initComplex()
 	for i := range Ops {
 		opOrder[i] = Ops[i].Order
 	}
