@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -399,5 +401,32 @@ func TestDiffHelp(t *testing.T) {
 	}
 	if got := stdout.String(); !strings.Contains(got, "Examples:") {
 		t.Errorf("nabla diff --help: stdout does not contain \"Examples:\":\n%s", got)
+	}
+}
+
+// TestFDPlot draws the error plot of nabla fd in each format and checks
+// that the file is what its extension says, with a line per scheme.
+func TestFDPlot(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ ext, magic string }{{"svg", "<?xml"}, {"png", "\x89PNG"}, {"pdf", "%PDF"}} {
+		path := filepath.Join(dir, "err."+tt.ext)
+		var out bytes.Buffer
+		if status := run([]string{"fd", "exp(x)", "--at", "x=1", "--scheme", "forward,central,complex", "--plot", path}, strings.NewReader(""), &out, &out); status != 0 {
+			t.Fatalf("%s: exit status %d: %s", tt.ext, status, out.String())
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(data, []byte(tt.magic)) {
+			t.Errorf("%s: the file starts %q", tt.ext, data[:min(len(data), 8)])
+		}
+		if tt.ext == "svg" {
+			for _, s := range []string{"forward", "central", "complex", "step h"} {
+				if !bytes.Contains(data, []byte(s)) {
+					t.Errorf("the plot has no %q", s)
+				}
+			}
+		}
 	}
 }

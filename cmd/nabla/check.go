@@ -1,0 +1,584 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nabla-math/nabla"
+	"github.com/nabla-math/nabla/fd"
+)
+
+// defaultTol is the tolerance of nabla check: the relative error within
+// which a finite-difference estimate agrees with a derivative, beyond
+// the estimate's own error estimate.
+const defaultTol = 1e-6
+
+func (a *app) checkCmd() *cobra.Command {
+	var answer string
+	var tol float64
+	c := &cobra.Command{
+		Use:   "check EXPR --wrt VARS --at NAME=VALUE... [--answer DERIVATIVE]",
+		Short: "check a derivative against finite differences, or check your own",
+		Long: `check computes the derivative of the scalar EXPR with respect to each
+variable of --wrt (all by default) four ways at the point of --at: the
+symbolic derivative evaluated, the compiled program's gradient, and
+central and Richardson finite differences. It prints them side by side
+with the relative errors |estimate - value| / max(|value|, 1) and a
+verdict: agree when every entry is within --tol, beyond the error that
+the finite-difference scheme estimates for itself. For vectors and
+matrices every entry is checked and the worst one is shown.
+
+--answer checks your own derivative instead: equivalent to nabla's or
+not, decided symbolically where the difference simplifies to 0, else
+numerically at random points in the domain (and at --at), with a point
+where they differ. A gradient written as a column is compared as the
+row ∂f/∂x of the notes.
+
+Exit status: 0 when they agree, 1 when they do not, 2 for usage errors.`,
+		Example: `  nabla check "x^2 y + sin(x y)" --at x=1 --at y=2
+  nabla check "x'A x" --vector x --matrix A --wrt x --at 'x=[1,2]' --at 'A=[[1,2],[3,4]]'
+  nabla check "sin(2x+1)" --answer "2cos(2x+1)"`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := a.checkFormat(); err != nil {
+				return err
+			}
+			if a.format == "latex" {
+				return usagef("check prints text or json")
+			}
+			if !(tol > 0) {
+				return usagef("--tol %v: a tolerance must be a positive number", tol)
+			}
+			if answer != "" {
+				return a.runAnswer(exprArg(args[0]), answer)
+			}
+			return a.runCheck(exprArg(args[0]), tol)
+		},
+	}
+	c.Flags().StringVar(&a.wrt, "wrt", "", "the variables to check, e.g. --wrt x,y (default: all)")
+	c.Flags().StringVar(&answer, "answer", "", "your derivative, to check against nabla's, e.g. --answer '2cos(2x+1)'")
+	c.Flags().Float64Var(&tol, "tol", defaultTol, "the relative tolerance")
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+// checkEntry is one entry of a derivative computed four ways.
+type checkEntry struct {
+	Index         string  `json:"index"`
+	Symbolic      float64 `json:"symbolic"`
+	Compiled      float64 `json:"compiled"`
+	Central       float64 `json:"central"`
+	CentralErr    float64 `json:"central_error"`
+	Richardson    float64 `json:"richardson"`
+	RichardsonErr float64 `json:"richardson_error"`
+	CompiledErr   float64 `json:"compiled_error"`
+	pass          bool
+	worst         float64 // how it ranks among the entries: larger is worse
+}
+
+// checkBlock is the check of the derivative with respect to one variable.
+type checkBlock struct {
+	Variable   string     `json:"variable"`
+	Derivative string     `json:"derivative"`
+	Entries    int        `json:"entries"`
+	Worst      checkEntry `json:"worst"`
+	Agree      bool       `json:"agree"`
+}
+
+// checkReport is what nabla check prints.
+type checkReport struct {
+	Expr      string       `json:"expr"`
+	Tolerance float64      `json:"tolerance"`
+	Blocks    []checkBlock `json:"blocks"`
+	Agree     bool         `json:"agree"`
+}
+
+// errDisagree is the failure of a check whose values disagree: the report
+// says where, and the exit status is 1.
+var errDisagree = errors.New("the derivatives disagree")
+
+func (a *app) runCheck(src string, tol float64) error {
+	f, err := a.parse(src, 1)
+	if err != nil {
+		return err
+	}
+	if len(f.Shape()) > 0 {
+		return usagef("check takes a scalar expression, but %s is %s", f, describeShape(f.Shape()))
+	}
+	wrt, err := a.wrtList(f, src, true)
+	if err != nil {
+		return err
+	}
+	env, err := a.point()
+	if err != nil {
+		return err
+	}
+	for _, v := range f.Vars() {
+		if _, ok := env[v]; !ok {
+			return usagef("no value for %s: add --at %s=VALUE", v, v)
+		}
+	}
+	p, x, err := a.checkProgram(f, wrt, env)
+	if err != nil {
+		return err
+	}
+	compiled := make([]float64, len(x))
+	if _, err := p.ValueGrad(compiled, x); err != nil {
+		return valueError(err)
+	}
+	// Finite differences of the compiled value; the first failure's
+	// reason kept.
+	var evalErr error
+	value := func(x []float64) float64 {
+		v, err := p.Value(x)
+		if err != nil {
+			if evalErr == nil {
+				evalErr = err
+			}
+			return math.NaN()
+		}
+		return v
+	}
+	est := map[fd.Scheme][2][]float64{}
+	for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
+		g, e := make([]float64, len(x)), make([]float64, len(x))
+		if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err != nil {
+			if evalErr != nil {
+				err = evalErr
+			}
+			return fmt.Errorf("%s differences at the point: %w", s, err)
+		}
+		est[s] = [2][]float64{g, e}
+	}
+	ctx, cancel := a.context()
+	defer cancel()
+	rep := checkReport{Expr: f.String(), Tolerance: tol, Agree: true}
+	off := 0
+	for _, v := range wrt {
+		d, err := nabla.Derive(ctx, f, []string{v}, &nabla.DeriveOptions{Strict: true})
+		if err != nil {
+			return a.deriveError(err, f, nabla.KindAuto)
+		}
+		sym, err := d.Value(env)
+		if err != nil {
+			return valueError(err)
+		}
+		n := len(sym.Data)
+		b := checkBlock{Variable: v, Derivative: derivativeText(d), Entries: n, Agree: true}
+		dims, _ := f.VarDims(v)
+		for k := range n {
+			i := off + k
+			c := checkEntry{
+				Index:    entryName(v, dims, env[v].Shape, k),
+				Symbolic: sym.Data[k], Compiled: compiled[i],
+				Central: est[fd.Central][0][i], Richardson: est[fd.Richardson][0][i],
+			}
+			c.CompiledErr = relErr(c.Compiled, c.Symbolic)
+			c.CentralErr = relErr(c.Central, c.Symbolic)
+			c.RichardsonErr = relErr(c.Richardson, c.Symbolic)
+			// Each estimate agrees within tol beyond its own error
+			// estimate; the compiled value within tol.
+			scale := max(math.Abs(c.Symbolic), 1)
+			c.pass = c.CompiledErr <= tol
+			excess := c.CompiledErr
+			for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
+				e := max(0, math.Abs(est[s][0][i]-c.Symbolic)-2*est[s][1][i]) / scale
+				c.pass = c.pass && e <= tol
+				excess = max(excess, e)
+			}
+			// The worst entry: the largest excess among the failures,
+			// else the largest relative error.
+			c.worst = max(c.CompiledErr, c.CentralErr, c.RichardsonErr)
+			if !c.pass {
+				c.worst = excess
+			}
+			if k == 0 || !c.pass && b.Worst.pass || c.pass == b.Worst.pass && c.worst > b.Worst.worst {
+				b.Worst = c
+			}
+			b.Agree = b.Agree && c.pass
+		}
+		off += n
+		rep.Agree = rep.Agree && b.Agree
+		rep.Blocks = append(rep.Blocks, b)
+	}
+	if err := a.printCheck(&rep); err != nil {
+		return err
+	}
+	if !rep.Agree {
+		return errDisagree
+	}
+	return nil
+}
+
+// checkProgram compiles f with the variables wrt as inputs, the others
+// bound as data, and returns the inputs' values at env.
+func (a *app) checkProgram(f nabla.Expr, wrt []string, env map[string]nabla.Tensor) (*nabla.Program, []float64, error) {
+	p, err := nabla.Compile(f, wrt...)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	var x []float64
+	for _, v := range wrt {
+		x = append(x, env[v].Data...)
+	}
+	for _, v := range f.Vars() {
+		if _, ok := env[v]; ok && !slices.Contains(wrt, v) {
+			if err := p.Bind(v, env[v]); err != nil {
+				return nil, nil, usageError{err}
+			}
+		}
+	}
+	return p, x, nil
+}
+
+// derivativeText writes a derivative's matrix form, or says it is a
+// tensor.
+func derivativeText(d *nabla.Derivative) string {
+	switch {
+	case d.Expr.Err() == nil:
+		return d.Expr.String()
+	case len(d.Blocks) == 1 && d.Blocks[0].Tensor == nil:
+		return d.Blocks[0].Expr.String()
+	}
+	return "(a tensor)"
+}
+
+// entryName names entry k of the variable v: x, x[3], X[1,2] (1-based).
+func entryName(v string, dims []string, shape []int, k int) string {
+	switch {
+	case len(dims) == 0:
+		return v
+	case len(shape) == 2:
+		return fmt.Sprintf("%s[%d,%d]", v, k/shape[1]+1, k%shape[1]+1)
+	}
+	return fmt.Sprintf("%s[%d]", v, k+1)
+}
+
+// relErr is |got - want| / max(|want|, 1).
+func relErr(got, want float64) float64 {
+	if got == want {
+		return 0
+	}
+	return math.Abs(got-want) / max(math.Abs(want), 1)
+}
+
+func (a *app) printCheck(rep *checkReport) error {
+	if a.format == "json" {
+		out, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s\n", out)
+		return nil
+	}
+	for _, b := range rep.Blocks {
+		fmt.Fprintf(a.stdout, "∂f/∂%s = %s\n", b.Variable, b.Derivative)
+		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+		c := b.Worst
+		what := "entry"
+		if b.Entries > 1 {
+			what = fmt.Sprintf("worst of %d entries", b.Entries)
+		}
+		fmt.Fprintf(w, "  %s\tsymbolic\tcompiled\tcentral\trichardson\n", what)
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Index, fullFloat(c.Symbolic), fullFloat(c.Compiled), fullFloat(c.Central), fullFloat(c.Richardson))
+		fmt.Fprintf(w, "  relative error\t\t%s\t%s\t%s\n", shortFloat(c.CompiledErr), shortFloat(c.CentralErr), shortFloat(c.RichardsonErr))
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+	verdict := "agree"
+	if !rep.Agree {
+		verdict = "DISAGREE"
+	}
+	fmt.Fprintf(a.stdout, "%s: tolerance %s relative, beyond the schemes' own error estimates\n", verdict, shortFloat(rep.Tolerance))
+	return nil
+}
+
+// listText writes [1, 2.5].
+func listText(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fullFloat(x)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+func fullFloat(v float64) string { return fmt.Sprintf("%.15g", v) }
+
+// answerReport is what nabla check --answer prints.
+type answerReport struct {
+	Expr       string         `json:"expr"`
+	Wrt        string         `json:"wrt"`
+	Answer     string         `json:"answer"`
+	Derivative string         `json:"derivative"`
+	Equivalent bool           `json:"equivalent"`
+	How        string         `json:"how"` // "symbolic" or "numeric"
+	Points     int            `json:"points,omitempty"`
+	Where      map[string]any `json:"where,omitempty"`
+	Yours      *float64       `json:"yours,omitempty"`
+	Ours       *float64       `json:"nabla,omitempty"`
+	Note       string         `json:"note,omitempty"`
+}
+
+func (a *app) runAnswer(src, ans string) error {
+	f, err := a.parse(src, 1)
+	if err != nil {
+		return err
+	}
+	wrt, err := a.wrtList(f, src, false)
+	if err != nil {
+		return err
+	}
+	if len(wrt) != 1 {
+		return usagef("--answer checks the derivative with respect to one variable, but --wrt has %d", len(wrt))
+	}
+	yours, err := a.parse(ans, 1)
+	if err != nil {
+		return usagef("--answer: %v", err)
+	}
+	ctx, cancel := a.context()
+	defer cancel()
+	d, err := nabla.Derive(ctx, f, wrt, nil)
+	if err != nil {
+		return a.deriveError(err, f, nabla.KindAuto)
+	}
+	if d.Expr.Err() != nil {
+		return fmt.Errorf("the derivative of %s with respect to %s has no matrix form to compare with", f, wrt[0])
+	}
+	ours := d.Expr
+	rep := answerReport{Expr: f.String(), Wrt: wrt[0], Answer: yours.String(), Derivative: ours.String()}
+	if ys, os := yours.Shape(), ours.Shape(); len(ys) == 1 && len(os) == 2 && os[0] == 1 {
+		// A gradient as a column: compared as the notes' row.
+		yours = nabla.T(yours)
+		rep.Note = "your answer is a column; it is compared as its transpose, the row ∂f/∂" + wrt[0] + " of the notes"
+	}
+	if err := yours.Err(); err != nil {
+		return usagef("--answer: %v", err)
+	}
+	if !sameShape(yours.Shape(), ours.Shape()) {
+		return a.printAnswer(&rep, fmt.Errorf("your answer is %s, but the derivative is %s", shapeWords(yours.Shape()), shapeWords(ours.Shape())))
+	}
+	if diff := nabla.Sub(yours, ours).Simplify(); diff.Err() == nil && diff.Equal(zeroLike(diff)) {
+		rep.Equivalent, rep.How = true, "symbolic"
+		return a.printAnswer(&rep, nil)
+	}
+	rep.How = "numeric"
+	if err := a.compareAtPoints(&rep, f, yours, ours); err != nil {
+		return err
+	}
+	return a.printAnswer(&rep, nil)
+}
+
+// zeroLike is the zero of e's shape: 0, or a zero vector or matrix.
+func zeroLike(e nabla.Expr) nabla.Expr {
+	return nabla.Sub(e, e).Simplify()
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && a[i] >= 0 && b[i] >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// shapeWords says what a shape is: a scalar, a vector, a 1×n row.
+func shapeWords(dims []int) string {
+	switch len(dims) {
+	case 0:
+		return "a scalar"
+	case 1:
+		return "a column vector"
+	}
+	switch {
+	case dims[0] == 1:
+		return "a row vector"
+	case dims[1] == 1:
+		return "a column"
+	}
+	return "a matrix"
+}
+
+func (a *app) printAnswer(rep *answerReport, mismatch error) error {
+	if mismatch != nil {
+		rep.Note = mismatch.Error()
+	}
+	if a.format == "json" {
+		out, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s\n", out)
+	} else {
+		fmt.Fprintf(a.stdout, "yours: %s\nnabla: %s\n", rep.Answer, rep.Derivative)
+		if rep.Note != "" && mismatch == nil {
+			fmt.Fprintf(a.stdout, "note: %s\n", rep.Note)
+		}
+		switch {
+		case mismatch != nil:
+			fmt.Fprintf(a.stdout, "not equivalent: %v\n", mismatch)
+		case rep.Equivalent && rep.How == "symbolic":
+			fmt.Fprintln(a.stdout, "equivalent: their difference simplifies to 0")
+		case rep.Equivalent:
+			fmt.Fprintf(a.stdout, "equivalent numerically: equal at %d random points of the domain (not a proof)\n", rep.Points)
+		default:
+			fmt.Fprintf(a.stdout, "not equivalent: at %s yours is %s, nabla's is %s\n", whereText(rep.Where), fullFloat(*rep.Yours), fullFloat(*rep.Ours))
+		}
+	}
+	if !rep.Equivalent {
+		return errDisagree
+	}
+	return nil
+}
+
+func whereText(w map[string]any) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(w)) {
+		switch v := w[k].(type) {
+		case float64:
+			parts = append(parts, fmt.Sprintf("%s = %s", k, fullFloat(v)))
+		case []float64:
+			parts = append(parts, fmt.Sprintf("%s = %s", k, listText(v)))
+		case [][]float64:
+			rows := make([]string, len(v))
+			for i, r := range v {
+				rows[i] = listText(r)
+			}
+			parts = append(parts, fmt.Sprintf("%s = [%s]", k, strings.Join(rows, ", ")))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// answerPoints is the number of random points at which --answer compares
+// two derivatives that do not simplify to the same expression.
+const answerPoints = 20
+
+// compareAtPoints compares yours and ours at the --at point, if given,
+// and at random points where both are defined: scalars drawn from
+// [-3, 3] and (0, 3], vectors and matrices of 3 entries a side (or the
+// sizes --dim fixes) with entries from [-3, 3].
+func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) error {
+	var points []map[string]nabla.Tensor
+	if len(a.at) > 0 {
+		env, err := a.point()
+		if err != nil {
+			return err
+		}
+		points = append(points, env)
+	}
+	vars := unionVars(f, yours, ours)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 10 * answerPoints {
+		env := map[string]nabla.Tensor{}
+		positive := rng.IntN(2) == 0
+		for _, v := range vars {
+			dims, _ := firstDims(v, f, yours, ours)
+			var shape []int
+			for _, d := range dims {
+				k, err := strconv.Atoi(d) // a size --dim fixed
+				if err != nil {
+					k = 3
+				}
+				shape = append(shape, k)
+			}
+			n := 1
+			for _, k := range shape {
+				n *= k
+			}
+			data := make([]float64, n)
+			for i := range data {
+				data[i] = 6*rng.Float64() - 3
+				if positive && len(shape) == 0 {
+					data[i] = 3 * (1 - rng.Float64())
+				}
+			}
+			env[v] = nabla.Tensor{Shape: shape, Data: data}
+		}
+		points = append(points, env)
+	}
+	checked := 0
+	for _, env := range points {
+		y, err1 := yours.Value(env)
+		o, err2 := ours.Value(env)
+		if err1 != nil || err2 != nil || len(y.Data) != len(o.Data) {
+			continue // outside the domain of one of them
+		}
+		checked++
+		for i := range o.Data {
+			if relErr(y.Data[i], o.Data[i]) > 1e-9 || math.IsNaN(y.Data[i]) != math.IsNaN(o.Data[i]) {
+				rep.Where = map[string]any{}
+				for k, t := range env {
+					switch len(t.Shape) {
+					case 0:
+						rep.Where[k] = t.Data[0]
+					case 1:
+						rep.Where[k] = t.Data
+					default:
+						var rows [][]float64
+						for r := 0; r < t.Shape[0]; r++ {
+							rows = append(rows, t.Data[r*t.Shape[1]:(r+1)*t.Shape[1]])
+						}
+						rep.Where[k] = rows
+					}
+				}
+				yv, ov := y.Data[i], o.Data[i]
+				rep.Yours, rep.Ours = &yv, &ov
+				if len(o.Data) > 1 {
+					rep.Note = fmt.Sprintf("entry %d of %d differs", i+1, len(o.Data))
+				}
+				return nil
+			}
+		}
+		if checked == answerPoints {
+			break
+		}
+	}
+	if checked == 0 {
+		return fmt.Errorf("--answer: no point tried lies in the domain of both derivatives; give one with --at")
+	}
+	rep.Equivalent, rep.Points = true, checked
+	return nil
+}
+
+// unionVars lists the variables of the expressions, sorted, once each.
+func unionVars(es ...nabla.Expr) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range es {
+		for _, v := range e.Vars() {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// firstDims gives the dimension names of v in the first expression that
+// has it.
+func firstDims(v string, es ...nabla.Expr) ([]string, bool) {
+	for _, e := range es {
+		if dims, ok := e.VarDims(v); ok {
+			return dims, true
+		}
+	}
+	return nil, false
+}
