@@ -102,6 +102,8 @@ type checkReport struct {
 	Tolerance float64      `json:"tolerance"`
 	Blocks    []checkBlock `json:"blocks"`
 	Agree     bool         `json:"agree"`
+	// Warnings name the entries where f has a kink or a jump.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // errDisagree is the failure of a check whose values disagree: the report
@@ -161,6 +163,13 @@ func (a *app) runCheck(src string, tol float64) error {
 		}
 		est[s] = [2][]float64{g, e}
 	}
+	sides := map[fd.Scheme][2][]float64{}
+	for _, s := range []fd.Scheme{fd.Forward, fd.Backward} {
+		g, e := make([]float64, len(x)), make([]float64, len(x))
+		if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err == nil {
+			sides[s] = [2][]float64{g, e}
+		}
+	}
 	ctx, cancel := a.context()
 	defer cancel()
 	rep := checkReport{Expr: f.String(), Tolerance: tol, Agree: true}
@@ -202,6 +211,10 @@ func (a *app) runCheck(src string, tol float64) error {
 			c.worst = max(c.CompiledErr, c.CentralErr, c.RichardsonErr)
 			if !c.pass {
 				c.worst = excess
+			}
+			if fw, bw := sides[fd.Forward], sides[fd.Backward]; fw[0] != nil && bw[0] != nil &&
+				kink(fd.Estimate{Value: fw[0][i], Err: fw[1][i]}, fd.Estimate{Value: bw[0][i], Err: bw[1][i]}) {
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("the derivative by %s from the right (%.6g) and from the left (%.6g) differ: f is not differentiable there, and no finite difference settles its value", c.Index, fw[0][i], bw[0][i]))
 			}
 			if k == 0 || !c.pass && b.Worst.pass || c.pass == b.Worst.pass && c.worst > b.Worst.worst {
 				b.Worst = c
@@ -296,6 +309,9 @@ func (a *app) printCheck(rep *checkReport) error {
 		if err := w.Flush(); err != nil {
 			return err
 		}
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(a.stdout, "warning: %s\n", w)
 	}
 	verdict := "agree"
 	if !rep.Agree {

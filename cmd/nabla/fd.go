@@ -268,6 +268,9 @@ func describeShape(dims []int) string {
 func exactValue(s string) (*big.Rat, float64, error) {
 	if r, ok := new(big.Rat).SetString(s); ok {
 		v, _ := r.Float64()
+		if math.IsInf(v, 0) {
+			return nil, 0, fmt.Errorf("%s is beyond the range of float64", s)
+		}
 		return r, v, nil
 	}
 	e, err := nabla.Parse(s)
@@ -468,15 +471,18 @@ func (pr *fdProblem) oneSided() string {
 	x0 := pr.at[pr.wrt]
 	fw, err1 := fd.Derivative(pr.value, x0, &fd.Settings{Scheme: fd.Forward})
 	bw, err2 := fd.Derivative(pr.value, x0, &fd.Settings{Scheme: fd.Backward})
-	if err1 != nil || err2 != nil {
-		return ""
-	}
-	scale := max(math.Abs(fw.Value), math.Abs(bw.Value), 1)
-	if math.Abs(fw.Value-bw.Value) <= 10*(fw.Err+bw.Err)+1e-6*scale {
+	if err1 != nil || err2 != nil || !kink(fw, bw) {
 		return ""
 	}
 	return fmt.Sprintf("the derivative from the right (%.6g) and from the left (%.6g) differ: %s is not differentiable at %s, and finite differences there depend on the scheme",
 		fw.Value, bw.Value, pr.f, pr.pointText())
+}
+
+// kink reports whether a forward and a backward estimate differ beyond
+// their error estimates.
+func kink(fw, bw fd.Estimate) bool {
+	scale := max(math.Abs(fw.Value), math.Abs(bw.Value), 1)
+	return math.Abs(fw.Value-bw.Value) > 10*(fw.Err+bw.Err)+1e-6*scale
 }
 
 // pointText writes the point, "x = 2, y = 1/2".
