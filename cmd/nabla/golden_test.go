@@ -54,29 +54,38 @@ func TestSeedGolden(t *testing.T) {
 	checkGolden(t, "seed1200.golden", out.String())
 }
 
-// TestTranscript runs the commands of testdata/transcript.txt and keeps
-// what each prints, standard output and standard error, with its exit
-// status, in testdata/transcript.golden.
+// TestTranscript runs the commands of each testdata/*.txt transcript and
+// keeps what each prints, standard output and standard error, with its
+// exit status, in the .golden file of the same name.
 func TestTranscript(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "transcript.txt"))
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join("testdata", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts in testdata: %v", err)
 	}
-	var b strings.Builder
-	for _, line := range strings.Split(string(data), "\n") {
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		args, err := shellWords(strings.TrimPrefix(line, "nabla "))
-		if err != nil {
-			t.Fatalf("%s: %v", line, err)
-		}
-		var out bytes.Buffer
-		status := run(args, strings.NewReader(""), &out, &out)
-		fmt.Fprintf(&b, "$ %s\n%s", line, out.String())
-		if status != 0 {
-			fmt.Fprintf(&b, "[exit %d]\n", status)
-		}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, line := range strings.Split(string(data), "\n") {
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				args, err := shellWords(strings.TrimPrefix(line, "nabla "))
+				if err != nil {
+					t.Fatalf("%s: %v", line, err)
+				}
+				var out bytes.Buffer
+				status := run(args, strings.NewReader(""), &out, &out)
+				fmt.Fprintf(&b, "$ %s\n%s", line, out.String())
+				if status != 0 {
+					fmt.Fprintf(&b, "[exit %d]\n", status)
+				}
+			}
+			checkGolden(t, name+".golden", b.String())
+		})
 	}
-	checkGolden(t, "transcript.golden", b.String())
 }
