@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -428,5 +430,48 @@ func TestFDPlot(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMinimizePlot draws each kind of plot of nabla minimize: tangents
+// for one variable, contours for two, f against t for more.
+func TestMinimizePlot(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"x^2 - 4x + 3", "--from", "x=4", "--iters", "3"}, []string{"iterates and tangents"}},
+		{[]string{"100(y - x^2)^2 + (1 - x)^2", "--from", "x=-1.2", "--from", "y=1", "--method", "newton,bfgs"}, []string{"newton (7 iterates)", "bfgs ("}},
+		{[]string{"x'x", "--vector", "x", "--from", "x=[1,2,3]", "--method", "gd,adam", "--iters", "50"}, []string{"iteration t", "adam"}},
+	}
+	for i, tt := range tests {
+		path := filepath.Join(dir, fmt.Sprintf("plot%d.svg", i))
+		var out bytes.Buffer
+		args := append(append([]string{"minimize"}, tt.args...), "--plot", path)
+		if status := run(args, strings.NewReader(""), &out, &out); status != 0 {
+			t.Fatalf("%v: exit status %d: %s", tt.args, status, out.String())
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range tt.want {
+			if !bytes.Contains(data, []byte(s)) {
+				t.Errorf("%v: the plot has no %q", tt.args, s)
+			}
+		}
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm()&0o044 == 0 {
+			t.Errorf("%v: the plot's mode is %v", tt.args, st.Mode())
+		}
+	}
+	// A plot that cannot be made leaves nothing behind.
+	path := filepath.Join(dir, "none.svg")
+	run([]string{"minimize", "log(x)", "--from", "x=1", "--lr", "2", "--plot", path}, strings.NewReader(""), io.Discard, io.Discard)
+	if _, err := os.Stat(path); err == nil {
+		t.Error("a failed run wrote its plot")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(tests) {
+		t.Errorf("the directory holds %d files, want %d: no temporary file may stay", len(entries), len(tests))
 	}
 }

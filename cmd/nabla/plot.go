@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,10 +22,8 @@ import (
 // own steps and is left out; steps whose error is exactly 0 cannot be
 // drawn on a log axis and are left out too.
 func (pr *fdProblem) plotErrors(path string, schemes []fd.Scheme, stencil int, exact float64) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".svg", ".png", ".pdf":
-	default:
-		return usagef("--plot %s: the file must end in .svg, .png or .pdf", path)
+	if err := plotFormat(path); err != nil {
+		return err
 	}
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("error of d/d%s %s at %s", pr.wrt, group(pr.f.String()), pr.pointText())
@@ -72,7 +72,49 @@ func (pr *fdProblem) plotErrors(path string, schemes []fd.Scheme, stencil int, e
 		return fmt.Errorf("--plot %s: no scheme has a nonzero error to draw", path)
 	}
 	p.Legend.Top, p.Legend.Left = false, false // below the right arm of the V
-	if err := p.Save(6*vg.Inch, 4*vg.Inch, path); err != nil {
+	return savePlot(p, path, 6*vg.Inch, 4*vg.Inch)
+}
+
+// plotFormat checks that path names a format a plot can be saved in.
+func plotFormat(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".svg", ".png", ".pdf":
+		return nil
+	}
+	return usagef("--plot %s: the file must end in .svg, .png or .pdf", path)
+}
+
+// savePlot renders p in the format of path's extension and writes it
+// whole: rendered in memory, written to a file beside path, and renamed,
+// so that no half-written plot is ever left behind.
+func savePlot(p *plot.Plot, path string, w, h vg.Length) error {
+	if err := plotFormat(path); err != nil {
+		return err
+	}
+	wt, err := p.WriterTo(w, h, strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
+	if err != nil {
+		return fmt.Errorf("--plot: %w", err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return fmt.Errorf("--plot: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("--plot: %w", err)
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if err == nil {
+		err = tmp.Chmod(0o644) // as os.Create would make it, not CreateTemp's 0600
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("--plot: %w", err)
 	}
 	return nil
