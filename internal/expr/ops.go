@@ -220,9 +220,16 @@ type OpInfo struct {
 	Eval1 func(x float64) float64
 	Eval2 func(a, b float64) float64
 
-	// Strict, where set, reports whether the element-wise operation n
-	// gives NaN or an infinity whenever an operand is one (sums,
-	// products, sin; not exp, for exp(-Inf) is 0), so that a program
+	// Reduce, where set, computes the operation, a reduction of all the
+	// entries of its one operand to a scalar, on a block of those entries:
+	// the reduction of the whole is the sum of those of its blocks, as for
+	// sum. A program then computes it in the loop that computes its
+	// operand, without a buffer for the operand.
+	Reduce func(x []float64) float64
+
+	// Strict, where set, reports whether the element-wise operation or
+	// reduction n gives NaN or an infinity whenever an operand is one
+	// (sums, products, sin; not exp, for exp(-Inf) is 0), so that a program
 	// checks the values it computes after a chain of such operations,
 	// not after each.
 	Strict func(n *Node) bool
@@ -487,6 +494,7 @@ func init() {
 	}
 	Ops[OpLog].Aliases = []string{"ln"}
 	linalgOps()
+	Ops[OpSum].Reduce, Ops[OpSum].Strict = tensor.SumOf, always
 	initComplex()
 	for i := range Ops {
 		opOrder[i] = Ops[i].Order

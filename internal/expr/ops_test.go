@@ -96,6 +96,9 @@ func checkOperation(t *testing.T, info *OpInfo) {
 		}
 		return
 	}
+	if info.Reduce != nil && info.Arity != 1 {
+		t.Error("a reduction has one operand")
+	}
 	// An operation on vectors and matrices.
 	if info.Tensor == nil {
 		t.Error("no tensor kernel")

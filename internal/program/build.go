@@ -56,7 +56,7 @@ func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 		}
 		pl.shapes[s] = dims
 	}
-	b := builder{pl: pl, clusterOf: make([]*cluster, nn), stepOf: make([]int, nn), isInput: isInput}
+	b := builder{pl: pl, clusterOf: make([]*cluster, nn), reducedBy: make([]*cluster, nn), stepOf: make([]int, nn), isInput: isInput}
 	for s := range p.nodes {
 		b.stepOf[s] = -1
 	}
@@ -84,6 +84,8 @@ type builder struct {
 	steps     []step
 	prelude   int        // the steps that do not depend on the inputs come first
 	clusterOf []*cluster // the element-wise cluster of each slot
+	reducedBy []*cluster // the cluster that computes each reduction
+	loops     []*cluster // the clusters, in the order of their steps
 	stepOf    []int      // the step that computes each slot; -1 for none yet
 	isInput   []bool
 }
@@ -100,6 +102,7 @@ func (b *builder) add(s int32) {
 		b.emit(step{kind: kScalar, slot: s, args: p.args[s]}, s)
 	case info.Elementwise:
 		b.addLoop(s)
+	case info.Reduce != nil && b.reduceIn(s):
 	case n.Op() == expr.OpMatMul && b.chainable(s):
 		b.emit(step{kind: kChain, slot: s, ch: b.chain(s)}, s)
 	default:
@@ -112,6 +115,27 @@ func (b *builder) emit(st step, s int32) {
 	b.steps = append(b.steps, st)
 }
 
+// reduceIn adds the reduction in slot s to the cluster that computes its
+// operand, where there is one that is still open, and reports whether it
+// did.
+func (b *builder) reduceIn(s int32) bool {
+	pl := b.pl
+	args := pl.p.args[s]
+	if len(args) != 1 {
+		return false
+	}
+	c := b.clusterOf[args[0]]
+	if c == nil || pl.varies[args[0]] != pl.varies[s] || product(pl.shapes[args[0]]) != c.size {
+		return false
+	}
+	b.stepOf[s] = c.step
+	b.clusterOf[s] = c
+	b.reducedBy[s] = c
+	c.nodes = append(c.nodes, cnode{slot: s, red: pl.nred})
+	pl.nred++
+	return true
+}
+
 // addLoop adds an element-wise node of a vector or matrix to the cluster
 // of one of its operands where it can join one: an operand of its size
 // and kind whose cluster's step comes after everything else it reads.
@@ -119,34 +143,44 @@ func (b *builder) addLoop(s int32) {
 	pl := b.pl
 	args := pl.p.args[s]
 	size := product(pl.shapes[s])
+	fits := func(c *cluster) bool {
+		if c == nil || c.size != size || c.varies != pl.varies[s] {
+			return false
+		}
+		for _, o := range args {
+			if b.reducedBy[o] == c {
+				return false // a reduction is complete only after its cluster
+			}
+			if b.clusterOf[o] != c && b.stepOf[o] > c.step {
+				return false
+			}
+		}
+		return true
+	}
+	// The cluster of an operand, or else the latest that can take the
+	// node: chains over the same entries run in one loop, each input read
+	// once.
 	var join *cluster
 	for _, a := range args {
-		c := b.clusterOf[a]
-		if c == nil || c.size != size || pl.varies[a] != pl.varies[s] || c.closed {
-			continue
-		}
-		ok := true
-		for _, o := range args {
-			if b.clusterOf[o] == c {
-				continue
-			}
-			if st := b.stepOf[o]; st > c.step {
-				ok = false
-			}
-		}
-		if ok {
-			join = c
+		if fits(b.clusterOf[a]) {
+			join = b.clusterOf[a]
 			break
 		}
 	}
+	for i := len(b.loops) - 1; i >= 0 && join == nil; i-- {
+		if fits(b.loops[i]) {
+			join = b.loops[i]
+		}
+	}
 	if join == nil {
-		join = &cluster{size: size, step: len(b.steps)}
+		join = &cluster{size: size, step: len(b.steps), varies: pl.varies[s]}
+		b.loops = append(b.loops, join)
 		b.emit(step{kind: kLoop, slot: s, cl: join}, s)
 	} else {
 		b.stepOf[s] = join.step
 	}
 	b.clusterOf[s] = join
-	join.nodes = append(join.nodes, cnode{slot: s})
+	join.nodes = append(join.nodes, cnode{slot: s, red: -1})
 }
 
 // finish settles what each step reads and which values have buffers,

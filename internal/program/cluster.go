@@ -10,9 +10,9 @@ import (
 // run as one loop over blocks of entries: the values only the cluster
 // reads live in blocks, never in buffers of their full size.
 type cluster struct {
-	size   int // entries
-	step   int // the index of its step when it was made
-	closed bool
+	size   int  // entries
+	step   int  // the index of its step when it was made
+	varies bool // its values depend on the inputs
 	nodes  []cnode
 	nblk   int // blocks used
 }
@@ -27,6 +27,10 @@ type cnode struct {
 	// vector v of diag(v), -1 for I. They are added on the diagonal,
 	// never formed.
 	diag []int32
+	// red, for a reduction (sum), is the index of its accumulator in each
+	// lane; -1 for an element-wise operation. A reduction's result is a
+	// scalar, complete when the whole cluster has run.
+	red int
 	// check marks a result checked for NaN and infinities: one that
 	// leaves the cluster, or that an operation which may hide them reads
 	// (exp(-Inf) is 0). After strict operations (sums, products) a NaN
@@ -63,6 +67,9 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 			cn.args = append(cn.args, op)
 		}
 		cn.blk = -1
+		if cn.red >= 0 {
+			continue // a scalar, in its register
+		}
 		if !pl.full[cn.slot] {
 			cn.blk = c.nblk
 			blkOf[cn.slot] = c.nblk
@@ -74,7 +81,7 @@ func (c *cluster) compile(pl *plan, clusterOf []*cluster) {
 	at := map[int32]int{}
 	for i := range c.nodes {
 		at[c.nodes[i].slot] = i
-		c.nodes[i].check = c.nodes[i].blk < 0
+		c.nodes[i].check = c.nodes[i].blk < 0 && c.nodes[i].red < 0
 	}
 	for i := range c.nodes {
 		n := pl.p.nodes[c.nodes[i].slot]
@@ -95,7 +102,11 @@ const parallelMin = 1 << 15
 func (c *cluster) run(pl *plan, f *Frame) error {
 	lanes := len(f.lanes)
 	if lanes == 1 || c.size < parallelMin {
-		return c.runRange(pl, f, &f.lanes[0], 0, c.size)
+		c.clearReductions(&f.lanes[0])
+		if err := c.runRange(pl, f, &f.lanes[0], 0, c.size); err != nil {
+			return err
+		}
+		return c.finishReductions(pl, f, 1)
 	}
 	// Contiguous ranges of whole blocks, one a lane; the first error in
 	// the order of the entries.
@@ -106,9 +117,11 @@ func (c *cluster) run(pl *plan, f *Frame) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			c.clearReductions(&f.lanes[w])
 			errs[w] = c.runRange(pl, f, &f.lanes[w], min(w*per, c.size), min((w+1)*per, c.size))
 		}()
 	}
+	c.clearReductions(&f.lanes[0])
 	errs[0] = c.runRange(pl, f, &f.lanes[0], 0, min(per, c.size))
 	wg.Wait()
 	for _, err := range errs {
@@ -116,7 +129,50 @@ func (c *cluster) run(pl *plan, f *Frame) error {
 			return err
 		}
 	}
-	return nil
+	return c.finishReductions(pl, f, lanes)
+}
+
+// clearReductions starts the accumulators of the cluster's reductions
+// in the lane ln.
+func (c *cluster) clearReductions(ln *lane) {
+	for i := range c.nodes {
+		if r := c.nodes[i].red; r >= 0 {
+			ln.red[r] = 0
+		}
+	}
+}
+
+// finishReductions adds up the accumulators of the first lanes, in
+// order, into each reduction's register, and checks the results: a NaN
+// or an infinity is traced to the first entry that made it, the cluster
+// run again checking every value, or else is the reduction's own
+// overflow.
+func (c *cluster) finishReductions(pl *plan, f *Frame, lanes int) error {
+	bad := int32(-1)
+	for i := range c.nodes {
+		cn := &c.nodes[i]
+		if cn.red < 0 {
+			continue
+		}
+		v := 0.0
+		for w := range lanes {
+			v += f.lanes[w].red[cn.red]
+		}
+		f.sc[cn.slot] = v
+		if v-v != 0 && bad < 0 {
+			bad = cn.slot
+		}
+	}
+	if bad < 0 || pl.propagate {
+		return nil
+	}
+	ln := &f.lanes[0]
+	for i0 := 0; i0 < c.size; i0 += block {
+		if err := c.runBlock(pl, f, ln, i0, min(i0+block, c.size), true); err != nil {
+			return err
+		}
+	}
+	return pl.scalarError(bad, f.sc[bad], "")
 }
 
 // runRange computes the entries lo…hi of the cluster's values with the
@@ -153,6 +209,10 @@ func (c *cluster) runBlock(pl *plan, f *Frame, ln *lane, i0, i1 int, all bool) e
 				default:
 					argv[j] = f.vals[op.slot].Data[i0:i1]
 				}
+			}
+			if cn.red >= 0 {
+				ln.red[cn.red] += cn.info.Reduce(argv[0])
+				continue
 			}
 			var out []float64
 			if cn.blk >= 0 {

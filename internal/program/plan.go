@@ -50,6 +50,7 @@ type plan struct {
 	nsc       int // scalar registers
 	maxArg    int
 	nblk      int   // blocks of a lane
+	nred      int   // accumulators of reductions in a lane
 	lanes     int   // lanes of a frame: 1, or a worker each for streams
 	accs      []int // the sizes of the accumulators of a lane
 	pool      sync.Pool
@@ -102,6 +103,7 @@ type lane struct {
 	blk  [][]float64
 	argv [][]float64
 	acc  [][]float64
+	red  []float64 // the partial results of reductions
 }
 
 // Frame holds the values of one evaluation.

@@ -14,9 +14,12 @@
 //   - matrix products are multiplied in the cheapest order for their
 //     sizes, transposes are flags of the BLAS kernels and diag(v) a
 //     scaling, never matrices formed to be multiplied;
-//   - chains of element-wise operations of one size run as one loop over
-//     blocks of entries that stay in cache, with the operations' block
-//     kernels (Loop in the operation table);
+//   - element-wise operations of one size run as one loop over blocks of
+//     entries that stay in cache, with the operations' block kernels
+//     (Loop in the operation table): a chain and the chains beside it
+//     that read the same inputs, so that each input is read once, and
+//     the sums of their results (Reduce in the table), so that a value
+//     summed is never stored;
 //   - scalars are registers of a small interpreter over the table's
 //     scalar kernels.
 //

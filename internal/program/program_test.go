@@ -384,3 +384,75 @@ func TestClusterErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestReductions checks sums computed in the loop of their operand: on
+// one lane and on several, inside a stream, next to other outputs, and
+// the errors traced through them.
+func TestReductions(t *testing.T) {
+	tests := []struct {
+		src  string
+		want string // the error for x[k] = 1e200 at k = 2 (1-based 3), "" for none
+	}{
+		{"sum(100 (y - x.^2).^2 + (1 - x).^2)", "overflow in (1 - x).^2, entry [3]"},
+		{"sum(x .* y) + sum(exp(x - y))", "overflow in exp(x - y), entry [3]"},
+		{"sum(x) sum(y .^ 2)", ""},
+		{"sum(log(1 + x .^ 2))", ""},
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, tt := range tests {
+		n := mustParse(t, tt.src)
+		for _, size := range []int{3, 1000, 3*parallelMin + 7} {
+			x, y := tensor.New(size), tensor.New(size)
+			for i := range x.Data {
+				x.Data[i], y.Data[i] = rng.NormFloat64(), rng.NormFloat64()
+			}
+			// The value, and the gradient-like outputs beside it.
+			outs := []*expr.Node{n, mustParse(t, "x .* y + 1"), mustParse(t, "sum(x)")}
+			p, err := Compile(outs, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Bind("x", x)
+			p.Bind("y", y)
+			f, err := p.Eval(nil)
+			if err != nil {
+				t.Fatalf("%s, %d entries: %v", tt.src, size, err)
+			}
+			env := map[string]tensor.T{"x": x, "y": y}
+			for k, o := range outs {
+				want, err := eval.EvalTensor(o, env, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, w := range want.Data {
+					if got := f.Out(k).Data[i]; math.Abs(got-w) > 1e-9*max(1, math.Abs(w)) {
+						t.Errorf("%s, %d entries: output %d entry %d is %v, want %v", tt.src, size, k, i, got, w)
+					}
+				}
+			}
+			f.Done()
+			if tt.want == "" {
+				continue
+			}
+			x.Data[2] = 1e200
+			p.Bind("x", x) // data is read once, when bound
+			if _, err := p.Eval(nil); err == nil || err.Error() != tt.want {
+				t.Errorf("%s, %d entries, x[3] = 1e200: %v, want %s", tt.src, size, err, tt.want)
+			}
+		}
+	}
+	// A sum of finite entries that overflows is the sum's own error.
+	n := mustParse(t, "sum(2 x) + 1")
+	x := tensor.New(3 * parallelMin)
+	for i := range x.Data {
+		x.Data[i] = 1e305
+	}
+	p, err := Compile([]*expr.Node{n}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Bind("x", x)
+	if _, err := p.Eval(nil); err == nil || err.Error() != "overflow in sum(2x)" {
+		t.Errorf("sum(2x) of 1e305s: %v, want overflow in sum(2x)", err)
+	}
+}

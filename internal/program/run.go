@@ -61,6 +61,7 @@ func (pl *plan) newFrame() *Frame {
 			ln.blk[i] = make([]float64, block)
 		}
 		ln.argv = make([][]float64, max(pl.maxArg, 1))
+		ln.red = make([]float64, pl.nred)
 		for _, k := range pl.accs {
 			ln.acc = append(ln.acc, make([]float64, k))
 		}

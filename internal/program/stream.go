@@ -156,6 +156,9 @@ func (sm *stream) run(pl *plan, f *Frame) error {
 		for _, c := range sm.cons {
 			clear(ln.acc[c.acc])
 		}
+		for _, cl := range sm.cls {
+			cl.clearReductions(ln)
+		}
 		lo, hi := w*per, min((w+1)*per, sm.rows)
 		mv, vv, uv := f.vals[sm.m].Data, f.vals[sm.v].Data, f.vals[sm.u].Data
 		for r0 := lo; r0 < hi; r0 += chunk {
@@ -196,6 +199,11 @@ func (sm *stream) run(pl *plan, f *Frame) error {
 	for _, err := range errs[:workers] {
 		if err != nil {
 			return err // the first rows' first
+		}
+	}
+	for _, cl := range sm.cls {
+		if err := cl.finishReductions(pl, f, workers); err != nil {
+			return err
 		}
 	}
 	for _, c := range sm.cons {
