@@ -357,6 +357,14 @@ func TestStrict(t *testing.T) {
 			continue
 		}
 		switch {
+		case info.Reduce != nil:
+			for _, b := range bad {
+				for _, o := range others {
+					if v := info.Reduce([]float64{o, b, o}); finite(v) {
+						t.Errorf("%s of %v, %v, %v = %v, but %s is marked strict", info.Name, o, b, o, v, info.Name)
+					}
+				}
+			}
 		case info.Arity == 1:
 			if !info.Strict(Call(Op(op), x)) {
 				continue
