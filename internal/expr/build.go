@@ -163,7 +163,7 @@ func sameFactors(a, b []*Node) bool {
 // folded, like terms collected (2x + 3x is 5x), zero terms dropped and the
 // terms sorted into canonical order, the number last.
 func Add(args ...*Node) *Node {
-	return keepShape(addCore(args), args)
+	return keepShape(addCore(foldLiterals(args, Add)), args)
 }
 
 // Mul returns the canonical product of args: nested products are
@@ -172,8 +172,39 @@ func Add(args ...*Node) *Node {
 // factors sorted into canonical order. A zero coefficient gives zero.
 // Vectors and matrices multiply element by element.
 func Mul(args ...*Node) *Node {
-	return keepShape(mulCore(args), args)
+	return keepShape(mulCore(foldLiterals(args, Mul)), args)
 }
+
+// foldLiterals combines the literal vectors and matrices among the terms
+// or factors args that have one shape into one literal, entry by entry
+// with op: [1, 2] + [3, 4] is [4, 6].
+func foldLiterals(args []*Node, op func(...*Node) *Node) []*Node {
+	first := -1
+	for i, a := range args {
+		if !isLiteral(a) {
+			continue
+		}
+		if first < 0 {
+			first = i
+			continue
+		}
+		if !sameShape(args[first].Shape(), a.Shape(), Fixed) {
+			continue
+		}
+		entries := make([]*Node, args[first].Size())
+		for k := range entries {
+			entries[k] = op(args[first].Entry(k), a.Entry(k))
+		}
+		out := slices.Clone(args[:i])
+		out[first] = NewMatrix(a.Shape(), nil, entries)
+		return foldLiterals(append(out, args[i+1:]...), op)
+	}
+	return args
+}
+
+// isLiteral reports whether n is a literal vector or matrix small enough
+// to compute with entry by entry.
+func isLiteral(n *Node) bool { return n.op == OpMatrix && n.Size() <= literalMax }
 
 // keepShape keeps the shape of a sum or product of vectors or matrices
 // whose entries cancelled to a constant (x - x, x ./ x): the constant
@@ -590,8 +621,8 @@ func powNum(b, e Num) (Num, bool) {
 }
 
 // Call returns the application of the function op to args. Functions of
-// exact numbers fold where the value is exact (sin(0) = 0); functions of
-// floats fold to a float where it is finite.
+// exact numbers fold where the value is exact (sin(0) = 0, log(8, 2) =
+// 3); functions of floats fold to a float where it is finite.
 func Call(op Op, args ...*Node) *Node {
 	info := &Ops[op]
 	if len(args) == 1 && args[0].op == OpConst {
@@ -606,7 +637,27 @@ func Call(op Op, args ...*Node) *Node {
 			}
 		}
 	}
+	if len(args) == 2 && args[0].op == OpConst && args[1].op == OpConst && info.Eval != nil {
+		a, b := args[0].num, args[1].num
+		if a.IsFloat() || b.IsFloat() {
+			if v, msg := info.Eval([]float64{a.Float64(), b.Float64()}); msg == "" && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return NewConst(Float(v))
+			}
+		} else if info.Fold2 != nil {
+			if v, ok := info.Fold2(a, b); ok {
+				return NewConst(v)
+			}
+		}
+	}
 	if len(args) == 1 && info.Elementwise {
+		if isLiteral(args[0]) {
+			// f([a, b]) = [f(a), f(b)].
+			entries := make([]*Node, args[0].Size())
+			for k := range entries {
+				entries[k] = Call(op, args[0].Entry(k))
+			}
+			return NewMatrix(args[0].Shape(), nil, entries)
+		}
 		if k, ok := constantMatrix(args[0]); ok {
 			// f(k 1) = f(k) 1 when f(k) folds: exp(0) = 1.
 			if v := Call(op, NewConst(k)); v.op == OpConst {

@@ -147,6 +147,22 @@ func MatMul(factors ...*Node) *Node {
 			i--
 		}
 	}
+	// Products of literal matrices and vectors multiply out.
+	for i := 0; i+1 < len(mats); i++ {
+		if p, ok := literalProduct(mats[i], mats[i+1]); ok {
+			if p.Shape().IsScalar() {
+				scalars = append(scalars, p)
+				mats = slices.Delete(mats, i, i+2)
+			} else {
+				mats[i] = p
+				mats = slices.Delete(mats, i+1, i+2)
+			}
+			i = max(i-2, -1)
+		}
+	}
+	if len(mats) == 0 {
+		return Mul(scalars...)
+	}
 	// Cancel A A⁻¹ and A⁻¹ A, and drop identities, until nothing changes.
 	for changed := true; changed && len(mats) > 1; {
 		changed = false
@@ -261,6 +277,15 @@ func Transpose(n *Node) *Node {
 		return n
 	case n.op == OpTranspose:
 		return n.args[0]
+	case isLiteral(n) && s.Rank() == 2:
+		r, c := s.Dim(0).N, s.Dim(1).N
+		entries := make([]*Node, r*c)
+		for i := range r {
+			for j := range c {
+				entries[j*r+i] = n.Entry(i*c + j)
+			}
+		}
+		return NewMatrix(MatrixShape(s.Dim(1), s.Dim(0)), nil, entries)
 	case n.IsZeroMatrix():
 		r, c := RowsCols(s)
 		return Zero(MatrixShape(c, r))
@@ -388,6 +413,13 @@ func Sum(n *Node) *Node {
 	if n.Shape().IsScalar() {
 		return n
 	}
+	if isLiteral(n) {
+		entries := make([]*Node, n.Size())
+		for k := range entries {
+			entries[k] = n.Entry(k)
+		}
+		return Add(entries...)
+	}
 	return intern(Node{op: OpSum, args: []*Node{n}})
 }
 
@@ -401,6 +433,17 @@ func Diag(n *Node) *Node {
 		}
 	}
 	r := n.Shape().Dim(0)
+	if isLiteral(n) && n.Shape().Rank() == 1 && r.N*r.N <= literalMax {
+		// diag([a, b]) = [[a, 0], [0, b]].
+		entries := make([]*Node, r.N*r.N)
+		for i := range entries {
+			entries[i] = zero
+		}
+		for i := range r.N {
+			entries[i*r.N+i] = n.Entry(i)
+		}
+		return NewMatrix(MatrixShape(r, r), nil, entries)
+	}
 	if n.Shape().Rank() == 2 {
 		if d := diagonal(n); d != nil {
 			return d
@@ -575,4 +618,60 @@ func IsMax(x *Node) *Node {
 		return Ones(x.Shape())
 	}
 	return intern(Node{op: OpIsMax, args: []*Node{x}, shape: x.shape})
+}
+
+// literalMax bounds the entries of a product of literals multiplied out,
+// and the length of the sums that give them.
+const literalMax = 64
+
+// literal reads a literal matrix, vector or row (the transpose of a
+// literal vector) as rows×cols with entry at(i, j); vec tells a vector
+// from an n×1 matrix, row a row from a 1×n matrix.
+func literal(n *Node) (rows, cols int, at func(i, j int) *Node, vec, row bool) {
+	m, t := n, false
+	if m.op == OpTranspose {
+		m, t = m.args[0], true
+	}
+	if m.op != OpMatrix {
+		return 0, 0, nil, false, false
+	}
+	s := m.Shape()
+	r, c := s.Dim(0).N, 1
+	if s.Rank() == 2 {
+		c = s.Dim(1).N
+	}
+	entry := func(i, j int) *Node { return m.Entry(i*c + j) }
+	if t {
+		return c, r, func(i, j int) *Node { return entry(j, i) }, false, s.Rank() == 1
+	}
+	return r, c, entry, s.Rank() == 1, false
+}
+
+// literalProduct multiplies two literal factors out, entry by entry, when
+// they are small: [1, 2]ᵀ [3, 4] is 11, exactly.
+func literalProduct(a, b *Node) (*Node, bool) {
+	ar, ac, aAt, _, aRow := literal(a)
+	br, bc, bAt, bVec, _ := literal(b)
+	if aAt == nil || bAt == nil || ac != br || ar*bc > literalMax || ac > literalMax {
+		return nil, false
+	}
+	entries := make([]*Node, 0, ar*bc)
+	for i := range ar {
+		for j := range bc {
+			terms := make([]*Node, ac)
+			for k := range ac {
+				terms[k] = Mul(aAt(i, k), bAt(k, j))
+			}
+			entries = append(entries, Add(terms...))
+		}
+	}
+	switch {
+	case aRow && bVec:
+		return entries[0], true // a row times a column: a scalar
+	case bVec:
+		return NewMatrix(NewShape(Dim{N: ar}), nil, entries), true
+	case aRow:
+		return Transpose(NewMatrix(NewShape(Dim{N: bc}), nil, entries)), true
+	}
+	return NewMatrix(MatrixShape(Dim{N: ar}, Dim{N: bc}), nil, entries), true
 }

@@ -77,3 +77,24 @@ func checkSimplify(t *testing.T, tests []struct{ in, want string }, opts *parse.
 		}
 	}
 }
+
+// TestLiterals checks that literal vectors and matrices compute entry by
+// entry, exactly: products, sums, element-wise functions, transposes,
+// diag and sum of literals, as substituted values give them.
+func TestLiterals(t *testing.T) {
+	checkSimplify(t, []struct{ in, want string }{
+		{"[1, 2]ᵀ*[3, 4]", "11"},
+		{"[1, 2]*[3, 4]ᵀ", "[[3, 4], [6, 8]]"},
+		{"[[1, 2], [3, 4]]*[1, 1]", "[3, 7]"},
+		{"[1, 1]ᵀ*[[1, 2], [3, 4]]", "[[4, 6]]"},
+		{"[[1, 2], [3, 4]]*[[0, 1], [1, 0]]", "[[2, 1], [4, 3]]"},
+		{"[1/2, 2] + [1, 3]", "[3/2, 5]"},
+		{"[1, 2] .* [3, 4]", "[3, 8]"},
+		{"exp([0, 1])", "[1, exp(1)]"},
+		{"sum([1, 2, 3])", "6"},
+		{"diag([1, 2])", "[[1, 0], [0, 2]]"},
+		{"[[1, 2], [3, 4]]ᵀ", "[[1, 3], [2, 4]]"},
+		{"[1, 2]ᵀ*[[1, 2], [3, 4]]*[1, 2]", "27"},
+		{"[sin(t), cos(t)]ᵀ*[sin(t), cos(t)]", "1"},
+	}, nil)
+}

@@ -1,0 +1,101 @@
+package nabla
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestTaylor checks Taylor polynomials against the textbook ones, exact
+// coefficients by ascending degree.
+func TestTaylor(t *testing.T) {
+	vec := &ParseOptions{Vectors: []string{"x"}, Matrices: []string{"A"}}
+	tests := []struct {
+		src  string
+		opts *ParseOptions
+		at   map[string]string
+		n    int
+		want string
+	}{
+		// MML exercise 5.4.
+		{"sin(x) + cos(x)", nil, map[string]string{"x": "0"}, 5, "1 + x - x^2/2 - x^3/6 + x^4/24 + x^5/120"},
+		{"exp(x)", nil, map[string]string{"x": "0"}, 4, "1 + x + x^2/2 + x^3/6 + x^4/24"},
+		{"log(x)", nil, map[string]string{"x": "1"}, 4, "x - 1 - (x - 1)^2/2 + (x - 1)^3/3 - (x - 1)^4/4"},
+		{"sqrt(x)", nil, map[string]string{"x": "4"}, 3, "2 + (x - 4)/4 - (x - 4)^2/64 + (x - 4)^3/512"},
+		{"sin(x)", nil, map[string]string{"x": "1"}, 2, "sin(1) + cos(1) (x - 1) - sin(1) (x - 1)^2/2"},
+		{"x^3 - 2x", nil, map[string]string{"x": "1"}, 5, "-1 + x - 1 + 3(x - 1)^2 + (x - 1)^3"},
+		{"1/(1 - x)", nil, map[string]string{"x": "0"}, 3, "1 + x + x^2 + x^3"},
+		{"x^2 y + exp(x y)", nil, map[string]string{"x": "1", "y": "0"}, 2, "1 + 2y + y^2/2 + 3y (x - 1)"},
+		{"x^3 + y^3 + x y", nil, map[string]string{"x": "0", "y": "0"}, 3, "x y + x^3 + y^3"},
+		{"sin(x)", nil, map[string]string{"x": "0"}, 0, "0"},
+		{"log(1 + x'x)", vec, map[string]string{"x": "[1, 2]"}, 2, "log(6) + [1/3, 2/3]ᵀ (x - [1, 2]) + (x - [1, 2])ᵀ [[2/9, -2/9], [-2/9, -1/9]] (x - [1, 2])/2"},
+		{"x'A x + sum(exp(x))", vec, map[string]string{"x": "[0, 0]", "A": "[[1, 2], [3, 4]]"}, 2, "2 + [1, 1]ᵀ x + xᵀ [[3, 5], [5, 9]] x/2"},
+	}
+	for _, tt := range tests {
+		f, err := ParseWith(tt.src, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[string]Expr{}
+		for k, v := range tt.at {
+			at[k] = MustParse(v)
+		}
+		p, err := Taylor(f, at, tt.n)
+		if err != nil {
+			t.Errorf("%s: %v", tt.src, err)
+			continue
+		}
+		if got := p.String(); got != tt.want {
+			t.Errorf("Taylor(%s, %v, %d) = %s, want %s", tt.src, tt.at, tt.n, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		src  string
+		at   map[string]Expr
+		n    int
+		want string
+	}{
+		{"x y", map[string]Expr{"x": Int(1)}, 2, "nabla: Taylor: no value for y"},
+		{"x", map[string]Expr{"x": Var("t")}, 2, "nabla: Taylor: the value of x, t, has variables"},
+		{"x", map[string]Expr{"x": Int(0)}, -1, "nabla: Taylor: the order must not be negative, not -1"},
+	} {
+		if _, err := Taylor(MustParse(tt.src), tt.at, tt.n); err == nil || err.Error() != tt.want {
+			t.Errorf("Taylor(%s): %v, want %s", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestTaylorProperty checks on random expressions that the Taylor
+// polynomial of order 2 agrees with f at the point, and that its first
+// and second derivatives there are f's.
+func TestTaylorProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		f := genExpr(2).Draw(t, "f")
+		x0 := float64(rapid.IntRange(-4, 4).Draw(t, "x0")) / 2
+		at := map[string]Expr{"x": Rational(int64(2*x0), 2), "y": Rational(1, 3)}
+		env := map[string]float64{"x": x0, "y": 1.0 / 3}
+		p, err := Taylor(f, at, 2)
+		if err != nil {
+			return // outside the domain, or a derivative refused
+		}
+		for k := 0; k <= 2; k++ {
+			fk, err := Diff(f, "x", k)
+			if err != nil {
+				return
+			}
+			want, err := fk.Eval(env)
+			if err != nil || math.IsNaN(want) || math.IsInf(want, 0) {
+				return
+			}
+			tk, err := Diff(p.Expr, "x", k)
+			if err != nil {
+				t.Fatalf("%s: the polynomial %s: %v", f, p, err)
+			}
+			got, err := tk.Eval(env)
+			if err != nil || math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+				t.Fatalf("%s at x = %v: the %d-th derivative of %s is %v (%v), want %v", f, x0, k, p, got, err, want)
+			}
+		}
+	})
+}
