@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -88,9 +89,13 @@ func TestTaylorProperty(t *testing.T) {
 			if err != nil || math.IsNaN(want) || math.IsInf(want, 0) {
 				return
 			}
-			tk, err := Diff(p.Expr, "x", k)
-			if err != nil {
-				t.Fatalf("%s: the polynomial %s: %v", f, p, err)
+			tk := p.Expr
+			if k > 0 {
+				if !slices.Contains(tk.Vars(), "x") {
+					tk = Int(0) // the polynomial is constant in x
+				} else if tk, err = Diff(tk, "x", k); err != nil {
+					t.Fatalf("%s: the polynomial %s: %v", f, p, err)
+				}
 			}
 			got, err := tk.Eval(env)
 			if err != nil || math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {

@@ -15,7 +15,11 @@ package main
 import (
 	"io"
 	"os"
+	"strconv"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func main() {
@@ -33,7 +37,7 @@ const (
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
 	cmd := app.root()
-	cmd.SetArgs(protectExpressions(args))
+	cmd.SetArgs(protectExpressions(args, shorthands(cmd, args)))
 	if err := cmd.Execute(); err != nil {
 		if strings.HasPrefix(err.Error(), "unknown command") {
 			err = usageError{err}
@@ -45,19 +49,52 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // protectExpressions keeps arguments that start with a minus sign, such as
 // "-x^2", from being read as flags: every flag is spelt with two dashes
-// (but -h), so such an argument is an expression. A NUL byte, which
-// exprArg removes, hides the sign from the flag parser.
-func protectExpressions(args []string) []string {
+// but the one-letter flags of short (-h, and kmeans's -k), so such an
+// argument is an expression. A NUL byte, which exprArg removes, hides the
+// sign from the flag parser.
+func protectExpressions(args []string, short map[byte]bool) []string {
 	out := make([]string, len(args))
 	for i, s := range args {
-		isValue := i > 0 && strings.HasPrefix(args[i-1], "--") && !strings.Contains(args[i-1], "=") &&
-			args[i-1] != "--" && args[i-1] != "--help"
-		if len(s) > 1 && s[0] == '-' && s[1] != '-' && s != "-h" && !isValue {
+		prev := ""
+		if i > 0 {
+			prev = args[i-1]
+		}
+		// The value of a flag: --at -1, -k -1.
+		isValue := strings.HasPrefix(prev, "--") && !strings.Contains(prev, "=") && prev != "--" && prev != "--help" ||
+			len(prev) == 2 && prev[0] == '-' && prev != "-h" && short[prev[1]]
+		if len(s) > 1 && s[0] == '-' && s[1] != '-' && !isShortFlag(s, short) && !isValue {
 			s = protect + s
 		}
 		out[i] = s
 	}
 	return out
+}
+
+// isShortFlag reports whether s is a one-letter flag of short: -k, -k3 or
+// -k=3.
+func isShortFlag(s string, short map[byte]bool) bool {
+	if !short[s[1]] {
+		return false
+	}
+	rest := strings.TrimPrefix(s[2:], "=")
+	_, err := strconv.Atoi(rest)
+	return rest == "" || err == nil
+}
+
+// shorthands returns the one-letter flags of the command that args
+// invoke.
+func shorthands(root *cobra.Command, args []string) map[byte]bool {
+	short := map[byte]bool{'h': true}
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == nil {
+		return short
+	}
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if len(f.Shorthand) == 1 {
+			short[f.Shorthand[0]] = true
+		}
+	})
+	return short
 }
 
 const protect = "\x00"

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/nabla-math/nabla"
+)
+
+func (a *app) taylorCmd() *cobra.Command {
+	var order int
+	var plotPath string
+	c := &cobra.Command{
+		Use:   "taylor EXPR --at NAME=VALUE... [--order N]",
+		Short: "the Taylor polynomial of an expression about a point",
+		Long: `taylor prints the Taylor polynomial of order N of the scalar EXPR about
+the point of --at,
+
+  T_N(x) = f(x0) + f'(x0)(x - x0) + f''(x0)/2! (x - x0)^2 + … + f^(N)(x0)/N! (x - x0)^N,
+
+by ascending degree, with exact coefficients where the point is exact.
+With several scalar variables it is the multivariate polynomial of the
+partial derivatives; with vector variables (order 2 at most) the
+linearisation and the quadratic model f(x0) + ∇f(x0)(x - x0) +
+½(x - x0)ᵀ H(x0) (x - x0), matrices held at their --at values. --plot
+draws f with T_1 … T_N (one variable). JSON: "result" parses back to
+the polynomial, "terms" lists the part of each degree.`,
+		Example: `  nabla taylor "sin(x) + cos(x)" --at x=0 --order 5
+  nabla taylor "exp(x)" --at x=1 --order 3 --plot taylor.svg
+  nabla taylor "log(1 + x'x)" --vector x --at 'x=[1,2]' --order 2`,
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return a.runTaylor(exprArg(args[0]), order, plotPath)
+		},
+	}
+	c.Flags().IntVar(&order, "order", 2, "the order N of the polynomial")
+	c.Flags().StringVar(&plotPath, "plot", "", "draw f and its Taylor polynomials into FILE (.svg, .png, .pdf)")
+	a.addAt(c)
+	a.addFormat(c)
+	return c
+}
+
+// taylorJSON is the JSON of nabla taylor.
+type taylorJSON struct {
+	Input  string            `json:"input"`
+	At     map[string]string `json:"at"`
+	Order  int               `json:"order"`
+	Result string            `json:"result"`
+	LaTeX  string            `json:"latex"`
+	Terms  []string          `json:"terms"`
+}
+
+func (a *app) runTaylor(src string, order int, plotPath string) error {
+	if err := a.checkFormat(); err != nil {
+		return err
+	}
+	if order < 0 || order > 100 {
+		return usagef("--order %d: the order must lie in 0 … 100", order)
+	}
+	f, err := a.parse(src, 1)
+	if err != nil {
+		return err
+	}
+	at := map[string]nabla.Expr{}
+	text := map[string]string{}
+	for _, s := range a.at {
+		name, val, ok := strings.Cut(s, "=")
+		name, val = strings.TrimSpace(name), strings.TrimSpace(val)
+		if !ok || name == "" {
+			return usagef("--at %q: expected NAME=VALUE, e.g. --at x=0", s)
+		}
+		if _, dup := at[name]; dup {
+			return usagef("--at %s given twice", name)
+		}
+		// Decimals are exact here: the point of an expansion is a number
+		// written by hand.
+		var v nabla.Expr
+		if r, ok := new(big.Rat).SetString(val); ok {
+			v = nabla.Exact(r)
+		} else if v, err = nabla.Parse(val); err != nil {
+			return usagef("--at %s: %v", name, err)
+		}
+		if len(v.Vars()) > 0 {
+			return usagef("--at %s: the value %q has a variable in it", name, val)
+		}
+		at[name], text[name] = v, v.String()
+	}
+	for _, v := range f.Vars() {
+		if _, ok := at[v]; !ok {
+			return usagef("no value for %s: add --at %s=VALUE, the point to expand about", v, v)
+		}
+	}
+	t, err := nabla.Taylor(f, at, order)
+	if err != nil {
+		err = libraryError{err}
+		var de *nabla.DomainError
+		if errors.As(err, &de) {
+			return err // a coefficient without a value
+		}
+		return usageError{err}
+	}
+	if plotPath != "" {
+		if err := plotTaylor(plotPath, f, at, order); err != nil {
+			return err
+		}
+	}
+	switch a.format {
+	case "json":
+		out := taylorJSON{Input: src, At: text, Order: order, Result: t.String(), LaTeX: t.LaTeX()}
+		for _, term := range t.Terms {
+			out.Terms = append(out.Terms, term.String())
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "%s\n", b)
+	case "latex":
+		fmt.Fprintln(a.stdout, t.LaTeX())
+	default:
+		fmt.Fprintln(a.stdout, t.String())
+	}
+	return nil
+}
+
+// plotTaylor draws f of one variable with its Taylor polynomials of
+// orders 1 … n about the point, over the point ± 3 (or ± 2|x₀|).
+func plotTaylor(path string, f nabla.Expr, at map[string]nabla.Expr, n int) error {
+	if err := plotFormat(path); err != nil {
+		return err
+	}
+	vars := f.Vars()
+	if dims, _ := f.VarDims(vars[0]); len(vars) != 1 || len(dims) > 0 {
+		return usagef("--plot draws functions of one scalar variable; %s has %s", f, strings.Join(vars, ", "))
+	}
+	v := vars[0]
+	x0, err := at[v].Eval(nil)
+	if err != nil {
+		return usagef("--plot: %v", err)
+	}
+	w := max(3, 2*math.Abs(x0))
+	lo, hi := x0-w, x0+w
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s and its Taylor polynomials at %s = %s", f, v, at[v])
+	p.X.Label.Text, p.Y.Label.Text = v, "f"
+	p.Add(plotter.NewGrid())
+	eval := func(e nabla.Expr) func(float64) float64 {
+		return func(x float64) float64 {
+			y, err := e.Eval(map[string]float64{v: x})
+			if err != nil {
+				return math.NaN()
+			}
+			return y
+		}
+	}
+	curve := plotter.NewFunction(eval(f))
+	curve.XMin, curve.XMax, curve.Samples = lo, hi, 300
+	curve.Width = vg.Points(2)
+	p.Add(curve)
+	p.Legend.Add(f.String(), curve)
+	// The view: f's own range, with a margin, so that the polynomials,
+	// which leave it, do not flatten f.
+	ymin, ymax := math.Inf(1), math.Inf(-1)
+	for k := 0; k <= 300; k++ {
+		if y := eval(f)(lo + (hi-lo)*float64(k)/300); !math.IsNaN(y) && !math.IsInf(y, 0) {
+			ymin, ymax = min(ymin, y), max(ymax, y)
+		}
+	}
+	for k := 1; k <= n; k++ {
+		t, err := nabla.Taylor(f, at, k)
+		if err != nil {
+			return err
+		}
+		line := plotter.NewFunction(eval(t.Expr))
+		line.XMin, line.XMax, line.Samples = lo, hi, 300
+		line.Color, line.Dashes = plotutil.Color(k), []vg.Length{vg.Points(4), vg.Points(2)}
+		p.Add(line)
+		p.Legend.Add(fmt.Sprintf("T%d", k), line)
+	}
+	if ymin < ymax {
+		pad := 0.25 * (ymax - ymin)
+		p.Y.Min, p.Y.Max = ymin-pad, ymax+pad
+	}
+	p.X.Min, p.X.Max = lo, hi
+	p.Legend.Top, p.Legend.Left = true, true
+	return savePlot(p, path, 6*vg.Inch, 4*vg.Inch)
+}
+
+// libraryError is an error of the library as the command line prints it,
+// without the library's "nabla: " (the command adds its own).
+type libraryError struct{ err error }
+
+func (e libraryError) Error() string { return strings.TrimPrefix(e.err.Error(), "nabla: ") }
+func (e libraryError) Unwrap() error { return e.err }
