@@ -2,9 +2,13 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nabla-math/nabla/internal/calc"
+	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/parse"
 )
 
 // Chain is the multivariate chain rule worked out as in the lecture notes:
@@ -43,4 +47,133 @@ func ChainRuleContext(ctx context.Context, src string, wrt ...string) (*Chain, e
 // String summarises the chain rule in the notes' notation.
 func (c *Chain) String() string {
 	return fmt.Sprintf("∂f/∂x = %s\n∂x/∂t = %s\ndf/dt = %s", c.DfDx, c.DxDt, c.Result)
+}
+
+// Link is one factor of the chain rule through vectors and matrices: the
+// derivative of Of with respect to Wrt, in matrix form, and its shape.
+type Link struct {
+	Of, Wrt string
+	Expr    Expr
+	Dims    []string // "1", "N": the rows and columns, or none for a scalar
+}
+
+// Links is the chain rule through inner variables of any shape, as the
+// notes derive the least-squares gradient (§5.2.2, §5.3):
+//
+//	dL/dθ = ∂L/∂e · ∂e/∂θ,   (1×N)(N×D) = 1×D,
+//
+// for L = eᵀe where e = y − Φθ: one factor per link of the chain from the
+// outer function to the variable, in matrix form.
+type Links struct {
+	Outer   Expr   // f in terms of the first inner variable
+	Links   []Link // ∂f/∂x1, ∂x1/∂x2, …, ∂xk/∂t
+	Product Expr   // the factors multiplied, in terms of the inner variables
+	Result  Expr   // df/dt, the definitions substituted, simplified
+}
+
+// ChainLinks parses "f where x1 = …, x2 = …" with the declarations of
+// opts, follows the chain of definitions from f to the variable wrt and
+// gives each link's derivative. The chain must be one path: each
+// function in it depends on wrt through one inner variable (x1 = g(x2),
+// x2 = h(t)); f with several inner variables of one level is the
+// multivariate chain rule of ChainRule.
+func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string) (*Links, error) {
+	var po parse.Options
+	var closed, defs []parse.Def
+	po.Defs, po.RawDefs, po.NoSubstitute = &closed, &defs, true
+	var decl map[string]expr.Shape
+	if opts != nil {
+		var err error
+		po.Line = opts.Line
+		if po.Vars, po.Symmetric, err = declare(opts); err != nil {
+			return nil, err
+		}
+		po.Resolved = &decl
+	}
+	outer, err := parse.Parse(src, &po)
+	if err != nil {
+		return nil, err
+	}
+	if len(defs) == 0 {
+		return nil, errors.New("the chain rule needs inner functions: f where x1 = …, x2 = …")
+	}
+	value := map[string]*expr.Node{}
+	for _, d := range defs {
+		value[d.Name] = d.Value
+	}
+	// reaches reports whether n depends on wrt, directly or through the
+	// definitions.
+	var reaches func(n *expr.Node) bool
+	reaches = func(n *expr.Node) bool {
+		for _, v := range expr.Vars(n) {
+			if v.Name() == wrt || value[v.Name()] != nil && reaches(value[v.Name()]) {
+				return true
+			}
+		}
+		return false
+	}
+	wrap := func(n *expr.Node) Expr { return Expr{n: n, decl: decl} }
+	cur, name := outer, "f"
+	if outer.Op() == expr.OpSym && value[outer.Name()] != nil {
+		// "f where f = …": the chain starts at f's definition.
+		cur, name = value[outer.Name()], outer.Name()
+	}
+	l := &Links{Outer: wrap(cur)}
+	for {
+		var next []string
+		direct := false
+		for _, v := range expr.Vars(cur) {
+			switch {
+			case v.Name() == wrt:
+				direct = true
+			case value[v.Name()] != nil && reaches(value[v.Name()]):
+				next = append(next, v.Name())
+			}
+		}
+		var by string
+		switch {
+		case len(next) == 0 && direct:
+			by = wrt
+		case len(next) == 1 && !direct:
+			by = next[0]
+		case len(next) == 0:
+			return nil, fmt.Errorf("%s does not depend on %s", name, wrt)
+		default:
+			paths := next
+			if direct {
+				paths = append(paths, wrt)
+			}
+			return nil, fmt.Errorf("%s depends on %s through %s: the chain has several paths; diff --chain works them out for scalar inner variables", name, wrt, strings.Join(paths, " and "))
+		}
+		d, err := Derive(ctx, wrap(cur), []string{by}, nil)
+		if err != nil {
+			return nil, err
+		}
+		if d.Expr.Err() != nil {
+			return nil, fmt.Errorf("∂%s/∂%s has no matrix form", name, by)
+		}
+		l.Links = append(l.Links, Link{Of: name, Wrt: by, Expr: d.Expr, Dims: d.Expr.Dims()})
+		if by == wrt {
+			break
+		}
+		cur, name = value[by], by
+	}
+	factors := make([]Expr, len(l.Links))
+	for i, k := range l.Links {
+		factors[i] = k.Expr
+	}
+	l.Product = MatMul(factors...)
+	if len(factors) == 1 {
+		l.Product = factors[0]
+	}
+	// The definitions substituted, each in terms of the variables.
+	closedValue := map[string]*expr.Node{}
+	for _, d := range closed {
+		closedValue[d.Name] = d.Value
+	}
+	l.Result = wrap(expr.Substitute(l.Product.n, closedValue)).Simplify()
+	if err := l.Result.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
 }

@@ -246,7 +246,7 @@ func wrtName(e nabla.Expr) string {
 // chainRule works out the chain rule of "f where x1 = …, …".
 func (a *app) chainRule(src string, line int) (*result, error) {
 	if len(a.vectors)+len(a.matrices)+len(a.symmetric) > 0 {
-		return nil, usagef("--chain shows the factors for scalar variables; without --chain, diff gives the derivative with respect to vectors and matrices")
+		return a.chainLinks(src, line)
 	}
 	if _, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line}); err != nil {
 		return nil, err
@@ -276,5 +276,41 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 		DxDt:    c.DxDt.String(),
 		Product: c.Factor.String(),
 	}
+	return r, a.evaluate(&r.Parts[0])
+}
+
+// chainLinks works out the chain rule through vectors and matrices, one
+// link at a time: "e' e where e = y - Φ θ" by θ is ∂f/∂e ∂e/∂θ.
+func (a *app) chainLinks(src string, line int) (*result, error) {
+	opts, err := a.parseOptions(line)
+	if err != nil {
+		return nil, err
+	}
+	wrt := splitWrt(a.wrt)
+	if a.wrt == "" || len(wrt) != 1 {
+		return nil, usagef("--chain through vectors and matrices follows one variable: name it with --wrt")
+	}
+	ctx, cancel := a.context()
+	defer cancel()
+	l, err := nabla.ChainLinks(ctx, src, opts, wrt[0])
+	if err != nil {
+		var pe *nabla.Error
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, usageError{err}
+	}
+	r := whole(src, l.Result)
+	r.Wrt = wrt[0]
+	c := &chainSteps{Product: l.Product.String()}
+	var inner []string
+	for _, k := range l.Links {
+		c.Links = append(c.Links, chainLink{Of: k.Of, Wrt: k.Wrt, Derivative: k.Expr.String(), Shape: shapeOf(k.Expr)})
+		if k.Wrt != wrt[0] {
+			inner = append(inner, k.Wrt)
+		}
+	}
+	c.Inner = strings.Join(inner, ",")
+	r.Chain = c
 	return r, a.evaluate(&r.Parts[0])
 }

@@ -45,7 +45,7 @@ func TestMatrixCommands(t *testing.T) {
 		{name: "--dim of a size the expression ties to another", args: []string{"diff", "det(A)", "--matrix", "A", "--dim", "m=2", "--dim", "n=3"},
 			stderr: "nabla: --dim: no size is named n: the sizes are m\n", status: 2},
 		{name: "--chain with vectors", args: []string{"diff", "sin(u) where u = a' t", "--vector", "a,t", "--wrt", "t", "--chain"},
-			stderr: "nabla: --chain shows the factors for scalar variables; without --chain, diff gives the derivative with respect to vectors and matrices\n", status: 2},
+			stdout: "∂f/∂u = cos(u)  (a scalar)\n∂u/∂t = aᵀ  ∈ ℝ^(1×m)\n∂f/∂u ∂u/∂t = cos(u) aᵀ\ncos(aᵀ t) aᵀ\n"},
 		{name: "an inner function of a vector", args: []string{"diff", "sin(u) where u = a' t", "--vector", "a,t", "--wrt", "t"},
 			stdout: "cos(aᵀ t) aᵀ\n"},
 		{name: "bad --dim", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--dim", "n"},

@@ -52,10 +52,52 @@ func whole(input string, e nabla.Expr) *result {
 
 // chainSteps are the factors of the chain rule, df/dt = ∂f/∂x · ∂x/∂t.
 type chainSteps struct {
-	Inner   string `json:"inner"`
-	DfDx    string `json:"df_dx"`
-	DxDt    string `json:"dx_dt"`
-	Product string `json:"product"`
+	Inner   string      `json:"inner"`
+	DfDx    string      `json:"df_dx,omitempty"`
+	DxDt    string      `json:"dx_dt,omitempty"`
+	Links   []chainLink `json:"links,omitempty"`
+	Product string      `json:"product"`
+}
+
+// chainLink is one factor of a chain through vectors and matrices,
+// ∂of/∂wrt with its shape.
+type chainLink struct {
+	Of         string `json:"of"`
+	Wrt        string `json:"wrt"`
+	Derivative string `json:"derivative"`
+	Shape      []any  `json:"shape"`
+}
+
+// text writes the factors, one a line, each with its shape, then their
+// product.
+func (c *chainSteps) text() string {
+	var b strings.Builder
+	if len(c.Links) == 0 {
+		fmt.Fprintf(&b, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
+		return b.String()
+	}
+	var names []string
+	for _, l := range c.Links {
+		fmt.Fprintf(&b, "∂%s/∂%s = %s  %s\n", l.Of, l.Wrt, l.Derivative, shapeText(l.Shape))
+		names = append(names, fmt.Sprintf("∂%s/∂%s", l.Of, l.Wrt))
+	}
+	fmt.Fprintf(&b, "%s = %s\n", strings.Join(names, " "), c.Product)
+	return b.String()
+}
+
+// shapeText writes a shape as the notes do: ∈ ℝ^(1×N), or a scalar.
+func shapeText(dims []any) string {
+	if len(dims) == 0 {
+		return "(a scalar)"
+	}
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = fmt.Sprint(d)
+	}
+	if len(parts) == 1 {
+		parts = append(parts, "1") // a column
+	}
+	return "∈ ℝ^(" + strings.Join(parts, "×") + ")"
 }
 
 // mode is where a result goes: alone, as one line of a batch, or as a
@@ -184,7 +226,7 @@ func writeLines(w io.Writer, r *result, m mode, text bool, render func(*part) (s
 		return err
 	}
 	if c := r.Chain; c != nil && m == alone {
-		fmt.Fprintf(&b, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
+		b.WriteString(c.text())
 	}
 	for i := range r.Parts {
 		p := &r.Parts[i]

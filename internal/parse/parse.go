@@ -39,6 +39,10 @@ type Options struct {
 	// unless NoSubstitute is set.
 	Defs         *[]Def
 	NoSubstitute bool
+	// RawDefs, if not nil, receives the definitions as written, each in
+	// terms of the names defined after it ("e where e = y - z, z = Φ θ"),
+	// for the chain rule link by link.
+	RawDefs *[]Def
 	// Notes, if not nil, receives what the parser read in a way the
 	// writer may not mean: an undeclared capital name read as a scalar
 	// next to vectors or matrices, e read as Euler's number there.
@@ -146,6 +150,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	}
 	for i := range p.defs {
 		p.defs[i].Value = p.resolve(p.defs[i].Value)
+	}
+	if opts.RawDefs != nil {
+		*opts.RawDefs = slices.Clone(p.defs)
 	}
 	p.closeDefs()
 	if len(p.defs) > 0 {
