@@ -9,7 +9,7 @@ func TestGradJacobianHessianCommands(t *testing.T) {
 		{name: "grad of all variables", args: []string{"grad", "x1^2 x2 + x1 x2^3"},
 			stdout: "[[2x1 x2 + x2^3, x1^2 + 3x1 x2^2]]\n"},
 		{name: "grad at a point in JSON", args: []string{"grad", "x1^2 x2 + x1 x2^3", "--at", "x1=1", "--at", "x2=2", "--format", "json"},
-			stdout: `{"input":"x1^2 x2 + x1 x2^3","wrt":"x1,x2","result":"[[2x1 x2 + x2^3, x1^2 + 3x1 x2^2]]","latex":"\\begin{bmatrix} 2 x_{1} x_{2} + x_{2}^{3} & x_{1}^{2} + 3 x_{1} x_{2}^{2} \\end{bmatrix}","shape":[1,2],"value":[[12,13]]}` + "\n"},
+			stdout: `{"input":"x1^2 x2 + x1 x2^3","wrt":"x1,x2","order":1,"result":"[[2x1 x2 + x2^3, x1^2 + 3x1 x2^2]]","latex":"\\begin{bmatrix} 2 x_{1} x_{2} + x_{2}^{3} & x_{1}^{2} + 3 x_{1} x_{2}^{2} \\end{bmatrix}","shape":[1,2],"value":[[12,13]]}` + "\n"},
 		{name: "jacobian at a point", args: []string{"jacobian", "[x^2 y, 5x + sin(y)]", "--wrt", "x,y", "--at", "x=1", "--at", "y=0"},
 			stdout: "[[2x y, x^2], [5, cos(y)]]\n[[0, 1], [5, 1]]\n"},
 		{name: "jacobian in LaTeX", args: []string{"jacobian", "[x, y]", "--format", "latex"},

@@ -112,11 +112,17 @@ func (a *app) derive(cmd, src string, line int) (*result, error) {
 		}
 	default:
 		r.Parts = []part{{Expr: d.Expr, Shape: shapeOf(d.Expr)}}
-		if kind == nabla.KindAuto && len(wrt) == 1 {
-			order := a.order
-			r.Order = &order
-		}
 	}
+	// The order of the derivative, in JSON for every kind: a gradient or
+	// Jacobian is of order 1, a Hessian of order 2.
+	order := a.order
+	switch kind {
+	case nabla.KindGradient, nabla.KindJacobian:
+		order = 1
+	case nabla.KindHessian:
+		order = 2
+	}
+	r.Order = &order
 	if len(a.at) == 0 {
 		if a.flat && d.Blocks != nil {
 			return nil, usagef("--flat lays values out flat: give the point with --at")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,7 +59,25 @@ func (a *app) report(err error) int {
 	if errors.As(err, &pe) {
 		fmt.Fprintln(a.stderr, pe.Caret())
 	}
-	return statusOf(err)
+	status := statusOf(err)
+	if a.format == "json" {
+		// Scripts read the error where they read results: an object on
+		// standard output, the position of a parse error with it.
+		type jsonError struct {
+			Error  string `json:"error"`
+			Status int    `json:"status"`
+			Line   int    `json:"line,omitempty"`
+			Column int    `json:"column,omitempty"`
+		}
+		e := jsonError{Error: err.Error(), Status: status}
+		if pe != nil {
+			e.Error, e.Line, e.Column = pe.Msg, pe.Line, pe.Col
+		}
+		if b, jerr := json.Marshal(e); jerr == nil {
+			fmt.Fprintf(a.stdout, "%s\n", b)
+		}
+	}
+	return status
 }
 
 // statusOf returns the exit status that err calls for.
