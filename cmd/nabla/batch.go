@@ -5,49 +5,132 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/nabla-math/nabla"
 )
 
-// batch differentiates every line of standard input.
-func (a *app) batch() error {
+// batch computes each of every line of standard input, on all cores, and
+// prints the results in the order of the lines, in mode m: a line each.
+func (a *app) batch(each func(src string, line int) (*result, error), m mode) error {
 	in := bufio.NewReaderSize(a.stdin, 64*1024)
-	out := bufio.NewWriter(a.stdout)
+	out := bufio.NewWriterSize(a.stdout, 64*1024)
 	defer out.Flush()
-	line := 0
-	for {
-		src, tooLong, err := readLine(in, maxLine)
-		if err == io.EOF {
+	// Lines go out to the workers in chunks; each chunk's results come
+	// back, in order, through the channel of its slot in a queue as long
+	// as the workers are many, so that reading, deriving and writing
+	// overlap and memory stays bounded.
+	type job struct {
+		first int // the number of the chunk's first line
+		lines []string
+		long  []bool
+		done  chan []batchResult
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *job, workers)
+	queue := make(chan *job, 2*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				res := make([]batchResult, len(j.lines))
+				for i, src := range j.lines {
+					res[i] = a.batchLine(j.first+i, src, j.long[i], each, m)
+				}
+				j.done <- res
+			}
+		}()
+	}
+	// The writer: the chunks' results in order.
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for j := range queue {
+			for i, r := range <-j.done {
+				a.writeBatch(out, j.first+i, j.lines[i], r)
+			}
+		}
+	}()
+	const chunk = 32
+	var readErr error
+	for line := 0; ; {
+		j := &job{first: line + 1, done: make(chan []batchResult, 1)}
+		for len(j.lines) < chunk {
+			src, tooLong, err := readLine(in, maxLine)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr = fmt.Errorf("reading standard input: line %d: %w", line+1, err)
+				break
+			}
+			line++
+			j.lines, j.long = append(j.lines, src), append(j.long, tooLong)
+		}
+		if len(j.lines) > 0 {
+			queue <- j
+			jobs <- j
+		}
+		if len(j.lines) < chunk || readErr != nil {
 			break
 		}
-		if err != nil {
-			return fmt.Errorf("reading standard input: line %d: %w", line+1, err)
-		}
-		line++
-		if tooLong {
-			a.batchError(out, line, "", usagef("line too long: over %d bytes", maxLine))
-			continue
-		}
-		if strings.TrimSpace(src) == "" {
-			fmt.Fprintln(out)
-			continue
-		}
-		r, err := a.derive("diff", src, line)
-		if err == nil {
-			for _, n := range r.Notes {
-				fmt.Fprintf(a.stderr, "nabla: %d: note: %s\n", line, n)
-			}
-			var b strings.Builder
-			if err = a.outputFormat().write(&b, r, batchLine); err == nil {
-				out.WriteString(b.String())
-			}
-		}
-		if err != nil {
-			a.batchError(out, line, src, err)
-		}
 	}
-	return nil
+	close(jobs)
+	close(queue)
+	wg.Wait()
+	<-written
+	return readErr
+}
+
+// batchResult is what one line of batch input gives: its output, or its
+// error, and the notes for standard error.
+type batchResult struct {
+	text    string
+	err     error
+	notes   []string
+	blank   bool
+	tooLong bool // the line is not repeated in the error
+}
+
+// batchLine computes one line of batch input.
+func (a *app) batchLine(line int, src string, tooLong bool, each func(string, int) (*result, error), m mode) batchResult {
+	switch {
+	case tooLong:
+		return batchResult{err: usagef("line too long: over %d bytes", maxLine), tooLong: true}
+	case strings.TrimSpace(src) == "":
+		return batchResult{blank: true}
+	}
+	r, err := each(src, line)
+	if err != nil {
+		return batchResult{err: err}
+	}
+	var b strings.Builder
+	if err := a.outputFormat().write(&b, r, m); err != nil {
+		return batchResult{err: err}
+	}
+	return batchResult{text: b.String(), notes: r.Notes}
+}
+
+// writeBatch prints the result of one line in its place.
+func (a *app) writeBatch(out *bufio.Writer, line int, src string, r batchResult) {
+	switch {
+	case r.blank:
+		out.WriteByte('\n')
+	case r.err != nil:
+		if r.tooLong {
+			src = ""
+		}
+		a.batchError(out, line, src, r.err)
+	default:
+		for _, n := range r.notes {
+			fmt.Fprintf(a.stderr, "nabla: %d: note: %s\n", line, n)
+		}
+		out.WriteString(r.text)
+	}
 }
 
 // maxLine bounds one line of batch input; longer lines are reported and

@@ -2,10 +2,16 @@ package main
 
 import "github.com/spf13/cobra"
 
+// deriver returns the derivative that the command cmd computes of one
+// line, for batch mode.
+func (a *app) deriver(cmd string) func(string, int) (*result, error) {
+	return func(src string, line int) (*result, error) { return a.derive(cmd, src, line) }
+}
+
 // calculusCmd is the command of a gradient, Jacobian or Hessian.
 func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 	c := &cobra.Command{
-		Use:     kind + " EXPR",
+		Use:     kind + " EXPR | -",
 		Short:   short,
 		Long:    long + "\n" + wrtHelp,
 		Example: example,
@@ -16,6 +22,9 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 			}
 			if a.points != "" {
 				return a.runPoints(kind, exprArg(args[0]))
+			}
+			if args[0] == "-" {
+				return a.batch(a.deriver(kind), batchLine)
 			}
 			r, err := a.derive(kind, exprArg(args[0]), 1)
 			if err != nil {

@@ -50,3 +50,23 @@ func TestChainCommand(t *testing.T) {
 			stderr: "nabla: the chain rule needs inner functions: f where x1 = …, x2 = …\n", status: 2},
 	})
 }
+
+// TestBatchEveryCommand checks that every command that takes one
+// expression reads one a line from standard input with "-", in order,
+// a bad line reported in its place.
+func TestBatchEveryCommand(t *testing.T) {
+	lines := "x^2 y\nsin(x) y\n\nlog(\n"
+	bad := "nabla: 4:5: expected an expression, found end of input\n  log(\n      ^\n"
+	runAll(t, []cliCase{
+		{name: "grad", args: []string{"grad", "-"}, stdin: lines,
+			stdout: "[[2x y, x^2]]\n[[y cos(x), sin(x)]]\n\nerror: 4:5: expected an expression, found end of input\n", stderr: bad, status: 2},
+		{name: "hessian json", args: []string{"hessian", "-", "--format", "json"}, stdin: "x^2 y\n",
+			stdout: `{"input":"x^2 y","wrt":"x,y","order":2,"result":"[[2y, 2x], [2x, 0]]","latex":"\\begin{bmatrix} 2 y & 2 x \\\\ 2 x & 0 \\end{bmatrix}","shape":[2,2]}` + "\n"},
+		{name: "jacobian", args: []string{"jacobian", "-", "--wrt", "x,y"}, stdin: "[x y, x + y]\n[x^2, y^2]\n",
+			stdout: "[[y, x], [1, 1]]\n[[2x, 0], [0, 2y]]\n"},
+		{name: "eval at a point", args: []string{"eval", "-", "--at", "x=3"}, stdin: "x^2 + 1\n2x\nlog(-x)\n",
+			stdout: "10\n6\nerror: 3: log of a non-positive number in log(-x)\n", stderr: "nabla: 3: log of a non-positive number in log(-x)\n", status: 1},
+		{name: "simplify", args: []string{"simplify", "-"}, stdin: "sin(x)^2 + cos(x)^2\nx*x\n",
+			stdout: "1\nx^2\n"},
+	})
+}

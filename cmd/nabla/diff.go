@@ -31,7 +31,7 @@ the others go on.
 				return usagef("--order %d out of range 0…%d", a.order, nabla.MaxOrder)
 			}
 			if args[0] == "-" {
-				return a.batch()
+				return a.batch(a.deriver("diff"), batchLine)
 			}
 			r, err := a.derive("diff", exprArg(args[0]), 1)
 			if err != nil {

@@ -8,7 +8,7 @@ import (
 
 func (a *app) evalCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:   "eval EXPR --at NAME=VALUE...",
+		Use:   "eval EXPR | - [--at NAME=VALUE...]",
 		Short: "evaluate an expression at a point",
 		Example: `  nabla eval "x^2 + y" --at x=3 --at y=0.5
   nabla eval "||y - Φ θ||^2" --vector y,θ --matrix Φ --at Φ=@phi.csv --at y=@y.csv --points thetas.csv`,
@@ -31,25 +31,42 @@ func (a *app) evalCmd() *cobra.Command {
 
 // runExpr parses src, applies f and prints the result with its value at
 // --at, in mode m; eval (valueOnly) needs no --at for an expression
-// without variables.
+// without variables. With src "-" it does so for every line of standard
+// input.
 func (a *app) runExpr(src string, m mode, f func(nabla.Expr) nabla.Expr) error {
 	if err := a.checkFormat(); err != nil {
 		return err
 	}
-	e, err := a.parse(src, 1)
+	each := func(src string, line int) (*result, error) { return a.exprResult(src, line, m, f) }
+	if src == "-" {
+		if m == alone {
+			m = batchLine
+		}
+		return a.batch(each, m)
+	}
+	r, err := each(src, 1)
 	if err != nil {
 		return err
+	}
+	return a.print(r, m)
+}
+
+// exprResult is what runExpr prints of src, line line of the input.
+func (a *app) exprResult(src string, line int, m mode, f func(nabla.Expr) nabla.Expr) (*result, error) {
+	e, err := a.parse(src, line)
+	if err != nil {
+		return nil, err
 	}
 	r := whole(src, f(e))
 	r.Notes = e.Notes()
 	p := &r.Parts[0]
 	if err := a.evaluate(p); err != nil {
-		return err
+		return nil, err
 	}
 	if m == valueOnly && p.Value == nil {
 		if err := a.evaluateEmpty(p); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return a.print(r, m)
+	return r, nil
 }

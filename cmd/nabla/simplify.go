@@ -8,7 +8,7 @@ import (
 
 func (a *app) simplifyCmd() *cobra.Command {
 	c := &cobra.Command{
-		Use:     "simplify EXPR",
+		Use:     "simplify EXPR | -",
 		Short:   "simplify an expression",
 		Example: `  nabla simplify "sin(x)^2 + cos(x)^2 + x*x"`,
 		Args:    exactArgs(1),
