@@ -67,6 +67,24 @@ func linalgOps() {
 			return jacobianProduct(Transpose(r), f.Of(m.args[0]))
 		},
 	})
+	// The transpose of a vector has its entries, and so its Jacobian; the
+	// transpose of a sum, which the constructor keeps outside for
+	// readability, is the sum of the transposes.
+	Ops[OpTranspose].Jacobian = func(f Forward, n *Node) *Node {
+		switch a := n.args[0]; {
+		case a.Shape().Rank() == 1:
+			return f.Of(a)
+		case a.op == OpAdd:
+			terms := make([]*Node, len(a.args))
+			for i, t := range a.args {
+				terms[i] = f.Of(Transpose(t))
+			}
+			return Add(terms...)
+		case !f.Depends(a):
+			return zero
+		}
+		return f.Unsupported("the transpose of a matrix")
+	}
 	Ops[OpInv] = unary(unaryOp{
 		name: "inv", order: 22, rule: "inverse rule", build: Inv,
 		latex: Spelling{Form: FormPostfix, Word: "^{-1}"},
