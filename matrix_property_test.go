@@ -43,6 +43,20 @@ func tableOp(t *rapid.T, in, out expr.Shape, u string) string {
 	return rapid.SampledFrom(spell).Draw(t, "op")(u)
 }
 
+// tableOp2 applies to the texts u and v, of one shape, an element-wise
+// operation of the table that takes two operands, spelt as a call: every
+// such function (max, huber, atan2, …) is drawn, the day it is added.
+func tableOp2(t *rapid.T, u, v string) string {
+	var words []string
+	for i := range expr.Ops {
+		info := &expr.Ops[i]
+		if info.Class == expr.Function && info.Elementwise && info.Arity == 2 && info.Text.Form == expr.FormCall {
+			words = append(words, info.Text.Word)
+		}
+	}
+	return rapid.SampledFrom(words).Draw(t, "op2") + "(" + u + ", " + v + ")"
+}
+
 // genVector draws the text of a random vector-valued expression in the
 // vectors a, x and the square matrices A, B, built so that its shapes fit.
 func genVector(depth int) *rapid.Generator[string] {
@@ -52,7 +66,7 @@ func genVector(depth int) *rapid.Generator[string] {
 			return rapid.SampledFrom(leaves).Draw(t, "leaf")
 		}
 		u := genVector(depth-1).Draw(t, "u")
-		switch rapid.IntRange(0, 14).Draw(t, "op") {
+		switch rapid.IntRange(0, 15).Draw(t, "op") {
 		case 0:
 			return rapid.SampledFrom(leaves).Draw(t, "leaf")
 		case 1:
@@ -81,6 +95,8 @@ func genVector(depth int) *rapid.Generator[string] {
 			return "inv(A + 3I) (" + u + ")"
 		case 13:
 			return "(" + genMatrix(depth-1).Draw(t, "m") + ") (" + u + ")"
+		case 14:
+			return tableOp2(t, u, genVector(depth-1).Draw(t, "v"))
 		default:
 			return "diag(A (" + u + ") x')"
 		}

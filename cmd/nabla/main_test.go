@@ -194,10 +194,10 @@ func TestDiffBatch(t *testing.T) {
 				"error: 2:8: expected an expression after '+', found end of input\n" +
 				"\n" +
 				"x^3 cos(x) + 3x^2 sin(x)\n" +
-				"error: 5:1: unknown function foo; did you mean cos or dot or log?\n" +
+				"error: 5:1: unknown function foo; did you mean cos or cot or dot or log?\n" +
 				"10(2x + 5) (x^2 + 5x + 6)^9\n",
 			stderr: parseError("sin(2x+", 2, 8, "expected an expression after '+', found end of input") +
-				parseError("foo(x)", 5, 1, "unknown function foo; did you mean cos or dot or log?"),
+				parseError("foo(x)", 5, 1, "unknown function foo; did you mean cos or cot or dot or log?"),
 			status: 2,
 		},
 		{
@@ -342,8 +342,8 @@ func TestParseErrors(t *testing.T) {
 		{"closing first", ")(", 1, "expected an expression, found ')'"},
 		{"no argument", "sin()", 5, "sin expects 1 argument, found none"},
 		{"two arguments", "sin(x,y)", 8, "sin expects 1 argument, found 2"},
-		{"unknown function", "foo(x)", 1, "unknown function foo; did you mean cos or dot or log?"},
-		{"misspelt function", "sinx(x)", 1, "unknown function sinx; did you mean sin or sinh?"},
+		{"unknown function", "foo(x)", 1, "unknown function foo; did you mean cos or cot or dot or log?"},
+		{"misspelt function", "sinx(x)", 1, "unknown function sinx; did you mean sin or sinc or sinh?"},
 		{"near sqrt", "sqr(x)", 1, "unknown function sqr; did you mean sqrt?"},
 		{"two dots", "3..4", 1, "malformed number '3..4'"},
 		{"empty", "", 1, "empty expression"},

@@ -106,10 +106,14 @@ func (a *app) root() *cobra.Command {
 
 Syntax: numbers 2, 0.5, 1e-3 (integers and fractions stay exact), names
 x, x1, x_1, theta, θ; constants pi, e; + - * / ^ (or **), x², implicit
-multiplication 2x, x y, 2(x+1); functions sin cos tan asin acos atan sinh
-cosh tanh exp log (ln) sqrt abs sigmoid sign. With --vector and --matrix:
-A x, x', X^-1, I, inv det logdet tr norm sum max diag dot, ||x||_1 ‖x‖₂²
-||x||_inf ||X||_F, entries x[1] X[1,2] (1-based), .* ./ .^ ⊙.
+multiplication 2x, x y, 2(x+1); functions sin cos tan sec csc cot asin
+acos atan asec acsc acot atan2(y,x) sinh cosh tanh sech csch coth asinh
+acosh atanh exp log (ln) log(x,b) log2 log10 sqrt cbrt abs sign sigmoid erf
+erfc gamma lgamma digamma trigamma polygamma(n,x) sinc step (heaviside) relu
+leaky_relu(x,α) softplus gelu silu huber(x,δ) max(a,b) min(a,b). With
+--vector and --matrix: A x, x', X^-1, I, inv det logdet tr norm sum max diag
+dot logsumexp softmax, ||x||_1 ‖x‖₂² ||x||_inf ||X||_F, entries x[1] X[1,2]
+(1-based), .* ./ .^ ⊙.
 
 Exit status: 0 on success, 2 for usage and parse errors, 1 for a derivative
 that cannot be computed and other failures.`,

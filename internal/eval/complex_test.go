@@ -22,6 +22,16 @@ func TestComplexStep(t *testing.T) {
 		{"atan(x)", 2}, {"sinh(x)", 0.4}, {"cosh(x)", -1.2}, {"tanh(x)", 0.9}, {"exp(x)", 1},
 		{"log(x)", 3}, {"sigmoid(x)", 0.5}, {"exp(sin(x)) x", 0.4}, {"2^x", 1.5}, {"x^x", 1.7},
 		{"log(1 + x^2) / (1 + exp(-x))", -0.3}, {"pi x + e", 1},
+		{"sec(x)", 0.7}, {"csc(x)", -1.2}, {"cot(x)", 2.1}, {"asec(x)", 1.7}, {"asec(x)", -2.5},
+		{"acsc(x)", 1.3}, {"acot(x)", -0.4}, {"acot(x)", 3}, {"sech(x)", 0.6}, {"csch(x)", -0.9},
+		{"coth(x)", 1.4}, {"asinh(x)", -2.2}, {"acosh(x)", 1.8}, {"atanh(x)", 0.35},
+		{"atan2(2, x)", -0.7}, {"atan2(x, 0.5)", 1.3}, {"atan2(x, x^2)", 0.8}, {"log(x, 3)", 2.5},
+		{"log(5, x)", 1.9}, {"log(x, x + 1)", 2}, {"log2(x)", 0.3}, {"log10(x)", 7}, {"cbrt(x)", 2.7},
+		{"cbrt(x)", -0.4}, {"erf(x)", 0.6}, {"erf(x)", -2.1}, {"erfc(x)", 1.7}, {"gamma(x)", 3.3},
+		{"gamma(x)", -1.4}, {"lgamma(x)", 6.2}, {"lgamma(x)", -2.7}, {"digamma(x)", 0.8},
+		{"digamma(x)", -0.3}, {"trigamma(x)", 2.4}, {"polygamma(3, x)", 1.6}, {"sinc(x)", 1.1},
+		{"softplus(x)", -3.5}, {"gelu(x)", 0.9}, {"gelu(x)", -1.6}, {"silu(x)", 1.3},
+		{"log(1 + exp(x))", 2}, {"gamma(sinh(x)) erf(x/2)", 1.2},
 	}
 	const h = 1e-20
 	for _, tt := range tests {

@@ -51,8 +51,10 @@ func (e *DomainError) Error() string {
 	return e.Msg + " in " + s
 }
 
-// Compile turns n into a program.
+// Compile turns n into a program. It evaluates the stable form of n
+// (expr.Stable): log(1 + exp(x)) is softplus(x), finite at x = 1000.
 func Compile(n *expr.Node) *Program {
+	n = expr.Stable(n)
 	p := &Program{}
 	var slot expr.Memo[int32]
 	varIndex := make(map[string]int)

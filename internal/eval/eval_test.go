@@ -65,7 +65,7 @@ func TestVars(t *testing.T) {
 		{"log(x) + x*x + exp(x)", []string{"x"}},
 		{"pi + e + 2", nil},
 		{"x - x + y", []string{"y"}}, // x - x is 0 before compiling
-		{"beta*alpha + gamma", []string{"alpha", "beta", "gamma"}},
+		{"beta*alpha + delta", []string{"alpha", "beta", "delta"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

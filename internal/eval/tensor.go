@@ -40,7 +40,11 @@ type tensorEval struct {
 // declared, if not nil, gives the shapes of declared variables, so that
 // their values settle sizes even where the expression has lost them, as
 // in sum(x ./ x).
+//
+// It evaluates the stable form of n (expr.Stable): log(sum(exp(z))) is
+// logsumexp(z), which no large entry overflows.
 func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Shape) (Tensor, error) {
+	n = expr.Stable(n)
 	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}}
 	names := make([]string, 0, len(declared))
 	for name := range declared {

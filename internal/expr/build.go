@@ -637,6 +637,18 @@ func Call(op Op, args ...*Node) *Node {
 			}
 		}
 	}
+	if len(args) == 2 && args[0].op == OpConst && args[1].op == OpConst && info.Eval != nil {
+		a, b := args[0].num, args[1].num
+		if a.IsFloat() || b.IsFloat() {
+			if v, msg := info.Eval([]float64{a.Float64(), b.Float64()}); msg == "" && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				return NewConst(Float(v))
+			}
+		} else if info.Fold2 != nil {
+			if v, ok := info.Fold2(a, b); ok {
+				return NewConst(v)
+			}
+		}
+	}
 	if len(args) == 1 && info.Elementwise {
 		if isLiteral(args[0]) {
 			// f([a, b]) = [f(a), f(b)].
@@ -654,6 +666,11 @@ func Call(op Op, args ...*Node) *Node {
 		}
 		// Element-wise functions keep their operand's shape.
 		return internCopy(op, args[0].shape, args[0])
+	}
+	if info.Elementwise {
+		// That of their vector or matrix operands, which the parser has
+		// checked, scalars acting on every entry.
+		return internCopy(op, mulShape(args), args...)
 	}
 	shapes := make([]Shape, len(args))
 	for i, a := range args {

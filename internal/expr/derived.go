@@ -1,6 +1,9 @@
 package expr
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // A Func is a function name the parser reads: an operation of the table,
 // or a derived function that builds other operations (sqrt(u) is
@@ -33,9 +36,20 @@ var Derived = []Func{
 }
 
 // Functions returns every function the parser reads by name, aliases
-// included, keyed by the name.
-func Functions() map[string]Func {
-	out := map[string]Func{}
+// included, keyed by the name: the definitions of a name, one for each
+// number of operands, fewest first. max(x) is the largest entry of x and
+// max(a, b) the larger of a and b; log(x) is the natural logarithm and
+// log(x, b) that to the base b.
+func Functions() map[string][]Func {
+	out := map[string][]Func{}
+	add := func(name string, f Func) {
+		fs := out[name]
+		i := 0
+		for i < len(fs) && fs[i].Arity < f.Arity {
+			i++
+		}
+		out[name] = slices.Insert(fs, i, f)
+	}
 	for i := range Ops {
 		op := Op(i)
 		info := &Ops[op]
@@ -43,13 +57,13 @@ func Functions() map[string]Func {
 			continue
 		}
 		f := Func{info.Name, info.Arity, info.Elementwise, info.Shape, func(a []*Node) *Node { return Apply(op, a...) }}
-		out[info.Name] = f
+		add(info.Name, f)
 		for _, alias := range info.Aliases {
-			out[alias] = f
+			add(alias, f)
 		}
 	}
 	for _, f := range Derived {
-		out[f.Name] = f
+		add(f.Name, f)
 	}
 	return out
 }

@@ -32,7 +32,17 @@
 // forward mode in matrix form, Index for index notation. The parser,
 // printers, simplifier, differentiators and evaluators read the table;
 // adding an operation is adding an entry, and TestTable checks that the
-// entry has what its class needs.
+// entry has what its class needs. The elementary functions are in ops.go,
+// linear algebra in linalg_ops.go, and the functions of machine-learning
+// calculus (sec to atanh, logarithms to a base, erf, gamma and its
+// relatives, the activations and losses) in functions.go, with the special
+// functions that package math lacks in special.go.
+//
+// # Stable evaluation
+//
+// Stable rewrites a graph into an equal one that evaluates without
+// overflow (log(1 + exp(x)) is softplus(x)), by the Stable rules of the
+// table; the evaluators apply it to what they evaluate.
 //
 // # Walks
 //

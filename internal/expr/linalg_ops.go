@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -256,6 +257,29 @@ func linalgOps() {
 		diff: func(n, d *Node) *Node { return Zero(n.Shape()) },
 	})
 	Ops[OpIsMax].Jacobian = func(f Forward, n *Node) *Node { return zero }
+	Ops[OpLogSumExp] = unary(unaryOp{
+		name: "logsumexp", latex: Spelling{Form: FormCall, Word: `\operatorname{logsumexp}`}, order: 70,
+		rule: "log-sum-exp rule", build: LogSumExp,
+		shape:  vectorShape(false),
+		kernel: logSumExp,
+		// d logsumexp(z) = softmax(z)ᵀ dz
+		adj:  func(n, a *Node) *Node { return Mul(a, Softmax(n.args[0])) },
+		diff: func(n, d *Node) *Node { return Sum(Mul(Softmax(n.args[0]), d)) },
+	})
+	Ops[OpSoftmax] = unary(unaryOp{
+		name: "softmax", latex: Spelling{Form: FormCall, Word: `\operatorname{softmax}`}, order: 71,
+		rule: "softmax rule", build: Softmax,
+		shape:  vectorShape(true),
+		kernel: softmax,
+		// The Jacobian of s = softmax(z) is diag(s) - s sᵀ, symmetric:
+		// ds = s ⊙ dz - s (sᵀ dz), and the adjoint of z is
+		// s ⊙ (adj - sᵀ adj).
+		adj:  func(n, a *Node) *Node { return Mul(n, Add(a, Neg(Sum(Mul(n, a))))) },
+		diff: func(n, d *Node) *Node { return Mul(n, Add(d, Neg(Sum(Mul(n, d))))) },
+	})
+	Ops[OpSoftmax].Jacobian = func(f Forward, n *Node) *Node {
+		return jacobianProduct(Add(Diag(n), Neg(MatMul(n, Transpose(n)))), f.Of(n.args[0]))
+	}
 	Ops[OpMatrix].Noun = "a literal vector or matrix"
 	Ops[OpMul].Noun = "an element-wise product"
 	Ops[OpMatMul].Noun = "a matrix product"
@@ -396,4 +420,83 @@ func RowCol(idx []string) (r, c string) {
 		r, c = idx[0], idx[1]
 	}
 	return r, c
+}
+
+// vectorShape requires a vector: the result is a scalar or the vector's
+// shape.
+func vectorShape(same bool) func(Shape, Sizes) (Shape, string) {
+	return func(a Shape, _ Sizes) (Shape, string) {
+		if a.Rank() != 1 {
+			return Shape{}, "a vector"
+		}
+		if same {
+			return a, ""
+		}
+		return Scalar, ""
+	}
+}
+
+// LogSumExp returns logsumexp(z) = log Σ exp(z_i) of the vector z; of a
+// scalar, z itself.
+func LogSumExp(z *Node) *Node {
+	if z.Shape().IsScalar() {
+		return z
+	}
+	return intern(Node{op: OpLogSumExp, args: []*Node{z}})
+}
+
+// Softmax returns softmax(z) = exp(z) / Σ exp(z_j) of the vector z; of a
+// scalar, 1.
+func Softmax(z *Node) *Node {
+	if z.Shape().IsScalar() {
+		return one
+	}
+	return intern(Node{op: OpSoftmax, args: []*Node{z}, shape: z.shape})
+}
+
+// logSumExp is the kernel of logsumexp, shifted by the largest entry m,
+// log Σ exp(z_i) = m + log Σ exp(z_i - m), so that no exponential
+// overflows.
+func logSumExp(dst, z tensor.T) error {
+	m := largest(z.Data)
+	if math.IsInf(m, 0) || math.IsNaN(m) {
+		dst.Data[0] = m
+		return nil
+	}
+	s := 0.0
+	for _, v := range z.Data {
+		s += math.Exp(v - m)
+	}
+	dst.Data[0] = m + math.Log(s)
+	return nil
+}
+
+// softmax is the kernel of softmax, shifted by the largest entry as
+// logSumExp.
+func softmax(dst, z tensor.T) error {
+	m := largest(z.Data)
+	s := 0.0
+	for i, v := range z.Data {
+		e := math.Exp(v - m)
+		dst.Data[i] = e
+		s += e
+	}
+	for i := range dst.Data {
+		dst.Data[i] /= s
+	}
+	return nil
+}
+
+// largest returns the largest of xs, NaN if one is.
+func largest(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range xs {
+		if v > m || v != v {
+			m = v
+			if v != v {
+				break
+			}
+		}
+	}
+	return m
 }

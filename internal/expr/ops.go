@@ -54,6 +54,45 @@ const (
 	OpUnit      // unit(i), unit(i, j): the unit vector e_i, the unit matrix E_ij
 	OpMax       // max(x): the largest entry
 	OpIsMax     // ismax(x): 1 where an entry is the largest, 0 elsewhere
+
+	// The functions of machine-learning calculus: the scalar ones in
+	// functions.go, logsumexp and softmax in linalg_ops.go.
+	OpSec
+	OpCsc
+	OpCot
+	OpAsec
+	OpAcsc
+	OpAcot
+	OpSech
+	OpCsch
+	OpCoth
+	OpAsinh
+	OpAcosh
+	OpAtanh
+	OpAtan2     // atan2(y, x): the angle of the point (x, y)
+	OpLogBase   // log(x, b): the logarithm of x to the base b
+	OpLog2      // log2(x)
+	OpLog10     // log10(x)
+	OpCbrt      // cbrt(x): the real cube root
+	OpErf       // erf(x)
+	OpErfc      // erfc(x) = 1 - erf(x)
+	OpGamma     // gamma(x): Γ(x)
+	OpLgamma    // lgamma(x) = log|Γ(x)|
+	OpDigamma   // digamma(x): ψ(x) = Γ'(x)/Γ(x)
+	OpTrigamma  // trigamma(x): ψ'(x)
+	OpPolygamma // polygamma(n, x): the n-th derivative of ψ
+	OpSinc      // sinc(x) = sin(x)/x, 1 at 0
+	OpStep      // step(x): 1 for x > 0, 0 for x ≤ 0
+	OpRelu      // relu(x) = max(x, 0)
+	OpLeakyRelu // leaky_relu(x, α): x for x > 0, α x otherwise
+	OpSoftplus  // softplus(x) = log(1 + exp(x))
+	OpGelu      // gelu(x) = x Φ(x)
+	OpSilu      // silu(x) = x sigmoid(x)
+	OpHuber     // huber(x, δ): x²/2 for |x| ≤ δ, δ(|x| - δ/2) otherwise
+	OpMaximum   // max(a, b): the larger operand, entry by entry
+	OpMinimum   // min(a, b): the smaller operand, entry by entry
+	OpLogSumExp // logsumexp(z) = log Σ exp(z_i)
+	OpSoftmax   // softmax(z) = exp(z) / Σ exp(z_j)
 	numOps
 )
 
@@ -107,6 +146,11 @@ type Spelling struct {
 	// postfix operation applied to a name: the transpose of A^{-1} is
 	// A^{-\top}.
 	After map[Op]string
+	// Sub and Sup, for a call, number from 1 the operands written after
+	// the word as a subscript and as a superscript in parentheses, an
+	// order of derivation, rather than among the operands: \log_{b}(x),
+	// \psi^{(n)}(x). Zero is none.
+	Sub, Sup int
 }
 
 // Sizes equates the sizes of dimensions for a shape rule: the parser
@@ -254,8 +298,17 @@ type OpInfo struct {
 	Tensor func(dst tensor.T, n *Node, args []tensor.T) error
 
 	// Fold gives the exact value of a function at an exact number where
-	// that value is itself exact (sin(0) = 0, log(1) = 0).
-	Fold func(x Num) (Num, bool)
+	// that value is itself exact (sin(0) = 0, log(1) = 0); Fold2 that of
+	// a function of two operands at two exact numbers (log(8, 2) = 3).
+	Fold  func(x Num) (Num, bool)
+	Fold2 func(a, b Num) (Num, bool)
+
+	// Stable, where set, rewrites n, an application of the operation,
+	// into an equal expression that evaluates without overflow, or
+	// returns n: log(1 + exp(u)) is softplus(u). The evaluators apply it
+	// through the pass Stable to what they evaluate; printed and
+	// differentiated expressions keep the form written.
+	Stable func(n *Node) *Node
 
 	// Linear marks a unary operation that is linear and that the
 	// constructors keep outside sums (diag, sum): the simplifier merges
@@ -493,7 +546,9 @@ func init() {
 		Ops[op].Strict = always
 	}
 	Ops[OpLog].Aliases = []string{"ln"}
+	Ops[OpLog].Stable, Ops[OpMul].Stable = stableLog, stableMul
 	linalgOps()
+	functionOps()
 	Ops[OpSum].Reduce, Ops[OpSum].Strict = tensor.SumOf, always
 	initComplex()
 	for i := range Ops {

@@ -10,26 +10,40 @@ import (
 // class needs: a name and an order of its own, spellings for both
 // printers, a shape rule, a constructor, numeric kernels and derivative
 // rules. An operation added without, say, its derivative fails here, not
-// in a user's hands.
+// in a user's hands. Two operations share a name only when they take
+// different numbers of operands, as max(x) and max(a, b) do.
 func TestTable(t *testing.T) {
+	type named struct {
+		name  string
+		arity int
+	}
 	orders := map[int]Op{}
-	names := map[string]Op{}
+	names := map[named]Op{}
 	for i := range Ops {
 		op, info := Op(i), &Ops[i]
 		t.Run(info.Name, func(t *testing.T) {
 			if info.Name == "" {
 				t.Fatalf("op %d has no name", op)
 			}
-			if other, dup := names[info.Name]; dup {
-				t.Errorf("%s is the name of ops %d and %d", info.Name, other, op)
+			for _, name := range append([]string{info.Name}, info.Aliases...) {
+				key := named{name, info.Arity}
+				if other, dup := names[key]; dup {
+					t.Errorf("%s of %d operands is the name of ops %d and %d", name, info.Arity, other, op)
+				}
+				names[key] = op
 			}
-			names[info.Name] = op
 			if other, dup := orders[info.Order]; dup {
 				t.Errorf("order %d is taken by %s", info.Order, Ops[other].Name)
 			}
 			orders[info.Order] = op
-			checkSpelling(t, "Text", info.Text)
-			checkSpelling(t, "LaTeX", info.LaTeX)
+			checkSpelling(t, "Text", info.Text, info.Arity)
+			checkSpelling(t, "LaTeX", info.LaTeX, info.Arity)
+			if info.Fold != nil && info.Arity != 1 || info.Fold2 != nil && info.Arity != 2 {
+				t.Error("Fold folds functions of one operand, Fold2 of two")
+			}
+			if info.Stable != nil && info.Class == Leaf {
+				t.Error("a leaf has no stable form to rewrite")
+			}
 			if info.Prec == 0 {
 				t.Error("no precedence")
 			}
@@ -46,9 +60,20 @@ func TestTable(t *testing.T) {
 	}
 }
 
-// checkSpelling checks that a spelling has the words its form needs.
-func checkSpelling(t *testing.T, which string, sp Spelling) {
+// checkSpelling checks that a spelling has the words its form needs, and
+// that the operands it writes as scripts are operands of a call.
+func checkSpelling(t *testing.T, which string, sp Spelling, arity int) {
 	t.Helper()
+	if sp.Sub != 0 || sp.Sup != 0 {
+		switch {
+		case sp.Form != FormCall:
+			t.Errorf("%s: scripts are written after the word of a call", which)
+		case sp.Sub < 0 || sp.Sub > arity || sp.Sup < 0 || sp.Sup > arity:
+			t.Errorf("%s: scripts %d and %d are not operands of %d", which, sp.Sub, sp.Sup, arity)
+		case sp.Sub == sp.Sup:
+			t.Errorf("%s: operand %d is both subscript and superscript", which, sp.Sub)
+		}
+	}
 	switch sp.Form {
 	case FormCall, FormPostfix, FormWord:
 		if sp.Word == "" {

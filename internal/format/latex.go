@@ -107,11 +107,26 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		p.write("}")
 	default: // FormCall
 		p.write(sp.Word)
+		if sp.Sub > 0 {
+			p.write("_{")
+			p.tex(n.Arg(sp.Sub-1), 0)
+			p.write("}")
+		}
+		if sp.Sup > 0 {
+			p.write("^{(")
+			p.tex(n.Arg(sp.Sup-1), 0)
+			p.write(")}")
+		}
 		p.write(`\left(`)
+		first := true
 		for i, a := range n.Args() {
-			if i > 0 {
+			if i+1 == sp.Sub || i+1 == sp.Sup {
+				continue // written as a script
+			}
+			if !first {
 				p.write(", ")
 			}
+			first = false
 			p.tex(a, 0)
 		}
 		p.write(`\right)`)

@@ -35,6 +35,43 @@ func entrywise(a *expr.Node, f func(*expr.Node) *expr.Node) *expr.Node {
 	return expr.NewMatrix(a.Shape(), nil, out)
 }
 
+// literals reports whether the operands args of an element-wise function
+// are literals and scalars, a literal among them.
+func literals(args []*expr.Node) bool {
+	found := false
+	for _, a := range args {
+		if symbolic(a) {
+			return false
+		}
+		found = found || isMatrix(a)
+	}
+	return found
+}
+
+// entrywiseOf applies the element-wise function build to literals of one
+// shape and scalars entry by entry, a scalar acting on every entry.
+func entrywiseOf(args []*expr.Node, build func([]*expr.Node) *expr.Node) *expr.Node {
+	var shape *expr.Node
+	for _, a := range args {
+		if isMatrix(a) {
+			shape = a
+			break
+		}
+	}
+	out := make([]*expr.Node, shape.Size())
+	for k := range out {
+		xs := make([]*expr.Node, len(args))
+		for i, a := range args {
+			xs[i] = a
+			if isMatrix(a) {
+				xs[i] = a.Entry(k)
+			}
+		}
+		out[k] = build(xs)
+	}
+	return expr.NewMatrix(shape.Shape(), nil, out)
+}
+
 // zip combines two literals of one shape entry by entry.
 func zip(a, b *expr.Node, f func(x, y *expr.Node) *expr.Node) *expr.Node {
 	out := make([]*expr.Node, a.Size())
@@ -273,9 +310,12 @@ func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
 		}
 	}
 	var r *expr.Node
-	if f.Elementwise && len(args) == 1 && isMatrix(args[0]) && !symbolic(args[0]) {
+	switch {
+	case f.Elementwise && len(args) == 1 && isMatrix(args[0]) && !symbolic(args[0]):
 		r = entrywise(args[0], func(x *expr.Node) *expr.Node { return f.Build([]*expr.Node{x}) })
-	} else {
+	case f.Elementwise && len(args) > 1 && literals(args):
+		r = entrywiseOf(args, f.Build)
+	default:
 		r = f.Build(args)
 	}
 	for _, a := range args {

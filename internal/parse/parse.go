@@ -689,12 +689,12 @@ func (p *parser) name() *expr.Node {
 			return p.wordLeaf(op)
 		}
 	}
-	fn, isFunc := lookupFunc(name)
+	fns, isFunc := lookupFunc(name)
 	p.advance()
 	call := p.is("(") && !p.tok.sp
 	switch {
 	case isFunc && p.is("("):
-		return p.call(t, fn)
+		return p.call(t, fns)
 	case isFunc:
 		p.fail(t.pos, "%s needs parentheses: %s(…)", name, name)
 	case isConstant(name):
@@ -788,12 +788,13 @@ func simpleName(name string) bool {
 }
 
 // functions maps every function name, aliases included, to its
-// definition: the operations of the table and the derived functions.
+// definitions, one for each number of operands: the operations of the
+// table and the derived functions.
 var functions = expr.Functions()
 
-func lookupFunc(name string) (expr.Func, bool) {
-	f, ok := functions[name]
-	return f, ok
+func lookupFunc(name string) ([]expr.Func, bool) {
+	fs, ok := functions[name]
+	return fs, ok
 }
 
 // IsName reports whether s is a valid variable name: a letter followed by
@@ -829,7 +830,9 @@ func FunctionNames() []string {
 	return names
 }
 
-func (p *parser) call(t token, f expr.Func) *expr.Node {
+// call reads the operands of a call of the function spelt t, and applies
+// the definition that takes as many operands.
+func (p *parser) call(t token, fs []expr.Func) *expr.Node {
 	open := p.tok
 	p.enter()
 	p.advance()
@@ -844,23 +847,31 @@ func (p *parser) call(t token, f expr.Func) *expr.Node {
 	if !p.is(")") {
 		p.expectClose(open, ")")
 	}
-	if len(args) != f.Arity {
+	i := slices.IndexFunc(fs, func(f expr.Func) bool { return f.Arity == len(args) })
+	if i < 0 {
 		found := "none"
 		if len(args) > 0 {
 			found = fmt.Sprint(len(args))
 		}
-		p.fail(p.tok.pos, "%s expects %s, found %s", f.Name, plural(f.Arity, "argument"), found)
+		p.fail(p.tok.pos, "%s expects %s, found %s", t.text, arities(fs), found)
 	}
 	p.advance()
 	p.leave()
-	return p.apply(f, args, t.pos)
+	return p.apply(fs[i], args, t.pos)
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// arities says how many operands the definitions fs take: "1 argument",
+// "1 or 2 arguments".
+func arities(fs []expr.Func) string {
+	ns := make([]string, len(fs))
+	for i, f := range fs {
+		ns[i] = fmt.Sprint(f.Arity)
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	s := strings.Join(ns, " or ")
+	if len(fs) == 1 && fs[0].Arity == 1 {
+		return s + " argument"
+	}
+	return s + " arguments"
 }
 
 // suggest returns the function names closest to name in edit distance.

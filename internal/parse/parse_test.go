@@ -56,7 +56,7 @@ func TestIsName(t *testing.T) {
 
 func TestSuggest(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"sine", "sin sinh"},
+		{"sine", "sin sinc sinh"},
 		{"expp", "exp"},
 		{"sigmod", "sigmoid"},
 		{"sqr", "sqrt"},
@@ -78,6 +78,7 @@ func FuzzParse(f *testing.F) {
 		"1e-3 + .5", "x'", "x^T", "sqrt(x)/abs(x)", "sigmoid(-x)", "2 3", "x\n+ y",
 		"||x||_2^2", "‖x‖₂²", "x²", "x⁻¹", "||x||_inf", "‖x‖_∞", "x[1]", "x [1]", "(x)[1]", "x₂",
 		"e^2 where e = y - x", "pi where pi = 3", "0/0", "0^-1", "unit(2)", "sign(x)",
+		"log(x, 2)", "log(8, 2)", "max(x, y)", "max(x, y, z)", "polygamma(2, x)", "huber(x, 1/2)", "leaky_relu(x, 0.1)",
 	} {
 		f.Add(s)
 	}
@@ -110,4 +111,57 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) printed %q, which parses back as %q", s, text, format.Text(back))
 		}
 	})
+}
+
+// TestArity checks that a function name chooses its definition by the
+// number of operands: max(x) is the largest entry of a vector, max(a, b)
+// the larger operand, entry by entry; log(x) is natural, log(x, b) to the
+// base b.
+func TestArity(t *testing.T) {
+	vec := expr.NewShape(expr.Dim{Sym: "n"})
+	opts := &Options{Vars: map[string]expr.Shape{"v": vec, "w": vec}}
+	tests := []struct {
+		src  string
+		op   expr.Op
+		text string
+	}{
+		{"max(v)", expr.OpMax, "max(v)"},
+		{"max(v, w)", expr.OpMaximum, "max(v, w)"},
+		{"max(v, 0)", expr.OpMaximum, "max(v, 0)"},
+		{"min(x, y)", expr.OpMinimum, "min(x, y)"},
+		{"log(x)", expr.OpLog, "log(x)"},
+		{"log(x, 2)", expr.OpLogBase, "log(x, 2)"},
+		{"ln(x)", expr.OpLog, "log(x)"},
+		{"heaviside(x)", expr.OpStep, "step(x)"},
+		{"polygamma(2, x)", expr.OpPolygamma, "polygamma(2, x)"},
+		{"polygamma(1, x)", expr.OpTrigamma, "trigamma(x)"},
+		{"max([1, x], 0)", expr.OpMatrix, "[1, max(x, 0)]"},
+		{"huber([x, -3], [1, 2])", expr.OpMatrix, "[huber(x, 1), 4]"},
+	}
+	for _, tt := range tests {
+		n, err := Parse(tt.src, opts)
+		if err != nil {
+			t.Errorf("%s: %v", tt.src, err)
+			continue
+		}
+		if n.Op() != tt.op || format.Text(n) != tt.text {
+			t.Errorf("%s: %s, op %s; want %s, op %s", tt.src, format.Text(n), n.Info().Name, tt.text, expr.Ops[tt.op].Name)
+		}
+	}
+	errs := []struct{ src, want string }{
+		{"log(x, y, z)", "1:12: log expects 1 or 2 arguments, found 3"},
+		{"max()", "1:5: max expects 1 or 2 arguments, found none"},
+		{"min(x)", "1:6: min expects 2 arguments, found 1"},
+		{"ln(x, 2)", "1:8: ln expects 1 argument, found 2"},
+		{"atan2(x)", "1:8: atan2 expects 2 arguments, found 1"},
+		{"max(v, [1, 2, 3]')", "1:1: max needs operands of one shape, not vector v (n) and a 1×3 matrix"},
+		{"softmax(x)", "1:1: softmax needs a vector, not scalar x"},
+		{"gamma + 1", "1:1: gamma needs parentheses: gamma(…)"},
+	}
+	for _, tt := range errs {
+		_, err := Parse(tt.src, opts)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.src, err, tt.want)
+		}
+	}
 }

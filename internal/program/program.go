@@ -77,7 +77,9 @@ type Program struct {
 
 // Compile orders the graphs of outs for evaluation with the inputs ins,
 // in that order. Variables of the graphs that are not inputs are data,
-// bound by name before the program runs.
+// bound by name before the program runs. The program evaluates their
+// stable forms (expr.Stable): log(1 + exp(x)) is softplus(x), finite at
+// x = 1000, and log(sum(exp(z))) is logsumexp(z).
 func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 	p := &Program{ins: ins, vars: map[string][]int32{}, decl: map[string]expr.Shape{}}
 	isInput := map[string]int{}
@@ -120,7 +122,7 @@ func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 		return s
 	}
 	for _, o := range outs {
-		p.outs = append(p.outs, walk(o))
+		p.outs = append(p.outs, walk(expr.Stable(o)))
 	}
 	for _, n := range p.nodes {
 		if n.Op() != expr.OpSym {
