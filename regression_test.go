@@ -162,7 +162,7 @@ func TestRefusals(t *testing.T) {
 	}{
 		{"a Hessian over a matrix", "||X w - y||^2 + λ ||w||^2", &ParseOptions{Vectors: []string{"y", "w"}, Matrices: []string{"X"}},
 			[]string{"X", "w"}, KindHessian, 0,
-			"the Hessian with respect to the matrix X is a tensor of rank 4, which nabla does not give: ask for Hessians with respect to scalars and vectors, or for the gradient with respect to X", true},
+			"the Hessian with respect to the matrix X and other variables is not available: ask for the Hessian with respect to X alone, a tensor of rank 4", true},
 		{"a tensor of order 3", "R' R", &ParseOptions{Matrices: []string{"R"}}, []string{"R"}, KindAuto, 3,
 			"with respect to the matrix R only first derivatives are available", true},
 		{"a where-defined name", "x1 + x2 where x1 = sin(t), x2 = t^2", nil, []string{"x1"}, KindAuto, 0,

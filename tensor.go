@@ -15,6 +15,8 @@ import (
 // index notation (∂K_pq/∂R_ij = δ_jp R_iq + R_ip δ_jq), and, at a point,
 // by the full numeric tensor.
 type TensorDerivative struct {
+	// Of is the expression differentiated: f, or for a Hessian with
+	// respect to a matrix the gradient ∂f/∂X.
 	Of, Wrt      Expr
 	Differential Expr   // df, linear in the differential of Wrt
 	Index        string // the entries in index notation; "" where none is known
@@ -24,7 +26,7 @@ type TensorDerivative struct {
 }
 
 func (e Expr) tensorDerivative(t *calc.Tensor) *TensorDerivative {
-	return &TensorDerivative{Of: e, Wrt: e.with(t.Wrt), Differential: e.with(t.Differential), Index: t.Index, Shape: t.Shape, t: t}
+	return &TensorDerivative{Of: e.with(t.Of), Wrt: e.with(t.Wrt), Differential: e.with(t.Differential), Index: t.Index, Shape: t.Shape, t: t}
 }
 
 // DiffTensor returns the derivative of f with respect to the vector or

@@ -238,8 +238,13 @@ func ordinal(k int) string {
 // tensorPart is a derivative with no matrix form: its differential, its
 // entries in index notation and, at a point, the numeric tensor.
 func (a *app) tensorPart(e nabla.Expr, td *nabla.TensorDerivative) part {
-	shape := append(shapeOf(e), shapeOf(td.Wrt)...)
-	return part{Expr: td.Differential, Prefix: "d" + wrtName(e) + " = ", Shape: shape, Index: td.Index}
+	shape := append(shapeOf(td.Of), shapeOf(td.Wrt)...)
+	prefix := "d" + wrtName(e) + " = "
+	if !td.Of.Equal(e) {
+		// A Hessian: the differential of the gradient.
+		prefix = "d(∂f/∂" + td.Wrt.String() + ") = "
+	}
+	return part{Expr: td.Differential, Prefix: prefix, Shape: shape, Index: td.Index}
 }
 
 func wrtName(e nabla.Expr) string {

@@ -257,11 +257,24 @@ func (c *computation) hessianOf(r *Result, f *expr.Node) error {
 		switch {
 		case v.Idx != nil:
 			return unsupportedf("Hessians with respect to entries such as %s are not available: ask for the Hessian with respect to %s", v.Name(), v.Sym.Name())
-		case v.rank() == 2:
-			return unsupportedf("the Hessian with respect to the matrix %s is a tensor of rank 4, which nabla does not give: ask for Hessians with respect to scalars and vectors, or for the gradient with respect to %s", v.Sym.Name(), v.Sym.Name())
+		case v.rank() == 2 && len(r.Wrt) > 1:
+			return unsupportedf("the Hessian with respect to the matrix %s and other variables is not available: ask for the Hessian with respect to %s alone, a tensor of rank 4", v.Sym.Name(), v.Sym.Name())
 		}
 	}
 	xs, _ := syms(r.Wrt)
+	if r.Wrt[0].rank() == 2 {
+		if xs[0].IsSymmetric() {
+			return unsupportedf("the Hessian with respect to the symmetric matrix %s is not available: its entries are not independent; ask for its gradient, or declare it a matrix", xs[0].Name())
+		}
+		// A tensor of rank 4: the derivative of the gradient G, a matrix,
+		// with respect to X, ∂G_ij/∂X_pq, from its differential.
+		g, err := diff.Grad(f, xs, c.diffOptions())
+		if err != nil {
+			return tooLarge(err)
+		}
+		r.Tensor, err = c.tensor(c.simp.Simplify(g[0]), xs[0])
+		return err
+	}
 	var err error
 	switch {
 	case allScalar(r.Wrt):
