@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -288,12 +287,7 @@ func relErr(got, want float64) float64 {
 
 func (a *app) printCheck(rep *checkReport) error {
 	if a.format == "json" {
-		out, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
-		return nil
+		return a.printJSON(rep)
 	}
 	for _, b := range rep.Blocks {
 		fmt.Fprintf(a.stdout, "∂f/∂%s = %s\n", b.Variable, b.Derivative)
@@ -435,11 +429,9 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 		rep.Note = mismatch.Error()
 	}
 	if a.format == "json" {
-		out, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
+		if err := a.printJSON(rep); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
 	} else {
 		fmt.Fprintf(a.stdout, "yours: %s\nnabla: %s\n", rep.Answer, rep.Derivative)
 		if rep.Note != "" && mismatch == nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -157,12 +156,7 @@ func (a *app) runFD(src string, fl *fdFlags) error {
 		fmt.Fprintf(a.stderr, "nabla: warning: %s\n", n)
 	}
 	if a.format == "json" {
-		out, err := json.MarshalIndent(rows, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
-		return nil
+		return a.printJSON(rows)
 	}
 	fmt.Fprintf(a.stdout, "d/d%s %s = %s = %s at %s\n", pr.wrt, group(pr.f.String()), pr.df, exactText, pr.pointText())
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)

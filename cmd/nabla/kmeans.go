@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -168,12 +167,7 @@ func (a *app) runKMeans(path string, fl *kmeansFlags) error {
 		fmt.Fprintf(a.stderr, "nabla: note: assignment step %d left cluster %d empty: it was given row %d, the point farthest from its centroid\n", r.Step, r.Cluster, r.Row)
 	}
 	if a.format == "json" {
-		out, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
-		return nil
+		return a.printJSON(rep)
 	}
 	return rep.text(a)
 }

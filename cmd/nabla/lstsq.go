@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -275,12 +274,7 @@ func (a *app) runLstsq(path string, fl *lstsqFlags) error {
 		fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
 	}
 	if a.format == "json" {
-		out, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
-		return nil
+		return a.printJSON(rep)
 	}
 	how := method.String()
 	if method == optim.LstsqGD {

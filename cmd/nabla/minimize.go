@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -506,12 +505,7 @@ const maxRows = 30
 
 func (a *app) printRuns(pr *minProblem, runs []*minRun) error {
 	if a.format == "json" {
-		out, err := json.MarshalIndent(runs, "", "  ")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "%s\n", out)
-		return nil
+		return a.printJSON(runs)
 	}
 	for i, r := range runs {
 		if i > 0 {

@@ -429,3 +429,13 @@ func (v *value) MarshalJSON() ([]byte, error) {
 }
 
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// printJSON writes v, the report of a command, as indented JSON.
+func (a *app) printJSON(v any) error {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s\n", out)
+	return nil
+}
