@@ -131,7 +131,7 @@ that cannot be computed and other failures.`,
 		}
 		return usagef("%s (see 'nabla %s --help')", msg, c.Name())
 	})
-	root.AddCommand(a.diffCmd(), a.gradCmd(), a.jacobianCmd(), a.hessianCmd(), a.evalCmd(), a.fdCmd(), a.checkCmd(), a.minimizeCmd(), a.taylorCmd(), a.lstsqCmd(), a.kmeansCmd(), a.simplifyCmd(), a.versionCmd())
+	root.AddCommand(a.diffCmd(), a.gradCmd(), a.jacobianCmd(), a.hessianCmd(), a.evalCmd(), a.fdCmd(), a.checkCmd(), a.minimizeCmd(), a.taylorCmd(), a.stepsCmd(), a.lstsqCmd(), a.kmeansCmd(), a.simplifyCmd(), a.versionCmd())
 	return root
 }
 
