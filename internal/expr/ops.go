@@ -3,6 +3,8 @@ package expr
 import (
 	"math"
 
+	"github.com/nabla-math/nabla/internal/simd"
+
 	"github.com/nabla-math/nabla/internal/tensor"
 )
 
@@ -395,7 +397,7 @@ func init() {
 			},
 			Eval2:    func(a, b float64) float64 { return a + b },
 			Strict:   always,
-			Loop:     addLoop,
+			Loop:     addKernels.loop,
 			Partial:  func(n *Node, i int) *Node { return one },
 			Jacobian: addJacobian,
 			Applied:  addApplied,
@@ -414,7 +416,7 @@ func init() {
 			},
 			Eval2:    func(a, b float64) float64 { return a * b },
 			Strict:   always,
-			Loop:     mulLoop,
+			Loop:     mulKernels.loop,
 			Partial:  MulExcept,
 			Jacobian: mulJacobian,
 			Applied:  mulApplied,
@@ -664,50 +666,23 @@ func pow(b, e float64) float64 {
 // always is the Strict of operations that are strict at every node.
 func always(*Node) bool { return true }
 
-// addLoop is the Loop of sums: the operands added from the first, in
-// the order of the scalar kernel, so that both round alike.
-func addLoop(dst []float64, x [][]float64) {
-	n := len(dst)
-	if len(x) == 1 {
-		set(dst, x[0])
-		return
-	}
-	switch a, b := x[0], x[1]; {
-	case len(a) == n && len(b) == n:
-		a, b = a[:n], b[:n]
-		for i := range dst {
-			dst[i] = a[i] + b[i]
-		}
-	case len(a) == n:
-		a, c := a[:n], b[0]
-		for i := range dst {
-			dst[i] = a[i] + c
-		}
-	case len(b) == n:
-		c, b := a[0], b[:n]
-		for i := range dst {
-			dst[i] = c + b[i]
-		}
-	default:
-		fill(dst, a[0]+b[0])
-	}
-	for _, a := range x[2:] {
-		if len(a) != n {
-			c := a[0]
-			for i := range dst {
-				dst[i] += c
-			}
-			continue
-		}
-		a = a[:n]
-		for i, v := range a {
-			dst[i] += v
-		}
-	}
+// arith holds the block kernels of a sum or a product: of two blocks, of
+// a block and a scalar, and of two scalars.
+type arith struct {
+	vv func(dst, a, b []float64)
+	vs func(dst, a []float64, c float64)
+	ss func(a, b float64) float64
 }
 
-// mulLoop is the Loop of products, in the order of the scalar kernel.
-func mulLoop(dst []float64, x [][]float64) {
+var (
+	addKernels = arith{simd.Add, simd.AddScalar, func(a, b float64) float64 { return a + b }}
+	mulKernels = arith{simd.Mul, simd.MulScalar, func(a, b float64) float64 { return a * b }}
+)
+
+// loop is the Loop of sums and products: the operands combined from the
+// first, in the order of the scalar kernel, so that both round alike
+// (sums and products of two are commutative, to the bit).
+func (k arith) loop(dst []float64, x [][]float64) {
 	n := len(dst)
 	if len(x) == 1 {
 		set(dst, x[0])
@@ -715,34 +690,19 @@ func mulLoop(dst []float64, x [][]float64) {
 	}
 	switch a, b := x[0], x[1]; {
 	case len(a) == n && len(b) == n:
-		a, b = a[:n], b[:n]
-		for i := range dst {
-			dst[i] = a[i] * b[i]
-		}
+		k.vv(dst, a, b)
 	case len(a) == n:
-		a, c := a[:n], b[0]
-		for i := range dst {
-			dst[i] = a[i] * c
-		}
+		k.vs(dst, a, b[0])
 	case len(b) == n:
-		c, b := a[0], b[:n]
-		for i := range dst {
-			dst[i] = c * b[i]
-		}
+		k.vs(dst, b, a[0])
 	default:
-		fill(dst, a[0]*b[0])
+		fill(dst, k.ss(a[0], b[0]))
 	}
 	for _, a := range x[2:] {
 		if len(a) != n {
-			c := a[0]
-			for i := range dst {
-				dst[i] *= c
-			}
-			continue
-		}
-		a = a[:n]
-		for i, v := range a {
-			dst[i] *= v
+			k.vs(dst, dst, a[0])
+		} else {
+			k.vv(dst, dst, a)
 		}
 	}
 }
@@ -778,9 +738,7 @@ func powLoop(dst []float64, x [][]float64) {
 		b = b[:n]
 		switch w {
 		case 2:
-			for i, v := range b {
-				dst[i] = v * v
-			}
+			simd.Square(dst, b)
 		case 3:
 			for i, v := range b {
 				dst[i] = v * v * v

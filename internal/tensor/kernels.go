@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/nabla-math/nabla/internal/simd"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
@@ -207,21 +209,10 @@ func Sum(dst, t T) {
 	dst.Data[0] = SumOf(t.Data)
 }
 
-// SumOf returns the sum of xs, accumulated in four lanes.
-func SumOf(xs []float64) float64 {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		s0 += xs[i]
-		s1 += xs[i+1]
-		s2 += xs[i+2]
-		s3 += xs[i+3]
-	}
-	for ; i < len(xs); i++ {
-		s0 += xs[i]
-	}
-	return (s0 + s1) + (s2 + s3)
-}
+// SumOf returns the sum of xs, accumulated in four lanes: the entries in
+// steps of four, the rest added to the first lane, the lanes combined as
+// (s0 + s1) + (s2 + s3), four at a time where the processor can.
+func SumOf(xs []float64) float64 { return simd.Sum(xs) }
 
 // Diag writes the diagonal matrix of a vector, or the vector of the
 // diagonal of a square matrix, into dst.
