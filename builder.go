@@ -185,3 +185,136 @@ func Sigmoid(a Expr) Expr { return call(expr.OpSigmoid, a) }
 
 // Sign returns sign(a): -1, 0 or 1.
 func Sign(a Expr) Expr { return call(expr.OpSign, a) }
+
+// call2 applies the element-wise function op of two operands after its
+// shape rule accepts them: scalars, or operands of one shape and scalars
+// acting on every entry.
+func call2(op expr.Op, what string, a, b Expr) Expr {
+	return checked(op, what, func(ns []*expr.Node) *expr.Node { return expr.Apply(op, ns...) }, a, b)
+}
+
+// Sec returns sec(a) = 1/cos(a).
+func Sec(a Expr) Expr { return call(expr.OpSec, a) }
+
+// Csc returns csc(a) = 1/sin(a).
+func Csc(a Expr) Expr { return call(expr.OpCsc, a) }
+
+// Cot returns cot(a) = cos(a)/sin(a).
+func Cot(a Expr) Expr { return call(expr.OpCot, a) }
+
+// Asec returns asec(a) = acos(1/a), for |a| ≥ 1.
+func Asec(a Expr) Expr { return call(expr.OpAsec, a) }
+
+// Acsc returns acsc(a) = asin(1/a), for |a| ≥ 1.
+func Acsc(a Expr) Expr { return call(expr.OpAcsc, a) }
+
+// Acot returns acot(a) = π/2 - atan(a), with values in (0, π).
+func Acot(a Expr) Expr { return call(expr.OpAcot, a) }
+
+// Sech returns sech(a) = 1/cosh(a).
+func Sech(a Expr) Expr { return call(expr.OpSech, a) }
+
+// Csch returns csch(a) = 1/sinh(a).
+func Csch(a Expr) Expr { return call(expr.OpCsch, a) }
+
+// Coth returns coth(a) = cosh(a)/sinh(a).
+func Coth(a Expr) Expr { return call(expr.OpCoth, a) }
+
+// Asinh returns asinh(a), the inverse of sinh.
+func Asinh(a Expr) Expr { return call(expr.OpAsinh, a) }
+
+// Acosh returns acosh(a), the inverse of cosh, for a ≥ 1.
+func Acosh(a Expr) Expr { return call(expr.OpAcosh, a) }
+
+// Atanh returns atanh(a), the inverse of tanh, for |a| < 1.
+func Atanh(a Expr) Expr { return call(expr.OpAtanh, a) }
+
+// Atan2 returns atan2(y, x), the angle of the point (x, y) in (-π, π].
+func Atan2(y, x Expr) Expr { return call2(expr.OpAtan2, "Atan2", y, x) }
+
+// LogBase returns log(a, b), the logarithm of a to the base b.
+func LogBase(a, b Expr) Expr { return call2(expr.OpLogBase, "LogBase", a, b) }
+
+// Log2 returns log2(a), the logarithm to the base 2.
+func Log2(a Expr) Expr { return call(expr.OpLog2, a) }
+
+// Log10 returns log10(a), the logarithm to the base 10.
+func Log10(a Expr) Expr { return call(expr.OpLog10, a) }
+
+// Cbrt returns cbrt(a), the real cube root: cbrt(-8) is -2.
+func Cbrt(a Expr) Expr { return call(expr.OpCbrt, a) }
+
+// Erf returns the error function erf(a).
+func Erf(a Expr) Expr { return call(expr.OpErf, a) }
+
+// Erfc returns the complementary error function erfc(a) = 1 - erf(a).
+func Erfc(a Expr) Expr { return call(expr.OpErfc, a) }
+
+// Gamma returns the gamma function Γ(a).
+func Gamma(a Expr) Expr { return call(expr.OpGamma, a) }
+
+// Lgamma returns lgamma(a) = log|Γ(a)|.
+func Lgamma(a Expr) Expr { return call(expr.OpLgamma, a) }
+
+// Digamma returns digamma(a) = ψ(a) = Γ'(a)/Γ(a).
+func Digamma(a Expr) Expr { return call(expr.OpDigamma, a) }
+
+// Trigamma returns trigamma(a) = ψ'(a).
+func Trigamma(a Expr) Expr { return call(expr.OpTrigamma, a) }
+
+// Polygamma returns polygamma(n, a), the n-th derivative of ψ for a whole
+// order n ≥ 0.
+func Polygamma(n, a Expr) Expr { return call2(expr.OpPolygamma, "Polygamma", n, a) }
+
+// Sinc returns sinc(a) = sin(a)/a, 1 at 0.
+func Sinc(a Expr) Expr { return call(expr.OpSinc, a) }
+
+// Heaviside returns the Heaviside step step(a): 1 for a > 0, 0 for
+// a ≤ 0.
+func Heaviside(a Expr) Expr { return call(expr.OpStep, a) }
+
+// Relu returns relu(a) = max(a, 0).
+func Relu(a Expr) Expr { return call(expr.OpRelu, a) }
+
+// LeakyRelu returns leaky_relu(a, alpha): a for a > 0, alpha a otherwise.
+func LeakyRelu(a, alpha Expr) Expr { return call2(expr.OpLeakyRelu, "LeakyRelu", a, alpha) }
+
+// Softplus returns softplus(a) = log(1 + exp(a)), computed without
+// overflow.
+func Softplus(a Expr) Expr { return call(expr.OpSoftplus, a) }
+
+// Gelu returns gelu(a) = a Φ(a), Φ the standard normal distribution
+// function.
+func Gelu(a Expr) Expr { return call(expr.OpGelu, a) }
+
+// Silu returns silu(a) = a sigmoid(a), also called swish.
+func Silu(a Expr) Expr { return call(expr.OpSilu, a) }
+
+// Huber returns the Huber loss huber(a, delta): a²/2 for |a| ≤ delta,
+// delta(|a| - delta/2) beyond.
+func Huber(a, delta Expr) Expr { return call2(expr.OpHuber, "Huber", a, delta) }
+
+// Max returns, for one operand, max(x), its largest entry (x itself for a
+// scalar), and for more, the largest of them entry by entry: Max(a, b) is
+// max(a, b). As the syntax has it, the number of operands decides.
+func Max(xs ...Expr) Expr { return extremum(expr.OpMax, expr.OpMaximum, "Max", xs) }
+
+// Min returns, for one operand, min(x), its smallest entry, and for more,
+// the smallest of them entry by entry: Min(a, b) is min(a, b).
+func Min(xs ...Expr) Expr { return extremum(expr.OpMin, expr.OpMinimum, "Min", xs) }
+
+// extremum is Max or Min: the reduction of one operand, the element-wise
+// operation of two folded over more.
+func extremum(reduce, pair expr.Op, what string, xs []Expr) Expr {
+	switch len(xs) {
+	case 0:
+		return invalid(fmt.Errorf("nabla: %s needs an operand", what))
+	case 1:
+		return checked(reduce, what, func(ns []*expr.Node) *expr.Node { return expr.Apply(reduce, ns...) }, xs[0])
+	}
+	acc := xs[0]
+	for _, x := range xs[1:] {
+		acc = call2(pair, what, acc, x)
+	}
+	return acc
+}

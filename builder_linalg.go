@@ -56,7 +56,8 @@ func checked(op expr.Op, what string, make func(ns []*expr.Node) *expr.Node, xs 
 	}, xs...)
 }
 
-// fits reports operands whose shapes the shape rule of op refuses.
+// fits reports operands whose shapes the shape rule of op refuses, or
+// that its Check refuses.
 func fits(op expr.Op, what string, ns []*expr.Node) error {
 	shapes := make([]expr.Shape, len(ns))
 	for i, n := range ns {
@@ -68,6 +69,11 @@ func fits(op expr.Op, what string, ns []*expr.Node) error {
 			parts[i] = s.Describe()
 		}
 		return fmt.Errorf("nabla: %s needs %s, not %s", what, need, strings.Join(parts, " and "))
+	}
+	if check := expr.Ops[op].Check; check != nil {
+		if need := check(ns); need != "" {
+			return fmt.Errorf("nabla: %s needs %s", what, need)
+		}
 	}
 	return nil
 }
@@ -125,4 +131,71 @@ func Dot(a, b Expr) Expr { return MatMul(T(a), b) }
 // (scalars acting on every entry): a ⊙ b, a .* b.
 func Hadamard(xs ...Expr) Expr {
 	return checked(expr.OpMul, "Hadamard", func(ns []*expr.Node) *expr.Node { return expr.Mul(ns...) }, xs...)
+}
+
+// MatPow returns a^k, the k-th power of the square matrix a for a whole
+// number k from -1000 to 1000: a^0 is the identity and a^-k the k-th
+// power of the inverse. Pow of a matrix is the element-wise power.
+func MatPow(a Expr, k int) Expr {
+	return checked(expr.OpMatPow, "MatPow", func(ns []*expr.Node) *expr.Node { return expr.Apply(expr.OpMatPow, ns...) }, a, Int(int64(k)))
+}
+
+// Kron returns the Kronecker product a ⊗ b of vectors or matrices: the
+// block matrix whose block (i, j) is a_ij b.
+func Kron(a, b Expr) Expr {
+	return checked(expr.OpKron, "Kron", func(ns []*expr.Node) *expr.Node { return expr.Kron(ns[0], ns[1]) }, a, b)
+}
+
+// Inner returns the inner product ⟨a, b⟩ of two vectors or two matrices
+// of one shape: aᵀ b, or tr(aᵀ b), the Frobenius inner product.
+func Inner(a, b Expr) Expr {
+	return build(func(ns []*expr.Node) (*expr.Node, error) {
+		sa, sb := ns[0].Shape(), ns[1].Shape()
+		if r := sa.Rank(); r == 0 || r > 2 || sa != sb {
+			return nil, fmt.Errorf("nabla: Inner needs two vectors or two matrices of one shape, not %s and %s", sa.Describe(), sb.Describe())
+		}
+		return expr.Inner(ns[0], ns[1]), nil
+	}, a, b)
+}
+
+// Eye returns the identity matrix of size×size, the size a name such as
+// "n" or a number such as "3"; Eye("1") is the number 1, as a 1×1
+// product is a scalar.
+func Eye(size string) Expr {
+	d, err := sizeDim(size)
+	if err != nil {
+		return invalid(fmt.Errorf("nabla: Eye: %v", err))
+	}
+	if d.N == 1 {
+		return Int(1)
+	}
+	return Expr{n: expr.Identity(d)}
+}
+
+// Mean returns the mean of the entries of a.
+func Mean(a Expr) Expr {
+	return checked(expr.OpMean, "Mean", func(ns []*expr.Node) *expr.Node { return expr.Mean(ns[0]) }, a)
+}
+
+// Prod returns the product of the entries of a.
+func Prod(a Expr) Expr {
+	return checked(expr.OpProd, "Prod", func(ns []*expr.Node) *expr.Node { return expr.Prod(ns[0]) }, a)
+}
+
+// LogSumExp returns logsumexp(z) = log Σ exp(z_i) of the vector z,
+// computed without overflow.
+func LogSumExp(z Expr) Expr {
+	return checked(expr.OpLogSumExp, "LogSumExp", func(ns []*expr.Node) *expr.Node { return expr.LogSumExp(ns[0]) }, z)
+}
+
+// Softmax returns softmax(z) = exp(z)/Σ exp(z_j) of the vector z.
+func Softmax(z Expr) Expr {
+	return checked(expr.OpSoftmax, "Softmax", func(ns []*expr.Node) *expr.Node { return expr.Softmax(ns[0]) }, z)
+}
+
+// SoftmaxDim returns softmax(z, dim): the softmax of each column of the
+// matrix z for dim 1 and of each row for dim 2, as in attention,
+// softmax(Q Kᵀ/sqrt(d), 2).
+func SoftmaxDim(z Expr, dim int) Expr {
+	return checked(expr.OpSoftmaxDim, "SoftmaxDim", func(ns []*expr.Node) *expr.Node { return expr.Apply(expr.OpSoftmaxDim, ns...) }, z, Int(int64(dim)))
 }

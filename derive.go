@@ -38,7 +38,8 @@ func (k Kind) String() string { return calc.Kind(k).String() }
 type DeriveOptions struct {
 	Kind Kind
 	// Order is the order of a derivative of kind Auto with respect to
-	// one variable; 0 means 1.
+	// one variable; 0 means 1. It is at most MaxOrder, unless the
+	// expression is a polynomial in the variable.
 	Order int
 	// Strict makes a variable that the expression does not have an
 	// error (an *AbsentError), instead of a note on a zero derivative.
@@ -56,6 +57,11 @@ type AbsentError = calc.AbsentError
 // a Hessian with respect to a matrix (a tensor of rank 4), as opposed to a
 // question asked wrongly.
 type UnsupportedError = calc.UnsupportedError
+
+// OrderError reports the order of a derivative out of range: negative,
+// or above MaxOrder for an expression that is not a polynomial in the
+// variable, whose derivatives of every order are available.
+type OrderError = calc.OrderError
 
 // Derivative is a derivative computed by Derive: in matrix form (Expr),
 // as a tensor where no matrix form exists (Tensor), or, with respect to

@@ -14,8 +14,17 @@
 // 1/3 is one third); names of letters (Greek too), digits and _; constants
 // pi (π) and e; operators + - * / and implicit multiplication (2x, x y,
 // 2(x+1), (x+1)(x-1)), unary minus, ^ or ** (right-associative, -x^2 is
-// -(x^2)) and superscripts (x²); functions sin cos tan asin acos atan sinh
-// cosh tanh exp log (ln) sqrt abs sigmoid sign, which need parentheses.
+// -(x^2)) and superscripts (x²); functions sin cos tan sec csc cot asin
+// acos atan asec acsc acot atan2(y, x) sinh cosh tanh sech csch coth asinh
+// acosh atanh exp log (ln) log(x, b) log2 log10 sqrt cbrt abs sign sigmoid
+// erf erfc gamma lgamma digamma trigamma polygamma(n, x) sinc step
+// (heaviside) relu leaky_relu(x, α) softplus gelu silu huber(x, δ) max(a, b)
+// min(a, b), which need parentheses. With vectors and matrices: A x, xᵀ
+// (x'), X^-1 and X^k (matrix powers; .^ is element-wise), I and eye(n), inv
+// (inverse) det logdet tr (trace) transpose norm sum mean prod max min diag
+// dot logsumexp softmax(z) softmax(Z, 2) (each row) kron(A, B) (A ⊗ B),
+// <A, B> (tr(Aᵀ B)), and .* ./ .^ ⊙ ∘ element-wise. The builders (Sin,
+// Relu, Atan2, LogBase, MatPow, Kron, Inner, …) make the same graphs.
 //
 // Derivatives follow the lecture-note conventions of vector calculus for
 // machine learning (numerator layout). They are computed over the graph,

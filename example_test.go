@@ -125,7 +125,7 @@ func ExampleExpr_LaTeX() {
 	d, _ := nabla.MustParse("(x^2+1)/(x-1)").Diff("x")
 	fmt.Println(d.LaTeX())
 	// Output:
-	// \frac{2 x}{x - 1} - \frac{x^{2} + 1}{\left(x - 1\right)^{2}}
+	// \frac{x^{2} - 2 x - 1}{\left(x - 1\right)^{2}}
 }
 
 func ExampleGrad() {

@@ -212,10 +212,33 @@ func TestGeneratorsDrawEveryFunction(t *testing.T) {
 	if got := len(binaryFunctions()); got != binary || got < 7 {
 		t.Errorf("the generators draw %d functions of two operands, want %d", got, binary)
 	}
+	drawn := func(in, out expr.Shape, op expr.Op) bool {
+		for _, s := range tableOps(in, out) {
+			if s.op == op {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tt := range []struct {
+		in, out expr.Shape
+		ops     []expr.Op
+	}{
+		{matrix, matrix, []expr.Op{expr.OpMatPow, expr.OpSoftmaxDim, expr.OpInv, expr.OpTranspose}},
+		{vector, expr.Scalar, []expr.Op{expr.OpMean, expr.OpProd, expr.OpMin, expr.OpMax, expr.OpLogSumExp}},
+		{matrix, expr.Scalar, []expr.Op{expr.OpMean, expr.OpProd, expr.OpMin, expr.OpTrace}},
+		{vector, vector, []expr.Op{expr.OpSoftmax, expr.OpSoftmaxDim}},
+	} {
+		for _, op := range tt.ops {
+			if !drawn(tt.in, tt.out, op) {
+				t.Errorf("%s from %s to %s: tableOp does not draw it", expr.Ops[op].Name, tt.in, tt.out)
+			}
+		}
+	}
 	for _, name := range []string{"logsumexp", "softmax"} {
 		op := -1
 		for i := range expr.Ops {
-			if expr.Ops[i].Name == name {
+			if expr.Ops[i].Name == name && expr.Ops[i].Arity == 1 {
 				op = i
 			}
 		}

@@ -1,6 +1,7 @@
 package nabla
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -16,31 +17,64 @@ var (
 	matrix = expr.NewShape(expr.Dim{N: 3}, expr.Dim{N: 3})
 )
 
-// tableOp applies to the text u, of shape in, an operation of the table
-// that takes one operand of that shape and gives the shape out, spelt as
-// the text printer spells it: every such operation of the table is drawn,
-// the day it is added.
-func tableOp(t *rapid.T, in, out expr.Shape, u string) string {
-	var spell []func(string) string
+// spelled is an operation of the table and its spelling applied to the
+// text of an operand.
+type spelled struct {
+	op    expr.Op
+	spell func(u string) string
+}
+
+// tableOps lists the operations of the table that take one operand of
+// shape in and give the shape out, spelt as the text printer spells
+// them, and the operations of such an operand and a whole number that
+// their Check accepts, the matrix powers X^k and softmax(Z, d).
+func tableOps(in, out expr.Shape) []spelled {
+	var ops []spelled
 	for i := range expr.Ops {
-		info := &expr.Ops[i]
-		if info.Arity != 1 || info.Shape == nil || info.Class == expr.Leaf {
+		op, info := expr.Op(i), &expr.Ops[i]
+		if info.Shape == nil || info.Class == expr.Leaf {
 			continue
 		}
-		if s, need := info.Shape([]expr.Shape{in}, expr.Fixed); need != "" || s != out {
-			continue
-		}
-		sp := info.Text
-		switch sp.Form {
-		case expr.FormCall:
-			spell = append(spell, func(u string) string { return sp.Word + "(" + u + ")" })
-		case expr.FormPostfix:
-			spell = append(spell, func(u string) string { return "(" + u + ")" + sp.Word })
-		case expr.FormWrap:
-			spell = append(spell, func(u string) string { return sp.Word + u + sp.Close })
+		switch {
+		case info.Arity == 1:
+			if s, need := info.Shape([]expr.Shape{in}, expr.Fixed); need != "" || s != out {
+				continue
+			}
+			sp := info.Text
+			switch sp.Form {
+			case expr.FormCall:
+				ops = append(ops, spelled{op, func(u string) string { return sp.Word + "(" + u + ")" }})
+			case expr.FormPostfix:
+				ops = append(ops, spelled{op, func(u string) string { return "(" + u + ")" + sp.Word }})
+			case expr.FormWrap:
+				ops = append(ops, spelled{op, func(u string) string { return sp.Word + u + sp.Close }})
+			}
+		case info.Arity == 2 && info.Check != nil:
+			if s, need := info.Shape([]expr.Shape{in, expr.Scalar}, expr.Fixed); need != "" || s != out {
+				continue
+			}
+			for _, k := range []int64{-2, -1, 0, 1, 2, 3} {
+				if info.Check([]*expr.Node{expr.NewSym("u", in), expr.Int64(k)}) != "" {
+					continue
+				}
+				sp, k := info.Text, fmt.Sprint(k)
+				switch sp.Form {
+				case expr.FormCall:
+					ops = append(ops, spelled{op, func(u string) string { return sp.Word + "(" + u + ", " + k + ")" }})
+				case expr.FormPower:
+					ops = append(ops, spelled{op, func(u string) string { return "(" + u + ")^" + k }})
+				}
+			}
 		}
 	}
-	return rapid.SampledFrom(spell).Draw(t, "op")(u)
+	return ops
+}
+
+// tableOp applies to the text u, of shape in, one of the operations of
+// tableOps: every such operation of the table is drawn, the day it is
+// added.
+func tableOp(t *rapid.T, in, out expr.Shape, u string) string {
+	return rapid.SampledFrom(tableOps(in, out)).Draw(t, "op").spell(u)
 }
 
 // tableOp2 applies to the texts u and v, of one shape, an element-wise

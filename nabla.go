@@ -29,6 +29,9 @@ type Expr struct {
 	notes []string              // what the parser read in a way the writer may not mean
 	defs  map[string]string     // the names a where clause defined, with their definitions
 	err   error                 // why an Expr without a node is invalid
+	// shown, for an Expr without a node, is notation that the graph does
+	// not hold, as a Derivation shows it: an expression with indexed sums.
+	shown *Label
 }
 
 // with returns the expression n with e's declarations and definitions.
@@ -60,7 +63,9 @@ const (
 	MaxNodes = diff.DefaultMaxNodes
 	// MaxResultNodes bounds the size of a result, in graph nodes.
 	MaxResultNodes = calc.MaxResultNodes
-	// MaxOrder bounds the order of a derivative.
+	// MaxOrder bounds the order of a derivative whose work grows with
+	// the order; a polynomial in the variable has derivatives of every
+	// order, 0 past its degree.
 	MaxOrder = calc.MaxOrder
 	// MaxPrint bounds the length of a printed result in bytes.
 	MaxPrint = 64 << 20
@@ -269,6 +274,9 @@ func MustParse(src string) Expr {
 // String prints e in nabla's syntax; Parse reads it back to an equal
 // expression.
 func (e Expr) String() string {
+	if e.shown != nil {
+		return e.shown.Text
+	}
 	if e.n == nil {
 		return "<invalid: " + e.Err().Error() + ">"
 	}
@@ -277,6 +285,9 @@ func (e Expr) String() string {
 
 // LaTeX prints e as LaTeX math; an invalid e prints as "".
 func (e Expr) LaTeX() string {
+	if e.shown != nil {
+		return e.shown.LaTeX
+	}
 	if e.n == nil {
 		return ""
 	}

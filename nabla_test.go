@@ -3,6 +3,7 @@ package nabla
 import (
 	"errors"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func TestDiff(t *testing.T) {
 		{"product rule", "x^3 sin(x)", "x", 1, "x^3 cos(x) + 3x^2 sin(x)"},
 		{"power of a polynomial", "(x^2+5x+6)^10", "x", 1, "10(2x + 5) (x^2 + 5x + 6)^9"},
 		{"exp", "exp(x)", "x", 1, "exp(x)"},
-		{"quotient rule", "(x^2+1)/(x-1)", "x", 1, "2x/(x - 1) - (x^2 + 1)/(x - 1)^2"},
+		{"quotient rule", "(x^2+1)/(x-1)", "x", 1, "(x^2 - 2x - 1)/(x - 1)^2"},
 		{"x to the x", "x^x", "x", 1, "x^x (log(x) + 1)"},
 		{"partial x", "(x + 2y^3)^2", "x", 1, "2(x + 2y^3)"},
 		{"partial y", "(x + 2y^3)^2", "y", 1, "12y^2 (x + 2y^3)"},
@@ -43,6 +44,16 @@ func TestDiff(t *testing.T) {
 		{"second of a square root", "sqrt(1+x^2)", "x", 2, "1/(x^2 + 1)^(3/2)"},
 		{"second of sigmoid", "sigmoid(x)", "x", 2, "sigmoid(x) (2sigmoid(x)^2 - 3sigmoid(x) + 1)"},
 		{"twelfth of atan", "atan(x)", "x", 12, "159667200x (-3x^10 + 55x^8 - 198x^6 + 198x^4 - 55x^2 + 3)/(x^2 + 1)^12"},
+		{"artanh over one denominator", "1/2 log((1+x)/(1-x))", "x", 1, "1/(1 - x^2)"},
+		{"quotients over their common denominator", "x/(x+1) + 1/(x-1)", "x", 1, "-4x/(x^2 - 1)^2"},
+		{"a common factor of sin² + cos²", "x' x where x = [t cos(t), t sin(t)]", "t", 1, "2t"},
+		{"float exponents combine", "x^2.5/x^0.5", "x", 1, "2x"},
+		{"exact values at special points", "x sin(pi/6) + atan(1) x^2 + x log(e^3)", "x", 1, "pi x/2 + 7/2"},
+		{"roots of whole numbers", "sqrt(8) x^2 + cbrt(16) x", "x", 1, "4sqrt(2) x + 2cbrt(2)"},
+		// A polynomial's derivatives of any order, 0 past its degree.
+		{"past the degree", "x^5 + 3x^2", "x", 100_000_000, "0"},
+		{"past the degree, largest order", "(x + 1)^3 y", "x", math.MaxInt, "0"},
+		{"polynomial of high degree", "x^300 + y x^3", "x", 298, "300!/2x^2"},
 		{"constant", "y^2", "x", 1, "0"},
 		// Every function of the language.
 		{"reciprocal", "1/x", "x", 1, "-1/x^2"},
@@ -83,15 +94,19 @@ func TestDiff(t *testing.T) {
 			if err = present(err); err != nil {
 				t.Fatal(err)
 			}
-			if got := d.String(); got != tt.want {
-				t.Errorf("d^%d/d%s^%d %s = %q, want %q", tt.order, tt.wrt, tt.order, tt.in, got, tt.want)
+			want := strings.ReplaceAll(tt.want, "300!/2", bigFactorial(300).Quo(bigFactorial(300), big.NewInt(2)).String())
+			if got := d.String(); got != want {
+				t.Errorf("d^%d/d%s^%d %s = %q, want %q", tt.order, tt.wrt, tt.order, tt.in, got, want)
 			}
 		})
 	}
 }
 
+// bigFactorial returns n!.
+func bigFactorial(n int64) *big.Int { return new(big.Int).MulRange(1, n) }
+
 func TestDiffErrors(t *testing.T) {
-	e := MustParse("x^2")
+	e := MustParse("x^2 sin(x)")
 	tests := []struct {
 		name, wrt string
 		order     int
@@ -104,11 +119,15 @@ func TestDiffErrors(t *testing.T) {
 		{"negative order", "x", -1, "order -1 out of range 0…100"},
 		{"huge order", "x", 101, "order 101 out of range 0…100"},
 	}
+	var oe *OrderError
+	if _, err := Diff(e, "x", 101); !errors.As(err, &oe) || oe.Order != 101 {
+		t.Errorf("Diff(%s, x, 101) error = %#v, want an *OrderError", e, err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Diff(e, tt.wrt, tt.order)
 			if err == nil || err.Error() != tt.want {
-				t.Errorf("Diff(x^2, %q, %d) error = %v, want %q", tt.wrt, tt.order, err, tt.want)
+				t.Errorf("Diff(%s, %q, %d) error = %v, want %q", e, tt.wrt, tt.order, err, tt.want)
 			}
 		})
 	}

@@ -111,9 +111,9 @@ func (s *DerivationStep) equation() string {
 	if s.Index != nil {
 		sides = append(sides, s.Index.Text())
 	}
-	if s.Gives.n != nil {
+	if s.Gives.present() {
 		g := lim + s.Gives.String()
-		if lim != "" && s.Gives.n.Op() == expr.OpAdd {
+		if lim != "" && s.Gives.n != nil && s.Gives.n.Op() == expr.OpAdd {
 			g = lim + "(" + s.Gives.String() + ")"
 		}
 		if len(sides) == 0 || sides[len(sides)-1] != g {
@@ -147,7 +147,7 @@ func (s *DerivationStep) equationTeX() string {
 	if s.Index != nil {
 		sides = append(sides, s.Index.LaTeX())
 	}
-	if s.Gives.n != nil {
+	if s.Gives.present() {
 		g := s.Gives.LaTeX()
 		if lim != "" {
 			g = lim + `\left(` + g + `\right)`
@@ -476,7 +476,7 @@ func (d *Derivation) json() jsonDerivation {
 		s := &d.Steps[i]
 		js := jsonStep{N: s.N, Rule: s.Rule, Formula: s.Formula.Text, Shape: s.Shape, Ref: s.Ref, Note: s.Note.Text,
 			Text: s.equation(), LaTeX: s.equationTeX()}
-		if s.On.n != nil {
+		if s.On.present() {
 			js.On = s.On.String()
 		}
 		for _, l := range s.Let {
@@ -488,7 +488,7 @@ func (d *Derivation) json() jsonDerivation {
 		if s.Applied != nil {
 			js.Applied = s.Applied.text()
 		}
-		if s.Gives.n != nil {
+		if s.Gives.present() {
 			js.Gives = s.Gives.String()
 		}
 		if s.Index != nil {

@@ -110,6 +110,9 @@ type checkReport struct {
 var errDisagree = errors.New("the derivatives disagree")
 
 func (a *app) runCheck(src string, tol float64) error {
+	if a.hasSums(src) {
+		return a.runIndexedCheck(src, tol)
+	}
 	f, err := a.parse(src, 1)
 	if err != nil {
 		return err
@@ -342,6 +345,9 @@ type answerReport struct {
 }
 
 func (a *app) runAnswer(src, ans string) error {
+	if a.hasSums(src) || a.hasSums(ans) {
+		return libraryError{fmt.Errorf("--answer does not take indexed sums: without --answer, check compares nabla's derivative of them with finite differences at --at")}
+	}
 	f, err := a.parse(src, 1)
 	if err != nil {
 		return err

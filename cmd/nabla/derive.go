@@ -66,6 +66,9 @@ func (a *app) derive(cmd, src string, line int) (*result, error) {
 	if a.chain {
 		return a.chainRule(src, line)
 	}
+	if a.hasSums(src) {
+		return a.indexedDerive(cmd, src, line)
+	}
 	e, err := a.parse(src, line)
 	if err != nil {
 		return nil, err
@@ -191,7 +194,10 @@ func (a *app) convention(wrt []string) string {
 // a question asked wrongly.
 func (a *app) deriveError(err error, e nabla.Expr, kind nabla.Kind) error {
 	var unsupported *nabla.UnsupportedError
+	var order *nabla.OrderError
 	switch {
+	case errors.As(err, &order):
+		return usagef("--order %d out of range 0…%d", order.Order, nabla.MaxOrder)
 	case errors.Is(err, context.DeadlineExceeded):
 		what := "the " + kind.String()
 		if kind == nabla.KindAuto {

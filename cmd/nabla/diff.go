@@ -14,9 +14,11 @@ func (a *app) diffCmd() *cobra.Command {
 
 --wrt names the variable (default: the only one in EXPR); with several
 variables it gives the partial derivative. --order k differentiates k
-times. With "-" it reads one expression per line from standard input and
-prints one result per line; a bad line prints "error: …" in its place and
-the others go on.
+times: at most 100, unless EXPR is a polynomial in the variable, whose
+derivatives of every order are available (0 past its degree). With "-"
+it reads one expression per line from standard input and prints one
+result per line; a bad line prints "error: …" in its place and the
+others go on.
 ` + wrtHelp,
 		Example: `  nabla diff "x^3 sin(x)"
   nabla diff "x1^2 x2 + x1 x2^3" --wrt x1
@@ -27,7 +29,7 @@ the others go on.
 			if err := a.checkFormat(); err != nil {
 				return err
 			}
-			if a.order < 0 || a.order > nabla.MaxOrder {
+			if a.order < 0 {
 				return usagef("--order %d out of range 0…%d", a.order, nabla.MaxOrder)
 			}
 			if args[0] == "-" {

@@ -53,6 +53,9 @@ func (a *app) runExpr(src string, m mode, f func(nabla.Expr) nabla.Expr) error {
 
 // exprResult is what runExpr prints of src, line line of the input.
 func (a *app) exprResult(src string, line int, m mode, f func(nabla.Expr) nabla.Expr) (*result, error) {
+	if m == valueOnly && a.hasSums(src) {
+		return a.indexedEval(src, line)
+	}
 	e, err := a.parse(src, line)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,9 @@ type part struct {
 	Label string     // "∂f/∂x" for a block; "" for a whole result
 	Key   string     // the block's key in JSON: "x", or "x,y" for a Hessian block
 	Expr  nabla.Expr // the expression; a tensor derivative's differential
+	// Sums, where set, is the expression in place of Expr: one with
+	// indexed sums.
+	Sums *nabla.Indexed
 	// Prefix is written before the text of Expr: "df = " for a
 	// differential.
 	Prefix string
@@ -159,6 +162,9 @@ func (a *app) print(r *result, m mode) error {
 
 // text renders the part as nabla's syntax, within the limits.
 func (p *part) text() (string, error) {
+	if p.Sums != nil {
+		return p.Prefix + p.Sums.String(), nil
+	}
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
@@ -170,6 +176,9 @@ func (p *part) text() (string, error) {
 }
 
 func (p *part) latex() (string, error) {
+	if p.Sums != nil {
+		return p.Sums.LaTeX(), nil
+	}
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}

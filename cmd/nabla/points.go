@@ -64,6 +64,9 @@ func pointInputs(e nabla.Expr, path string, header []string) ([]input, error) {
 
 // runPoints evaluates the command at every row of --points.
 func (a *app) runPoints(cmd, src string) error {
+	if a.hasSums(src) {
+		return usagef("--points: give the values of an expression with indexed sums with --at")
+	}
 	e, err := a.parse(src, 1)
 	if err != nil {
 		return err

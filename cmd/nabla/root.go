@@ -111,9 +111,11 @@ acos atan asec acsc acot atan2(y,x) sinh cosh tanh sech csch coth asinh
 acosh atanh exp log (ln) log(x,b) log2 log10 sqrt cbrt abs sign sigmoid erf
 erfc gamma lgamma digamma trigamma polygamma(n,x) sinc step (heaviside) relu
 leaky_relu(x,α) softplus gelu silu huber(x,δ) max(a,b) min(a,b). With
---vector and --matrix: A x, x', X^-1, I, inv det logdet tr norm sum max diag
-dot logsumexp softmax, ||x||_1 ‖x‖₂² ||x||_inf ||X||_F, entries x[1] X[1,2]
-(1-based), .* ./ .^ ⊙.
+--vector and --matrix: A x, x', X^-1, X^k (matrix power), I, eye(n), inv
+(inverse) det logdet tr (trace) transpose norm sum mean prod max min diag dot
+logsumexp softmax, softmax(Z,2) (each row), kron(A,B) or A ⊗ B, <A,B>
+(tr(A'B)), ||x||_1 ‖x‖₂² ||x||_inf ||X||_F, entries x[1] X[1,2] (1-based),
+.* ./ .^ ⊙ ∘.
 
 Exit status: 0 on success, 2 for usage and parse errors, 1 for a derivative
 that cannot be computed and other failures.`,

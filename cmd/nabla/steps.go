@@ -17,9 +17,9 @@ import (
 var stepsFormats = []string{"text", "latex", "markdown", "json"}
 
 func (a *app) stepsCmd() *cobra.Command {
-	var limit bool
+	var limit, solve bool
 	c := &cobra.Command{
-		Use:   "steps EXPR [--wrt x] [--limit]",
+		Use:   "steps EXPR [--wrt x] [--limit | --solve]",
 		Short: "a derivative worked out step by step, as the notes write it",
 		Long: `steps works out the derivative of EXPR step by step, the way the lecture
 notes write derivations, and ends with the result nabla diff gives.
@@ -41,6 +41,17 @@ matrix or, where none exists, a tensor; for a scalar EXPR also by the
 differential, df = tr(G dX) ⇒ ∂f/∂X = Gᵀ. "f where x1 = …" works out the
 chain rule with each factor's shape.
 
+Indexed sums (sum_{n,k} r[n,k] ||x[n] - μ[k]||^2, with --matrix x,μ,r:
+x[n] is row n of x) are differentiated with respect to a variable (--wrt θ)
+or a member (--wrt 'μ[j]'): each sum under the sum sign, through each
+member μ[k] by ∂μ[k]/∂μ[j] = δ_kj, the sum over k collapsed to its term
+k = j.
+
+--solve goes on to solve ∂f/∂w = 0 for w, a scalar or vector the
+derivative is linear in: set to zero, split into (Σ_n A_n) w + Σ_n b_n,
+solved, as k-means' μ[j] = (Σ_n r[n,j] x[n])/Σ_n r[n,j] and the normal
+equations θ = (Σ_i x[i] x[i]ᵀ)⁻¹ Σ_i y[i] x[i].
+
 --limit derives EXPR from the definition, lim_(h→0) (f(x + h) - f(x))/h:
 polynomials (by the binomial theorem), rational functions, sin, cos, exp
 and log of x and sums of these.
@@ -51,14 +62,16 @@ json gives every step with its parts.`,
   nabla steps "x^2 y + x y^3"
   nabla steps "x1^2 x2 + 3x1 + 6x2 where x1 = sin(t), x2 = exp(2t)" --wrt t
   nabla steps "a' X b" --vector a,b --matrix X --wrt X
+  nabla steps "sum_{n,k} r[n,k] ||x[n] - μ[k]||^2" --matrix x,μ,r --wrt 'μ[j]' --solve
   nabla steps "x^3" --limit`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.runSteps(exprArg(args[0]), limit)
+			return a.runSteps(exprArg(args[0]), limit, solve)
 		},
 	}
 	c.Flags().StringVar(&a.wrt, "wrt", "", "variable(s) to differentiate with respect to: x, x,y for a gradient, a vector or matrix")
 	c.Flags().BoolVar(&limit, "limit", false, "derive from the definition, the limit of the difference quotient")
+	c.Flags().BoolVar(&solve, "solve", false, "go on to solve ∂f/∂w = 0 for w, where the derivative is linear in w")
 	c.Flags().StringSliceVar(&a.vectors, "vector", nil, "declare column vectors, e.g. --vector x,a")
 	c.Flags().StringSliceVar(&a.matrices, "matrix", nil, "declare matrices, e.g. --matrix A,X")
 	c.Flags().StringSliceVar(&a.symmetric, "symmetric", nil, "declare symmetric matrices, e.g. --symmetric W")
@@ -69,11 +82,11 @@ json gives every step with its parts.`,
 }
 
 // runSteps works out and prints the derivation of src.
-func (a *app) runSteps(src string, limit bool) error {
+func (a *app) runSteps(src string, limit, solve bool) error {
 	if !slices.Contains(stepsFormats, a.format) {
 		return usagef("unknown format %q: choose text, latex, markdown or json", a.format)
 	}
-	d, notes, err := a.derivation(src, limit)
+	d, notes, err := a.derivation(src, limit, solve)
 	if err != nil {
 		return err
 	}
@@ -104,10 +117,20 @@ func (a *app) runSteps(src string, limit bool) error {
 
 // derivation works out the derivation that src and the flags ask for,
 // with the notes to print beside it.
-func (a *app) derivation(src string, limit bool) (*nabla.Derivation, []string, error) {
+func (a *app) derivation(src string, limit, solve bool) (*nabla.Derivation, []string, error) {
 	opts, err := a.parseOptions(1)
 	if err != nil {
 		return nil, nil, err
+	}
+	switch {
+	case limit && solve:
+		return nil, nil, usagef("--limit and --solve: choose one")
+	case nabla.HasSums(src, opts) && limit:
+		return nil, nil, usagef("--limit derives one variable's functions from the definition, not indexed sums")
+	case nabla.HasSums(src, opts):
+		return a.indexedDerivation(src, solve)
+	case solve && strings.Contains(src, "where"):
+		return nil, nil, usagef("--solve: write the definitions of the where clause into the expression")
 	}
 	var wrt []string
 	if a.wrt != "" {
@@ -157,7 +180,15 @@ func (a *app) derivation(src string, limit bool) (*nabla.Derivation, []string, e
 	}
 	ctx, cancel := a.context()
 	defer cancel()
-	d, err := nabla.DeriveSteps(e, &nabla.StepsOptions{Context: ctx}, wrt...)
+	var d *nabla.Derivation
+	if solve {
+		if len(wrt) != 1 {
+			return nil, nil, usagef("--solve solves for one variable: name it with --wrt")
+		}
+		d, err = nabla.SolveSteps(e, wrt[0], &nabla.StepsOptions{Context: ctx})
+	} else {
+		d, err = nabla.DeriveSteps(e, &nabla.StepsOptions{Context: ctx}, wrt...)
+	}
 	var absent *nabla.AbsentError
 	switch {
 	case errors.As(err, &absent) && d != nil:

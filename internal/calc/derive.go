@@ -27,7 +27,9 @@ import (
 const (
 	// MaxResultNodes bounds the size of a result, in graph nodes.
 	MaxResultNodes = 50_000
-	// MaxOrder bounds the order of a derivative.
+	// MaxOrder bounds the order of a derivative whose work grows with
+	// the order. A polynomial in the variable has derivatives of any
+	// order: past its degree they are 0.
 	MaxOrder = 100
 )
 
@@ -121,13 +123,16 @@ func DeriveInto(r *Result, buf []Var, ctx context.Context, f *expr.Node, decl ma
 	if order == 0 {
 		order = 1
 	}
-	if order < 0 || order > MaxOrder {
-		return fmt.Errorf("order %d out of range 0…%d", order, MaxOrder)
+	if order < 0 {
+		return &OrderError{order}
 	}
 	*r = Result{Kind: opts.Kind, Order: order}
 	vars, err := variablesInto(buf, f, decl, wrt, opts.Kind != Auto || len(wrt) > 1)
 	if err != nil {
 		return err
+	}
+	if order > MaxOrder && !anyOrder(f, vars, opts.Kind) {
+		return &OrderError{order}
 	}
 	r.Wrt = vars
 	c := newComputation(ctx)
@@ -293,6 +298,12 @@ func tooLarge(err error) error {
 // x, simplified. Between derivatives the result is kept in expanded form
 // when that is smaller; at the end common factors are pulled out.
 func (c *computation) derivative(f, x *expr.Node, order int, record func(diff.Step)) (*expr.Node, error) {
+	if order > MaxOrder {
+		if deg, ok := degree(f, x); ok {
+			return c.polynomialDerivative(f, x, deg, order)
+		}
+		return nil, &OrderError{order}
+	}
 	opts := c.diffOptions()
 	if record != nil {
 		o := *opts

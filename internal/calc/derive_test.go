@@ -100,7 +100,7 @@ func TestDeriveTensor(t *testing.T) {
 
 // TestDeriveErrors checks the refusals.
 func TestDeriveErrors(t *testing.T) {
-	x, _ := parse.Parse("x^2", nil)
+	x, _ := parse.Parse("x^2 + sin(x) y", nil)
 	tests := []struct {
 		name string
 		wrt  []string
@@ -110,7 +110,9 @@ func TestDeriveErrors(t *testing.T) {
 		{"no variables", nil, nil, "no variables to differentiate with respect to"},
 		{"not a name", []string{"2"}, nil, `cannot differentiate with respect to "2": not a variable name`},
 		{"named twice", []string{"x", "x"}, nil, "x is named twice"},
+		{"negative order", []string{"x"}, &Options{Order: -1}, "order -1 out of range 0…100"},
 		{"order", []string{"x"}, &Options{Order: 101}, "order 101 out of range 0…100"},
+		{"order of a gradient", []string{"x", "y"}, &Options{Order: 101}, "order 101 out of range 0…100"},
 	}
 	for _, tt := range tests {
 		_, err := Derive(context.Background(), x, nil, tt.wrt, tt.opts)

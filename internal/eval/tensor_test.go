@@ -94,6 +94,19 @@ func TestEvalTensor(t *testing.T) {
 		{"literal of scalars", "[x' x, 1]", env{"x": vec(1, -1)}, []int{2}, []float64{2, 1}, 0},
 		{"literal matrix times vector", "[[1, 2], [3, t]] x", env{"x": vec(1, -1), "t": Scalar(1)},
 			[]int{2}, []float64{-1, 2}, 0},
+		{"matrix cube", "A^3", env{"A": A}, []int{2, 2}, []float64{37, 54, 81, 118}, 0},
+		{"matrix power 0", "A^0 x", env{"A": A, "x": vec(1, -1)}, []int{2}, []float64{1, -1}, 0},
+		{"inverse squared", "A^-2", env{"A": mat(2, 2, 2, 1, 1, 1)}, []int{2, 2}, []float64{2, -3, -3, 5}, 1e-14},
+		{"Kronecker product", "kron(A, B)", env{"A": mat(1, 2, 1, 2), "B": mat(2, 1, 3, 4)}, []int{2, 2}, []float64{3, 6, 4, 8}, 0},
+		{"Kronecker product of vectors", "x ⊗ y", env{"x": vec(1, 2), "y": vec(3, 4, 5)}, []int{6}, []float64{3, 4, 5, 6, 8, 10}, 0},
+		{"Kronecker product by a matrix", "(A ⊗ B) (x ⊗ y)", env{"A": A, "B": mat(1, 1, 2), "x": vec(1, -1), "y": vec(3)},
+			[]int{2}, []float64{-6, -6}, 0},
+		{"softmax of each row", "softmax(A, 2)", env{"A": mat(2, 2, 0, 0, 1000, 1000)}, []int{2, 2}, []float64{0.5, 0.5, 0.5, 0.5}, 0},
+		{"softmax of each column", "softmax(A, 1)", env{"A": mat(2, 2, 0, 1000, 0, 1000)}, []int{2, 2}, []float64{0.5, 0.5, 0.5, 0.5}, 0},
+		{"mean, prod and min", "mean(A) + prod(x) + min(A)", env{"A": A, "x": vec(2, 3)}, nil, []float64{2.5 + 6 + 1}, 0},
+		{"Frobenius inner product", "<A, B>", env{"A": A, "B": mat(2, 2, 1, 0, 0, 1)}, nil, []float64{5}, 0},
+		{"element-wise product ∘", "x ∘ y", env{"x": vec(1, 2), "y": vec(3, 4)}, []int{2}, []float64{3, 8}, 0},
+		{"trace of a 1×1 product", "tr(x' A x)", env{"x": vec(1, 1), "A": A}, nil, []float64{10}, 0},
 		{"everything", "x' inv(A) x + logdet(A) + det(A) + tr(A) + norm(x)",
 			env{"x": vec(3, 4), "A": mat(2, 2, 2, 0, 0, 4)}, nil, []float64{8.5 + math.Log(8) + 8 + 6 + 5}, 1e-15},
 	}
@@ -252,6 +265,7 @@ func TestEvalTensorDomainErrors(t *testing.T) {
 		node string
 	}{
 		{"singular", "inv(A)", env{"A": mat(2, 2, 1, 2, 2, 4)}, "singular matrix", "inv(A)"},
+		{"singular power", "A^-2", env{"A": mat(2, 2, 1, 2, 2, 4)}, "singular matrix", "A^-2"},
 		{"singular inside", "x' inv(A) x", env{"A": mat(2, 2, 0, 0, 0, 0), "x": vec(1, 1)}, "singular matrix", "inv(A)"},
 		{"negative determinant", "logdet(A)", env{"A": mat(2, 2, 1, 2, 3, 4)},
 			"log of a non-positive determinant", "logdet(A)"},
@@ -265,7 +279,7 @@ func TestEvalTensorDomainErrors(t *testing.T) {
 			"negative number to a non-integer power", "x.^t"},
 		{"asin of a matrix", "asin(A)", env{"A": mat(1, 2, 0, 2)}, "argument outside [-1, 1]", "asin(A)"},
 		{"overflow", "exp(1000 x)", env{"x": vec(1, -1)}, "overflow", "exp(1000x)"},
-		{"overflow of a product", "A A", env{"A": mat(1, 1, 1e200)}, "overflow", "A A"},
+		{"overflow of a product", "A B", env{"A": mat(1, 1, 1e200), "B": mat(1, 1, 1e200)}, "overflow", "A B"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

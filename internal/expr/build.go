@@ -527,6 +527,14 @@ func mulCore(args []*Node) *Node {
 // products ((2x)^2 = 4x^2) and combine with inner powers ((x^a)^2 = x^(2a)),
 // and e^u is exp(u).
 func Pow(b, e *Node) *Node {
+	if e.op == OpConst && e.num.IsFloat() && b.op != OpConst {
+		// A float exponent with a whole value is that integer, which
+		// gives the power the same value everywhere and lets it combine
+		// with exact exponents: u^1.0/u is 1.
+		if k, ok := wholeFloat(e.num); ok {
+			e = Int64(k)
+		}
+	}
 	if e.op == OpConst {
 		switch {
 		case e.num.IsZero() && !e.num.IsFloat():
@@ -545,6 +553,9 @@ func Pow(b, e *Node) *Node {
 			}
 			if v, ok := powNum(b.num, e.num); ok {
 				return NewConst(v)
+			}
+			if r := rootPower(b.num, e.num); r != nil {
+				return r
 			}
 			if b.num.IsZero() && e.num.Sign() < 0 {
 				// Every 0^-k is undefined; 1/0 stands for them all.
@@ -573,6 +584,39 @@ func Pow(b, e *Node) *Node {
 		return Call(OpExp, Mul(b.args[0], e))
 	}
 	return newPow(b, e)
+}
+
+// wholeFloat returns the float f as an integer when it has a whole value
+// of moderate size.
+func wholeFloat(f Num) (int64, bool) {
+	v := f.Float64()
+	if v != math.Trunc(v) || math.Abs(v) > 1<<31 {
+		return 0, false
+	}
+	return int64(v), true
+}
+
+// rootPower returns b^e for an exact positive b and an exact fraction e =
+// p/q whose power is not exact, with the whole powers pulled out: the
+// q-th powers that divide b, and b to the whole part of e, rounded toward
+// zero: 8^(1/2) = 2 2^(1/2), 2^(3/2) = 2 2^(1/2), 8^(-1/2) = 2^(-1/2)/2.
+// It returns nil when nothing comes out.
+func rootPower(b, e Num) *Node {
+	p, q, ok := e.Frac()
+	if !ok || q == 1 || q > 64 || b.IsFloat() || e.IsFloat() || b.Sign() <= 0 {
+		return nil
+	}
+	out, in := rootFactors(b, q)
+	m := p / q
+	if out.IsOne() && m == 0 {
+		return nil
+	}
+	c, ok1 := out.PowInt(p)
+	w, ok2 := in.PowInt(m)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	return Mul(NewConst(c.Mul(w)), Pow(NewConst(in), NewConst(Rat(p-m*q, q))))
 }
 
 // Undefined reports whether n holds 0 to a negative power, which has no
@@ -635,6 +679,11 @@ func Call(op Op, args ...*Node) *Node {
 			if v, ok := info.Fold(x); ok {
 				return NewConst(v)
 			}
+		}
+	}
+	if len(args) == 1 && info.FoldNode != nil && args[0].shape == nil {
+		if v := info.FoldNode(args[0]); v != nil {
+			return v
 		}
 	}
 	if len(args) == 2 && args[0].op == OpConst && args[1].op == OpConst && info.Eval != nil {

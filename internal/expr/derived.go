@@ -14,7 +14,10 @@ type Func struct {
 	Arity       int
 	Elementwise bool
 	Shape       func(args []Shape, s Sizes) (Shape, string)
-	Build       func(args []*Node) *Node
+	// Check, where set, is the operation's Check: what it needs of its
+	// operands beyond their shapes.
+	Check func(args []*Node) string
+	Build func(args []*Node) *Node
 }
 
 // Derived lists the derived functions.
@@ -24,14 +27,16 @@ var Derived = []Func{
 		Build: func(a []*Node) *Node { return Pow(a[0], NewConst(Rat(1, 2))) },
 	},
 	{
+		// dot(a, b), also written <a, b>, is aᵀ b for vectors and the
+		// Frobenius inner product tr(Aᵀ B) for matrices.
 		Name: "dot", Arity: 2,
 		Shape: func(a []Shape, s Sizes) (Shape, string) {
-			if a[0].Rank() != 1 || !sameShape(a[0], a[1], s) {
-				return Shape{}, "two vectors of one size"
+			if r := a[0].Rank(); r == 0 || r > 2 || !sameShape(a[0], a[1], s) {
+				return Shape{}, "two vectors or two matrices of one shape"
 			}
 			return Scalar, ""
 		},
-		Build: func(a []*Node) *Node { return MatMul(Transpose(a[0]), a[1]) },
+		Build: func(a []*Node) *Node { return Inner(a[0], a[1]) },
 	},
 }
 
@@ -56,7 +61,7 @@ func Functions() map[string][]Func {
 		if info.Class != Function {
 			continue
 		}
-		f := Func{info.Name, info.Arity, info.Elementwise, info.Shape, func(a []*Node) *Node { return Apply(op, a...) }}
+		f := Func{info.Name, info.Arity, info.Elementwise, info.Shape, info.Check, func(a []*Node) *Node { return Apply(op, a...) }}
 		add(info.Name, f)
 		for _, alias := range info.Aliases {
 			add(alias, f)
@@ -97,11 +102,11 @@ func LookupConstant(s string) (string, bool) {
 	return "", false
 }
 
-// WordLeaf returns the leaf operation spelt by the word s (I, ones), which
-// the parser reads where vectors or matrices are declared.
+// WordLeaf returns the leaf operation spelt by the word s (I, eye, ones),
+// which the parser reads where vectors or matrices are declared.
 func WordLeaf(s string) (Op, bool) {
 	for i := range Ops {
-		if info := &Ops[i]; info.Leaf != nil && info.Name == s {
+		if info := &Ops[i]; info.Leaf != nil && (info.Name == s || slices.Contains(info.Aliases, s)) {
 			return Op(i), true
 		}
 	}

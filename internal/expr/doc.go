@@ -25,18 +25,24 @@
 //
 // Each operation is described once, by its OpInfo in Ops: its names and
 // syntax, its spelling for each printer (a Form and words), its canonical
-// Order, its shape rule, its constructor, its numeric kernels (Eval on
-// numbers, Tensor on vectors and matrices), and its derivative rules:
-// Partial derivatives for the chain rule, Combine for differentials,
-// Adjoint for reverse mode in matrix form, Jacobian and Applied for
-// forward mode in matrix form, Index for index notation. The parser,
-// printers, simplifier, differentiators and evaluators read the table;
-// adding an operation is adding an entry, and TestTable checks that the
-// entry has what its class needs. The elementary functions are in ops.go,
-// linear algebra in linalg_ops.go, and the functions of machine-learning
-// calculus (sec to atanh, logarithms to a base, erf, gamma and its
-// relatives, the activations and losses) in functions.go, with the special
-// functions that package math lacks in special.go.
+// Order, its shape rule and what it needs of its operands beyond their
+// shapes (Check: the whole exponent of X^k), its constructor, its numeric
+// kernels (Eval on numbers, Tensor on vectors and matrices), and its
+// derivative rules: Partial derivatives for the chain rule, Combine for
+// differentials, Adjoint for reverse mode in matrix form, Jacobian and
+// Applied for forward mode in matrix form, Index for index notation. The
+// parser, printers, simplifier, differentiators and evaluators read the
+// table; adding an operation is adding an entry, and TestTable checks that
+// the entry has what its class needs. The elementary functions are in
+// ops.go, linear algebra in linalg_ops.go (products, powers and Kronecker
+// products of matrices, inverses, determinants, traces, norms, reductions,
+// softmax), and the functions of machine-learning calculus (sec to atanh,
+// logarithms to a base, erf, gamma and its relatives, the activations and
+// losses) in functions.go, with the special functions that package math
+// lacks in special.go. The exact values at special points that the
+// constructors fold to (sin(π/6) = 1/2, atan(1) = π/4, log(e) = 1, cbrt(16)
+// = 2 cbrt(2)) are the table's Fold and FoldNode entries, the latter in
+// values.go.
 //
 // # Stable evaluation
 //

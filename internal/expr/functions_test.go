@@ -381,7 +381,7 @@ func TestFunctionsByArity(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		arities []int
-	}{{"max", []int{1, 2}}, {"log", []int{1, 2}}, {"ln", []int{1}}, {"min", []int{2}}, {"heaviside", []int{1}}} {
+	}{{"max", []int{1, 2}}, {"log", []int{1, 2}}, {"ln", []int{1}}, {"min", []int{1, 2}}, {"heaviside", []int{1}}} {
 		var got []int
 		for _, f := range fs[tt.name] {
 			got = append(got, f.Arity)

@@ -89,7 +89,8 @@ func splitScalar(n *Node) (scalars []*Node, m *Node) {
 
 // MatMul returns the matrix product of the factors, in order. Scalar
 // factors move out in front (A (2B) = 2 A B), nested products flatten,
-// identities vanish and A A⁻¹ cancels.
+// identities vanish, A A⁻¹ cancels and powers of a common base collect,
+// as in a product of scalars (X X² = X³, X⁻¹ X⁻¹ = X⁻²).
 func MatMul(factors ...*Node) *Node {
 	var scalars, mats []*Node
 	add := func(f *Node) {
@@ -180,7 +181,12 @@ func MatMul(factors ...*Node) *Node {
 					mats = []*Node{Identity(r)}
 				}
 			default:
-				continue
+				p := powerProduct(a, b)
+				if p == nil {
+					continue
+				}
+				mats[i] = p
+				mats = slices.Delete(mats, i+1, i+2)
 			}
 			changed = true
 			break
@@ -249,6 +255,52 @@ func MatMul(factors ...*Node) *Node {
 	return Mul(append(scalars, m)...)
 }
 
+// powerParts splits a factor of a matrix product into a base and a whole
+// exponent: X^k gives (X, k), X⁻¹ gives (X, -1), a transpose the parts of
+// its operand, transposed, and any other factor is its own base to the
+// power 1.
+func powerParts(f *Node) (base *Node, k int, transposed bool) {
+	if f.op == OpTranspose {
+		f, transposed = f.args[0], true
+	}
+	switch f.op {
+	case OpMatPow:
+		return f.args[0], matPowExp(f), transposed
+	case OpInv:
+		return f.args[0], -1, transposed
+	}
+	return f, 1, transposed
+}
+
+// powerProduct returns the product of the adjacent factors a and b when
+// both are powers of one square matrix, which is a power too, or nil.
+func powerProduct(a, b *Node) *Node {
+	ba, ka, ta := powerParts(a)
+	bb, kb, tb := powerParts(b)
+	if ta != tb || !Equal(ba, bb) || !powerBase(ba) {
+		return nil
+	}
+	p := MatPow(ba, ka+kb)
+	if ta {
+		p = Transpose(p)
+	}
+	return p
+}
+
+// powerBase reports whether the matrix powers of x stay powers: not a
+// vector, nor a matrix whose products the constructors already reduce
+// (literals, diagonal matrices, ones, unit matrices).
+func powerBase(x *Node) bool {
+	if x.Shape().Rank() != 2 || isDiagMatrix(x) {
+		return false
+	}
+	switch x.op {
+	case OpMatrix, OpOnes, OpUnit, OpIdentity:
+		return false
+	}
+	return true
+}
+
 // isDiagMatrix reports whether n is the diagonal matrix of a vector.
 func isDiagMatrix(n *Node) bool { return n.op == OpDiag && n.Shape().Rank() == 2 }
 
@@ -296,8 +348,10 @@ func Transpose(n *Node) *Node {
 	case n.op == OpUnit && s.Rank() == 2:
 		idx := indices(n.args)
 		return Unit(NewShape(s.Dim(1), s.Dim(0)), idx[1], idx[0]) // E_ijᵀ = E_ji
-	case n.op == OpInv && Equal(Transpose(n.args[0]), n.args[0]):
-		return n // the inverse of a symmetric matrix
+	case (n.op == OpInv || n.op == OpMatPow) && Equal(Transpose(n.args[0]), n.args[0]):
+		return n // the inverse or a power of a symmetric matrix
+	case n.op == OpKron:
+		return Kron(Transpose(n.args[0]), Transpose(n.args[1])) // (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
 	case n.op == OpMatMul:
 		ts := make([]*Node, len(n.args))
 		for i, f := range n.args {
@@ -342,6 +396,10 @@ func Inv(n *Node) *Node {
 		return Transpose(Inv(n.args[0])) // (Aᵀ)⁻¹ = (A⁻¹)ᵀ
 	case isDiagMatrix(n):
 		return Diag(Pow(n.args[0], minusOne)) // diag(v)⁻¹ = diag(1 ./ v)
+	case n.op == OpMatPow:
+		return MatPow(n.args[0], -matPowExp(n)) // (X^k)⁻¹ = X^-k
+	case n.op == OpKron && square(n.args[0]) && square(n.args[1]):
+		return Kron(Inv(n.args[0]), Inv(n.args[1])) // (A ⊗ B)⁻¹ = A⁻¹ ⊗ B⁻¹
 	case n.op == OpMul:
 		if s, m := splitScalar(n); len(s) > 0 {
 			return Mul(Pow(Mul(s...), minusOne), Inv(m))
@@ -360,6 +418,8 @@ func Det(n *Node) *Node {
 		return Det(n.args[0])
 	case OpInv:
 		return Pow(Det(n.args[0]), minusOne)
+	case OpMatPow:
+		return Pow(Det(n.args[0]), Int64(int64(matPowExp(n)))) // det(X^k) = det(X)^k
 	case OpIdentity:
 		return one
 	}
@@ -373,13 +433,20 @@ func LogDet(n *Node) *Node {
 		return LogDet(n.args[0])
 	case OpInv:
 		return Neg(LogDet(n.args[0]))
+	case OpMatPow:
+		// log det(X^k) = k log det(X) for an odd k; for an even k,
+		// det(X^k) is positive where det(X) need not be.
+		if k := matPowExp(n); k%2 != 0 {
+			return Mul(Int64(int64(k)), LogDet(n.args[0]))
+		}
 	case OpIdentity:
 		return zero
 	}
 	return intern(Node{op: OpLogDet, args: []*Node{n}})
 }
 
-// Trace returns tr(n), which is linear and ignores transposes.
+// Trace returns tr(n), which is linear and ignores transposes; the trace
+// of a scalar, a 1×1 product such as xᵀ A x, is that scalar.
 func Trace(n *Node) *Node {
 	switch {
 	case n.Shape().IsScalar():
@@ -396,6 +463,10 @@ func Trace(n *Node) *Node {
 		if s, m := splitScalar(n); len(s) > 0 {
 			return Mul(append(s, Trace(m))...)
 		}
+	case n.op == OpKron && square(n.args[0]) && square(n.args[1]):
+		return Mul(Trace(n.args[0]), Trace(n.args[1])) // tr(A ⊗ B) = tr(A) tr(B)
+	case n.op == OpIdentity && n.Shape().Dim(0).N > 0:
+		return Int64(int64(n.Shape().Dim(0).N)) // tr(I) is the size
 	}
 	return intern(Node{op: OpTrace, args: []*Node{n}})
 }
@@ -404,6 +475,9 @@ func Trace(n *Node) *Node {
 func Norm(n *Node) *Node {
 	if n.Shape().IsScalar() {
 		return Call(OpAbs, n)
+	}
+	if n.op == OpKron {
+		return Mul(Norm(n.args[0]), Norm(n.args[1])) // ‖A ⊗ B‖ = ‖A‖ ‖B‖
 	}
 	return intern(Node{op: OpNorm, args: []*Node{n}})
 }
@@ -419,6 +493,14 @@ func Sum(n *Node) *Node {
 			entries[k] = n.Entry(k)
 		}
 		return Add(entries...)
+	}
+	if k, ok := constantMatrix(n); ok {
+		if dims, ok := n.Shape().Ints(); ok {
+			return NewConst(k.Mul(Int(int64(product(dims))))) // sum(ones) is the number of entries
+		}
+	}
+	if n.op == OpKron {
+		return Mul(Sum(n.args[0]), Sum(n.args[1])) // sum(A ⊗ B) = sum(A) sum(B)
 	}
 	return intern(Node{op: OpSum, args: []*Node{n}})
 }
@@ -674,4 +756,226 @@ func literalProduct(a, b *Node) (*Node, bool) {
 		return Transpose(NewMatrix(NewShape(Dim{N: bc}), nil, entries)), true
 	}
 	return NewMatrix(MatrixShape(Dim{N: ar}, Dim{N: bc}), nil, entries), true
+}
+
+// square reports whether n is a matrix whose sizes are known to be equal.
+func square(n *Node) bool {
+	s := n.Shape()
+	return s.Rank() == 2 && s.Dim(0) == s.Dim(1)
+}
+
+// MaxMatPow bounds the exponent of a matrix power that the parser and the
+// builders accept: the derivative of X^k is a sum of |k| terms.
+const MaxMatPow = 1000
+
+// literalPowMax bounds the power of a literal matrix multiplied out.
+const literalPowMax = 8
+
+// MatPow returns x^k, the k-th power of the square matrix x for a whole
+// number k: x^0 is the identity, x^-1 the inverse x⁻¹, and x^-k the k-th
+// power of the inverse; of a scalar, the power. Powers of powers and of
+// inverses combine ((X²)³ = X⁶, (X⁻¹)² = X⁻²), transposes stay outside
+// ((Xᵀ)² = (X²)ᵀ), diag(v)^k is diag(v.^k), scalar factors come out
+// ((2X)² = 4X²) and a small power of a literal multiplies out.
+func MatPow(x *Node, k int) *Node {
+	s := x.Shape()
+	switch {
+	case s.IsScalar():
+		return Pow(x, Int64(int64(k)))
+	case k == 1:
+		return x
+	case k == 0:
+		r, _ := RowsCols(s)
+		return Identity(r)
+	case x.op == OpIdentity, x.IsZeroMatrix() && k > 0:
+		return x
+	case k == -1:
+		return Inv(x)
+	case x.op == OpMatPow:
+		return MatPow(x.args[0], k*matPowExp(x))
+	case x.op == OpInv:
+		return MatPow(x.args[0], -k)
+	case x.op == OpTranspose:
+		return Transpose(MatPow(x.args[0], k))
+	case isDiagMatrix(x):
+		return Diag(Pow(x.args[0], Int64(int64(k))))
+	case x.op == OpMul:
+		if scalars, m := splitScalar(x); len(scalars) > 0 {
+			return Mul(Pow(Mul(scalars...), Int64(int64(k))), MatPow(m, k))
+		}
+	case isLiteral(x) && k > 1 && k <= literalPowMax:
+		if p, ok := literalPower(x, k); ok {
+			return p
+		}
+	}
+	return intern(Node{op: OpMatPow, args: []*Node{x, Int64(int64(k))}, shape: x.shape})
+}
+
+// literalPower multiplies out x^k, k > 1, for a small literal matrix x.
+func literalPower(x *Node, k int) (*Node, bool) {
+	p := x
+	for i := 1; i < k; i++ {
+		q, ok := literalProduct(p, x)
+		if !ok || q.op != OpMatrix {
+			return nil, false
+		}
+		p = q
+	}
+	return p, true
+}
+
+// matPowExp returns the exponent of the matrix power n.
+func matPowExp(n *Node) int {
+	k, _ := n.args[1].num.Int64()
+	return int(k)
+}
+
+// isRow reports whether s is the shape of a row, 1×n.
+func isRow(s Shape) bool { return s.Rank() == 2 && s.Dim(0) == dimOne }
+
+// Kron returns the Kronecker product a ⊗ b, the block matrix whose block
+// (i, j) is a_ij b. A scalar operand scales the other, a column and a row
+// make their outer product (a ⊗ bᵀ = bᵀ ⊗ a = a bᵀ), scalar factors move
+// out in front, and literals multiply out.
+func Kron(a, b *Node) *Node {
+	sa, sb := a.Shape(), b.Shape()
+	switch {
+	case sa.IsScalar() || sb.IsScalar():
+		return Mul(a, b)
+	case sa.Rank() == 1 && isRow(sb):
+		return MatMul(a, b)
+	case isRow(sa) && sb.Rank() == 1:
+		return MatMul(b, a)
+	}
+	shape, _ := kronShape([]Shape{sa, sb}, Fixed)
+	switch {
+	case a.IsZeroMatrix() || b.IsZeroMatrix():
+		return Zero(shape)
+	case a.op == OpIdentity && b.op == OpIdentity:
+		return Identity(shape.Dim(0))
+	}
+	if s, m := splitScalar(a); len(s) > 0 {
+		return Mul(append(s, Kron(m, b))...)
+	}
+	if s, m := splitScalar(b); len(s) > 0 {
+		return Mul(append(s, Kron(a, m))...)
+	}
+	if isLiteral(a) && isLiteral(b) && a.Size()*b.Size() <= literalMax {
+		ar, ac := literalDims(a)
+		br, bc := literalDims(b)
+		entries := make([]*Node, 0, a.Size()*b.Size())
+		for i := range ar {
+			for k := range br {
+				for j := range ac {
+					for l := range bc {
+						entries = append(entries, Mul(a.Entry(i*ac+j), b.Entry(k*bc+l)))
+					}
+				}
+			}
+		}
+		return NewMatrix(shape, nil, entries)
+	}
+	return intern(Node{op: OpKron, args: []*Node{a, b}, shape: shapePtr(shape)})
+}
+
+// literalDims returns the rows and columns of a literal, a vector being
+// one column.
+func literalDims(n *Node) (rows, cols int) {
+	r, c := RowsCols(n.Shape())
+	return r.N, c.N
+}
+
+// kronShape is the shape rule of the Kronecker product: the rows and the
+// columns of the operands multiply.
+func kronShape(args []Shape, _ Sizes) (Shape, string) {
+	for _, a := range args {
+		if a.Rank() > 2 {
+			return Shape{}, "vectors or matrices"
+		}
+	}
+	ar, ac := RowsCols(args[0])
+	br, bc := RowsCols(args[1])
+	return MatrixShape(DimProduct(ar, br), DimProduct(ac, bc)), ""
+}
+
+// SoftmaxDim returns softmax(z, dim): for a matrix z, the softmax of each
+// column for dim 1 and of each row for dim 2, as softmax(Q Kᵀ/sqrt(d), 2)
+// normalises attention scores row by row. Of a vector, dim 1 is
+// softmax(z) and dim 2 is 1 on every entry; of a scalar, 1.
+func SoftmaxDim(z *Node, dim int) *Node {
+	s := z.Shape()
+	switch {
+	case s.IsScalar():
+		return one
+	case s.Rank() == 1 && dim == 1:
+		return Softmax(z)
+	case isRow(s) && dim == 2:
+		return Transpose(Softmax(Transpose(z)))
+	case s.Rank() == 1, isRow(s):
+		return Ones(s)
+	}
+	return intern(Node{op: OpSoftmaxDim, args: []*Node{z, Int64(int64(dim))}, shape: z.shape})
+}
+
+// softmaxDim returns the dimension of the softmax n, 1 or 2.
+func softmaxDim(n *Node) int {
+	k, _ := n.args[1].num.Int64()
+	return int(k)
+}
+
+// Mean returns the mean of the entries of x; of a scalar, x itself.
+func Mean(x *Node) *Node {
+	switch {
+	case x.Shape().IsScalar():
+		return x
+	case isLiteral(x):
+		return Mul(Sum(x), NewConst(Rat(1, int64(x.Size()))))
+	}
+	if k, ok := constantMatrix(x); ok {
+		return NewConst(k)
+	}
+	return intern(Node{op: OpMean, args: []*Node{x}})
+}
+
+// Prod returns the product of the entries of x; of a scalar, x itself.
+func Prod(x *Node) *Node {
+	switch {
+	case x.Shape().IsScalar():
+		return x
+	case isLiteral(x):
+		entries := make([]*Node, x.Size())
+		for k := range entries {
+			entries[k] = x.Entry(k)
+		}
+		return Mul(entries...)
+	}
+	if k, ok := constantMatrix(x); ok {
+		if dims, ok := x.Shape().Ints(); ok {
+			if v, ok := k.PowInt(int64(product(dims))); ok {
+				return NewConst(v)
+			}
+		}
+	}
+	return intern(Node{op: OpProd, args: []*Node{x}})
+}
+
+// Min returns the smallest entry of x.
+func Min(x *Node) *Node {
+	if x.Shape().IsScalar() {
+		return x
+	}
+	if k, ok := constantMatrix(x); ok {
+		return NewConst(k)
+	}
+	return intern(Node{op: OpMin, args: []*Node{x}})
+}
+
+// Inner returns the inner product ⟨a, b⟩ of two operands of one shape:
+// aᵀ b for vectors, the Frobenius inner product tr(aᵀ b) for matrices,
+// a b for scalars.
+func Inner(a, b *Node) *Node {
+	if a.Shape().Rank() == 2 {
+		return Trace(MatMul(Transpose(a), b))
+	}
+	return MatMul(Transpose(a), b)
 }

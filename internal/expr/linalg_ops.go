@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -113,9 +114,15 @@ func linalgOps() {
 	})
 	Ops[OpTrace] = unary(unaryOp{
 		name: "tr", latex: Spelling{Form: FormCall, Word: `\operatorname{tr}`}, order: 25, rule: "trace rule", build: Trace,
-		shape: squareShape(true), kernel: tensor.Trace,
-		adj:  func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
-		diff: func(n, d *Node) *Node { return Trace(d) },
+		shape: func(a Shape, s Sizes) (Shape, string) {
+			if a.IsScalar() {
+				return Scalar, "" // a 1×1 product such as xᵀ A x is its own trace
+			}
+			return squareShape(true)(a, s)
+		},
+		kernel: tensor.Trace,
+		adj:    func(n, a *Node) *Node { r, _ := RowsCols(n.args[0].Shape()); return Mul(a, Identity(r)) },
+		diff:   func(n, d *Node) *Node { return Trace(d) },
 		// tr(P E_ab Q) = (Q P)_ba
 		index: func(w IndexWriter, n *Node, out, in []string) (string, error) {
 			before, after, transposed, err := w.Split(n.args[0])
@@ -175,11 +182,18 @@ func linalgOps() {
 	Ops[OpIdentity] = OpInfo{
 		Name: "I", Class: Leaf, Prec: PrecAtom, Order: 29, Rule: "constant rule",
 		Text: Spelling{Form: FormWord, Word: "I"}, LaTeX: Spelling{Form: FormWord, Word: "I"},
+		// I is the identity of the size its use gives; eye(n) that of
+		// size n.
 		Leaf: func(args []int, fresh func() Dim) (*Node, string) {
-			if len(args) > 0 {
-				return nil, "no operands"
+			switch {
+			case len(args) == 0:
+				return Identity(fresh()), ""
+			case len(args) == 1 && args[0] == 1:
+				return one, ""
+			case len(args) == 1 && args[0] > 1:
+				return Identity(Dim{N: args[0]}), ""
 			}
-			return Identity(fresh()), ""
+			return nil, "one size, a whole number from 1"
 		},
 		Tensor: func(dst tensor.T, _ *Node, _ []tensor.T) error { tensor.Identity(dst); return nil },
 	}
@@ -280,6 +294,10 @@ func linalgOps() {
 	Ops[OpSoftmax].Jacobian = func(f Forward, n *Node) *Node {
 		return jacobianProduct(Add(Diag(n), Neg(MatMul(n, Transpose(n)))), f.Of(n.args[0]))
 	}
+	moreLinalgOps()
+	Ops[OpTrace].Aliases = []string{"trace", "Tr"}
+	Ops[OpInv].Aliases = []string{"inverse"}
+	Ops[OpIdentity].Aliases = []string{"eye"}
 	Ops[OpMatrix].Noun = "a literal vector or matrix"
 	Ops[OpMul].Noun = "an element-wise product"
 	Ops[OpMatMul].Noun = "a matrix product"
@@ -499,4 +517,309 @@ func largest(xs []float64) float64 {
 		}
 	}
 	return m
+}
+
+// moreLinalgOps fills the table entries of matrix powers, Kronecker
+// products, the softmax of the rows or columns of a matrix, and the
+// reductions mean, prod and min.
+func moreLinalgOps() {
+	Ops[OpMatPow] = OpInfo{
+		Name: "matpow", Noun: "a matrix power", Class: Operator, Arity: 2, Prec: PrecPow, RightAssoc: true, Order: 72,
+		Text: Spelling{Form: FormPower}, LaTeX: Spelling{Form: FormPower},
+		Rule: "matrix power rule",
+		Shape: func(a []Shape, s Sizes) (Shape, string) {
+			if !a[1].IsScalar() {
+				return Shape{}, "a square matrix and a whole exponent"
+			}
+			return squareShape(false)(a[0], s)
+		},
+		Check: func(a []*Node) string {
+			if k, ok := a[1].num.Int64(); a[1].op == OpConst && ok && k >= -MaxMatPow && k <= MaxMatPow {
+				return ""
+			}
+			return fmt.Sprintf("a whole exponent from %d to %d", -MaxMatPow, MaxMatPow)
+		},
+		Build: func(a []*Node) *Node {
+			k, _ := a[1].num.Int64()
+			return MatPow(a[0], int(k))
+		},
+		Tensor: func(dst tensor.T, n *Node, a []tensor.T) error { return tensor.MatPow(dst, a[0], matPowExp(n)) },
+		// d(X^k) = Σ X^i dX X^(k-1-i), over i from 0 to k-1.
+		Combine: func(n *Node, d []*Node) *Node {
+			x := n.args[0]
+			if d[0] == nil {
+				return Zero(n.Shape()) // the exponent is a number
+			}
+			ls, rs, sign := powerTerms(matPowExp(n))
+			terms := make([]*Node, len(ls))
+			for i := range ls {
+				terms[i] = MatMul(MatPow(x, ls[i]), d[0], MatPow(x, rs[i]))
+			}
+			return Mul(sign, Add(terms...))
+		},
+		// The adjoint of X is Σ (X^i)ᵀ adj (X^(k-1-i))ᵀ; an adjoint c I
+		// commutes with X, and the terms are one: k c (X^(k-1))ᵀ, so that
+		// the gradient of tr(X^k) is k (X^(k-1))ᵀ.
+		Adjoint: func(n, a *Node, i int) *Node {
+			if i > 0 {
+				return zero // the exponent is a number
+			}
+			x, k := n.args[0], matPowExp(n)
+			if scalars, m := splitScalar(a); m.op == OpIdentity {
+				return Mul(append(scalars, Int64(int64(k)), Transpose(MatPow(x, k-1)))...)
+			}
+			ls, rs, sign := powerTerms(k)
+			terms := make([]*Node, len(ls))
+			for j := range ls {
+				terms[j] = MatMul(Transpose(MatPow(x, ls[j])), a, Transpose(MatPow(x, rs[j])))
+			}
+			return Mul(sign, Add(terms...))
+		},
+		// d(X^k) r = Σ X^i dX (X^(k-1-i) r)
+		Applied: func(f Forward, m, r *Node) *Node {
+			x := m.args[0]
+			ls, rs, sign := powerTerms(matPowExp(m))
+			var terms []*Node
+			for i := range ls {
+				if t := f.Applied(x, MatMul(MatPow(x, rs[i]), r)); !t.IsZero() {
+					terms = append(terms, MatMul(MatPow(x, ls[i]), t))
+				}
+			}
+			return Mul(sign, Add(terms...))
+		},
+	}
+	Ops[OpKron] = OpInfo{
+		Name: "kron", Noun: "a Kronecker product", Class: Function, Arity: 2, Prec: PrecAtom, Order: 73,
+		Text:  Spelling{Form: FormCall, Word: "kron"},
+		LaTeX: Spelling{Form: FormInfix, Word: `\otimes`},
+		Shape: kronShape, Rule: "Kronecker product rule",
+		Build: func(a []*Node) *Node { return Kron(a[0], a[1]) },
+		Tensor: func(dst tensor.T, _ *Node, a []tensor.T) error {
+			return tensor.Kron(dst, a[0], a[1])
+		},
+		// d(A ⊗ B) = dA ⊗ B + A ⊗ dB
+		Combine: func(n *Node, d []*Node) *Node {
+			var terms []*Node
+			if d[0] != nil {
+				terms = append(terms, Kron(d[0], n.args[1]))
+			}
+			if d[1] != nil {
+				terms = append(terms, Kron(n.args[0], d[1]))
+			}
+			return Add(terms...)
+		},
+		Adjoint:  kronAdjoint,
+		Jacobian: kronJacobian,
+		Applied:  kronApplied,
+	}
+	Ops[OpSoftmaxDim] = OpInfo{
+		Name: "softmax", Class: Function, Arity: 2, Prec: PrecAtom, Order: 74,
+		Text:  Spelling{Form: FormCall, Word: "softmax"},
+		LaTeX: Spelling{Form: FormCall, Word: `\operatorname{softmax}`},
+		Rule:  "softmax rule",
+		Shape: func(a []Shape, _ Sizes) (Shape, string) {
+			if a[0].IsScalar() || a[0].Rank() > 2 || !a[1].IsScalar() {
+				return Shape{}, "a vector or matrix and a dimension, 1 or 2"
+			}
+			return a[0], ""
+		},
+		Check: func(a []*Node) string {
+			if a[1].IsNum(1) || a[1].IsNum(2) {
+				return ""
+			}
+			return "the dimension 1 (the softmax of each column) or 2 (of each row)"
+		},
+		Build: func(a []*Node) *Node {
+			k, _ := a[1].num.Int64()
+			return SoftmaxDim(a[0], int(k))
+		},
+		Tensor: func(dst tensor.T, n *Node, a []tensor.T) error { return softmaxAlong(dst, a[0], softmaxDim(n)) },
+		// Each row (column) s of S = softmax(Z, d) has the symmetric
+		// Jacobian diag(s) - s sᵀ: dS = S ⊙ (dZ - (S ⊙ dZ) 1 1ᵀ), and the
+		// adjoint of Z is the same expression of adj.
+		Combine: func(n *Node, d []*Node) *Node {
+			if d[0] == nil {
+				return Zero(n.Shape()) // the dimension is a number
+			}
+			return softmaxDimDiff(n, d[0])
+		},
+		Adjoint: func(n, a *Node, i int) *Node {
+			if i > 0 {
+				return zero // the dimension is a number
+			}
+			return softmaxDimDiff(n, a)
+		},
+	}
+	Ops[OpMean] = unary(unaryOp{
+		name: "mean", latex: Spelling{Form: FormCall, Word: `\operatorname{mean}`}, order: 75, rule: "mean rule", build: Mean, linear: true,
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(dst, a tensor.T) error { tensor.Mean(dst, a); return nil },
+		// d mean(x) = mean(dx); the gradient is ones/N, where N, the
+		// number of entries, is sum(ones).
+		adj: func(n, a *Node) *Node {
+			o := Ones(n.args[0].Shape())
+			return Mul(a, o, Pow(Sum(o), minusOne))
+		},
+		diff: func(n, d *Node) *Node { return Mean(d) },
+	})
+	Ops[OpProd] = unary(unaryOp{
+		name: "prod", latex: Spelling{Form: FormCall, Word: `\prod`}, order: 76, rule: "product of entries rule", build: Prod,
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(dst, a tensor.T) error { tensor.Prod(dst, a); return nil },
+		// ∂prod(x)/∂x_i = prod(x)/x_i, the product of the other entries:
+		// d prod(x) = prod(x) sum(dx ./ x). At an entry 0 the expression
+		// divides by zero, which the evaluators report.
+		adj:  func(n, a *Node) *Node { return Mul(a, n, Pow(n.args[0], minusOne)) },
+		diff: func(n, d *Node) *Node { return Mul(n, Sum(Mul(d, Pow(n.args[0], minusOne)))) },
+	})
+	Ops[OpMin] = unary(unaryOp{
+		name: "min", latex: Spelling{Form: FormCall, Word: `\min`}, order: 77, rule: "minimum rule", build: Min,
+		shape:  func(Shape, Sizes) (Shape, string) { return Scalar, "" },
+		kernel: func(dst, a tensor.T) error { tensor.Min(dst, a); return nil },
+		// The smallest entries of x are the largest of -x; at a tie the
+		// derivative is shared evenly among them, as for max(x).
+		adj: func(n, a *Node) *Node {
+			m := IsMax(Neg(n.args[0]))
+			return Mul(a, m, Pow(Sum(m), minusOne))
+		},
+		diff: func(n, d *Node) *Node {
+			m := IsMax(Neg(n.args[0]))
+			return Mul(Sum(Mul(m, d)), Pow(Sum(m), minusOne))
+		},
+	})
+}
+
+// powerTerms gives the terms of the differential of X^k: d(X^k) is the
+// sum over i of X^left[i] dX X^right[i], times sign. For k > 0 the sum
+// runs over X^i dX X^(k-1-i), i from 0 to k-1; for k = -m < 0, d(X^-m) =
+// -Σ X^-i dX X^-(m+1-i), i from 1 to m, from d(X⁻¹) = -X⁻¹ dX X⁻¹.
+func powerTerms(k int) (left, right []int, sign *Node) {
+	if k > 0 {
+		for i := 0; i < k; i++ {
+			left, right = append(left, i), append(right, k-1-i)
+		}
+		return left, right, one
+	}
+	m := -k
+	for i := 1; i <= m; i++ {
+		left, right = append(left, -i), append(right, -(m+1-i))
+	}
+	return left, right, minusOne
+}
+
+// kronAdjoint is the adjoint of an operand of A ⊗ B, which has a matrix
+// form when the other operand is a vector or a row: for A ⊗ b it is
+// (I ⊗ bᵀ) adj, for A ⊗ bᵀ it is adj (I ⊗ b), and likewise for B. For
+// two matrices it is a sum over the blocks of adj, which no matrix
+// expression writes; the differentiators refuse it.
+func kronAdjoint(n, g *Node, i int) *Node {
+	a, b := n.args[0], n.args[1]
+	if i == 0 {
+		r, c := RowsCols(a.Shape())
+		switch {
+		case b.Shape().Rank() == 1:
+			return MatMul(Kron(Identity(r), Transpose(b)), g)
+		case isRow(b.Shape()):
+			return MatMul(g, Kron(Identity(c), Transpose(b)))
+		}
+		return nil
+	}
+	r, c := RowsCols(b.Shape())
+	switch {
+	case a.Shape().Rank() == 1:
+		return MatMul(Kron(Transpose(a), Identity(r)), g)
+	case isRow(a.Shape()):
+		return MatMul(g, Kron(Transpose(a), Identity(c)))
+	}
+	return nil
+}
+
+// kronJacobian is the Jacobian of the vector u ⊗ v:
+// J = (I ⊗ v) J(u) + (u ⊗ I) J(v).
+func kronJacobian(f Forward, n *Node) *Node {
+	if !f.Depends(n) {
+		return zero
+	}
+	u, v := n.args[0], n.args[1]
+	if n.Shape().Rank() != 1 {
+		return f.Unsupported(Ops[OpKron].Noun + " of matrices")
+	}
+	return Add(jacobianProduct(Kron(Identity(u.Shape().Dim(0)), v), f.Of(u)),
+		jacobianProduct(Kron(u, Identity(v.Shape().Dim(0))), f.Of(v)))
+}
+
+// kronApplied is the Jacobian of (A ⊗ B) r when B or A is a vector:
+// (A ⊗ b) r = (A r) ⊗ b and (a ⊗ B) r = a ⊗ (B r), whose differentials
+// are (I ⊗ b) dA r + ((A r) ⊗ I) db and (I ⊗ (B r)) da + (a ⊗ I) dB r.
+func kronApplied(f Forward, m, r *Node) *Node {
+	a, b := m.args[0], m.args[1]
+	var terms []*Node
+	switch {
+	case b.Shape().Rank() == 1:
+		rows, _ := RowsCols(a.Shape())
+		if f.Depends(a) {
+			terms = append(terms, jacobianProduct(Kron(Identity(rows), b), f.Applied(a, r)))
+		}
+		if f.Depends(b) {
+			terms = append(terms, jacobianProduct(Kron(MatMul(a, r), Identity(b.Shape().Dim(0))), f.Of(b)))
+		}
+	case a.Shape().Rank() == 1:
+		rows, _ := RowsCols(b.Shape())
+		if f.Depends(a) {
+			terms = append(terms, jacobianProduct(Kron(Identity(a.Shape().Dim(0)), MatMul(b, r)), f.Of(a)))
+		}
+		if f.Depends(b) {
+			terms = append(terms, jacobianProduct(Kron(a, Identity(rows)), f.Applied(b, r)))
+		}
+	default:
+		return nil
+	}
+	return Add(terms...)
+}
+
+// softmaxDimDiff is S ⊙ (d - (S ⊙ d) 1 1ᵀ) for the softmax S of each row,
+// S ⊙ (d - 1 1ᵀ (S ⊙ d)) for that of each column: the differential of S
+// for d = dZ, the adjoint of Z for d = adj.
+func softmaxDimDiff(n, d *Node) *Node {
+	p := Mul(n, d)
+	r, c := RowsCols(n.Shape())
+	var sums *Node
+	if softmaxDim(n) == 1 {
+		sums = MatMul(Ones(NewShape(r, r)), p)
+	} else {
+		sums = MatMul(p, Ones(NewShape(c, c)))
+	}
+	return Mul(n, Add(d, Neg(sums)))
+}
+
+// softmaxAlong is the kernel of softmax(Z, d): the softmax of each column
+// (d = 1) or row (d = 2) of the matrix z, shifted by its largest entry.
+func softmaxAlong(dst, z tensor.T, dim int) error {
+	r, c := z.RowsCols()
+	if dim != 1 && dim != 2 {
+		return &tensor.MismatchError{Msg: fmt.Sprintf("softmax along dimension %d of %s", dim, z.Describe())}
+	}
+	if dim == 2 {
+		for i := 0; i < r; i++ {
+			row := tensor.T{Shape: []int{c}, Data: z.Data[i*c : (i+1)*c]}
+			if err := softmax(tensor.T{Shape: []int{c}, Data: dst.Data[i*c : (i+1)*c]}, row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	col := make([]float64, r)
+	out := make([]float64, r)
+	for j := 0; j < c; j++ {
+		for i := range col {
+			col[i] = z.Data[i*c+j]
+		}
+		if err := softmax(tensor.T{Shape: []int{r}, Data: out}, tensor.T{Shape: []int{r}, Data: col}); err != nil {
+			return err
+		}
+		for i, v := range out {
+			dst.Data[i*c+j] = v
+		}
+	}
+	return nil
 }

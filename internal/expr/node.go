@@ -218,9 +218,11 @@ func (n *Node) structHash(sizeNames bool) uint64 {
 // Marks: facts about a node's subtree, computed once when it is made.
 const (
 	// markRewritable: the subtree holds a function call, a power of a
-	// power or a sum of matrices, which the simplifier's rules may
-	// rewrite. A polynomial has nothing for them to do. (The rules of
-	// package simplify have these at their heads; see its tests.)
+	// power, a sum of matrices, a sum with a quotient among its terms
+	// or a product of two or more quotients by sums, which the
+	// simplifier's rules may rewrite. A polynomial has nothing for them
+	// to do. (The rules of package simplify have these at their heads;
+	// see its tests.)
 	markRewritable = 1 << iota
 )
 
@@ -236,9 +238,53 @@ func (n *Node) derivedMarks() uint8 {
 	for _, a := range n.args {
 		m |= a.marks
 	}
+	if m&markRewritable == 0 && n.shape == nil && (n.op == OpAdd && hasQuotient(n.args) || n.op == OpMul && sumDenominators(n.args) >= 2) {
+		// x/(1 - x) + 1/(1 - x) = (x + 1)/(1 - x), and
+		// 1/((1 - x)(1 + x)) = 1/(1 - x^2).
+		m |= markRewritable
+	}
 	return m
 }
 
 // Rewritable reports whether the simplifier's rules may apply somewhere in
-// n: whether it holds a function call or a sum of matrices.
+// n: whether it holds a function call, a sum of matrices or quotients
+// that may combine.
 func (n *Node) Rewritable() bool { return n.marks&markRewritable != 0 }
+
+// InDenominator reports whether the factor f of a product is a power of
+// a base other than a number to a negative exact exponent: a factor that
+// stands below the fraction bar, 1/(1 - x) or x^-2.
+func InDenominator(f *Node) bool {
+	return f.op == OpPow && f.args[0].op != OpConst && f.args[1].op == OpConst &&
+		!f.args[1].num.IsFloat() && f.args[1].num.Sign() < 0
+}
+
+// hasQuotient reports whether a term among terms has a factor in its
+// denominator.
+func hasQuotient(terms []*Node) bool {
+	for _, t := range terms {
+		if InDenominator(t) {
+			return true
+		}
+		if t.op == OpMul {
+			for _, f := range t.args {
+				if InDenominator(f) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sumDenominators counts the factors in the denominator whose bases are
+// sums.
+func sumDenominators(factors []*Node) int {
+	k := 0
+	for _, f := range factors {
+		if InDenominator(f) && f.args[0].op == OpAdd {
+			k++
+		}
+	}
+	return k
+}

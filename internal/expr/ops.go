@@ -95,6 +95,14 @@ const (
 	OpMinimum   // min(a, b): the smaller operand, entry by entry
 	OpLogSumExp // logsumexp(z) = log Σ exp(z_i)
 	OpSoftmax   // softmax(z) = exp(z) / Σ exp(z_j)
+
+	// More linear algebra and reductions, in linalg_ops.go.
+	OpMatPow     // X^k: the k-th power of a square matrix, k a whole number
+	OpKron       // kron(A, B) = A ⊗ B, the Kronecker product
+	OpSoftmaxDim // softmax(Z, d): the softmax of each column (d = 1) or row (d = 2)
+	OpMean       // mean(x): the mean of the entries
+	OpProd       // prod(x): the product of the entries
+	OpMin        // min(x): the smallest entry
 	numOps
 )
 
@@ -129,13 +137,14 @@ const (
 	FormWrap                  // the operand between an opening and a closing: ‖x‖
 	FormIndex                 // the operand, then the other operands as indices: x[1], X[1, 2]
 	FormSubscript             // a word or the first operand, then the others as a subscript: \mathbf{e}_{2}, x_{1}
+	FormInfix                 // the operands with the word between them: A \otimes B
 )
 
 // Spelling says how one printer writes an operation.
 type Spelling struct {
 	Form Form
 	// Word is the function name of a call, the suffix of a postfix, the
-	// opening of a wrap and the word of a leaf.
+	// opening of a wrap, the operator of an infix and the word of a leaf.
 	Word string
 	// Close is the closing of a wrap.
 	Close string
@@ -243,6 +252,12 @@ type OpInfo struct {
 	// operation needs instead ("a square matrix").
 	Shape func(args []Shape, s Sizes) (Shape, string)
 
+	// Check, where set, says what the operation needs of its operands
+	// beyond their shapes, or "" when they fit: the exponent of a matrix
+	// power is a whole number, the dimension of softmax(Z, 2) is 1 or 2.
+	// The parser and the builders call it after the shape rule.
+	Check func(args []*Node) string
+
 	// Leaf, for a leaf spelt by a word (I, ones, unit(2)), builds it
 	// from the whole numbers written after the word, with fresh sizes;
 	// need says what it takes instead when they do not fit.
@@ -304,6 +319,14 @@ type OpInfo struct {
 	// a function of two operands at two exact numbers (log(8, 2) = 3).
 	Fold  func(x Num) (Num, bool)
 	Fold2 func(a, b Num) (Num, bool)
+
+	// FoldNode, where set, gives the exact value of a function of one
+	// operand at the scalar operand u as an expression, or nil: the
+	// values that Fold, from numbers to numbers, cannot give, at
+	// operands that are not numbers (sin(π/6) = 1/2, log(e) = 1) or that
+	// are not numbers themselves (atan(1) = π/4, cbrt(16) = 2 cbrt(2)).
+	// The constructors call it on every application to a scalar.
+	FoldNode func(u *Node) *Node
 
 	// Stable, where set, rewrites n, an application of the operation,
 	// into an equal expression that evaluates without overflow, or
@@ -551,6 +574,7 @@ func init() {
 	Ops[OpLog].Stable, Ops[OpMul].Stable = stableLog, stableMul
 	linalgOps()
 	functionOps()
+	exactValues()
 	Ops[OpSum].Reduce, Ops[OpSum].Strict = tensor.SumOf, always
 	initComplex()
 	for i := range Ops {

@@ -17,6 +17,50 @@ type Dim struct {
 	Sym string // symbolic size such as "n"; "" when known
 }
 
+// DimProduct returns the size a·b, as the rows of a Kronecker product
+// are the product of its operands' rows: a number when both sizes are
+// numbers, else a symbol that names the factors, "m·p", whose value the
+// values of the factors settle.
+func DimProduct(a, b Dim) Dim {
+	switch {
+	case a == dimOne:
+		return b
+	case b == dimOne:
+		return a
+	case a.N > 0 && b.N > 0:
+		return Dim{N: a.N * b.N}
+	}
+	return Dim{Sym: a.label() + dimTimes + b.label()}
+}
+
+// dimTimes joins the factors of a product of sizes.
+const dimTimes = "·"
+
+func (d Dim) label() string {
+	if d.N > 0 {
+		return strconv.Itoa(d.N)
+	}
+	return d.Sym
+}
+
+// Factors returns the sizes whose product is d: the factors of a product
+// of sizes "m·p" (see DimProduct), else d itself.
+func (d Dim) Factors() []Dim {
+	if d.N > 0 || !strings.Contains(d.Sym, dimTimes) {
+		return []Dim{d}
+	}
+	parts := strings.Split(d.Sym, dimTimes)
+	out := make([]Dim, len(parts))
+	for i, p := range parts {
+		if k, err := strconv.Atoi(p); err == nil && k > 0 {
+			out[i] = Dim{N: k}
+		} else {
+			out[i] = Dim{Sym: p}
+		}
+	}
+	return out
+}
+
 // Shape is the shape of a node: rank 0 for a scalar, 1 for a column vector,
 // 2 for a matrix, up to MaxRank for the tensors of matrix calculus. The zero
 // Shape is the scalar shape. Shapes are comparable with ==.
@@ -96,6 +140,7 @@ func (s Shape) String() string {
 // which also gives the symbolic sizes that size does not know. It fails
 // when the operands do not fit the operation or a size stays unknown.
 func Settle(n *Node, args [][]int, size func(Dim) (int, bool)) ([]int, error) {
+	size = productSizes(size)
 	s := n.Shape()
 	out := make([]int, s.Rank())
 	known := make([]bool, s.Rank())
@@ -148,6 +193,32 @@ func Settle(n *Node, args [][]int, size func(Dim) (int, bool)) ([]int, error) {
 		}
 	}
 	return out, nil
+}
+
+// productSizes extends size to products of sizes, "m·p", whose factors
+// it knows.
+func productSizes(size func(Dim) (int, bool)) func(Dim) (int, bool) {
+	return func(d Dim) (int, bool) {
+		if k, ok := size(d); ok {
+			return k, true
+		}
+		fs := d.Factors()
+		if len(fs) < 2 {
+			return 0, false
+		}
+		p := 1
+		for _, f := range fs {
+			k := f.N
+			if k == 0 {
+				var ok bool
+				if k, ok = size(f); !ok {
+					return 0, false
+				}
+			}
+			p *= k
+		}
+		return p, true
+	}
 }
 
 func all(bs []bool) bool {

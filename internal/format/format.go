@@ -129,7 +129,7 @@ func prec(n *expr.Node) int {
 			return expr.PrecUnary
 		}
 		return prec(f.num[0])
-	case expr.FormMatMul:
+	case expr.FormMatMul, expr.FormInfix:
 		return expr.PrecMul
 	case expr.FormWord:
 		if sp.Wide != "" && n.Shape().Rank() == 2 {

@@ -57,6 +57,8 @@ func TestIndexForm(t *testing.T) {
 		{"row vector", "x'", "x", "∂f_pq/∂x_i = δ_iq"},
 		{"Gram matrix", "R' R", "R", "∂f_pq/∂R_ij = R_ip δ_jq + δ_pj R_iq"},
 		{"square of a matrix", "X X", "X", "∂f_pq/∂X_ij = X_pi δ_jq + δ_pi X_jq"},
+		{"cube of a matrix", "X^3", "X", "∂f_pq/∂X_ij = X_pi X_jq + δ_pi (X^2)_jq + (X^2)_pi δ_jq"},
+		{"inverse squared", "X^-2", "X", "∂f_pq/∂X_ij = -((inv(X))_pi (X^-2)_jq + (X^-2)_pi (inv(X))_jq)"},
 		{"outer product", "x x'", "x", "∂f_pq/∂x_i = δ_pi x_q + x_p δ_iq"},
 		{"outer product with a constant", "y x'", "x", "∂f_pq/∂x_i = y_p δ_iq"},
 		{"product of constant matrices", "A' A x", "x", "∂f_i/∂x_p = (Aᵀ A)_ip"},

@@ -72,10 +72,23 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 		}
 	case expr.FormPower:
 		switch {
+		case !n.Info().Elementwise:
+			// A matrix power, X^{2}, not the Hadamard power X^{∘2}.
+			p.tex(n.Arg(0), expr.PrecPow+1)
+			p.write("^{")
+			p.tex(n.Arg(1), 0)
+			p.write("}")
 		case prec(n) == expr.PrecMul:
 			p.texProduct(n)
 		default:
 			p.texPower(power{n.Arg(0), n.Arg(1)}, 0)
+		}
+	case expr.FormInfix:
+		for i, a := range n.Args() {
+			if i > 0 {
+				p.write(" " + sp.Word + " ")
+			}
+			p.tex(a, expr.PrecMul+1)
 		}
 	case expr.FormWrap:
 		p.write(sp.Word)
@@ -223,10 +236,18 @@ func (p *printer) texPower(d power, ctx int) {
 
 // texPrec is the binding power of n as LaTeX prints it: a postfix spelt
 // as a superscript (A^{-1}, A^{\top}) binds as a power does, so that it is
-// grouped before another superscript.
+// grouped before another superscript, an infix (A \otimes B) as a
+// product, and a word such as \mathbf{1} as an atom.
 func texPrec(n *expr.Node) int {
-	if n.Info().LaTeX.Form == expr.FormPostfix {
+	switch sp := &n.Info().LaTeX; sp.Form {
+	case expr.FormPostfix:
 		return expr.PrecPow
+	case expr.FormInfix:
+		return expr.PrecMul
+	case expr.FormWord:
+		if sp.Wide == "" {
+			return expr.PrecAtom // one symbol, \mathbf{1}, whatever its shape
+		}
 	}
 	return prec(n)
 }

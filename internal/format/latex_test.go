@@ -192,11 +192,25 @@ var latexTests = []printCase{
 	{"scaled ones", true, "2 ones", `2 \mathbf{1}`},
 	{"matrix of ones", true, "ones ones'", `\mathbf{1}`}, // spelt like the vector of ones
 	{"plus matrix of ones", true, "S + ones ones'", `S + \mathbf{1}`},
-	{"negated matrix of ones", true, "-ones ones'", `-\left(\mathbf{1}\right)`},
+	{"negated matrix of ones", true, "-ones ones'", `-\mathbf{1}`},
+	{"matrix of ones in a product", true, "A ones ones'", `A \mathbf{1}`},
 	// Element-wise functions.
 	{"exp of vector", true, "exp(x)", `\exp\left(x\right)`},
 	{"sin of product", true, "sin(A x)", `\sin\left(A x\right)`},
 	{"abs of vector", true, "abs(x)", `\left|x\right|`},
+	// Matrix powers, Kronecker products, reductions.
+	{"matrix power", true, "S^2", `S^{2}`},
+	{"inverse squared", true, "S^-2", `S^{-2}`},
+	{"transposed power", true, "(S^3)'", `\left(S^{3}\right)^{\top}`},
+	{"power of a sum", true, "(S + X)^2", `\left(S + X\right)^{2}`},
+	{"hadamard power stays", true, "S .^ 2", `S^{\circ 2}`},
+	{"kron", true, "kron(A, S)", `A \otimes S`},
+	{"kron of a sum", true, "kron(A + R, S)", `\left(A + R\right) \otimes S`},
+	{"product of krons", true, "kron(S, X) kron(X, S)", `\left(S \otimes X\right) \left(X \otimes S\right)`},
+	{"mean", true, "mean(x)", `\operatorname{mean}\left(x\right)`},
+	{"prod", true, "prod(x)", `\prod\left(x\right)`},
+	{"min", true, "min(x)", `\min\left(x\right)`},
+	{"softmax of each row", true, "softmax(A, 2)", `\operatorname{softmax}\left(A, 2\right)`},
 }
 
 func TestLaTeX(t *testing.T) {

@@ -120,6 +120,12 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		}
 	case expr.FormPower:
 		switch {
+		case !n.Info().Elementwise:
+			// A matrix power, X^2, X^-2: the exponent a whole number,
+			// written with its sign.
+			p.text(n.Arg(0), expr.PrecPow+1)
+			p.write("^")
+			p.text(n.Arg(1), expr.PrecMul)
 		case isSqrt(n):
 			p.write("sqrt(")
 			p.text(n.Arg(0), 0)
@@ -138,6 +144,13 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.write(sp.Word)
 		p.text(n.Arg(0), 0)
 		p.write(sp.Close)
+	case expr.FormInfix:
+		for i, a := range n.Args() {
+			if i > 0 {
+				p.write(" " + sp.Word + " ")
+			}
+			p.text(a, expr.PrecMul+1)
+		}
 	case expr.FormIndex:
 		p.text(n.Arg(0), expr.PrecAtom)
 		p.write("[")

@@ -204,11 +204,20 @@ func (p *parser) div(a, b *expr.Node, pos int) *expr.Node {
 	return r
 }
 
-// pow is a^b for scalars.
+// pow is a^b: the power of scalars, or the matrix power of a square
+// matrix to a whole exponent, X^2, X^0 = I, X^-1 the inverse.
 func (p *parser) pow(a, b *expr.Node, pos int) *expr.Node {
-	if symbolic(a) && b.IsNum(-1) {
-		p.square("the inverse", a, pos)
-		return expr.Inv(a)
+	if (a.Shape().Rank() == 2 || symbolic(a) && b.IsNum(-1)) && !isMatrix(b) {
+		what := "the matrix power"
+		if b.IsNum(-1) {
+			what = "the inverse"
+		}
+		p.square(what, a, pos)
+		if need := expr.Ops[expr.OpMatPow].Check([]*expr.Node{a, b}); need != "" {
+			p.fail(pos, "the matrix power needs %s: use .^ for element-wise powers", need)
+		}
+		k, _ := b.Num().Int64()
+		return expr.MatPow(a, int(k))
 	}
 	if symbolic(a) && !isMatrix(b) {
 		p.fail(pos, "cannot raise %s to a power: use .^ for element-wise powers, ^-1 for the inverse", p.describeNode(a))
@@ -307,6 +316,11 @@ func (p *parser) apply(f expr.Func, args []*expr.Node, pos int) *expr.Node {
 				described[i] = p.describeNode(a)
 			}
 			p.fail(pos, "%s needs %s, not %s", f.Name, need, strings.Join(described, " and "))
+		}
+	}
+	if f.Check != nil {
+		if need := f.Check(args); need != "" {
+			p.fail(pos, "%s needs %s", f.Name, need)
 		}
 	}
 	var r *expr.Node

@@ -36,7 +36,9 @@ type Options struct {
 	Symmetric map[string]bool
 	// Defs, if not nil, receives the definitions of a where clause
 	// ("f where x = sin(t)"); Parse returns f with them substituted,
-	// unless NoSubstitute is set.
+	// unless NoSubstitute is set. A name that the clause defines and
+	// Vars does not declare has the shape of its definition: x'x where
+	// x = [t, 2t] is a product of vectors.
 	Defs         *[]Def
 	NoSubstitute bool
 	// RawDefs, if not nil, receives the definitions as written, each in
@@ -51,6 +53,10 @@ type Options struct {
 	// with their sizes settled and named as in the result, including
 	// variables that the expression has lost (x - x).
 	Resolved *map[string]expr.Shape
+	// Sums, if not nil, lets the expression have indexed sums and names
+	// as indices (sum_{n,k} r[n,k] ||x[n] - μ[k]||^2), and receives them:
+	// see Sums.
+	Sums *Sums
 }
 
 // Parse reads one expression.
@@ -59,6 +65,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		opts = &Options{}
 	}
 	p := &parser{src: src, opts: opts, line: opts.Line, maxDepth: opts.MaxDepth}
+	if opts.Sums != nil {
+		p.ix = newSumState()
+	}
 	if p.line == 0 {
 		p.line = 1
 	}
@@ -85,6 +94,17 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if s, ok := r.(impliedShape); ok {
+				// Read src again with the name declared.
+				o := *opts
+				o.Vars = maps.Clone(opts.Vars)
+				if o.Vars == nil {
+					o.Vars = map[string]expr.Shape{}
+				}
+				o.Vars[s.name] = s.shape
+				n, err = Parse(src, &o)
+				return
+			}
 			e, ok := r.(*Error)
 			if !ok {
 				panic(r)
@@ -100,8 +120,10 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		if vars == nil {
 			vars = map[string]expr.Shape{}
 		}
+		p.shadowed = map[string]bool{}
 		for _, name := range shadowed {
 			vars[name] = expr.Scalar
+			p.shadowed[name] = true
 		}
 		o := *opts
 		o.Vars = vars
@@ -116,6 +138,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 				p.dims.reserved[d.Sym] = true
 			}
 		}
+	}
+	if at := whereAt(src); at >= 0 && p.ix == nil {
+		p.readWhere(at)
 	}
 	p.lex = lexer{src: src}
 	p.advance()
@@ -132,6 +157,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	}
 	if opts.Notes != nil && p.matrices() {
 		*opts.Notes = p.notes(n)
+	}
+	if p.ix != nil {
+		p.endSums(n, opts.Sums)
 	}
 	n = p.resolve(n)
 	if opts.Resolved != nil && p.matrices() {
@@ -215,6 +243,48 @@ func definedConstants(src string, vars map[string]expr.Shape) []string {
 	}
 }
 
+// whereAt returns the offset after the word "where" that opens the where
+// clause of src, outside brackets, or -1 for none.
+func whereAt(src string) int {
+	if !strings.Contains(src, "where") {
+		return -1
+	}
+	l := lexer{src: src}
+	depth := 0
+	for {
+		t := l.next()
+		switch {
+		case t.kind == tEOF || t.kind == tError:
+			return -1
+		case t.kind == tOp && (t.text == "(" || t.text == "["):
+			depth++
+		case t.kind == tOp && (t.text == ")" || t.text == "]"):
+			depth--
+		case depth == 0 && t.kind == tName && t.text == "where":
+			return t.end
+		}
+	}
+}
+
+// readWhere reads the where clause that starts at the offset at ahead of
+// f, so that a definition that is a vector or a matrix gives the name it
+// defines its shape in f (see impliedShape). An error waits for the
+// parse of the whole input, which reports it in its place.
+func (p *parser) readWhere(at int) {
+	q := &parser{src: p.src, opts: p.opts, line: p.line, maxDepth: p.maxDepth, shadowed: p.shadowed}
+	q.dims.reserved = p.dims.reserved
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(*Error); !ok {
+				panic(r)
+			}
+		}
+	}()
+	q.lex = lexer{src: p.src, pos: at}
+	q.advance()
+	q.where()
+}
+
 // Def is one definition of a where clause: Name = Value.
 type Def struct {
 	Name  string
@@ -283,27 +353,26 @@ func (p *parser) where() []Def {
 		p.advance()
 		at := p.tok
 		v := p.sum()
-		// The name stands in f for its value: their shapes must agree
-		// (a name not declared is a scalar).
+		// The name stands in f for its value: their shapes must agree.
+		// A name not declared takes the shape of its definition: f is
+		// read again with the name so declared.
 		want, declared := p.opts.Vars[t.text]
-		if !declared {
+		if !declared || p.shadowed[t.text] {
+			if !v.Shape().IsScalar() {
+				panic(impliedShape{t.text, p.implied(t.text, v.Shape())})
+			}
 			want = expr.Scalar
 		}
 		if want.Rank() != v.Shape().Rank() || !want.IsScalar() && !p.sameShape(want, v.Shape()) {
-			what, hint := "a scalar", ""
-			switch {
-			case !want.IsScalar():
+			what := "declared a scalar"
+			if !want.IsScalar() {
 				kind := "matrix"
 				if want.Rank() == 1 {
 					kind = "vector"
 				}
 				what = "declared a " + kind + " (" + p.dims.showShape(want) + ")"
-			case v.Shape().Rank() == 1:
-				hint = " (declare it with --vector " + t.text + ")"
-			case v.Shape().Rank() == 2:
-				hint = " (declare it with --matrix " + t.text + ")"
 			}
-			p.fail(at.pos, "%s is %s in f, but its definition is %s%s", t.text, what, p.describeNode(v), hint)
+			p.fail(at.pos, "%s is %s in f, but its definition is %s", t.text, what, p.describeNode(v))
 		}
 		if usesName(v, t.text) {
 			p.fail(t.pos, "%s is defined in terms of itself", t.text)
@@ -315,6 +384,32 @@ func (p *parser) where() []Def {
 		}
 		p.advance()
 	}
+}
+
+// impliedShape stops a parse to read the input again with name declared
+// with shape, the shape of its definition in the where clause.
+type impliedShape struct {
+	name  string
+	shape expr.Shape
+}
+
+// implied returns the shape s of the definition of name for its
+// declaration: sizes known as numbers or named by the user as they are,
+// the others new sizes of name's own, which the definition settles.
+func (p *parser) implied(name string, s expr.Shape) expr.Shape {
+	dims := make([]expr.Dim, s.Rank())
+	own := map[expr.Dim]expr.Dim{}
+	for i := range dims {
+		d := p.dims.find(s.Dim(i))
+		if d.N == 0 && !named(d.Sym) {
+			if _, ok := own[d]; !ok {
+				own[d] = expr.Dim{Sym: fmt.Sprintf("#%s.%d", name, len(own)+1)}
+			}
+			d = own[d]
+		}
+		dims[i] = d
+	}
+	return expr.NewShape(dims...)
 }
 
 type parser struct {
@@ -329,9 +424,11 @@ type parser struct {
 	norm     string   // the delimiter of the norm the innermost nested part is, if it is one: "|" or "‖"
 	outer    []string // norm of the enclosing parts
 	defs     []Def
-	defPos   []int // where each definition's name is
+	defPos   []int           // where each definition's name is
+	shadowed map[string]bool // constants the where clause defines, read as scalars
 	dims     unifier
 	fresh    int
+	ix       *sumState // the indexed sums, when Options.Sums allows them
 }
 
 func (p *parser) advance() {
@@ -420,7 +517,7 @@ func (p *parser) sum() *expr.Node {
 	return p.addTerms(terms, pos)
 }
 
-// product := unary (('*' | '/' | implicit) unary)*
+// product := unary (('*' | '/' | '.*' | './' | '⊙' | '∘' | '⊗' | implicit) unary)*
 func (p *parser) product() *expr.Node {
 	left := p.unary()
 	for {
@@ -434,14 +531,18 @@ func (p *parser) product() *expr.Node {
 			} else {
 				left = p.mul(left, right, op.pos)
 			}
-		case p.isAny(".*", "./", "⊙"):
+		case p.isAny(".*", "./", "⊙", "∘"):
 			op := p.tok
 			p.advance()
 			left = p.elementwise(op.text, left, p.unary(), op.pos)
+		case p.is("⊗"):
+			op := p.tok
+			p.advance()
+			left = p.kron(left, p.unary(), op.pos)
 		case p.is("[") && p.tok.sp && p.indexable(left) && p.peekIndices():
 			p.fail(p.tok.pos, "%s [%s] reads as an entry or as a product: write %s[%s] for the entry, %s*[%s] for the product",
 				p.lastText(), p.peekText(), p.lastText(), p.peekText(), p.lastText(), p.peekText())
-		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["),
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["), p.is("<"), p.is("⟨"),
 			p.is("|") && p.norm != "|", p.is("‖") && p.norm != "‖":
 			at := p.tok.pos
 			left = p.mul(left, p.power(), at)
@@ -570,6 +671,9 @@ func (p *parser) lastText() string {
 // index := '[' whole (',' whole)? ']', an entry of n, 1-based: x[1] is the
 // notes' x₁.
 func (p *parser) index(n *expr.Node) *expr.Node {
+	if p.ix != nil && p.indexNamesAhead() {
+		return p.symbolicIndex(n)
+	}
 	open := p.tok
 	what := p.lastText()
 	if n.Shape().IsScalar() {
@@ -620,7 +724,8 @@ func (p *parser) peekTranspose() bool {
 	return t.kind == tName && t.text == "T" && !t.sp
 }
 
-// primary := number | name | function '(' args ')' | '(' sum ')'
+// primary := number | name | function '(' args ')' | '(' sum ')' | '[' … ']'
+// | norm | inner
 func (p *parser) primary() *expr.Node {
 	t := p.tok
 	switch t.kind {
@@ -654,6 +759,9 @@ func (p *parser) primary() *expr.Node {
 	if p.is("|") || p.is("‖") {
 		return p.normOf()
 	}
+	if p.is("<") || p.is("⟨") {
+		return p.inner()
+	}
 	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
 		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
 	}
@@ -675,6 +783,11 @@ func (p *parser) position(off int) (line, col int) {
 }
 
 func (p *parser) name() *expr.Node {
+	if p.ix != nil {
+		if n := p.indexedName(); n != nil {
+			return n
+		}
+	}
 	t := p.tok
 	name := t.text
 	if s, ok := p.opts.Vars[name]; ok {
@@ -684,10 +797,8 @@ func (p *parser) name() *expr.Node {
 		}
 		return expr.NewSym(name, s)
 	}
-	if p.matrices() {
-		if op, ok := expr.WordLeaf(name); ok {
-			return p.wordLeaf(op)
-		}
+	if op, ok := expr.WordLeaf(name); ok && (p.matrices() || p.leafCall(name)) {
+		return p.wordLeaf(op)
 	}
 	fns, isFunc := lookupFunc(name)
 	p.advance()
@@ -712,6 +823,19 @@ func (p *parser) name() *expr.Node {
 		p.fail(t.pos, "%s", msg)
 	}
 	return expr.NewSym(name, expr.Scalar)
+}
+
+// leafCall reports whether the word leaf name is written with its whole
+// numbers, eye(3) or unit(2), which reads as the leaf even where no vector
+// or matrix is declared; a one-letter word before '(' is a product, as
+// I(x+1) is.
+func (p *parser) leafCall(name string) bool {
+	if simpleName(name) {
+		return false
+	}
+	l := p.lex
+	t := l.next()
+	return t.kind == tOp && t.text == "(" && !t.sp
 }
 
 // wordLeaf reads a leaf spelt by a word, such as I, ones or unit(2): the
@@ -1056,4 +1180,36 @@ func (p *parser) normWith(x *expr.Node, sub string, pos int) *expr.Node {
 	}
 	pk := expr.Int64(int64(k))
 	return expr.Pow(expr.Sum(expr.Pow(expr.Call(expr.OpAbs, x), pk)), expr.Pow(pk, expr.Int64(-1)))
+}
+
+// inner := '<' sum ',' sum '>' | '⟨' sum ',' sum '⟩': the inner product
+// dot(a, b), aᵀ b of vectors and tr(Aᵀ B) of matrices.
+func (p *parser) inner() *expr.Node {
+	open := p.tok
+	closing := ">"
+	if open.text == "⟨" {
+		closing = "⟩"
+	}
+	p.enter()
+	p.advance()
+	a := p.sum()
+	if !p.is(",") {
+		p.fail(p.tok.pos, "expected ',' between the operands of the inner product %s…, …%s, found %s", open.text, closing, describe(p.tok))
+	}
+	p.advance()
+	b := p.sum()
+	p.expectClose(open, closing)
+	p.leave()
+	fs, _ := lookupFunc("dot")
+	f := fs[0]
+	f.Name = "the inner product " + open.text + "·, ·" + closing
+	return p.apply(f, []*expr.Node{a, b}, open.pos)
+}
+
+// kron is a ⊗ b, the Kronecker product kron(a, b).
+func (p *parser) kron(a, b *expr.Node, pos int) *expr.Node {
+	fs, _ := lookupFunc("kron")
+	f := fs[0]
+	f.Name = "⊗"
+	return p.apply(f, []*expr.Node{a, b}, pos)
 }

@@ -129,6 +129,8 @@ func TestArity(t *testing.T) {
 		{"max(v, w)", expr.OpMaximum, "max(v, w)"},
 		{"max(v, 0)", expr.OpMaximum, "max(v, 0)"},
 		{"min(x, y)", expr.OpMinimum, "min(x, y)"},
+		{"min(v)", expr.OpMin, "min(v)"},
+		{"softmax(v, 1)", expr.OpSoftmax, "softmax(v)"},
 		{"log(x)", expr.OpLog, "log(x)"},
 		{"log(x, 2)", expr.OpLogBase, "log(x, 2)"},
 		{"ln(x)", expr.OpLog, "log(x)"},
@@ -151,7 +153,7 @@ func TestArity(t *testing.T) {
 	errs := []struct{ src, want string }{
 		{"log(x, y, z)", "1:12: log expects 1 or 2 arguments, found 3"},
 		{"max()", "1:5: max expects 1 or 2 arguments, found none"},
-		{"min(x)", "1:6: min expects 2 arguments, found 1"},
+		{"min(x, y, z)", "1:12: min expects 1 or 2 arguments, found 3"},
 		{"ln(x, 2)", "1:8: ln expects 1 argument, found 2"},
 		{"atan2(x)", "1:8: atan2 expects 2 arguments, found 1"},
 		{"max(v, [1, 2, 3]')", "1:1: max needs operands of one shape, not vector v (n) and a 1×3 matrix"},
@@ -160,6 +162,86 @@ func TestArity(t *testing.T) {
 	}
 	for _, tt := range errs {
 		_, err := Parse(tt.src, opts)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestMatrixVocabulary checks matrix powers, Kronecker products, inner
+// products, ∘, the aliases of matrix functions and eye(n).
+func TestMatrixVocabulary(t *testing.T) {
+	mat := func(r, c string) expr.Shape { return expr.NewShape(expr.Dim{Sym: r}, expr.Dim{Sym: c}) }
+	vec := expr.NewShape(expr.Dim{Sym: "#v"})
+	opts := func() *Options {
+		return &Options{Vars: map[string]expr.Shape{
+			"x": vec, "y": vec, "A": mat("#A1", "#A2"), "B": mat("#B1", "#B2"), "X": mat("#X1", "#X2"),
+		}}
+	}
+	same := []struct{ a, b string }{
+		{"x ∘ y", "x .* y"},
+		{"A ⊗ B", "kron(A, B)"},
+		{"A ⊗ B ⊗ x", "kron(kron(A, B), x)"},
+		{"2 A ⊗ B", "kron(2A, B)"},
+		{"<x, y>", "dot(x, y)"},
+		{"⟨A, B⟩", "tr(A' B)"},
+		{"2<x, y>", "2 x' y"},
+		{"trace(X) + Tr(X)", "2tr(X)"},
+		{"inverse(X)", "X^-1"},
+		{"transpose(A)", "A'"},
+		{"X^2", "X X"},
+		{"X²", "X^2"},
+		{"X^0 + eye", "2I"},
+		{"tr(x' X x)", "x' X x"},
+	}
+	for _, tt := range same {
+		a, err := Parse(tt.a, opts())
+		if err != nil {
+			t.Errorf("%s: %v", tt.a, err)
+			continue
+		}
+		b, err := Parse(tt.b, opts())
+		if err != nil {
+			t.Fatalf("%s: %v", tt.b, err)
+		}
+		if !expr.Equal(a, b) {
+			t.Errorf("%s reads as %s, want %s", tt.a, got(a), got(b))
+		}
+	}
+	if n, err := Parse("X^3", opts()); err != nil || n.Op() != expr.OpMatPow || n.Shape().String() != "m×m" {
+		t.Errorf("X^3: %v, %v", n, err)
+	}
+	if n, err := Parse("kron(A, B)", opts()); err != nil || n.Shape().String() != "m·p×n·q" {
+		t.Errorf("kron(A, B) has shape %v, %v; want m·p×n·q", n.Shape(), err)
+	}
+	// eye(n) is the identity of size n, declarations or not; a one-letter
+	// word before '(' is a product.
+	for _, tt := range []struct{ src, want, shape string }{
+		{"eye(3)", "I", "3×3"},
+		{"det(eye(2))", "1", "scalar"},
+		{"tr(2eye(3))", "6", "scalar"},
+		{"eye(1)", "1", "scalar"},
+		{"I(3)", "3I", "scalar"},
+	} {
+		n, err := Parse(tt.src, nil)
+		if err != nil || got(n) != tt.want || n.Shape().String() != tt.shape {
+			t.Errorf("%s: %v of shape %v, %v; want %s of shape %s", tt.src, n, n.Shape(), err, tt.want, tt.shape)
+		}
+	}
+	errs := []struct{ src, want string }{
+		{"<x, y", "1:6: expected '>' to close '<' at 1:1, found end of input"},
+		{"<x>", "1:3: expected ',' between the operands of the inner product <…, …>, found '>'"},
+		{"<x, A>", "1:1: the inner product <·, ·> needs two vectors or two matrices of one shape, not vector x (m) and matrix A (n×p)"},
+		{"kron(x)", "1:7: kron expects 2 arguments, found 1"},
+		{"softmax(A, 0)", "1:1: softmax needs the dimension 1 (the softmax of each column) or 2 (of each row)"},
+		{"X^y", "1:2: cannot raise matrix X (m×n) to the power vector y (p): use .^ for element-wise powers"},
+		{"X^t", "1:2: the matrix power needs a whole exponent from -1000 to 1000: use .^ for element-wise powers"},
+		{"x^2", "1:2: cannot raise vector x (m) to a power: use .^ for element-wise powers, ^-1 for the inverse"},
+		{"eye(0)", "1:1: eye takes one size, a whole number from 1"},
+		{"eye(2, 3)", "1:1: eye takes one size, a whole number from 1"},
+	}
+	for _, tt := range errs {
+		_, err := Parse(tt.src, opts())
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.src, err, tt.want)
 		}

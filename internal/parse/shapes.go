@@ -97,6 +97,14 @@ func (u *unifier) show(d expr.Dim) expr.Dim {
 		return d
 	}
 	u.init()
+	if fs := d.Factors(); len(fs) > 1 {
+		// A product of sizes, the rows of kron(A, B): its factors shown.
+		out := expr.Dim{N: 1}
+		for _, f := range fs {
+			out = expr.DimProduct(out, u.show(f))
+		}
+		return out
+	}
 	if named(d.Sym) {
 		return d
 	}
@@ -200,7 +208,7 @@ func (p *parser) matmul(a, b *expr.Node, pos int) *expr.Node {
 
 // resolve rebuilds n with every size settled and named.
 func (p *parser) resolve(n *expr.Node) *expr.Node {
-	if !p.matrices() {
+	if !p.matrices() && p.fresh == 0 {
 		return n
 	}
 	return expr.MapDims(n, p.dims.show)

@@ -12,8 +12,9 @@ import (
 
 // TestFunctionsAgainstTree checks the functions of machine-learning
 // calculus in programs, element-wise on vectors, in their block kernels
-// and as scalars, and the vector functions logsumexp and softmax,
-// against the tree evaluator.
+// and as scalars, the vector functions logsumexp and softmax, matrix
+// powers, Kronecker products, softmax(Z, d) and the reductions, against
+// the tree evaluator.
 func TestFunctionsAgainstTree(t *testing.T) {
 	srcs := []string{
 		"sum(sech(x) + csch(x) + coth(x) + asinh(x) + atan2(x, y) + acot(x))",
@@ -28,6 +29,14 @@ func TestFunctionsAgainstTree(t *testing.T) {
 		"log(1 + exp(A x))",
 		"sum(log(sigmoid(x)) + log(1 - sigmoid(y)))",
 		"log(sum(exp(x)))",
+		"tr(A^3) + sum((A + 3I)^-2 x) + x' A^0 y",
+		"(A + 2I)^-3 x + A^5 y",
+		"kron(A, B)",
+		"sum(sin(kron(A, x))) + kron(x, y)' kron(x, y)",
+		"kron(A, y) x",
+		"softmax(A, 2) + softmax(A, 1)",
+		"softmax(A, 2) x",
+		"mean(A) + prod(x) + min(y) + max(A) + <A, A>",
 	}
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, src := range srcs {

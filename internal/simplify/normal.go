@@ -402,8 +402,7 @@ func (s *Simplifier) Expanded(n *expr.Node) *expr.Node {
 // multiplied out: a sum with two or more terms that are products with a
 // sum among their factors, or a product with a sum of quotients among
 // them, as x σ (1 - σ) (y/σ - (1 - y)/(1 - σ)), which is x (y - σ). A
-// single such term, as in the quotient rule's 2x/(x - 1) - (x^2 + 1)/(x - 1)^2,
-// is left as it is: that is the form the rule gives.
+// sum with a single such term, as x^2/(x - 1) + 2x (x + 1), has not.
 func MayCancel(n *expr.Node) bool {
 	switch n.Op() {
 	case expr.OpAdd:

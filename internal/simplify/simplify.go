@@ -3,8 +3,9 @@
 // Most simplification happens when a node is built: the constructors of
 // package expr keep sums and products canonical. This package adds the
 // identities of functions as rewrite rules (data, in rules.go) run bottom-up
-// to a fixpoint with an iteration cap and a cycle check, and the
-// expand-and-factor normal form that keeps repeated derivatives small.
+// to a fixpoint with an iteration cap and a cycle check, quotients put over
+// a common denominator where that makes them smaller (fractions.go), and
+// the expand-and-factor normal form that keeps repeated derivatives small.
 package simplify
 
 import (
@@ -117,7 +118,7 @@ func (s *Simplifier) Simplify(n *expr.Node) *expr.Node {
 	}
 	var seen map[*expr.Node]bool // the cycle check, made when a rule fires
 	for i := 0; i < maxRewrites; i++ {
-		next, ok := rewrite(r)
+		next, ok := s.rewrite(r)
 		if !ok || seen[next] || next == r {
 			break
 		}
@@ -148,20 +149,27 @@ func (s *Simplifier) simplifyArgs(n *expr.Node) *expr.Node {
 	return expr.New(n, args)
 }
 
-// rewrite applies the first rule that matches at the top of n.
-func rewrite(n *expr.Node) (*expr.Node, bool) {
+// rewrite applies the first rule that matches at the top of n, then the
+// rewrites of sums and products that rules do not state: linear
+// operations merged, common factors of matrix products, quotients over a
+// common denominator.
+func (s *Simplifier) rewrite(n *expr.Node) (*expr.Node, bool) {
 	for _, r := range byHead[n.Op()] {
 		if out, ok := apply(r, n); ok {
 			return out, true
 		}
 	}
-	if n.Op() == expr.OpAdd {
+	switch {
+	case n.Op() == expr.OpAdd:
 		if out, ok := mergeLinear(n); ok {
 			return out, true
 		}
 		if !n.Shape().IsScalar() {
 			return factorMatrixSum(n)
 		}
+		return s.combineFractions(n)
+	case n.Op() == expr.OpMul && n.Shape().IsScalar():
+		return s.joinDenominators(n)
 	}
 	return nil, false
 }
@@ -389,7 +397,8 @@ func match(p, n *expr.Node, b bindings) (bindings, bool) {
 
 // applyAC matches a sum or product pattern against some of the terms or
 // factors of n, in any order; the others are kept. A sum pattern matches
-// terms that share one coefficient k and gives k times the right side.
+// terms that share one cofactor c, a number or a product, and gives c
+// times the right side: t^2 sin(t)^2 + t^2 cos(t)^2 is t^2.
 func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 	if n.Op() != r.from.Op() {
 		return nil, false
@@ -402,16 +411,9 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 	isSum := n.Op() == expr.OpAdd
 	// Every pattern operand needs an operand of n with its signature.
 	for _, p := range pats {
-		want, found := signatureOf(p), false
-		if isSum {
-			want = termSignature(p)
-		}
+		found := false
 		for _, a := range args {
-			got := signatureOf(a)
-			if isSum {
-				got = termSignature(a)
-			}
-			if got == want {
+			if isSum && hasTermSignature(a, termSignature(p)) || !isSum && signatureOf(a) == signatureOf(p) {
 				found = true
 				break
 			}
@@ -421,8 +423,21 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 		}
 	}
 	used := make([]bool, len(args))
-	var coeff expr.Num
+	var common cofactor // of the terms of a sum
 	var try func(i int, b bindings) (bindings, bool)
+	// next matches pattern i against target, then the patterns after it.
+	next := func(i, j int, pat, target *expr.Node, b bindings) (bindings, bool) {
+		nb, ok := match(pat, target, b[:len(b):len(b)])
+		if !ok {
+			return nil, false
+		}
+		used[j] = true
+		if out, ok := try(i+1, nb); ok {
+			return out, true
+		}
+		used[j] = false
+		return nil, false
+	}
 	try = func(i int, b bindings) (bindings, bool) {
 		if i == len(pats) {
 			return b, true
@@ -431,32 +446,33 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 			if used[j] {
 				continue
 			}
-			target, pat := a, pats[i]
-			if isSum {
-				// Terms match up to one common factor: k·pattern.
-				k, rest := expr.SplitCoeff(a)
-				pk, prest := expr.SplitCoeff(pat)
-				if rest == nil || prest == nil {
-					continue
+			if !isSum {
+				if out, ok := next(i, j, pats[i], a, b); ok {
+					return out, true
 				}
-				inv, _ := pk.Inv()
-				k = k.Mul(inv)
-				if i == 0 {
-					coeff = k
-				} else if !k.Equal(coeff) {
-					continue
-				}
-				target, pat = rest, prest
-			}
-			nb, ok := match(pat, target, b[:len(b):len(b)])
-			if !ok {
 				continue
 			}
-			used[j] = true
-			if out, ok := try(i+1, nb); ok {
+			// Terms match up to a common cofactor: c·pattern.
+			pk, pat := expr.SplitCoeff(pats[i])
+			if pat == nil {
+				continue
+			}
+			inv, _ := pk.Inv()
+			var out bindings
+			found := eachSplit(a, pat, func(c cofactor, target *expr.Node) bool {
+				c.k = c.k.Mul(inv)
+				if i == 0 {
+					common = c
+				} else if !c.equal(common) {
+					return false
+				}
+				var ok bool
+				out, ok = next(i, j, pat, target, b)
+				return ok
+			})
+			if found {
 				return out, true
 			}
-			used[j] = false
 		}
 		return nil, false
 	}
@@ -466,7 +482,7 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 	}
 	out := subst(r.to, b)
 	if isSum {
-		out = expr.Mul(expr.NewConst(coeff), out)
+		out = expr.Mul(common.node(), out)
 	}
 	rest := []*expr.Node{out}
 	for j, a := range args {
@@ -475,6 +491,101 @@ func applyAC(r compiled, n *expr.Node) (*expr.Node, bool) {
 		}
 	}
 	return expr.New(n, rest), true
+}
+
+// hasTermSignature reports whether the term t of a sum, or one of its
+// factors, has the signature want.
+func hasTermSignature(t *expr.Node, want signature) bool {
+	if termSignature(t) == want {
+		return true
+	}
+	_, fs := expr.Factors(t)
+	for _, f := range fs {
+		if signatureOf(f) == want {
+			return true
+		}
+	}
+	return false
+}
+
+// A cofactor is what a term of a sum leaves over when a pattern term
+// matches part of it: k times the factors of t other than the factor at
+// skip, or k alone when skip is -1. It is a node only once the match
+// succeeds.
+type cofactor struct {
+	k    expr.Num
+	t    *expr.Node
+	skip int
+}
+
+// factors returns the factors of c other than its number, the one at
+// c.skip included.
+func (c cofactor) factors() []*expr.Node {
+	if c.skip < 0 {
+		return nil
+	}
+	_, fs := expr.Factors(c.t)
+	return fs
+}
+
+// equal reports whether c and d are the same product.
+func (c cofactor) equal(d cofactor) bool {
+	if !c.k.Equal(d.k) {
+		return false
+	}
+	cf, df := c.factors(), d.factors()
+	i, j := 0, 0
+	for {
+		if i == c.skip {
+			i++
+		}
+		if j == d.skip {
+			j++
+		}
+		if i >= len(cf) || j >= len(df) {
+			return i >= len(cf) && j >= len(df)
+		}
+		if !expr.Equal(cf[i], df[j]) {
+			return false
+		}
+		i, j = i+1, j+1
+	}
+}
+
+func (c cofactor) node() *expr.Node {
+	fs := []*expr.Node{expr.NewConst(c.k)}
+	for i, f := range c.factors() {
+		if i != c.skip {
+			fs = append(fs, f)
+		}
+	}
+	return expr.Mul(fs...)
+}
+
+// eachSplit calls f with the ways the term t of a sum splits into a
+// cofactor and a part that the pattern term p, without its coefficient,
+// may match, until f returns true: t's coefficient and the rest, and,
+// when the rest is a product and p is not, each factor with p's
+// signature and the other factors. It reports whether f returned true.
+func eachSplit(t, p *expr.Node, f func(c cofactor, target *expr.Node) bool) bool {
+	k, rest := expr.SplitCoeff(t)
+	if rest == nil {
+		return false
+	}
+	if f(cofactor{k, t, -1}, rest) {
+		return true
+	}
+	if rest.Op() != expr.OpMul || p.Op() == expr.OpMul {
+		return false
+	}
+	want := signatureOf(p)
+	_, fs := expr.Factors(t)
+	for i, g := range fs {
+		if signatureOf(g) == want && f(cofactor{k, t, i}, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // subst replaces the pattern variables of p by their bindings.

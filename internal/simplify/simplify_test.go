@@ -98,3 +98,42 @@ func TestLiterals(t *testing.T) {
 		{"[sin(t), cos(t)]ᵀ*[sin(t), cos(t)]", "1"},
 	}, nil)
 }
+
+// TestFractions checks that terms over one denominator add their
+// numerators, that terms over different ones join over their common
+// denominator where that is smaller, and that denominators multiply out
+// where their factors cancel.
+func TestFractions(t *testing.T) {
+	checkSimplify(t, []struct{ in, want string }{
+		{"x/(1 - x) + 1/(1 - x)", "(x + 1)/(1 - x)"},
+		{"x/y + sin(x)/y + z", "(x + sin(x))/y + z"},
+		{"(x + 1)/(1 - x) + 1", "2/(1 - x)"},
+		{"2x/(x - 1) - (x^2 + 1)/(x - 1)^2", "(x^2 - 2x - 1)/(x - 1)^2"},
+		{"8x^2/(x^2 + 1)^3 - 2/(x^2 + 1)^2", "2(3x^2 - 1)/(x^2 + 1)^3"},
+		{"x/(x + 1) - x/(x + 1)", "0"},
+		{"1/((1 - x)(1 + x))", "1/(1 - x^2)"},
+		{"1/((1 - x)^2 (1 + x)^2)", "1/(1 - x^2)^2"},
+		{"y/((x - y)(x + y) (x + 1))", "y/((x + 1) (x^2 - y^2))"},
+		// Left as they are: nothing cancels, or the sum would grow.
+		{"1/((x + 1)(x + 2))", "1/((x + 1) (x + 2))"},
+		{"1/((1 - x)^2 (1 + x))", "1/((1 - x)^2 (x + 1))"},
+		{"x + 1/x", "x + 1/x"},
+		{"1 + 1/(1 - x)", "1/(1 - x) + 1"},
+		{"1/x + 1/y", "1/x + 1/y"},
+		{"x/(x + 1) + 1/(x - 1)", "x/(x + 1) + 1/(x - 1)"},
+		{"cos(x)/x - sin(x)/x^2", "cos(x)/x - sin(x)/x^2"},
+		{"1/x^2 - log(x)/x^2", "(1 - log(x))/x^2"},
+		{"exp(x)/x - exp(x)/x^2", "exp(x) (x - 1)/x^2"},
+	}, nil)
+}
+
+// TestCommonCofactor checks that a sum rule matches terms that share a
+// cofactor other than a number.
+func TestCommonCofactor(t *testing.T) {
+	checkSimplify(t, []struct{ in, want string }{
+		{"t^2 sin(t)^2 + t^2 cos(t)^2", "t^2"},
+		{"2t sin(t)^2 + 2t cos(t)^2 + 1", "2t + 1"},
+		{"x y cosh(x)^2 - x y sinh(x)^2", "x y"},
+		{"x sin(x)^2 + y cos(x)^2", "x sin(x)^2 + y cos(x)^2"},
+	}, nil)
+}

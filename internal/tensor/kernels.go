@@ -310,6 +310,96 @@ func IsMax(dst, t T) {
 	}
 }
 
+// Min writes the smallest entry of t into the scalar dst.
+func Min(dst, t T) {
+	m := math.Inf(1)
+	for _, x := range t.Data {
+		m = math.Min(m, x)
+	}
+	dst.Data[0] = m
+}
+
+// Mean writes the mean of the entries of t into the scalar dst.
+func Mean(dst, t T) {
+	dst.Data[0] = SumOf(t.Data) / float64(len(t.Data))
+}
+
+// Prod writes the product of the entries of t into the scalar dst.
+func Prod(dst, t T) {
+	p := 1.0
+	for _, x := range t.Data {
+		p *= x
+	}
+	dst.Data[0] = p
+}
+
+// MatPow writes t^k, the k-th power of the square matrix t, into dst: the
+// identity for k = 0 and a power of the inverse for a negative k, by
+// repeated squaring.
+func MatPow(dst, t T, k int) error {
+	if err := Square("the matrix power", t); err != nil {
+		return err
+	}
+	n, _ := t.RowsCols()
+	if len(dst.Data) != n*n {
+		return &MismatchError{fmt.Sprintf("the power of %s does not fit %s", t.Describe(), dst.Describe())}
+	}
+	base := T{Shape: []int{n, n}, Data: append([]float64(nil), t.Data...)}
+	if k < 0 {
+		if err := Inverse(base, t); err != nil {
+			return err
+		}
+		k = -k
+	}
+	acc := New(n, n)
+	Identity(acc)
+	tmp := New(n, n)
+	for first := true; k > 0; k >>= 1 {
+		if k&1 == 1 {
+			if first {
+				copy(acc.Data, base.Data)
+				first = false
+			} else {
+				if err := Gemm(tmp, acc, false, base, false, 1, 0); err != nil {
+					return err
+				}
+				acc, tmp = tmp, acc
+			}
+		}
+		if k > 1 {
+			if err := Gemm(tmp, base, false, base, false, 1, 0); err != nil {
+				return err
+			}
+			base, tmp = tmp, base
+		}
+	}
+	copy(dst.Data, acc.Data)
+	return nil
+}
+
+// Kron writes the Kronecker product a ⊗ b, the block matrix whose block
+// (i, j) is a_ij b, into dst; vectors are columns.
+func Kron(dst, a, b T) error {
+	ar, ac := a.RowsCols()
+	br, bc := b.RowsCols()
+	if len(dst.Data) != ar*br*ac*bc {
+		return &MismatchError{fmt.Sprintf("the Kronecker product of %s and %s does not fit %s", a.Describe(), b.Describe(), dst.Describe())}
+	}
+	cols := ac * bc
+	for i := 0; i < ar; i++ {
+		for j := 0; j < ac; j++ {
+			x := a.Data[i*ac+j]
+			for k := 0; k < br; k++ {
+				row := dst.Data[(i*br+k)*cols+j*bc : (i*br+k)*cols+(j+1)*bc]
+				for l, y := range b.Data[k*bc : (k+1)*bc] {
+					row[l] = x * y
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // Backend names the BLAS the kernels run on: gonum's, in Go, or
 // OpenBLAS's with the build tag openblas.
 var Backend = "gonum"
