@@ -39,10 +39,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/nabla-math/nabla/internal/eval"
 	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/simd"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
 
@@ -375,7 +374,7 @@ func nonFinite(xs []float64) int {
 	const block = 1024
 	for i := 0; i < len(xs); i += block {
 		b := xs[i:min(i+block, len(xs))]
-		if s := floats.Sum(b); s-s != 0 {
+		if s := simd.Sum(b); s-s != 0 {
 			for k, x := range b {
 				if math.IsNaN(x) || math.IsInf(x, 0) {
 					return i + k
