@@ -292,6 +292,11 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 		DfDx:    c.DfDx.String(),
 		DxDt:    c.DxDt.String(),
 		Product: c.Factor.String(),
+		tex: []string{
+			`\frac{\partial f}{\partial x} = ` + c.DfDx.LaTeX(),
+			`\frac{\partial x}{\partial t} = ` + c.DxDt.LaTeX(),
+			`\frac{\partial f}{\partial x} \frac{\partial x}{\partial t} = ` + c.Factor.LaTeX(),
+		},
 	}
 	return r, a.evaluate(&r.Parts[0])
 }
@@ -320,14 +325,26 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	r := whole(src, l.Result)
 	r.Wrt = wrt[0]
 	c := &chainSteps{Product: l.Product.String()}
-	var inner []string
+	var inner, names []string
 	for _, k := range l.Links {
 		c.Links = append(c.Links, chainLink{Of: k.Of, Wrt: k.Wrt, Derivative: k.Expr.String(), Shape: shapeOf(k.Expr)})
+		name := `\frac{\partial ` + nameTeX(k.Of) + `}{\partial ` + nameTeX(k.Wrt) + `}`
+		c.tex = append(c.tex, name+" = "+k.Expr.LaTeX())
+		names = append(names, name)
 		if k.Wrt != wrt[0] {
 			inner = append(inner, k.Wrt)
 		}
 	}
 	c.Inner = strings.Join(inner, ",")
+	c.tex = append(c.tex, strings.Join(names, " ")+" = "+l.Product.LaTeX())
 	r.Chain = c
 	return r, a.evaluate(&r.Parts[0])
+}
+
+// nameTeX spells a variable's name in LaTeX: θ is \theta.
+func nameTeX(name string) string {
+	if e, err := nabla.Parse(name); err == nil && len(e.Vars()) == 1 {
+		return e.LaTeX()
+	}
+	return name
 }

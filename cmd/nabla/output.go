@@ -60,6 +60,8 @@ type chainSteps struct {
 	DxDt    string      `json:"dx_dt,omitempty"`
 	Links   []chainLink `json:"links,omitempty"`
 	Product string      `json:"product"`
+
+	tex []string // the factors and their product in LaTeX, a line each
 }
 
 // chainLink is one factor of a chain through vectors and matrices,
@@ -182,7 +184,25 @@ func (p *part) latex() (string, error) {
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	return p.Expr.LaTeX(), nil
+	return prefixTeX(p.Prefix) + p.Expr.LaTeX(), nil
+}
+
+// prefixTeX spells a part's prefix in LaTeX: "df = " is \mathrm{d}f = ,
+// "d(∂f/∂X) = " the differential of a gradient.
+func prefixTeX(prefix string) string {
+	if prefix == "" {
+		return ""
+	}
+	in, ok := strings.CutPrefix(strings.TrimSuffix(prefix, " = "), "d")
+	if inner, isGrad := strings.CutPrefix(in, "(∂f/∂"); isGrad {
+		in = `\left(\frac{\partial f}{\partial ` + nameTeX(strings.TrimSuffix(inner, ")")) + `}\right)`
+	} else {
+		in = nameTeX(in)
+	}
+	if !ok {
+		return prefix
+	}
+	return `\mathrm{d}` + in + " = "
 }
 
 // labelled writes a block's label before s: "∂f/∂x = s".
@@ -235,7 +255,11 @@ func writeLines(w io.Writer, r *result, m mode, text bool, render func(*part) (s
 		return err
 	}
 	if c := r.Chain; c != nil && m == alone {
-		b.WriteString(c.text())
+		if text {
+			b.WriteString(c.text())
+		} else {
+			b.WriteString(strings.Join(c.tex, "\n") + "\n")
+		}
 	}
 	for i := range r.Parts {
 		p := &r.Parts[i]
