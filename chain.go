@@ -34,7 +34,24 @@ func ChainRule(src string, wrt ...string) (*Chain, error) {
 
 // ChainRuleContext is ChainRule bounded by ctx.
 func ChainRuleContext(ctx context.Context, src string, wrt ...string) (*Chain, error) {
-	c, err := calc.ChainRule(ctx, src, wrt)
+	return ChainRuleWith(ctx, src, nil, wrt...)
+}
+
+// ChainRuleWith is ChainRuleContext with the line and the abstract
+// functions of opts (ParseOptions.Functions): with f declared, "f(x, y)
+// where x = cos(t), y = sin(t)" has ∂f/∂x = [∂₁f(x, y), ∂₂f(x, y)] and
+// df/dt = cos(t) ∂₂f(cos(t), sin(t)) - sin(t) ∂₁f(cos(t), sin(t)). The
+// inner variables are scalars; for vectors and matrices see ChainLinks.
+func ChainRuleWith(ctx context.Context, src string, opts *ParseOptions, wrt ...string) (*Chain, error) {
+	var po parse.Options
+	if opts != nil {
+		var err error
+		if po.Functions, err = declareFunctions(opts); err != nil {
+			return nil, err
+		}
+		po.Line = opts.Line
+	}
+	c, err := calc.ChainRule(ctx, src, &po, wrt)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +103,9 @@ func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string)
 		var err error
 		po.Line = opts.Line
 		if po.Vars, po.Symmetric, err = declare(opts); err != nil {
+			return nil, err
+		}
+		if po.Functions, err = declareFunctions(opts); err != nil {
 			return nil, err
 		}
 		po.Resolved = &decl

@@ -38,6 +38,14 @@
 // factors of the multivariate chain rule, ∂f/∂x and ∂x/∂t, and their
 // product.
 //
+// Abstract functions show the rules themselves: declared in
+// ParseOptions.Functions (or built with Func), f(x) is an unknown
+// differentiable function, and the chain rule gives its derivatives,
+// f'(x), f^(4)(x), and for several arguments its partial derivatives
+// ∂₁f(x, y) and ∂₁₂f(x, y): d/dx f(x) g(x) is f'(x) g(x) + f(x) g'(x), and
+// d/dt f(x(t), y(t)) is ∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t). They
+// have no value: evaluating one is a *NoValueError.
+//
 // Vectors and matrices are declared with ParseWith; their sizes stay
 // symbolic unless fixed. A derivative with respect to a vector or matrix
 // comes in compact matrix form wherever one exists:

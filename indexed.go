@@ -71,6 +71,9 @@ func ParseIndexed(src string, opts *ParseOptions) (*Indexed, error) {
 		if po.Vars, sym, err = declare(opts); err != nil {
 			return nil, err
 		}
+		if po.Functions, err = declareFunctions(opts); err != nil {
+			return nil, err
+		}
 		po.Symmetric = sym
 		if po.Vars != nil {
 			po.Resolved, po.Notes = &decl, &notes

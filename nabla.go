@@ -94,6 +94,15 @@ type ParseOptions struct {
 	// vectors of sizes D and N; a size may be a number, {"x": {"3"}}. No
 	// sizes is a scalar.
 	Shapes map[string][]string
+	// Functions declares abstract functions, unknown differentiable
+	// functions of scalars with no definition and no value (see Func):
+	// with "f", f(x) applies f to x, f'(x), f''(x), f'''(x) and f^(4)(x)
+	// are its derivatives, and with several arguments ∂₁f(x, y) (or
+	// f_1(x, y)) and ∂₁₂f(x, y) (f_12(x, y)) its partial derivatives,
+	// which commute (∂₁₂f = ∂₂₁f). Without the declaration, f(x) is the product f x. A name is a
+	// function or a variable, not both: declared as a vector, defined by
+	// a where clause or differentiated with respect to, it is an error.
+	Functions []string
 }
 
 // ParseWith is Parse with options.
@@ -109,6 +118,9 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 		po.Line = opts.Line
 		var err error
 		if po.Vars, po.Symmetric, err = declare(opts); err != nil {
+			return Expr{}, err
+		}
+		if po.Functions, err = declareFunctions(opts); err != nil {
 			return Expr{}, err
 		}
 		if po.Vars != nil {

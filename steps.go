@@ -803,6 +803,8 @@ func functionRule(name string) string {
 		return "logarithm rule"
 	case "abs":
 		return "absolute value rule"
+	case expr.Ops[expr.OpApply].Name:
+		return name // f′ of an abstract f is known by its name alone
 	}
 	return name + " rule"
 }

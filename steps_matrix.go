@@ -188,6 +188,10 @@ func newMatrixExplainer(f Expr, x *expr.Node, fname string) (*matrixExplainer, e
 	}
 	m.env, m.sizes = samplePoint(f.n)
 	if m.value, err = d.Value(m.env); err != nil {
+		var nv *NoValueError
+		if errors.As(err, &nv) {
+			return nil, fmt.Errorf("the steps in index notation are checked by their values at a point, and %w", err)
+		}
 		return nil, err
 	}
 	return m, nil

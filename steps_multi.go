@@ -174,7 +174,7 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 		}
 		return linkSteps(ctx, src, opts, wrt[0])
 	}
-	c, err := ChainRuleContext(ctx, src, wrt...)
+	c, err := ChainRuleWith(ctx, src, opts, wrt...)
 	if err != nil {
 		return nil, err
 	}
@@ -320,6 +320,9 @@ func linkSteps(ctx context.Context, src string, opts *ParseOptions, wrt string) 
 	po.Defs, po.RawDefs, po.NoSubstitute = &closed, &raw, true
 	var decl map[string]expr.Shape
 	if po.Vars, po.Symmetric, err = declare(opts); err != nil {
+		return nil, err
+	}
+	if po.Functions, err = declareFunctions(opts); err != nil {
 		return nil, err
 	}
 	po.Resolved = &decl

@@ -241,7 +241,7 @@ func (a *app) runCheck(src string, tol float64) error {
 func (a *app) checkProgram(f nabla.Expr, wrt []string, env map[string]nabla.Tensor) (*nabla.Program, []float64, error) {
 	p, err := nabla.Compile(f, wrt...)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, valueError(err)
 	}
 	var x []float64
 	for _, v := range wrt {
@@ -388,6 +388,10 @@ func (a *app) runAnswer(src, ans string) error {
 	if diff := nabla.Sub(yours, ours).Simplify(); diff.Err() == nil && diff.Equal(zeroLike(diff)) {
 		rep.Equivalent, rep.How = true, "symbolic"
 		return a.printAnswer(&rep, nil)
+	}
+	if fns := append(yours.Functions(), ours.Functions()...); len(fns) > 0 {
+		diff := nabla.Sub(yours, ours).Simplify()
+		return a.printAnswer(&rep, fmt.Errorf("their difference %s does not simplify to 0, and the abstract function %s has no values to compare at points", diff, fns[0]))
 	}
 	rep.How = "numeric"
 	if err := a.compareAtPoints(&rep, f, yours, ours); err != nil {

@@ -265,7 +265,12 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	if len(a.vectors)+len(a.matrices)+len(a.symmetric) > 0 {
 		return a.chainLinks(src, line)
 	}
-	if _, err := nabla.ParseWith(src, &nabla.ParseOptions{Line: line}); err != nil {
+	opts := &nabla.ParseOptions{Line: line, Functions: a.functions}
+	if _, err := nabla.ParseWith(src, opts); err != nil {
+		var de *nabla.DeclarationError
+		if errors.As(err, &de) {
+			return nil, usageError{err}
+		}
 		return nil, err
 	}
 	var wrt []string
@@ -274,7 +279,7 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	}
 	ctx, cancel := a.context()
 	defer cancel()
-	c, err := nabla.ChainRuleContext(ctx, src, wrt...)
+	c, err := nabla.ChainRuleWith(ctx, src, opts, wrt...)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("stopped after %s: the chain rule of %s takes too long; raise --timeout", a.timeout, strings.TrimSpace(src))

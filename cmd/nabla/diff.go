@@ -23,6 +23,7 @@ others go on.
 		Example: `  nabla diff "x^3 sin(x)"
   nabla diff "x1^2 x2 + x1 x2^3" --wrt x1
   nabla diff "exp(sin(x))" --order 3 --format latex
+  nabla diff "f(g(x))" --function f,g
   nabla diff - --wrt x < expressions.txt`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {

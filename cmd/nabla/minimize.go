@@ -256,7 +256,7 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 		}
 	}
 	if pr.prog, err = nabla.Compile(f, pr.vars...); err != nil {
-		return nil, usageError{err}
+		return nil, valueError(err)
 	}
 	// The starting values give the inputs' sizes, which their total
 	// alone may not tell (a 2×3 or a 3×2 matrix).

@@ -102,7 +102,8 @@ func valueAt(e nabla.Expr, env map[string]nabla.Tensor) (nabla.Tensor, error) {
 // function's domain is a failure, values that do not fit are usage errors.
 func valueError(err error) error {
 	var de *nabla.DomainError
-	if errors.As(err, &de) {
+	var ne *nabla.NoValueError
+	if errors.As(err, &de) || errors.As(err, &ne) {
 		return err
 	}
 	return usageError{err}

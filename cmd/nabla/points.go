@@ -95,7 +95,7 @@ func (a *app) runPoints(cmd, src string) error {
 	}
 	p, err := nabla.Compile(e, names...)
 	if err != nil {
-		return usageError{err}
+		return valueError(err)
 	}
 	env, err := a.point()
 	if err != nil {

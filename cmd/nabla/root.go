@@ -29,6 +29,7 @@ type app struct {
 	timeout time.Duration
 
 	vectors, matrices, symmetric []string
+	functions                    []string
 	dims                         []string
 	at                           []string
 	points                       string
@@ -115,7 +116,8 @@ leaky_relu(x,α) softplus gelu silu huber(x,δ) max(a,b) min(a,b). With
 (inverse) det logdet tr (trace) transpose norm sum mean prod max min diag dot
 logsumexp softmax, softmax(Z,2) (each row), kron(A,B) or A ⊗ B, <A,B>
 (tr(A'B)), ||x||_1 ‖x‖₂² ||x||_inf ||X||_F, entries x[1] X[1,2] (1-based),
-.* ./ .^ ⊙ ∘.
+.* ./ .^ ⊙ ∘. With --function f: f(x), f(x, y), derivatives f'(x) f''(x)
+f^(4)(x), partial derivatives ∂₁f(x, y) ∂₁₂f(x, y) (or f_1(x, y) f_12(x, y)).
 
 Exit status: 0 on success, 2 for usage and parse errors, 1 for a derivative
 that cannot be computed and other failures.`,
@@ -146,7 +148,13 @@ func (a *app) addAt(c *cobra.Command) {
 	c.Flags().StringSliceVar(&a.vectors, "vector", nil, "declare column vectors, e.g. --vector x,a")
 	c.Flags().StringSliceVar(&a.matrices, "matrix", nil, "declare matrices, e.g. --matrix A,X")
 	c.Flags().StringSliceVar(&a.symmetric, "symmetric", nil, "declare symmetric matrices, e.g. --symmetric W")
+	a.addFunction(c)
 	c.Flags().StringArrayVar(&a.dims, "dim", nil, "fix a symbolic size, e.g. --dim n=3 (repeatable)")
+}
+
+// addFunction adds --function, which declares abstract functions.
+func (a *app) addFunction(c *cobra.Command) {
+	c.Flags().StringSliceVar(&a.functions, "function", nil, "declare abstract functions, e.g. --function f,g: f(x) is an unknown function, differentiated into f'(x), f''(x), f^(4)(x) and ∂₁f(x, y), ∂₁₂f(x, y) (or f_1(x, y)), with no value")
 }
 
 // defaultTimeout bounds the work of one derivative.
@@ -204,7 +212,7 @@ func (a *app) parse(src string, line int) (nabla.Expr, error) {
 
 // parseOptions gathers the declarations of the flags.
 func (a *app) parseOptions(line int) (*nabla.ParseOptions, error) {
-	opts := &nabla.ParseOptions{Line: line, Vectors: a.vectors, Matrices: a.matrices, Symmetric: a.symmetric}
+	opts := &nabla.ParseOptions{Line: line, Vectors: a.vectors, Matrices: a.matrices, Symmetric: a.symmetric, Functions: a.functions}
 	for _, d := range a.dims {
 		name, val, ok := strings.Cut(d, "=")
 		k, err := strconv.Atoi(strings.TrimSpace(val))

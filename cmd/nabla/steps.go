@@ -75,6 +75,7 @@ json gives every step with its parts.`,
 	c.Flags().StringSliceVar(&a.vectors, "vector", nil, "declare column vectors, e.g. --vector x,a")
 	c.Flags().StringSliceVar(&a.matrices, "matrix", nil, "declare matrices, e.g. --matrix A,X")
 	c.Flags().StringSliceVar(&a.symmetric, "symmetric", nil, "declare symmetric matrices, e.g. --symmetric W")
+	a.addFunction(c)
 	c.Flags().StringArrayVar(&a.dims, "dim", nil, "fix a symbolic size, e.g. --dim n=3 (repeatable)")
 	c.Flags().StringVar(&a.format, "format", "text", "output format: "+strings.Join(stepsFormats, ", "))
 	c.Flags().DurationVar(&a.timeout, "timeout", defaultTimeout, "stop a derivation that takes longer, e.g. --timeout 1m")
@@ -208,8 +209,9 @@ func (a *app) stepsError(err error) error {
 	var nc *nabla.NoComponentsError
 	var pe *nabla.Error
 	var unsupported *nabla.UnsupportedError
+	var nv *nabla.NoValueError
 	switch {
-	case errors.As(err, &nc), errors.Is(err, nabla.ErrNoFirstPrinciples), errors.As(err, &unsupported), errors.Is(err, nabla.ErrTooLarge):
+	case errors.As(err, &nc), errors.Is(err, nabla.ErrNoFirstPrinciples), errors.As(err, &unsupported), errors.Is(err, nabla.ErrTooLarge), errors.As(err, &nv):
 		return libraryError{err}
 	case errors.As(err, &pe):
 		return err

@@ -104,7 +104,8 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 	if err != nil {
 		err = libraryError{err}
 		var de *nabla.DomainError
-		if errors.As(err, &de) {
+		var ne *nabla.NoValueError
+		if errors.As(err, &de) || errors.As(err, &ne) {
 			return err // a coefficient without a value
 		}
 		return usageError{err}

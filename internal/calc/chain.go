@@ -39,11 +39,16 @@ func (c *computation) row(f *expr.Node, xs []Var) (*expr.Node, error) {
 	return r.Expr, nil
 }
 
-// ChainRule parses "f where x1 = …, x2 = …" and works out the chain rule
+// ChainRule parses "f where x1 = …, x2 = …", with the line and the
+// declared functions of opts (nil for none), and works out the chain rule
 // with respect to wrt (default: the variables of the definitions).
-func ChainRule(ctx context.Context, src string, wrt []string) (ch *Chain, err error) {
+func ChainRule(ctx context.Context, src string, opts *parse.Options, wrt []string) (ch *Chain, err error) {
 	var defs []parse.Def
-	outer, err := parse.Parse(src, &parse.Options{Defs: &defs, NoSubstitute: true})
+	po := parse.Options{Defs: &defs, NoSubstitute: true}
+	if opts != nil {
+		po.Line, po.Functions = opts.Line, opts.Functions
+	}
+	outer, err := parse.Parse(src, &po)
 	if err != nil {
 		return nil, err
 	}

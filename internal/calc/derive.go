@@ -157,6 +157,9 @@ func DeriveInto(r *Result, buf []Var, ctx context.Context, f *expr.Node, decl ma
 	// A variable f lacks has a zero derivative: only those are looked
 	// for in f, which spares the walk over f in the common case.
 	r.Notes = absent(f, zeroParts(r))
+	if err := notFunctions(f, r.Notes); err != nil {
+		return err
+	}
 	if opts.Strict && len(r.Notes) > 0 {
 		return r.Notes[0]
 	}

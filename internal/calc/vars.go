@@ -240,6 +240,25 @@ func absent(f *expr.Node, vars []Var) []error {
 	return out
 }
 
+// notFunctions refuses a variable to differentiate with respect to that
+// f does not have as a variable because it applies it as a declared
+// function: absent holds the variables f does not have.
+func notFunctions(f *expr.Node, absent []error) error {
+	for _, err := range absent {
+		a, ok := err.(*AbsentError)
+		if !ok {
+			continue
+		}
+		declared := expr.Find(f, func(m *expr.Node) bool {
+			return m.Info().Class == expr.Declared && m.Name() == a.Name
+		})
+		if declared != nil {
+			return fmt.Errorf("cannot differentiate with respect to %s: it is an abstract function, not a variable", a.Name)
+		}
+	}
+	return nil
+}
+
 // greekNames spells the Greek letters in Latin, as people type them.
 var greekNames = map[string]string{
 	"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",

@@ -32,9 +32,13 @@ func (e *NotAnalyticError) Error() string {
 // Complex evaluates the scalar expression n in complex arithmetic with
 // the variables of env, each node once, by the table's Complex kernels.
 // A value outside the domain of the real function at the real parts is a
-// DomainError, as in real arithmetic. As Compile, it evaluates the
-// stable form of n.
+// DomainError, as in real arithmetic, and an expression without a value,
+// one that applies a declared function, an *expr.NoValueError. As
+// Compile, it evaluates the stable form of n.
 func Complex(n *expr.Node, env map[string]complex128) (complex128, error) {
+	if err := expr.CheckValues(n); err != nil {
+		return 0, err
+	}
 	n = expr.Stable(n)
 	var memo expr.Memo[complex128]
 	var walk func(n *expr.Node) (complex128, error)

@@ -22,6 +22,9 @@ type Program struct {
 	outs  []int32 // the slots of the outputs: one, or a matrix's entries
 	shape []int   // the output shape; empty for a scalar
 	pos   []int32 // a sparse matrix output: the flat positions of outs
+	// noValue, if not nil, is why the expression has no value: it
+	// applies a declared function. Every evaluation returns it.
+	noValue error
 }
 
 type instr struct {
@@ -52,7 +55,9 @@ func (e *DomainError) Error() string {
 }
 
 // Compile turns n into a program. It evaluates the stable form of n
-// (expr.Stable): log(1 + exp(x)) is softplus(x), finite at x = 1000.
+// (expr.Stable): log(1 + exp(x)) is softplus(x), finite at x = 1000. A
+// program of an expression without a value, one that applies a declared
+// function, returns an *expr.NoValueError from every evaluation.
 func Compile(n *expr.Node) *Program {
 	n = expr.Stable(n)
 	p := &Program{}
@@ -62,6 +67,9 @@ func Compile(n *expr.Node) *Program {
 	walk = func(n *expr.Node) int32 {
 		if s, ok := slot.Get(n); ok {
 			return s
+		}
+		if err := expr.Valueless(n); err != nil && p.noValue == nil {
+			p.noValue = err
 		}
 		in := instr{op: n.Op()}
 		switch info := n.Info(); {
@@ -168,6 +176,9 @@ func shapeString(dims []int) string {
 }
 
 func (p *Program) run(inputs []float64, work []float64) ([]float64, error) {
+	if p.noValue != nil {
+		return nil, p.noValue
+	}
 	if len(inputs) != len(p.vars) {
 		return nil, fmt.Errorf("eval: %d inputs for %d variables", len(inputs), len(p.vars))
 	}
@@ -214,6 +225,9 @@ func (p *Program) domain(i int, msg string) error {
 // Inputs orders named inputs as Eval takes them. Every variable must have
 // a value.
 func (p *Program) Inputs(env map[string]float64) ([]float64, error) {
+	if p.noValue != nil {
+		return nil, p.noValue
+	}
 	in := make([]float64, len(p.vars))
 	for i, name := range p.vars {
 		v, ok := env[name]

@@ -42,8 +42,12 @@ type tensorEval struct {
 // in sum(x ./ x).
 //
 // It evaluates the stable form of n (expr.Stable): log(sum(exp(z))) is
-// logsumexp(z), which no large entry overflows.
+// logsumexp(z), which no large entry overflows. An expression without a
+// value, one that applies a declared function, is an *expr.NoValueError.
 func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Shape) (Tensor, error) {
+	if err := expr.CheckValues(n); err != nil {
+		return Tensor{}, err
+	}
 	n = expr.Stable(n)
 	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}}
 	names := make([]string, 0, len(declared))

@@ -749,15 +749,22 @@ func New(n *Node, args []*Node) *Node {
 		return NewMatrix(n.Shape(), n.pos, args) // its shape is its own
 	case n.op == OpConst, n.op == OpConstant, n.op == OpSym, n.Info().Leaf != nil:
 		return n // leaves, whose operands, if any, are whole numbers
+	case n.Info().Rebuild != nil:
+		return n.Info().Rebuild(n, args) // what the node carries besides its operands
 	}
 	return Apply(n.op, args...)
 }
 
 // Apply returns the operation op applied to args, through its canonical
-// constructor: the table's Build, or Call for the functions.
+// constructor: the table's Build, or Call for the functions. An operation
+// whose nodes carry more than their operands (Rebuild) is built by its own
+// constructor, NewApply, or by New from a node.
 func Apply(op Op, args ...*Node) *Node {
 	if b := Ops[op].Build; b != nil {
 		return b(args)
+	}
+	if Ops[op].Rebuild != nil {
+		panic("expr: Apply: " + Ops[op].Name + " is built from a name, not from operands alone")
 	}
 	return Call(op, args...)
 }

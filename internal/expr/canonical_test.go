@@ -41,6 +41,15 @@ func genNode(depth int) *rapid.Generator[*Node] {
 		if op == OpPow && rapid.Bool().Draw(t, "integer exponent") {
 			args[1] = Int64(int64(rapid.IntRange(-3, 3).Draw(t, "k")))
 		}
+		if info.Class == Declared {
+			// f or g, perhaps differentiated: terms and factors of
+			// them sort by the Leibniz rule.
+			orders := make([]int, arity)
+			for i := range orders {
+				orders[i] = rapid.IntRange(0, 2).Draw(t, "order")
+			}
+			return NewApply(rapid.SampledFrom([]string{"f", "g"}).Draw(t, "name"), orders, args...)
+		}
 		return Apply(op, args...)
 	})
 }

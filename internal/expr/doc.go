@@ -39,7 +39,8 @@
 // softmax), and the functions of machine-learning calculus (sec to atanh,
 // logarithms to a base, erf, gamma and its relatives, the activations and
 // losses) in functions.go, with the special functions that package math
-// lacks in special.go. The exact values at special points that the
+// lacks in special.go, and the functions the caller declares by name,
+// which have derivatives (f'(x), ∂₁₂f(x, y)) but no value, in apply.go. The exact values at special points that the
 // constructors fold to (sin(π/6) = 1/2, atan(1) = π/4, log(e) = 1, cbrt(16)
 // = 2 cbrt(2)) are the table's Fold and FoldNode entries, the latter in
 // values.go.

@@ -70,7 +70,12 @@ func (n *Node) Size() int {
 
 // Sparse reports whether a matrix node stores only its nonzero entries,
 // and returns their positions.
-func (n *Node) Sparse() ([]int32, bool) { return n.pos, n.pos != nil }
+func (n *Node) Sparse() ([]int32, bool) {
+	if n.op != OpMatrix {
+		return nil, false
+	}
+	return n.pos, n.pos != nil
+}
 
 // Vec returns the column vector of the given entries.
 func Vec(entries ...*Node) *Node {

@@ -12,12 +12,12 @@ import (
 // canonical form.
 type Node struct {
 	op    Op
-	name  string // OpSym, OpConstant
+	name  string // OpSym, OpConstant, OpApply
 	num   Num    // OpConst
 	flags uint8  // OpSym: flagSymmetric
 	marks uint8  // facts about the subtree, derived from the operands
 	args  []*Node
-	pos   []int32 // OpMatrix stored sparsely: the flat positions of args
+	pos   []int32 // OpMatrix stored sparsely: the flat positions of args; OpApply: the orders of derivation
 	shape *Shape  // nil for a scalar
 	hash  uint64  // structural, deterministic across runs
 	ord   uint64  // the hash without the names of symbolic sizes, for ordering
@@ -36,7 +36,8 @@ func (n *Node) Args() []*Node { return n.args }
 // Arg returns operand i.
 func (n *Node) Arg(i int) *Node { return n.args[i] }
 
-// Name returns the name of a symbol or named constant.
+// Name returns the name of a symbol, a named constant or a declared
+// function applied.
 func (n *Node) Name() string { return n.name }
 
 // Num returns the value of a numeric constant.

@@ -103,6 +103,9 @@ const (
 	OpMean       // mean(x): the mean of the entries
 	OpProd       // prod(x): the product of the entries
 	OpMin        // min(x): the smallest entry
+
+	// Functions the caller declares by name, in apply.go.
+	OpApply // f(x), f'(x), ∂₁₂f(x, y): a declared function, or one of its derivatives, applied
 	numOps
 )
 
@@ -117,6 +120,7 @@ const (
 	Leaf     Class = iota // numbers, constants, variables, I, ones
 	Operator              // infix operators
 	Function              // name(args)
+	Declared              // f(args): a function the caller declares by name, with no definition
 )
 
 // Form is how the printers lay an operation out. Each form is one
@@ -138,13 +142,15 @@ const (
 	FormIndex                 // the operand, then the other operands as indices: x[1], X[1, 2]
 	FormSubscript             // a word or the first operand, then the others as a subscript: \mathbf{e}_{2}, x_{1}
 	FormInfix                 // the operands with the word between them: A \otimes B
+	FormApplied               // a declared function's name with its marks of derivation, then the operands: f'(x), ∂₁₂f(x, y)
 )
 
 // Spelling says how one printer writes an operation.
 type Spelling struct {
 	Form Form
 	// Word is the function name of a call, the suffix of a postfix, the
-	// opening of a wrap, the operator of an infix and the word of a leaf.
+	// opening of a wrap, the operator of an infix, the word of a leaf and
+	// the sign of partial derivatives of a declared function (∂).
 	Word string
 	// Close is the closing of a wrap.
 	Close string
@@ -266,6 +272,17 @@ type OpInfo struct {
 	// Build, if set, is the canonical constructor of the operation, which
 	// every pass that rebuilds a node calls; functions use Call.
 	Build func(args []*Node) *Node
+
+	// Rebuild, where set, is the canonical constructor of an operation
+	// whose nodes carry more than their operands, the name of a declared
+	// function and its orders of derivation: a node like n with the
+	// operands args. New calls it.
+	Rebuild func(n *Node, args []*Node) *Node
+
+	// NoValue, where set, says why a node of the operation has no value:
+	// a declared function is known by its name alone. The evaluators
+	// refuse an expression that holds one (see Valueless).
+	NoValue func(n *Node) string
 
 	// Value gives the number a constant leaf stands for.
 	Value func(n *Node) float64
@@ -574,6 +591,7 @@ func init() {
 	Ops[OpLog].Stable, Ops[OpMul].Stable = stableLog, stableMul
 	linalgOps()
 	functionOps()
+	applyOps()
 	exactValues()
 	Ops[OpSum].Reduce, Ops[OpSum].Strict = tensor.SumOf, always
 	initComplex()

@@ -55,6 +55,8 @@ func TestTable(t *testing.T) {
 				checkLeaf(t, op, info)
 			case Operator, Function:
 				checkOperation(t, info)
+			case Declared:
+				checkDeclared(t, info)
 			}
 		})
 	}
@@ -75,7 +77,7 @@ func checkSpelling(t *testing.T, which string, sp Spelling, arity int) {
 		}
 	}
 	switch sp.Form {
-	case FormCall, FormPostfix, FormWord:
+	case FormCall, FormPostfix, FormWord, FormApplied:
 		if sp.Word == "" {
 			t.Errorf("%s: no word for its form %d", which, sp.Form)
 		}
@@ -136,6 +138,30 @@ func checkOperation(t *testing.T, info *OpInfo) {
 	}
 }
 
+// checkDeclared checks the entry of functions declared by name: built
+// from a node that carries the name, differentiated by the chain rule,
+// and without a value, so without numeric kernels.
+func checkDeclared(t *testing.T, info *OpInfo) {
+	if info.Shape == nil || info.Check == nil {
+		t.Error("a declared function needs a shape rule and a Check of its operands")
+	}
+	if info.Rebuild == nil || info.Build != nil {
+		t.Error("a declared function is rebuilt from its node (Rebuild), not from its operands (Build)")
+	}
+	if info.Partial == nil {
+		t.Error("a declared function needs its partial derivatives")
+	}
+	if info.NoValue == nil {
+		t.Error("a declared function needs NoValue: the evaluators refuse it")
+	}
+	if info.Eval != nil || info.Loop != nil || info.Tensor != nil || info.Complex != nil || info.Elementwise {
+		t.Error("a declared function has no value, so no numeric kernels")
+	}
+	if info.Text.Form != FormApplied || info.LaTeX.Form != FormApplied {
+		t.Error("a declared function is spelt by its name (FormApplied)")
+	}
+}
+
 // TestShapeRules checks that the constructors build nodes of the shape
 // the table's rule gives, for every operation and operands it accepts.
 func TestShapeRules(t *testing.T) {
@@ -150,8 +176,8 @@ func TestShapeRules(t *testing.T) {
 	}
 	for i := range Ops {
 		op, info := Op(i), &Ops[i]
-		if info.Class == Leaf || info.Shape == nil || info.Arity < 1 {
-			continue
+		if info.Class == Leaf || info.Class == Declared || info.Shape == nil || info.Arity < 1 {
+			continue // declared functions are built from a name: see TestApply
 		}
 		arity := info.Arity
 		if arity < 0 {

@@ -8,14 +8,17 @@ const maxCompareDepth = 6
 
 // Compare is the canonical order of factors: the number first, then named
 // constants and powers of numbers, then variables in alphabetical order,
-// then functions in the order of the operation table, then sums. It is a
-// total order, deterministic across runs, and 0 only for the same node.
+// then functions in the order of the operation table (declared functions
+// by name, then by their derivatives: f(x) f'(x) g(x)), then sums. It is
+// a total order, deterministic across runs, and 0 only for the same node.
 func Compare(a, b *Node) int { return compare(a, b, 0) }
 
 // compareTerms is the canonical order of the terms of a sum: by the
 // degrees of their variables taken in alphabetical order, higher first, as
 // polynomials are written (x^2 + 5x + 6, x + 2y^3, 2x1 x2 + x2^3), then by
-// the order of their factors.
+// their derivatives of declared functions, as the Leibniz rule writes them
+// (f'(x) g(x) + f(x) g'(x); see compareApplied), then by the order of their
+// factors.
 func compareTerms(a, b *Node) int {
 	_, fa := Factors(a)
 	_, fb := Factors(b)
@@ -28,6 +31,9 @@ func compareTerms(a, b *Node) int {
 		vb, eb, okb := nextVar(fb, &j)
 		switch {
 		case !oka && !okb:
+			if c := compareApplied(fa, fb); c != 0 {
+				return c
+			}
 			return compareLists(fa, fb, 0)
 		case !okb:
 			return -1
@@ -119,6 +125,16 @@ func compareBase(a, b *Node, depth int) int {
 		}
 	case OpSym, OpConstant:
 		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+	case OpApply:
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		if c := compareOrders(a.pos, b.pos); c != 0 {
+			return c
+		}
+		if c := compareLists(a.args, b.args, depth+1); c != 0 {
 			return c
 		}
 	default:

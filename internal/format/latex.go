@@ -118,6 +118,8 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 			p.tex(a, 0)
 		}
 		p.write("}")
+	case expr.FormApplied:
+		p.texApplied(n, sp)
 	default: // FormCall
 		p.write(sp.Word)
 		if sp.Sub > 0 {

@@ -161,6 +161,8 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			p.text(a, 0)
 		}
 		p.write("]")
+	case expr.FormApplied:
+		p.textApplied(n, sp)
 	default: // FormCall
 		p.write(sp.Word)
 		p.write("(")

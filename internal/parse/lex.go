@@ -11,7 +11,7 @@ const (
 	tEOF    tokKind = iota
 	tNumber         // 2, 0.5, .5, 1e-3
 	tName           // x, theta, x_1, θ
-	tOp             // + - * / ^ ** ' ᵀ ( ) [ ] , = .* ./ .^ ⊙ ∘ ⊗ | ‖ ∞ < > ⟨ ⟩
+	tOp             // + - * / ^ ** ' ᵀ ( ) [ ] , = .* ./ .^ ⊙ ∘ ⊗ | ‖ ∞ < > ⟨ ⟩ ∂
 	tSub            // subscript digits: ₂ (text "2")
 	tSup            // superscript digits, perhaps negative: ² (text "2"), ⁻¹ ("-1")
 	tError          // a lexical error; text holds the message
@@ -99,7 +99,7 @@ func (l *lexer) next() token {
 		return tok(tOp, pos+1)
 	}
 	switch r {
-	case 'ᵀ', '⊙', '∘', '⊗', '·', '×', '−', '‖', '∞', '⟨', '⟩':
+	case 'ᵀ', '⊙', '∘', '⊗', '·', '×', '−', '‖', '∞', '⟨', '⟩', '∂':
 		return tok(tOp, pos+size)
 	}
 	if _, ok := subscripts[r]; ok {

@@ -57,6 +57,12 @@ type Options struct {
 	// as indices (sum_{n,k} r[n,k] ||x[n] - μ[k]||^2), and receives them:
 	// see Sums.
 	Sums *Sums
+	// Functions declares abstract functions: f(x) and f(x, y) apply the
+	// function f, which has no definition and no value, and f'(x),
+	// f''(x), f^(4)(x), ∂₁f(x, y) (also f_1(x, y)) and ∂₁₂f(x, y) are its
+	// derivatives (see apply.go). A name cannot be declared both a
+	// function and a variable, nor defined by a where clause.
+	Functions map[string]bool
 }
 
 // Parse reads one expression.
@@ -80,6 +86,9 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	}
 	if len(src) > maxLen {
 		return nil, errorAt(src, maxLen, p.line, "input too long: %d bytes (the limit is %d)", len(src), maxLen)
+	}
+	if err := checkFunctions(src, opts); err != nil {
+		return nil, err
 	}
 	if !utf8.ValidString(src) {
 		off := 0
@@ -342,6 +351,9 @@ func (p *parser) where() []Def {
 		if _, declared := p.opts.Vars[t.text]; t.kind != tName || !IsName(t.text) && !declared {
 			p.fail(t.pos, "expected a variable name to define after 'where', found %s", describe(t))
 		}
+		if p.opts.Functions[t.text] {
+			p.fail(t.pos, "%s is an abstract function: a where clause defines variables, not functions", t.text)
+		}
 		if seen[t.text] {
 			p.fail(t.pos, "%s is defined twice", t.text)
 		}
@@ -428,7 +440,8 @@ type parser struct {
 	shadowed map[string]bool // constants the where clause defines, read as scalars
 	dims     unifier
 	fresh    int
-	ix       *sumState // the indexed sums, when Options.Sums allows them
+	ix       *sumState        // the indexed sums, when Options.Sums allows them
+	arities  map[string]arity // the declared functions applied so far
 }
 
 func (p *parser) advance() {
@@ -542,7 +555,7 @@ func (p *parser) product() *expr.Node {
 		case p.is("[") && p.tok.sp && p.indexable(left) && p.peekIndices():
 			p.fail(p.tok.pos, "%s [%s] reads as an entry or as a product: write %s[%s] for the entry, %s*[%s] for the product",
 				p.lastText(), p.peekText(), p.lastText(), p.peekText(), p.lastText(), p.peekText())
-		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["), p.is("<"), p.is("⟨"),
+		case p.tok.kind == tName && p.tok.text != "where", p.is("("), p.is("["), p.is("<"), p.is("⟨"), p.is("∂"),
 			p.is("|") && p.norm != "|", p.is("‖") && p.norm != "‖":
 			at := p.tok.pos
 			left = p.mul(left, p.power(), at)
@@ -762,6 +775,9 @@ func (p *parser) primary() *expr.Node {
 	if p.is("<") || p.is("⟨") {
 		return p.inner()
 	}
+	if p.is("∂") {
+		return p.partial()
+	}
 	if p.prev.kind == tOp && p.prev.text != "(" && p.prev.text != "," {
 		p.fail(t.pos, "expected an expression after '%s', found %s", p.prev.text, describe(t))
 	}
@@ -790,12 +806,21 @@ func (p *parser) name() *expr.Node {
 	}
 	t := p.tok
 	name := t.text
+	if p.opts.Functions[name] {
+		p.advance()
+		return p.declaredFunc(t, nil, 0)
+	}
 	if s, ok := p.opts.Vars[name]; ok {
 		p.advance()
 		if p.opts.Symmetric[name] {
 			return expr.NewSymmetric(name, s)
 		}
 		return expr.NewSym(name, s)
+	}
+	if stem, idx, ok := p.subscripted(name); ok && p.callFollows() {
+		// f_12(x, y), the ASCII spelling of ∂₁₂f(x, y).
+		p.advance()
+		return p.declaredFunc(token{kind: tName, text: stem, pos: t.pos, end: t.pos + len(stem)}, idx, t.pos+len(stem))
 	}
 	if op, ok := expr.WordLeaf(name); ok && (p.matrices() || p.leafCall(name)) {
 		return p.wordLeaf(op)
@@ -942,6 +967,13 @@ func IsName(s string) bool {
 		return false
 	}
 	return s != "" && s != "where"
+}
+
+// IsFunction reports whether name is the name of a function of the
+// language, such as sin or log.
+func IsFunction(name string) bool {
+	_, ok := functions[name]
+	return ok
 }
 
 // FunctionNames returns every function name the parser accepts, sorted.

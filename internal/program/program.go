@@ -78,7 +78,8 @@ type Program struct {
 // in that order. Variables of the graphs that are not inputs are data,
 // bound by name before the program runs. The program evaluates their
 // stable forms (expr.Stable): log(1 + exp(x)) is softplus(x), finite at
-// x = 1000, and log(sum(exp(z))) is logsumexp(z).
+// x = 1000, and log(sum(exp(z))) is logsumexp(z). A graph without a
+// value, one that applies a declared function, is an *expr.NoValueError.
 func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 	p := &Program{ins: ins, vars: map[string][]int32{}, decl: map[string]expr.Shape{}}
 	isInput := map[string]int{}
@@ -90,11 +91,15 @@ func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 		p.decl[in.Name] = in.Shape
 	}
 	p.inAt = make([][]int32, len(ins))
+	var noValue error // the first node without a value, an application of a declared function
 	var slot expr.Memo[int32]
 	var walk func(n *expr.Node) int32
 	walk = func(n *expr.Node) int32 {
 		if s, ok := slot.Get(n); ok {
 			return s
+		}
+		if err := expr.Valueless(n); err != nil && noValue == nil {
+			noValue = err
 		}
 		var args []int32
 		if n.Op() != expr.OpSym && n.Info().Value == nil {
@@ -122,6 +127,9 @@ func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 	}
 	for _, o := range outs {
 		p.outs = append(p.outs, walk(expr.Stable(o)))
+	}
+	if noValue != nil {
+		return nil, noValue
 	}
 	for _, n := range p.nodes {
 		if n.Op() != expr.OpSym {
