@@ -255,7 +255,7 @@ func TestKMeansErrors(t *testing.T) {
 	}{
 		{"k = 0", x, 0, nil, "k = 0: the number of clusters must be at least 1"},
 		{"k > distinct", x, 3, nil, "k = 3, but the data have only 2 distinct points"},
-		{"one distinct", fitDense([][]float64{{0}, {-0.0}}), 2, nil, "k = 2, but the data have only 1 distinct point"},
+		{"one distinct", fitDense([][]float64{{0}, {math.Copysign(0, -1)}}), 2, nil, "k = 2, but the data have only 1 distinct point"},
 		{"NaN", nan, 1, nil, "row 2, column 2: NaN is not a finite number"},
 		{"nil", nil, 1, nil, "no data"},
 		{"start", x, 2, &KMeansOptions{Start: fitDense([][]float64{{1, 2}})}, "the first centroids are 1×2, but k×D is 2×2"},

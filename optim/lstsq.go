@@ -206,7 +206,7 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 	}
 	n, d := phi.Dims()
 	if len(y) != n {
-		return nil, fmt.Errorf("Φ has %d rows, but y has %d entries", n, len(y))
+		return nil, fmt.Errorf("y has %d entries, but Φ has %d rows", len(y), n)
 	}
 	names := o.Names
 	if names != nil && len(names) != d {

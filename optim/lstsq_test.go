@@ -215,7 +215,7 @@ func TestLeastSquaresErrors(t *testing.T) {
 		{"NaN in Φ", nan, []float64{1, 2, 3}, &LstsqOptions{Names: []string{"intercept", "size"}}, "row 2, column size: NaN is not a finite number"},
 		{"NaN unnamed", nan, []float64{1, 2, 3}, nil, "row 2, column 2: NaN is not a finite number"},
 		{"Inf in y", phi, []float64{1, math.Inf(1), 3}, nil, "row 2 of y: +Inf is not a finite number"},
-		{"length", phi, []float64{1, 2}, nil, "Φ has 3 rows, but y has 2 entries"},
+		{"length", phi, []float64{1, 2}, nil, "y has 2 entries, but Φ has 3 rows"},
 		{"names", phi, []float64{1, 2, 3}, &LstsqOptions{Names: []string{"a"}}, "1 names for 2 columns"},
 		{"nil", nil, nil, nil, "no data"},
 		{"method", phi, []float64{1, 2, 3}, &LstsqOptions{Method: 9}, "unknown method LstsqMethod(9)"},
