@@ -74,14 +74,14 @@ Exit status: 0 when they agree, 1 when they do not, 2 for usage errors.`,
 
 // checkEntry is one entry of a derivative computed four ways.
 type checkEntry struct {
-	Index         string  `json:"index"`
-	Symbolic      float64 `json:"symbolic"`
-	Compiled      float64 `json:"compiled"`
-	Central       float64 `json:"central"`
-	CentralErr    float64 `json:"central_error"`
-	Richardson    float64 `json:"richardson"`
-	RichardsonErr float64 `json:"richardson_error"`
-	CompiledErr   float64 `json:"compiled_error"`
+	Index         string   `json:"index"`
+	Symbolic      float64  `json:"symbolic"`
+	Compiled      *float64 `json:"compiled,omitempty"` // nil where nothing is compiled (indexed sums)
+	Central       float64  `json:"central"`
+	CentralErr    float64  `json:"central_error"`
+	Richardson    float64  `json:"richardson"`
+	RichardsonErr float64  `json:"richardson_error"`
+	CompiledErr   *float64 `json:"compiled_error,omitempty"`
 	pass          bool
 	worst         float64 // how it ranks among the entries: larger is worse
 }
@@ -165,11 +165,10 @@ func (a *app) runCheck(src string, tol float64) error {
 		}
 		est[s] = [2][]float64{g, e}
 	}
-	sides := map[fd.Scheme][2][]float64{}
 	for _, s := range []fd.Scheme{fd.Forward, fd.Backward} {
 		g, e := make([]float64, len(x)), make([]float64, len(x))
 		if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err == nil {
-			sides[s] = [2][]float64{g, e}
+			est[s] = [2][]float64{g, e} // for kinks
 		}
 	}
 	ctx, cancel := a.context()
@@ -190,38 +189,8 @@ func (a *app) runCheck(src string, tol float64) error {
 		dims, _ := f.VarDims(v)
 		for k := range n {
 			i := off + k
-			c := checkEntry{
-				Index:    entryName(v, dims, env[v].Shape, k),
-				Symbolic: sym.Data[k], Compiled: compiled[i],
-				Central: est[fd.Central][0][i], Richardson: est[fd.Richardson][0][i],
-			}
-			c.CompiledErr = relErr(c.Compiled, c.Symbolic)
-			c.CentralErr = relErr(c.Central, c.Symbolic)
-			c.RichardsonErr = relErr(c.Richardson, c.Symbolic)
-			// Each estimate agrees within tol beyond its own error
-			// estimate; the compiled value within tol.
-			scale := max(math.Abs(c.Symbolic), 1)
-			c.pass = c.CompiledErr <= tol
-			excess := c.CompiledErr
-			for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
-				e := max(0, math.Abs(est[s][0][i]-c.Symbolic)-2*est[s][1][i]) / scale
-				c.pass = c.pass && e <= tol
-				excess = max(excess, e)
-			}
-			// The worst entry: the largest excess among the failures,
-			// else the largest relative error.
-			c.worst = max(c.CompiledErr, c.CentralErr, c.RichardsonErr)
-			if !c.pass {
-				c.worst = excess
-			}
-			if fw, bw := sides[fd.Forward], sides[fd.Backward]; fw[0] != nil && bw[0] != nil &&
-				kink(fd.Estimate{Value: fw[0][i], Err: fw[1][i]}, fd.Estimate{Value: bw[0][i], Err: bw[1][i]}) {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("the derivative by %s from the right (%.6g) and from the left (%.6g) differ: f is not differentiable there, and no finite difference settles its value", c.Index, fw[0][i], bw[0][i]))
-			}
-			if k == 0 || !c.pass && b.Worst.pass || c.pass == b.Worst.pass && c.worst > b.Worst.worst {
-				b.Worst = c
-			}
-			b.Agree = b.Agree && c.pass
+			comp := compiled[i]
+			rep.judge(&b, k == 0, checkEntry{Index: entryName(v, dims, env[v].Shape, k), Symbolic: sym.Data[k], Compiled: &comp}, est, i, tol)
 		}
 		off += n
 		rep.Agree = rep.Agree && b.Agree
@@ -288,6 +257,44 @@ func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / max(math.Abs(want), 1)
 }
 
+// judge fills in the entry c of the block b, whose finite-difference
+// estimates (value and error estimate of each scheme) are entry i of est,
+// and keeps it as the block's worst where it is: each estimate agrees
+// within tol beyond its own error estimate, a compiled value within tol;
+// the worst entry is the largest excess among the failures, else the
+// largest relative error. Where the derivatives from the right and the
+// left differ, rep warns of a kink.
+func (rep *checkReport) judge(b *checkBlock, first bool, c checkEntry, est map[fd.Scheme][2][]float64, i int, tol float64) {
+	c.Central, c.Richardson = est[fd.Central][0][i], est[fd.Richardson][0][i]
+	c.CentralErr, c.RichardsonErr = relErr(c.Central, c.Symbolic), relErr(c.Richardson, c.Symbolic)
+	scale := max(math.Abs(c.Symbolic), 1)
+	c.pass, c.worst = true, max(c.CentralErr, c.RichardsonErr)
+	excess := 0.0
+	if c.Compiled != nil {
+		e := relErr(*c.Compiled, c.Symbolic)
+		c.CompiledErr = &e
+		c.pass, excess, c.worst = e <= tol, e, max(c.worst, e)
+	}
+	for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
+		e := max(0, math.Abs(est[s][0][i]-c.Symbolic)-2*est[s][1][i]) / scale
+		c.pass = c.pass && e <= tol
+		excess = max(excess, e)
+	}
+	if !c.pass {
+		c.worst = excess
+	}
+	if fw, bw := est[fd.Forward], est[fd.Backward]; fw[0] != nil && bw[0] != nil &&
+		kink(fd.Estimate{Value: fw[0][i], Err: fw[1][i]}, fd.Estimate{Value: bw[0][i], Err: bw[1][i]}) {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the derivative by %s from the right (%.6g) and from the left (%.6g) differ: f is not differentiable there, and no finite difference settles its value", c.Index, fw[0][i], bw[0][i]))
+	}
+	if first || !c.pass && b.Worst.pass || c.pass == b.Worst.pass && c.worst > b.Worst.worst {
+		b.Worst = c
+	}
+	b.Agree = b.Agree && c.pass
+}
+
+// printCheck writes the report: each variable's worst entry, the warnings
+// and the verdict.
 func (a *app) printCheck(rep *checkReport) error {
 	if a.format == "json" {
 		return a.printJSON(rep)
@@ -300,9 +307,14 @@ func (a *app) printCheck(rep *checkReport) error {
 		if b.Entries > 1 {
 			what = fmt.Sprintf("worst of %d entries", b.Entries)
 		}
-		fmt.Fprintf(w, "  %s\tsymbolic\tcompiled\tcentral\trichardson\n", what)
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Index, fullFloat(c.Symbolic), fullFloat(c.Compiled), fullFloat(c.Central), fullFloat(c.Richardson))
-		fmt.Fprintf(w, "  relative error\t\t%s\t%s\t%s\n", shortFloat(c.CompiledErr), shortFloat(c.CentralErr), shortFloat(c.RichardsonErr))
+		// The compiled program's column where there is one.
+		head, values, errs := "symbolic\t", fullFloat(c.Symbolic)+"\t", "\t"
+		if c.Compiled != nil {
+			head, values, errs = head+"compiled\t", values+fullFloat(*c.Compiled)+"\t", errs+shortFloat(*c.CompiledErr)+"\t"
+		}
+		fmt.Fprintf(w, "  %s\t%scentral\trichardson\n", what, head)
+		fmt.Fprintf(w, "  %s\t%s%s\t%s\n", c.Index, values, fullFloat(c.Central), fullFloat(c.Richardson))
+		fmt.Fprintf(w, "  relative error\t%s%s\t%s\n", errs, shortFloat(c.CentralErr), shortFloat(c.RichardsonErr))
 		if err := w.Flush(); err != nil {
 			return err
 		}

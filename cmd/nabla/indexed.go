@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/nabla-math/nabla"
 	"github.com/nabla-math/nabla/fd"
@@ -192,38 +191,6 @@ func (a *app) indexedDerivation(src string, solve bool) (*nabla.Derivation, []st
 	return d, f.Notes(), nil
 }
 
-// indexedEntry is one entry of a derivative of indexed sums, computed
-// and estimated.
-type indexedEntry struct {
-	Index         string  `json:"index"`
-	Symbolic      float64 `json:"symbolic"`
-	Central       float64 `json:"central"`
-	CentralErr    float64 `json:"central_error"`
-	Richardson    float64 `json:"richardson"`
-	RichardsonErr float64 `json:"richardson_error"`
-	pass          bool
-	worst         float64
-}
-
-// indexedBlock is the check of the derivative with respect to one
-// variable or member.
-type indexedBlock struct {
-	Variable   string       `json:"variable"`
-	Derivative string       `json:"derivative"`
-	Entries    int          `json:"entries"`
-	Worst      indexedEntry `json:"worst"`
-	Agree      bool         `json:"agree"`
-}
-
-// indexedReport is what nabla check prints of indexed sums.
-type indexedReport struct {
-	Expr      string         `json:"expr"`
-	Tolerance float64        `json:"tolerance"`
-	Blocks    []indexedBlock `json:"blocks"`
-	Agree     bool           `json:"agree"`
-	Warnings  []string       `json:"warnings,omitempty"`
-}
-
 // runIndexedCheck is runCheck for an expression with indexed sums: the
 // derivative with respect to each variable or member of --wrt, evaluated
 // at --at (its free indices too), against central and Richardson
@@ -248,7 +215,7 @@ func (a *app) runIndexedCheck(src string, tol float64) error {
 	}
 	ctx, cancel := a.context()
 	defer cancel()
-	rep := indexedReport{Expr: f.String(), Tolerance: tol, Agree: true}
+	rep := checkReport{Expr: f.String(), Tolerance: tol, Agree: true}
 	for _, wrt := range splitWrt(a.wrt) {
 		d, err := nabla.DiffIndexed(ctx, f, wrt)
 		if err != nil {
@@ -299,37 +266,14 @@ func (a *app) runIndexedCheck(src string, tol float64) error {
 			}
 			est[s] = [2][]float64{g, e}
 		}
-		b := indexedBlock{Variable: wrt, Derivative: d.String(), Entries: len(x), Agree: true}
+		b := checkBlock{Variable: wrt, Derivative: d.String(), Entries: len(x), Agree: true}
 		for k := range x {
-			c := indexedEntry{Index: names[k], Symbolic: sym.Data[k],
-				Central: est[fd.Central][0][k], Richardson: est[fd.Richardson][0][k]}
-			c.CentralErr = relErr(c.Central, c.Symbolic)
-			c.RichardsonErr = relErr(c.Richardson, c.Symbolic)
-			scale := max(math.Abs(c.Symbolic), 1)
-			c.pass = true
-			excess := 0.0
-			for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
-				e := max(0, math.Abs(est[s][0][k]-c.Symbolic)-2*est[s][1][k]) / scale
-				c.pass = c.pass && e <= tol
-				excess = max(excess, e)
-			}
-			c.worst = max(c.CentralErr, c.RichardsonErr)
-			if !c.pass {
-				c.worst = excess
-			}
-			if fw, bw := est[fd.Forward], est[fd.Backward]; fw[0] != nil && bw[0] != nil &&
-				kink(fd.Estimate{Value: fw[0][k], Err: fw[1][k]}, fd.Estimate{Value: bw[0][k], Err: bw[1][k]}) {
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("the derivative by %s from the right (%.6g) and from the left (%.6g) differ: f is not differentiable there, and no finite difference settles its value", c.Index, fw[0][k], bw[0][k]))
-			}
-			if k == 0 || !c.pass && b.Worst.pass || c.pass == b.Worst.pass && c.worst > b.Worst.worst {
-				b.Worst = c
-			}
-			b.Agree = b.Agree && c.pass
+			rep.judge(&b, k == 0, checkEntry{Index: names[k], Symbolic: sym.Data[k]}, est, k, tol)
 		}
 		rep.Agree = rep.Agree && b.Agree
 		rep.Blocks = append(rep.Blocks, b)
 	}
-	if err := a.printIndexedCheck(&rep); err != nil {
+	if err := a.printCheck(&rep); err != nil {
 		return err
 	}
 	if !rep.Agree {
@@ -398,36 +342,4 @@ func memberEntries(wrt string, env map[string]nabla.Tensor) ([]float64, []string
 		}
 	}
 	return x, names, set, nil
-}
-
-// printIndexedCheck writes the report as printCheck does, without a
-// compiled program's column: sums are evaluated term by term.
-func (a *app) printIndexedCheck(rep *indexedReport) error {
-	if a.format == "json" {
-		return a.printJSON(rep)
-	}
-	for _, b := range rep.Blocks {
-		fmt.Fprintf(a.stdout, "∂f/∂%s = %s\n", b.Variable, b.Derivative)
-		w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		c := b.Worst
-		what := "entry"
-		if b.Entries > 1 {
-			what = fmt.Sprintf("worst of %d entries", b.Entries)
-		}
-		fmt.Fprintf(w, "  %s\tsymbolic\tcentral\trichardson\n", what)
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", c.Index, fullFloat(c.Symbolic), fullFloat(c.Central), fullFloat(c.Richardson))
-		fmt.Fprintf(w, "  relative error\t\t%s\t%s\n", shortFloat(c.CentralErr), shortFloat(c.RichardsonErr))
-		if err := w.Flush(); err != nil {
-			return err
-		}
-	}
-	for _, w := range rep.Warnings {
-		fmt.Fprintf(a.stdout, "warning: %s\n", w)
-	}
-	verdict := "agree"
-	if !rep.Agree {
-		verdict = "DISAGREE"
-	}
-	fmt.Fprintf(a.stdout, "%s: tolerance %s relative, beyond the schemes' own error estimates\n", verdict, shortFloat(rep.Tolerance))
-	return nil
 }
