@@ -782,9 +782,8 @@ func powLoop(dst []float64, x [][]float64) {
 		case 2:
 			simd.Square(dst, b)
 		case 3:
-			for i, v := range b {
-				dst[i] = v * v * v
-			}
+			simd.Square(dst, b) // (v v) v, as the scalar kernel rounds
+			simd.Mul(dst, dst, b)
 		default:
 			for i, v := range b {
 				dst[i] = powEntry(v, w)
