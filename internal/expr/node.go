@@ -88,20 +88,39 @@ func (n *Node) IsZero() bool {
 // reset may therefore equal an older node without being the same pointer;
 // Equal, which every pass uses to compare nodes, checks the structural hash
 // and then the structure, so results never depend on the reset.
-var table = struct {
+var table [tableShards]tableShard
+
+// tableShard is one part of the table.
+type tableShard struct {
 	sync.Mutex
 	m map[uint64]*Node
-}{m: make(map[uint64]*Node, 1024)}
+	_ [40]byte // one part a cache line
+}
+
+// tableShards is the number of parts of the table, each with its own
+// lock, chosen by the hash: expressions built on several cores at once
+// rarely wait for one another.
+const tableShards = 64
 
 const maxTable = 1 << 18
+
+func init() {
+	for i := range table {
+		table[i].m = make(map[uint64]*Node, 64)
+	}
+}
+
+// shard returns the part of the table that holds the hash h.
+func shard(h uint64) *tableShard { return &table[h>>58] }
 
 // intern returns the canonical node equal to n, registering n if it is new.
 func intern(proto Node) *Node {
 	proto.hash = proto.computeHash()
-	table.Lock()
-	old, ok := table.m[proto.hash]
+	t := shard(proto.hash)
+	t.Lock()
+	old, ok := t.m[proto.hash]
 	if ok && old.same(&proto) {
-		table.Unlock()
+		t.Unlock()
 		return old
 	}
 	n := new(Node)
@@ -110,12 +129,12 @@ func intern(proto Node) *Node {
 	n.marks = n.derivedMarks()
 	n.ord = n.orderHash()
 	if !ok { // on a hash collision n stays unshared; Equal still holds
-		if len(table.m) >= maxTable {
-			table.m = make(map[uint64]*Node, 1024)
+		if len(t.m) >= maxTable/tableShards {
+			t.m = make(map[uint64]*Node, 64)
 		}
-		table.m[n.hash] = n
+		t.m[n.hash] = n
 	}
-	table.Unlock()
+	t.Unlock()
 	return n
 }
 
@@ -125,9 +144,10 @@ func intern(proto Node) *Node {
 func internCopy(op Op, shape *Shape, args ...*Node) *Node {
 	proto := Node{op: op, shape: shape, args: args}
 	proto.hash = proto.computeHash()
-	table.Lock()
-	old, ok := table.m[proto.hash]
-	table.Unlock()
+	t := shard(proto.hash)
+	t.Lock()
+	old, ok := t.m[proto.hash]
+	t.Unlock()
 	if ok && old.same(&proto) {
 		return old
 	}
