@@ -83,11 +83,12 @@ func (n *Node) IsZero() bool {
 
 // table is the hash-consing table. Nodes built while an entry is in the
 // table are that entry, so equal subexpressions share one node. The table
-// holds at most maxTable nodes: when it is full it starts afresh, and the
-// garbage collector takes the nodes nobody uses. A node made after such a
-// reset may therefore equal an older node without being the same pointer;
-// Equal, which every pass uses to compare nodes, checks the structural hash
-// and then the structure, so results never depend on the reset.
+// holds at most maxTable nodes, each part its share: a full part starts
+// afresh, and the garbage collector takes the nodes nobody uses. A node
+// made after such a reset may therefore equal an older node without being
+// the same pointer; Equal, which every pass uses to compare nodes, checks
+// the structural hash and then the structure, so results never depend on
+// the reset.
 var table [tableShards]tableShard
 
 // tableShard is one part of the table.
