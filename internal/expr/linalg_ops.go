@@ -61,12 +61,20 @@ func linalgOps() {
 		kernel: func(dst, a tensor.T) error { tensor.TransposeInto(dst, a); return nil },
 		adj:    func(n, a *Node) *Node { return Transpose(a) },
 		diff:   func(n, d *Node) *Node { return Transpose(d) },
-		// uᵀ r = rᵀ u for a vector u.
+		// uᵀ r = rᵀ u for a vector u; the transpose of a sum, which the
+		// constructor keeps outside, is the sum of the transposes.
 		applied: func(f Forward, m, r *Node) *Node {
-			if m.args[0].Shape().Rank() != 1 {
-				return nil
+			switch a := m.args[0]; {
+			case a.Shape().Rank() == 1:
+				return jacobianProduct(Transpose(r), f.Of(a))
+			case a.op == OpAdd:
+				terms := make([]*Node, len(a.args))
+				for i, t := range a.args {
+					terms[i] = f.Applied(Transpose(t), r)
+				}
+				return Add(terms...)
 			}
-			return jacobianProduct(Transpose(r), f.Of(m.args[0]))
+			return nil
 		},
 	})
 	// The transpose of a vector has its entries, and so its Jacobian; the
