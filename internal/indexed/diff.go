@@ -130,6 +130,11 @@ func (e *Expr) Diff(ctx context.Context, w Wrt) (*Derivative, error) {
 	if s := e.Shape(); !s.IsScalar() {
 		return nil, fmt.Errorf("%s is a %s: derivatives of indexed sums are of scalars", e.Text(), s.Describe())
 	}
+	for _, i := range w.Idx {
+		if e.hasVariable(i) {
+			return nil, fmt.Errorf("%s is a variable of %s, so it cannot also name an index of %s: name the index apart", i, e.Text(), w)
+		}
+	}
 	x, err := e.variable(w)
 	if err != nil {
 		return nil, err
@@ -527,4 +532,21 @@ func deriveKind(ctx context.Context, f, x *expr.Node, decl map[string]expr.Shape
 		return nil, refuse("the derivative of %s with respect to %s has no matrix form", format.Text(f), x.Name())
 	}
 	return expr.Substitute(r.Expr, map[string]*expr.Node{tmp: x}), nil
+}
+
+// hasVariable reports whether name is a plain variable of e, outside the
+// sums or in a summand, as opposed to an index or a member.
+func (e *Expr) hasVariable(name string) bool {
+	nodes := []*expr.Node{e.Top}
+	for _, s := range e.sums {
+		nodes = append(nodes, s.Body)
+	}
+	for _, n := range nodes {
+		for _, v := range expr.Vars(n) {
+			if v.Name() == name {
+				return true
+			}
+		}
+	}
+	return false
 }
