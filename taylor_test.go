@@ -30,8 +30,8 @@ func TestTaylor(t *testing.T) {
 		{"x^2 y + exp(x y)", nil, map[string]string{"x": "1", "y": "0"}, 2, "1 + 2y + y^2/2 + 3y (x - 1)"},
 		{"x^3 + y^3 + x y", nil, map[string]string{"x": "0", "y": "0"}, 3, "x y + x^3 + y^3"},
 		{"sin(x)", nil, map[string]string{"x": "0"}, 0, "0"},
-		{"log(1 + x'x)", vec, map[string]string{"x": "[1, 2]"}, 2, "log(6) + [1/3, 2/3]ᵀ (x - [1, 2]) + (x - [1, 2])ᵀ [[2/9, -2/9], [-2/9, -1/9]] (x - [1, 2])/2"},
-		{"x'A x + sum(exp(x))", vec, map[string]string{"x": "[0, 0]", "A": "[[1, 2], [3, 4]]"}, 2, "2 + [1, 1]ᵀ x + xᵀ [[3, 5], [5, 9]] x/2"},
+		{"log(1 + x'x)", vec, map[string]string{"x": "[1, 2]"}, 2, "log(6) + [1/3, 2/3]ᵀ (x - [1, 2]) + (x - [1, 2])ᵀ*[[2/9, -2/9], [-2/9, -1/9]] (x - [1, 2])/2"},
+		{"x'A x + sum(exp(x))", vec, map[string]string{"x": "[0, 0]", "A": "[[1, 2], [3, 4]]"}, 2, "2 + [1, 1]ᵀ x + xᵀ*[[3, 5], [5, 9]] x/2"},
 	}
 	for _, tt := range tests {
 		f, err := ParseWith(tt.src, tt.opts)

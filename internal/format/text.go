@@ -90,7 +90,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			s := sub.b.String()
 			switch {
 			case i == 0:
-			case startsNumber(s):
+			case needsStar(s):
 				p.write("*")
 			default:
 				p.write(" ")
@@ -224,7 +224,7 @@ func (p *printer) textProduct(n *expr.Node) {
 		case i == 0 && startsWord(s):
 		case matrices > 1 && seen && matrix:
 			p.write(" .* ")
-		case i == 0 || startsNumber(s):
+		case i == 0 || needsStar(s):
 			p.write("*")
 		default:
 			p.write(" ")
@@ -281,7 +281,7 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		case i == 0 && startsWord(s):
 		case elementwise && seen && !x.Shape().IsScalar():
 			p.write(" .* ")
-		case i == 0 || startsNumber(s):
+		case i == 0 || needsStar(s):
 			p.write("*")
 		default:
 			p.write(" ")
@@ -309,6 +309,11 @@ func startsWord(s string) bool {
 func startsNumber(s string) bool {
 	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
 }
+
+// needsStar reports whether a factor written s needs "*" after the factor
+// before it, where a space would read otherwise: a number (2 3 is 23) or
+// a literal vector or matrix (x [0, 1] reads as an entry of x).
+func needsStar(s string) bool { return startsNumber(s) || strings.HasPrefix(s, "[") }
 
 // textMatrix prints a vector as [a, b, c] and a matrix as [[a, b], [c, d]].
 func (p *printer) textMatrix(n *expr.Node) {
