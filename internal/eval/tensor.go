@@ -150,9 +150,42 @@ func (e *tensorEval) domain(n *expr.Node, msg string) error {
 	return &DomainError{Node: n, Msg: msg}
 }
 
+// MaxEntries bounds the entries of one value that the evaluators compute:
+// a larger one (eye(1000000) is 10¹² entries) is an error, not memory
+// run out.
+const MaxEntries = 1 << 28
+
+// TooLarge reports, as an error that names n, a value of n with more
+// than MaxEntries entries, its sizes given by size.
+func TooLarge(n *expr.Node, size func(expr.Dim) (int, bool)) error {
+	s := n.Shape()
+	entries := 1
+	for i := range s.Rank() {
+		k, ok := size(s.Dim(i))
+		if !ok {
+			return nil
+		}
+		if k > 0 && entries > MaxEntries/k {
+			text, _ := formatShort(n)
+			return fmt.Errorf("%s has more than %d entries, more than nabla evaluates", text, MaxEntries)
+		}
+		entries *= k
+	}
+	return nil
+}
+
 func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
 	if v, ok := e.memo.Get(n); ok {
 		return v, nil
+	}
+	known := func(d expr.Dim) (int, bool) {
+		if d.N > 0 {
+			return d.N, true
+		}
+		return e.known(d)
+	}
+	if err := TooLarge(n, known); err != nil {
+		return Tensor{}, err
 	}
 	v, err := e.compute(n)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/nabla-math/nabla/internal/eval"
+
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
@@ -55,6 +57,14 @@ func newPlan(p *Program, sizes map[string]int) (*plan, error) {
 			return nil, fmt.Errorf("size mismatch in %s: %v", short(n), err)
 		}
 		pl.shapes[s] = dims
+		if err := eval.TooLarge(n, func(d expr.Dim) (int, bool) {
+			if d.N > 0 {
+				return d.N, true
+			}
+			return pl.sizeOf(d)
+		}); err != nil {
+			return nil, err
+		}
 	}
 	b := builder{pl: pl, clusterOf: make([]*cluster, nn), reducedBy: make([]*cluster, nn), stepOf: make([]int, nn), isInput: isInput}
 	for s := range p.nodes {
