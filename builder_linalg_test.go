@@ -32,20 +32,27 @@ func TestLinalgBuilders(t *testing.T) {
 		{Sin(x), "sin(x)"},
 	}
 	for _, tt := range tests {
-		want, err := ParseWith(tt.src, shapesOpts)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.src, err)
-		}
-		if err := tt.built.Err(); err != nil {
-			t.Errorf("%s: the builders fail: %v", tt.src, err)
-			continue
-		}
-		if !tt.built.Equal(want) {
-			t.Errorf("built %s, parsed %s", tt.built, want)
-		}
-		if !slices.Equal(tt.built.Dims(), want.Dims()) {
-			t.Errorf("%s: dims %v, parsed %v", tt.src, tt.built.Dims(), want.Dims())
-		}
+		builtAsParsed(t, tt.built, tt.src, shapesOpts)
+	}
+}
+
+// builtAsParsed checks that built, made by the builders, is what the
+// parser makes of src, dimensions included.
+func builtAsParsed(t *testing.T, built Expr, src string, opts *ParseOptions) {
+	t.Helper()
+	want, err := ParseWith(src, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	if err := built.Err(); err != nil {
+		t.Errorf("%s: the builders fail: %v", src, err)
+		return
+	}
+	if !built.Equal(want) {
+		t.Errorf("built %s, parsed %s", built, want)
+	}
+	if !slices.Equal(built.Dims(), want.Dims()) {
+		t.Errorf("%s: dims %v, parsed %v", src, built.Dims(), want.Dims())
 	}
 }
 

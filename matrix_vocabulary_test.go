@@ -236,19 +236,7 @@ func TestRandomMatrixVocabulary(t *testing.T) {
 			agreesWithDifferences(rt, "d/dx "+src, f, d, env, 1e-4)
 			return
 		}
-		got, err := d.Value(env)
-		if err != nil {
-			derivativeFails(rt, f, env, "d/d"+wrt+" "+src+" = "+d.String(), err)
-		}
-		for k := range env[wrt].Data {
-			want := centralDifference(rt, f, env, wrt, k, 1e-6)[0]
-			if !smooth(rt, f, env, wrt, k) {
-				rt.Skip("f is not differentiable here (a tie of min or max)")
-			}
-			if g := got.Data[k]; math.Abs(g-want) > 1e-4*(1+math.Abs(want)) {
-				rt.Fatalf("d/d%s %s = %s: entry %d is %v, finite differences give %v", wrt, src, d, k, g, want)
-			}
-		}
+		entriesAgree(rt, src, f, d, env, wrt)
 	})
 }
 
@@ -286,17 +274,7 @@ func TestVocabularyBuilders(t *testing.T) {
 	}
 	shapes := &ParseOptions{Shapes: map[string][]string{"X": {"n", "n"}, "A": {"m", "n"}, "v": {"n"}, "w": {"n"}}}
 	for _, tt := range tests {
-		want, err := ParseWith(tt.src, shapes)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.src, err)
-		}
-		if err := tt.built.Err(); err != nil {
-			t.Errorf("%s: the builders fail: %v", tt.src, err)
-			continue
-		}
-		if !tt.built.Equal(want) {
-			t.Errorf("built %s, parsed %s", tt.built, want)
-		}
+		builtAsParsed(t, tt.built, tt.src, shapes)
 	}
 	errs := []struct {
 		e    Expr

@@ -141,6 +141,14 @@ func (e *tensorEval) size(d expr.Dim) (int, error) {
 }
 
 // known returns the value of the symbolic size d, if a value gave it.
+// settled is the size of d where it is known: a number, or bound.
+func (e *tensorEval) settled(d expr.Dim) (int, bool) {
+	if d.N > 0 {
+		return d.N, true
+	}
+	return e.known(d)
+}
+
 func (e *tensorEval) known(d expr.Dim) (int, bool) {
 	k, ok := e.dims[d.Sym]
 	return k, ok
@@ -178,14 +186,10 @@ func (e *tensorEval) eval(n *expr.Node) (Tensor, error) {
 	if v, ok := e.memo.Get(n); ok {
 		return v, nil
 	}
-	known := func(d expr.Dim) (int, bool) {
-		if d.N > 0 {
-			return d.N, true
+	if !n.Shape().IsScalar() {
+		if err := TooLarge(n, e.settled); err != nil {
+			return Tensor{}, err
 		}
-		return e.known(d)
-	}
-	if err := TooLarge(n, known); err != nil {
-		return Tensor{}, err
 	}
 	v, err := e.compute(n)
 	if err != nil {
