@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -15,6 +17,13 @@ import (
 // batch computes each of every line of standard input, on all cores, and
 // prints the results in the order of the lines, in mode m: a line each.
 func (a *app) batch(each func(src string, line int) (*result, error), m mode) error {
+	// The lines' expressions live until the end, in the hash-consing
+	// table: collecting as the heap doubles finds little to free, so the
+	// collector waits for the heap to grow fivefold, unless GOGC says
+	// otherwise.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	in := bufio.NewReaderSize(a.stdin, 64*1024)
 	out := bufio.NewWriterSize(a.stdout, 64*1024)
 	defer out.Flush()

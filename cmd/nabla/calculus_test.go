@@ -68,5 +68,10 @@ func TestBatchEveryCommand(t *testing.T) {
 			stdout: "10\n6\nerror: 3: log of a non-positive number in log(-x)\n", stderr: "nabla: 3: log of a non-positive number in log(-x)\n", status: 1},
 		{name: "simplify", args: []string{"simplify", "-"}, stdin: "sin(x)^2 + cos(x)^2\nx*x\n",
 			stdout: "1\nx^2\n"},
+		// Each line has its own --timeout: the one that runs out is
+		// reported in its place and the next starts afresh.
+		{name: "timeout per line", args: []string{"diff", "-", "--order", "60", "--timeout", "1ms"}, stdin: "x^2\nexp(sin(x))\nsin(x)\n",
+			stdout: "0\nerror: 2: stopped after 1ms: the 60th derivative of exp(sin(x)) grows too fast; raise --timeout or lower --order\nsin(x)\n",
+			stderr: "nabla: 2: stopped after 1ms: the 60th derivative of exp(sin(x)) grows too fast; raise --timeout or lower --order\n", status: 1},
 	})
 }

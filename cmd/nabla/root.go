@@ -187,7 +187,8 @@ func (a *app) context() (context.Context, context.CancelFunc) {
 	if a.timeout <= 0 {
 		return context.WithCancel(context.Background())
 	}
-	return context.WithTimeout(context.Background(), a.timeout)
+	d := &deadline{at: time.Now().Add(a.timeout)}
+	return d, d.stop
 }
 
 // parse reads src with the declarations of the flags; line numbers its
