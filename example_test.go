@@ -185,6 +185,7 @@ func ExampleDiffTensor() {
 	t, _ := nabla.DiffTensor(f, "A")
 	fmt.Println(t.Differential)
 	fmt.Println(t.Index)
+	fmt.Println(t.IndexLaTeX)
 	v, _ := t.Values(map[string]nabla.Tensor{
 		"A": {Shape: []int{2, 2}, Data: []float64{1, 2, 3, 4}},
 		"x": {Shape: []int{2}, Data: []float64{5, 6}},
@@ -193,6 +194,7 @@ func ExampleDiffTensor() {
 	// Output:
 	// dA x
 	// ∂f_i/∂A_pq = δ_ip x_q
+	// \frac{\partial f_{i}}{\partial A_{pq}} = \delta_{ip} x_{q}
 	// [2 2 2] [5 6 0 0 0 0 5 6]
 }
 

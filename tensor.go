@@ -20,13 +20,14 @@ type TensorDerivative struct {
 	Of, Wrt      Expr
 	Differential Expr   // df, linear in the differential of Wrt
 	Index        string // the entries in index notation; "" where none is known
+	IndexLaTeX   string // Index in LaTeX
 	Shape        string // (codomain)×(domain), e.g. "(m)×(m×n)"
 
 	t *calc.Tensor
 }
 
 func (e Expr) tensorDerivative(t *calc.Tensor) *TensorDerivative {
-	return &TensorDerivative{Of: e.with(t.Of), Wrt: e.with(t.Wrt), Differential: e.with(t.Differential), Index: t.Index, Shape: t.Shape, t: t}
+	return &TensorDerivative{Of: e.with(t.Of), Wrt: e.with(t.Wrt), Differential: e.with(t.Differential), Index: t.Index, IndexLaTeX: t.IndexLaTeX, Shape: t.Shape, t: t}
 }
 
 // DiffTensor returns the derivative of f with respect to the vector or

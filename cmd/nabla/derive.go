@@ -250,7 +250,7 @@ func (a *app) tensorPart(e nabla.Expr, td *nabla.TensorDerivative) part {
 		// A Hessian: the differential of the gradient.
 		prefix = "d(∂f/∂" + td.Wrt.String() + ") = "
 	}
-	return part{Expr: td.Differential, Prefix: prefix, Shape: shape, Index: td.Index}
+	return part{Expr: td.Differential, Prefix: prefix, Shape: shape, Index: td.Index, IndexLaTeX: td.IndexLaTeX}
 }
 
 func wrtName(e nabla.Expr) string {

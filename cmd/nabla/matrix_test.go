@@ -24,7 +24,7 @@ func TestMatrixCommands(t *testing.T) {
 			stdout: "df = dA x\n∂f_i/∂A_pq = δ_ip x_q\n"},
 		{name: "tensor values", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--wrt", "A",
 			"--at", "A=[[1,2,3],[4,5,6],[7,8,9],[1,1,1]]", "--at", "x=[1,2,3]", "--format", "json"},
-			stdout: `{"input":"A x","wrt":"A","order":1,"result":"df = dA x","latex":"\\mathrm{d}f = \\mathrm{d}A x","shape":[4,4,3],"index":"∂f_i/∂A_pq = δ_ip x_q","value":[[[1,2,3],[0,0,0],[0,0,0],[0,0,0]],[[0,0,0],[1,2,3],[0,0,0],[0,0,0]],[[0,0,0],[0,0,0],[1,2,3],[0,0,0]],[[0,0,0],[0,0,0],[0,0,0],[1,2,3]]]}` + "\n"},
+			stdout: `{"input":"A x","wrt":"A","order":1,"result":"df = dA x","latex":"\\mathrm{d}f = \\mathrm{d}A x","shape":[4,4,3],"index":"∂f_i/∂A_pq = δ_ip x_q","index_latex":"\\frac{\\partial f_{i}}{\\partial A_{pq}} = \\delta_{ip} x_{q}","value":[[[1,2,3],[0,0,0],[0,0,0],[0,0,0]],[[0,0,0],[1,2,3],[0,0,0],[0,0,0]],[[0,0,0],[0,0,0],[1,2,3],[0,0,0]],[[0,0,0],[0,0,0],[0,0,0],[1,2,3]]]}` + "\n"},
 		{name: "Gram matrix", args: []string{"diff", "R' R", "--matrix", "R", "--wrt", "R"},
 			stdout: "df = Rᵀ dR + dRᵀ R\n∂f_pq/∂R_ij = R_ip δ_jq + δ_pj R_iq\n"},
 		{name: "transpose of a product", args: []string{"simplify", "(A B)'", "--matrix", "A,B"},

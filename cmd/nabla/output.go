@@ -44,8 +44,10 @@ type part struct {
 	// differential.
 	Prefix string
 	Shape  []any
-	Index  string
-	Value  *value
+	// Index is a tensor derivative's entries in index notation, in text
+	// and in LaTeX.
+	Index, IndexLaTeX string
+	Value             *value
 }
 
 // whole returns the result of one expression.
@@ -231,8 +233,11 @@ func writeText(w io.Writer, r *result, m mode) error {
 func writeLaTeX(w io.Writer, r *result, m mode) error {
 	return writeLines(w, r, m, false, func(p *part) (string, error) {
 		s, err := p.latex()
-		if err != nil || p.Label == "" {
+		switch {
+		case err != nil || p.Label == "":
 			return s, err
+		case p.Prefix != "":
+			return labelTeX(p.Label) + ` \colon ` + s, nil // as ∂f/∂A: df = dA x
 		}
 		return labelTeX(p.Label) + " = " + s, nil
 	})
@@ -271,8 +276,12 @@ func writeLines(w io.Writer, r *result, m mode, text bool, render func(*part) (s
 			b.WriteString("\n")
 		}
 		b.WriteString(s)
-		if p.Index != "" && m == alone && text {
+		switch {
+		case m != alone:
+		case text && p.Index != "":
 			b.WriteString("\n" + p.Index)
+		case !text && p.IndexLaTeX != "":
+			b.WriteString("\n" + p.IndexLaTeX)
 		}
 	}
 	switch {
@@ -300,7 +309,9 @@ type jsonPart struct {
 	LaTeX  string `json:"latex"`
 	Shape  []any  `json:"shape"`
 	Index  string `json:"index,omitempty"`
-	Value  *value `json:"value,omitempty"`
+	// IndexLaTeX is Index in LaTeX.
+	IndexLaTeX string `json:"index_latex,omitempty"`
+	Value      *value `json:"value,omitempty"`
 }
 
 func (p *part) json() (jsonPart, error) {
@@ -312,7 +323,7 @@ func (p *part) json() (jsonPart, error) {
 	if err != nil {
 		return jsonPart{}, err
 	}
-	return jsonPart{text, latex, p.Shape, p.Index, p.Value}, nil
+	return jsonPart{text, latex, p.Shape, p.Index, p.IndexLaTeX, p.Value}, nil
 }
 
 // blocks is the JSON object of a result's blocks, keyed by variable in

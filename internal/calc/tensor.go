@@ -22,6 +22,7 @@ type Tensor struct {
 	Of, Wrt      *expr.Node
 	Differential *expr.Node // df, linear in the differential of Wrt
 	Index        string     // the entries in index notation; "" if none
+	IndexLaTeX   string     // Index in LaTeX
 	Shape        string     // (codomain)×(domain), e.g. "(m)×(m×n)"
 	DX           *expr.Node // the differential of Wrt, a variable of Differential
 }
@@ -51,7 +52,7 @@ func (c *computation) tensor(f, x *expr.Node) (*Tensor, error) {
 	if !x.IsSymmetric() {
 		// The entries of a symmetric matrix are not independent: no
 		// ∂f/∂W_pq of one entry alone.
-		t.Index = format.IndexForm(f, x, d, dx)
+		t.Index, t.IndexLaTeX = format.IndexForm(f, x, d, dx)
 	}
 	return t, nil
 }

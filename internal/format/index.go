@@ -10,13 +10,23 @@ import (
 
 // IndexForm writes the entries of the derivative of f with respect to the
 // vector or matrix variable x in index notation, from the differential d
-// of f, which is linear in dx: ∂f_i/∂A_pq = δ_ip x_q for f = A x. It
-// succeeds when each term of d is built from products P dX Q (or
-// P dXᵀ Q), the rules of the operation table (traces and diagonals),
+// of f, which is linear in dx: ∂f_i/∂A_pq = δ_ip x_q for f = A x, and
+// the same in LaTeX, \frac{\partial f_{i}}{\partial A_{pq}} = \delta_{ip}
+// x_{q}. It succeeds when each term of d is built from products P dX Q
+// (or P dXᵀ Q), the rules of the operation table (traces and diagonals),
 // scalar coefficients and element-wise factors: the linear and bilinear
-// expressions of the notes, and element-wise functions of them. Otherwise
-// it returns "".
-func IndexForm(f, x, d, dx *expr.Node) string {
+// expressions of the notes, and element-wise functions of them.
+// Otherwise it returns "" twice.
+func IndexForm(f, x, d, dx *expr.Node) (text, latex string) {
+	text = (&indexWriter{dx: dx}).form(f, x, d)
+	if text == "" {
+		return "", ""
+	}
+	return text, (&indexWriter{dx: dx, latex: true}).form(f, x, d)
+}
+
+// form writes the index form of one style.
+func (w *indexWriter) form(f, x, d *expr.Node) string {
 	out := outIndices(f)
 	in := []string{"p", "q"}
 	if len(out) == 2 {
@@ -27,7 +37,6 @@ func IndexForm(f, x, d, dx *expr.Node) string {
 	if d.Info().Text.Form == expr.FormSum {
 		terms = d.Args()
 	}
-	w := &indexWriter{dx: dx}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
 		s, err := w.term(t, out, in)
@@ -36,13 +45,62 @@ func IndexForm(f, x, d, dx *expr.Node) string {
 		}
 		parts[i] = s
 	}
-	return "∂" + indexName(f) + sub(out) + "/∂" + x.Name() + sub(in) + " = " + joinTerms(parts)
+	fname := "f"
+	if f.Op() == expr.OpSym {
+		fname = w.name(f)
+	}
+	if w.latex {
+		return `\frac{\partial ` + w.entry(fname, strings.Join(out, "")) + `}{\partial ` + w.entry(w.name(x), strings.Join(in, "")) + "} = " + joinTerms(parts)
+	}
+	return "∂" + w.entry(fname, strings.Join(out, "")) + "/∂" + w.entry(x.Name(), strings.Join(in, "")) + " = " + joinTerms(parts)
 }
 
 // indexWriter writes entries of expressions linear in the differential
-// dx; it is the expr.IndexWriter that the table's index rules call.
+// dx, in text or in LaTeX; it is the expr.IndexWriter that the table's
+// index rules call.
 type indexWriter struct {
-	dx *expr.Node
+	dx    *expr.Node
+	latex bool
+}
+
+// name writes the name of a variable, braced in LaTeX when it has a
+// subscript or superscript of its own (x_1 is {x_{1}}_{i}).
+func (w *indexWriter) name(v *expr.Node) string {
+	if !w.latex {
+		return v.Name()
+	}
+	s := LaTeX(v)
+	if strings.ContainsAny(s, "_^") {
+		s = "{" + s + "}"
+	}
+	return s
+}
+
+// entry writes name with the indices idx, if any: A_pq, A_{pq}.
+func (w *indexWriter) entry(name, idx string) string {
+	switch {
+	case idx == "":
+		return name
+	case w.latex:
+		return name + "_{" + idx + "}"
+	}
+	return name + "_" + idx
+}
+
+// paren parenthesises s.
+func (w *indexWriter) paren(s string) string {
+	if w.latex {
+		return `\left(` + s + `\right)`
+	}
+	return "(" + s + ")"
+}
+
+// expr writes an expression in the writer's style.
+func (w *indexWriter) expr(n *expr.Node) string {
+	if w.latex {
+		return LaTeX(n)
+	}
+	return Text(n)
 }
 
 var errNoIndexForm = errors.New("no index form")
@@ -55,20 +113,6 @@ func outIndices(f *expr.Node) []string {
 		return []string{"i"}
 	}
 	return []string{"p", "q"}
-}
-
-func indexName(f *expr.Node) string {
-	if f.Op() == expr.OpSym {
-		return f.Name()
-	}
-	return "f"
-}
-
-func sub(idx []string) string {
-	if len(idx) == 0 {
-		return ""
-	}
-	return "_" + strings.Join(idx, "")
 }
 
 // term writes one term of a differential as the entry (out) of the
@@ -104,7 +148,7 @@ func (w *indexWriter) term(t *expr.Node, out, in []string) (string, error) {
 		return "", err
 	}
 	if isSum(s) && (len(coeffs) > 0 || len(scalars) > 0 || !k.IsOne()) {
-		s = "(" + s + ")"
+		s = w.paren(s)
 	}
 	parts := []string{s}
 	if len(coeffs) > 0 {
@@ -115,7 +159,7 @@ func (w *indexWriter) term(t *expr.Node, out, in []string) (string, error) {
 		r, col := expr.RowCol(out)
 		parts = append(parts, w.Product([]*expr.Node{c}, r, col))
 	}
-	return joinFactors(k, scalars, parts...), nil
+	return w.factors(k, scalars, parts...), nil
 }
 
 // Entry writes entry (out) of e, which is linear in dX, differentiated
@@ -193,7 +237,7 @@ func (w *indexWriter) Split(e *expr.Node) (before, after []*expr.Node, transpose
 // Group parenthesises s when it is a sum.
 func (w *indexWriter) Group(s string) string {
 	if isSum(s) {
-		return "(" + s + ")"
+		return w.paren(s)
 	}
 	return s
 }
@@ -203,9 +247,9 @@ func isSum(s string) bool {
 	depth := 0
 	for i, r := range s {
 		switch r {
-		case '(':
+		case '(', '{':
 			depth++
-		case ')':
+		case ')', '}':
 			depth--
 		case '+', '-':
 			if depth == 0 && i > 0 && s[i-1] == ' ' {
@@ -240,22 +284,24 @@ func joinTerms(terms []string) string {
 	return b.String()
 }
 
-// joinFactors writes k times the scalars times the index factors.
-func joinFactors(k expr.Num, scalars []*expr.Node, factors ...string) string {
+// factors writes k times the scalars times the index factors.
+func (w *indexWriter) factors(k expr.Num, scalars []*expr.Node, factors ...string) string {
 	var parts []string
 	sign := ""
 	switch {
 	case k.IsMinusOne():
 		sign = "-"
+	case !k.IsOne() && w.latex:
+		parts = append(parts, LaTeX(expr.NewConst(k)))
 	case !k.IsOne():
 		parts = append(parts, k.String())
 	}
 	for _, s := range scalars {
 		switch s.Info().Text.Form {
 		case expr.FormSum, expr.FormProduct, expr.FormMatMul, expr.FormPower:
-			parts = append(parts, "("+Text(s)+")")
+			parts = append(parts, w.paren(w.expr(s)))
 		default:
-			parts = append(parts, Text(s))
+			parts = append(parts, w.expr(s))
 		}
 	}
 	for _, f := range factors {
@@ -282,17 +328,20 @@ func (w *indexWriter) Product(ms []*expr.Node, r, c string) string {
 		}
 		return strings.Join(kept, "")
 	}
+	delta := "δ"
+	if w.latex {
+		delta = `\delta`
+	}
 	switch {
 	case len(ms) == 0:
 		if r == "1" || c == "1" || r == c {
 			return ""
 		}
-		return "δ_" + r + c
+		return w.entry(delta, r+c)
 	case len(ms) == 1 && ms[0].Op() == expr.OpSym:
-		return ms[0].Name() + "_" + idx(r, c)
+		return w.entry(w.name(ms[0]), idx(r, c))
 	case len(ms) == 1 && ms[0].Op() == expr.OpTranspose && ms[0].Arg(0).Op() == expr.OpSym:
-		v := ms[0].Arg(0)
-		return v.Name() + "_" + idx(c, r)
+		return w.entry(w.name(ms[0].Arg(0)), idx(c, r))
 	}
-	return "(" + Text(expr.MatMul(ms...)) + ")_" + idx(r, c)
+	return w.entry(w.paren(w.expr(expr.MatMul(ms...))), idx(r, c))
 }

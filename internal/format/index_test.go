@@ -1,6 +1,7 @@
 package format_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nabla-math/nabla/internal/diff"
@@ -23,8 +24,9 @@ func variable(t *testing.T, f *expr.Node, name string) *expr.Node {
 // indexForm parses src with the vectors and matrices of options,
 // differentiates it with respect to the variable wrt, seeded with the
 // differential d<wrt>, simplifies the differential and writes it in index
-// notation, as the tensor derivatives of internal/calc do.
-func indexForm(t *testing.T, src, wrt string) string {
+// notation, as the tensor derivatives of internal/calc do: text and
+// LaTeX.
+func indexForm(t *testing.T, src, wrt string) (text, latex string) {
 	t.Helper()
 	f := mustParse(t, src, true)
 	x := variable(t, f, wrt)
@@ -102,8 +104,12 @@ func TestIndexForm(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := indexForm(t, tt.f, tt.wrt); got != tt.want {
+			got, latex := indexForm(t, tt.f, tt.wrt)
+			if got != tt.want {
 				t.Errorf("IndexForm(%q by %s) = %q, want %q", tt.f, tt.wrt, got, tt.want)
+			}
+			if (latex == "") != (got == "") || !balanced(latex) {
+				t.Errorf("IndexForm(%q by %s) in LaTeX = %q", tt.f, tt.wrt, latex)
 			}
 		})
 	}
@@ -128,9 +134,61 @@ func TestIndexFormOfBuiltDifferential(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := format.IndexForm(f, a, tt.d, da); got != tt.want {
+			if got, _ := format.IndexForm(f, a, tt.d, da); got != tt.want {
 				t.Errorf("IndexForm(A x, A, %s) = %q, want %q", format.Text(tt.d), got, tt.want)
 			}
 		})
 	}
+}
+
+// TestIndexFormLaTeX checks the LaTeX of index forms: subscripts in
+// braces, \delta, \left( \right) around sums and products, numbers as
+// fractions, Greek names and names with subscripts of their own.
+func TestIndexFormLaTeX(t *testing.T) {
+	tests := []struct {
+		f, wrt, want string
+	}{
+		{"A x", "A", `\frac{\partial f_{i}}{\partial A_{pq}} = \delta_{ip} x_{q}`},
+		{"X", "X", `\frac{\partial X_{pq}}{\partial X_{ij}} = \delta_{pi} \delta_{jq}`},
+		{"A x ./ 2", "A", `\frac{\partial f_{i}}{\partial A_{pq}} = \frac{1}{2} \delta_{ip} x_{q}`},
+		{"X - X'", "X", `\frac{\partial f_{pq}}{\partial X_{ij}} = \delta_{pi} \delta_{jq} - \delta_{pj} \delta_{iq}`},
+		{"X' x", "X", `\frac{\partial f_{i}}{\partial X_{pq}} = \delta_{iq} x_{p}`},
+		{"X^3", "X", `\frac{\partial f_{pq}}{\partial X_{ij}} = X_{pi} X_{jq} + \delta_{pi} \left(X^{2}\right)_{jq} + \left(X^{2}\right)_{pi} \delta_{jq}`},
+		{"inv(X)", "X", `\frac{\partial f_{pq}}{\partial X_{ij}} = -\left(X^{-1}\right)_{pi} \left(X^{-1}\right)_{jq}`},
+		{"A x - 3 A y", "A", `\frac{\partial f_{i}}{\partial A_{pq}} = \delta_{ip} \left(x - 3 y\right)_{q}`},
+		{"sin(x' X x)", "X", `\frac{\partial f}{\partial X_{pq}} = \cos\left(x^{\top} X x\right) x_{p} x_{q}`},
+		{"Φ θ", "Φ", `\frac{\partial f_{i}}{\partial \Phi_{pq}} = \delta_{ip} \theta_{q}`},
+		{"A x_1", "A", `\frac{\partial f_{i}}{\partial A_{pq}} = \delta_{ip} {x_{1}}_{q}`},
+		{"tr(X) x", "X", `\frac{\partial f_{i}}{\partial X_{pq}} = \delta_{qp} x_{i}`},
+		{"diag(x)", "x", `\frac{\partial f_{pq}}{\partial x_{i}} = \delta_{pq} \delta_{pi}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.f, func(t *testing.T) {
+			if _, got := indexForm(t, tt.f, tt.wrt); got != tt.want {
+				t.Errorf("IndexForm(%q by %s) in LaTeX =\n%s\nwant\n%s", tt.f, tt.wrt, got, tt.want)
+			}
+		})
+	}
+}
+
+// balanced reports whether the braces and the \left( \right) pairs of a
+// LaTeX string match.
+func balanced(s string) bool {
+	braces, lr := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '{':
+			braces++
+		case s[i] == '}':
+			braces--
+		case strings.HasPrefix(s[i:], `\left`):
+			lr++
+		case strings.HasPrefix(s[i:], `\right`):
+			lr--
+		}
+		if braces < 0 || lr < 0 {
+			return false
+		}
+	}
+	return braces == 0 && lr == 0
 }

@@ -18,13 +18,16 @@ func options(matrix bool) *parse.Options {
 	}
 	m, n := expr.Dim{Sym: "m"}, expr.Dim{Sym: "n"}
 	return &parse.Options{Vars: map[string]expr.Shape{
-		"x": expr.NewShape(n),
-		"y": expr.NewShape(n),
-		"A": expr.NewShape(m, n),
-		"R": expr.NewShape(m, n),
-		"S": expr.NewShape(n, n),
-		"X": expr.NewShape(n, n),
-		"T": expr.Scalar,
+		"x":   expr.NewShape(n),
+		"y":   expr.NewShape(n),
+		"A":   expr.NewShape(m, n),
+		"R":   expr.NewShape(m, n),
+		"S":   expr.NewShape(n, n),
+		"X":   expr.NewShape(n, n),
+		"T":   expr.Scalar,
+		"Φ":   expr.NewShape(m, n),
+		"θ":   expr.NewShape(n),
+		"x_1": expr.NewShape(n),
 	}}
 }
 
