@@ -142,8 +142,8 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_GO" = 1 ]; then
     fi
 
     if [ "$BUILT" = 1 ] && [ "$HAVE_PY" = 1 ]; then
-        say "timing batch: $NABLA_BIN diff - --wrt x < bench/seed1200.txt (best of 5)"
-        if "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 5 --name batch1200_cli \
+        say "timing batch: $NABLA_BIN diff - --wrt x < bench/seed1200.txt (best of 10)"
+        if "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name batch1200_cli \
                 --stdin "$BENCH_DIR/seed1200.txt" -- "$NABLA_BIN" diff - --wrt x \
                 >> "$OUT/nabla.tsv" 2> "$OUT/batch.err"; then
             lines_out=$(sed -n 's/^batch1200_cli.*lines_out=\([0-9]*\).*/\1/p' "$OUT/nabla.tsv")
@@ -153,6 +153,16 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_GO" = 1 ]; then
         else
             say "nabla batch run failed:"
             tail -n 20 "$OUT/batch.err" >&2
+        fi
+
+        # The floor under the batch: nabla's own start-up (a command that
+        # does nothing) and that of any process on this machine.
+        say "timing start-up: $NABLA_BIN version, and /bin/true (best of 10)"
+        "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name startup_cli -- "$NABLA_BIN" version \
+            >> "$OUT/nabla.tsv" 2>> "$OUT/batch.err" || say "nabla version failed"
+        if [ -x /bin/true ]; then
+            "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name process_floor -- /bin/true \
+                >> "$OUT/nabla.tsv" 2>> "$OUT/batch.err" || say "/bin/true failed"
         fi
 
         say "nabla 15th derivative of exp(sin(x))"

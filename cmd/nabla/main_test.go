@@ -6,9 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nabla-math/nabla"
 )
 
 // cliCase is one invocation of the command line and everything it must
@@ -300,23 +303,19 @@ func TestSimplify(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	status := run([]string{"version"}, strings.NewReader(""), &stdout, &stderr)
-	if status != 0 {
-		t.Errorf("nabla version: exit status %d, want 0", status)
-	}
-	if got := stdout.String(); !strings.HasPrefix(got, "nabla ") || !strings.HasSuffix(got, "\n") {
-		t.Errorf("nabla version: stdout %q, want \"nabla …\\n\"", got)
-	}
-	if got := stderr.String(); got != "" {
-		t.Errorf("nabla version: stderr %q, want empty", got)
-	}
+	want := "nabla " + nabla.Version + " (" + runtime.Version() + ")\n"
+	runAll(t, []cliCase{
+		{name: "command", args: []string{"version"}, stdout: want},
+		{name: "flag", args: []string{"--version"}, stdout: want},
+	})
 }
 
 func TestUsageErrors(t *testing.T) {
 	runAll(t, []cliCase{
 		{name: "unknown flag", args: []string{"diff", "x", "--bogus"},
 			stderr: "nabla: unknown flag: --bogus (see 'nabla diff --help')\n", status: 2},
+		{name: "unknown flag of nabla", args: []string{"--bogus"},
+			stderr: "nabla: unknown flag: --bogus (see 'nabla --help')\n", status: 2},
 		{name: "flag of another command", args: []string{"eval", "x", "--wrt", "x"},
 			stderr: "nabla: unknown flag: --wrt (see 'nabla eval --help')\n", status: 2},
 		{name: "no expression", args: []string{"diff"},

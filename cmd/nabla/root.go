@@ -124,7 +124,9 @@ that cannot be computed and other failures.`,
 		Example:       examples,
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       nabla.Version,
 	}
+	root.SetVersionTemplate(versionLine())
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
@@ -133,7 +135,7 @@ that cannot be computed and other failures.`,
 		if i := strings.Index(msg, ": strconv.Parse"); i >= 0 {
 			msg = msg[:i] + ": expected a whole number"
 		}
-		return usagef("%s (see 'nabla %s --help')", msg, c.Name())
+		return usagef("%s (see '%s --help')", msg, c.CommandPath())
 	})
 	root.AddCommand(a.diffCmd(), a.gradCmd(), a.jacobianCmd(), a.hessianCmd(), a.evalCmd(), a.fdCmd(), a.checkCmd(), a.minimizeCmd(), a.taylorCmd(), a.stepsCmd(), a.lstsqCmd(), a.kmeansCmd(), a.simplifyCmd(), a.versionCmd())
 	return root

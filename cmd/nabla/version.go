@@ -15,8 +15,13 @@ func (a *app) versionCmd() *cobra.Command {
 		Short: "print nabla's version",
 		Args:  exactArgs(0),
 		RunE: func(c *cobra.Command, args []string) error {
-			fmt.Fprintf(a.stdout, "nabla %s (%s)\n", nabla.Version, runtime.Version())
+			fmt.Fprint(a.stdout, versionLine())
 			return nil
 		},
 	}
+}
+
+// versionLine is what version and --version print.
+func versionLine() string {
+	return fmt.Sprintf("nabla %s (%s)\n", nabla.Version, runtime.Version())
 }
