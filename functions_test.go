@@ -120,6 +120,64 @@ func TestFunctionExactValues(t *testing.T) {
 	}
 }
 
+// TestStableComplements checks values where a function nears a constant
+// and its derivatives cancel in floating point as written (σ(1 − σ) at
+// x = 40 is 0 unless 1 − σ is σ(−x)): the derivative of the given order
+// at x through Eval, and through a compiled program for order 0 and 1,
+// against 60-digit values of mpmath.
+func TestStableComplements(t *testing.T) {
+	tests := []struct {
+		src   string
+		order int
+		x     float64
+		want  float64
+	}{
+		{"sigmoid(x)", 1, 40, 4.248354255291589e-18},
+		{"sigmoid(x)", 2, 40, -4.2483542552915889e-18},
+		{"sigmoid(x)", 3, -35, 6.3051167601469576e-16},
+		{"sigmoid(x^5)", 3, 2, 6.0007882037821519e-9},
+		{"tanh(x)", 1, 20, 1.6993417021166356e-17},
+		{"tanh(x)", 3, -20, 6.7973668084665422e-17},
+		{"x tanh(x)", 2, 20, -6.4574984680432152e-16},
+		{"tanh(2 x+1)^2", 2, 9, -2.0090449869107385e-15},
+		{"erf(x)", 2, 5, -1.5670866531017335e-10},
+		{"erfc(-x)", 1, 5, 1.5670866531017335e-11},
+		{"2 - erfc(x)", 0, -6, 2.1519736712498913e-17},
+		{"1 - erf(x)", 0, 6, 2.1519736712498913e-17},
+		{"erf(x) + 1", 0, -6, 2.1519736712498913e-17},
+		{"log(sigmoid(x))", 2, 40, -4.248354255291589e-18},
+		{"1 - cos(x)", 0, 1e-06, 4.9999999999995829e-13},
+		{"(1 - cos(x))/x^2", 0, 1e-05, 0.49999999999583333},
+		{"exp(x) - 1", 0, 1e-09, 1.0000000005000001e-9},
+		{"exp(x) - 1", 1, 1e-09, 1.000000001},
+	}
+	for _, tt := range tests {
+		d, err := Diff(MustParse(tt.src), "x", tt.order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := d.Eval(map[string]float64{"x": tt.x})
+		if err != nil || math.Abs(got-tt.want) > 1e-12*math.Abs(tt.want) {
+			t.Errorf("order %d of %s at %v: Eval gives %v, %v; want %v", tt.order, tt.src, tt.x, got, err, tt.want)
+		}
+		if tt.order > 1 {
+			continue
+		}
+		p, err := Compile(MustParse(tt.src), "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := []float64{0}
+		v, err := p.ValueGrad(g, []float64{tt.x})
+		if tt.order == 1 {
+			v = g[0]
+		}
+		if err != nil || math.Abs(v-tt.want) > 1e-12*math.Abs(tt.want) {
+			t.Errorf("order %d of %s at %v: the program gives %v, %v; want %v", tt.order, tt.src, tt.x, v, err, tt.want)
+		}
+	}
+}
+
 // TestStableValues checks that the values of log(1 + exp(x)), log(sigmoid(x)),
 // log(1 - sigmoid(x)) and log(sum(exp(z))) are finite and right where
 // exp overflows, through Eval and through compiled programs, and the

@@ -48,8 +48,10 @@
 // # Stable evaluation
 //
 // Stable rewrites a graph into an equal one that evaluates without
-// overflow (log(1 + exp(x)) is softplus(x)), by the Stable rules of the
-// table; the evaluators apply it to what they evaluate.
+// overflow (log(1 + exp(x)) is softplus(x)) or cancellation (1 −
+// sigmoid(x) is sigmoid(−x), by the table's Complements of sigmoid), by
+// the Stable rules of the table; the evaluators apply it to what they
+// evaluate.
 //
 // # Walks
 //

@@ -338,6 +338,16 @@ func TestStable(t *testing.T) {
 		{"exp(z)ᵀ/sum(exp(z))", Mul(Transpose(Call(OpExp, z)), Pow(Sum(Call(OpExp, z)), minusOne)), Transpose(Softmax(z))},
 		{"exp(x)/(2 + exp(x))", Mul(Call(OpExp, x), Pow(Add(two, Call(OpExp, x)), minusOne)), Mul(Call(OpExp, x), Pow(Add(two, Call(OpExp, x)), minusOne))},
 		{"log(x)", log(x), log(x)},
+		// Complements.
+		{"1 - sigmoid(x)", Add(one, Neg(sig)), Call(OpSigmoid, Neg(x))},
+		{"x + 1 - sigmoid(x)", Add(x, one, Neg(sig)), Add(x, Call(OpSigmoid, Neg(x)))},
+		{"sigmoid(x) + 1", Add(sig, one), Add(sig, one)},
+		{"1 - tanh(x)^2", Add(one, Neg(Pow(Call(OpTanh, x), two))),
+			Mul(Int64(4), Call(OpSigmoid, Mul(Int64(-2), x)), Call(OpSigmoid, Mul(two, x)))},
+		{"2σ^2 - 3σ + 1", Add(Mul(two, Pow(sig, two)), Mul(Int64(-3), sig), one),
+			Mul(Int64(-1), Call(OpSigmoid, Neg(x)), Add(Mul(two, sig), minusOne))},
+		{"x σ - x", Add(Mul(x, sig), Neg(x)), Mul(Int64(-1), x, Call(OpSigmoid, Neg(x)))},
+		{"1 - erf(z)", Add(one, Neg(Call(OpErf, z))), Call(OpErfc, z)},
 	}
 	for _, tt := range tests {
 		if got := Stable(tt.in); !Equal(got, tt.out) {

@@ -352,6 +352,13 @@ type OpInfo struct {
 	// differentiated expressions keep the form written.
 	Stable func(n *Node) *Node
 
+	// Complements, where set, lists constants c near which c − f(u)
+	// cancels in floating point, each with an equal form that does not:
+	// 1 − sigmoid(u) is sigmoid(−u). The Stable rule of sums rewrites
+	// c − f(u), and the factor f(u) − c of a polynomial in f(u), into
+	// that form.
+	Complements []Complement
+
 	// Linear marks a unary operation that is linear and that the
 	// constructors keep outside sums (diag, sum): the simplifier merges
 	// a L(u) + b L(v) into L(a u + b v).
@@ -588,9 +595,10 @@ func init() {
 		Ops[op].Strict = always
 	}
 	Ops[OpLog].Aliases = []string{"ln"}
-	Ops[OpLog].Stable, Ops[OpMul].Stable = stableLog, stableMul
+	Ops[OpLog].Stable, Ops[OpMul].Stable, Ops[OpAdd].Stable = stableLog, stableMul, stableAdd
 	linalgOps()
 	functionOps()
+	complements()
 	applyOps()
 	exactValues()
 	Ops[OpSum].Reduce, Ops[OpSum].Strict = tensor.SumOf, always

@@ -10,6 +10,9 @@ package expr
 //	log(sum(exp(z)))       logsumexp(z)
 //	exp(u)/(1 + exp(u))    sigmoid(u)
 //	exp(z)/sum(exp(z))     softmax(z)
+//	1 - sigmoid(u)         sigmoid(-u)
+//	1 - tanh(u)^2          4 sigmoid(-2u) sigmoid(2u)
+//	2σ^2 - 3σ + 1          -(2σ - 1) sigmoid(-u), σ = sigmoid(u)
 //
 // so that log(1 + exp(1000)) is 1000, not an overflow. The evaluators
 // apply it to the graphs they evaluate, as JAX evaluates softplus and
@@ -85,4 +88,182 @@ func stableMul(n *Node) *Node {
 		}
 	}
 	return n
+}
+
+// Complement is a constant C of a function f near which C − f(u) cancels
+// in floating point, and Form(u), equal to C − f(u) and free of the
+// cancellation: for sigmoid, C = 1 and Form(u) = sigmoid(−u).
+type Complement struct {
+	C    Num
+	Form func(u *Node) *Node
+}
+
+// complements sets the Complements of the functions that approach a
+// constant, where their derivatives cancel: sigmoid′ = σ(1 − σ) is 0 at
+// u = 40 in float64 unless 1 − σ(u) is computed as σ(−u).
+func complements() {
+	Ops[OpSigmoid].Complements = []Complement{
+		{Int(1), func(u *Node) *Node { return Call(OpSigmoid, Neg(u)) }},
+	}
+	// 1 − tanh(u) = 2σ(−2u) and −1 − tanh(u) = −2σ(2u).
+	Ops[OpTanh].Complements = []Complement{
+		{Int(1), func(u *Node) *Node { return Mul(two, Call(OpSigmoid, Mul(Int64(-2), u))) }},
+		{Int(-1), func(u *Node) *Node { return Mul(Int64(-2), Call(OpSigmoid, Mul(two, u))) }},
+	}
+	// 1 − erf(u) = erfc(u) and −1 − erf(u) = −erfc(−u).
+	Ops[OpErf].Complements = []Complement{
+		{Int(1), func(u *Node) *Node { return Call(OpErfc, u) }},
+		{Int(-1), func(u *Node) *Node { return Neg(Call(OpErfc, Neg(u))) }},
+	}
+	// 2 − erfc(u) = erfc(−u).
+	Ops[OpErfc].Complements = []Complement{
+		{Int(2), func(u *Node) *Node { return Call(OpErfc, Neg(u)) }},
+	}
+	// 1 − exp(u) = −2 exp(u/2) sinh(u/2), for u near 0.
+	Ops[OpExp].Complements = []Complement{
+		{Int(1), func(u *Node) *Node {
+			h := Mul(NewConst(Rat(1, 2)), u)
+			return Mul(Int64(-2), Call(OpExp, h), Call(OpSinh, h))
+		}},
+	}
+	// 1 − cos(u) = 2 sin(u/2)², for u near 0.
+	Ops[OpCos].Complements = []Complement{
+		{Int(1), func(u *Node) *Node { return Mul(two, Pow(Call(OpSin, Mul(NewConst(Rat(1, 2)), u)), two)) }},
+	}
+}
+
+// maxStableDegree bounds the degree of the polynomials that stableAdd
+// divides.
+const maxStableDegree = 64
+
+// stableAdd is the Stable rule of sums. Its terms k c s^d, with s = f(u)
+// an application of a function with Complements, k a number and c the
+// other factors, are grouped by c; each group is c P(s), P a polynomial
+// with numeric coefficients, and P is divided by s − C for each constant
+// C at which it vanishes, as often as it does, each such factor written
+// −Form(u). So 1 − sigmoid(u) is sigmoid(−u), and sigmoid″ =
+// σ(2σ² − 3σ + 1) = −σ (2σ − 1) sigmoid(−u) keeps its digits where σ(u)
+// rounds to 1. (Dividing in a fresh variable y and setting y = s is
+// exact even where c has s in it.)
+func stableAdd(n *Node) *Node {
+	var atom *Node
+	for _, t := range n.args {
+		if _, b, _, _ := atomPower(t, nil); b != nil {
+			atom = b
+			break
+		}
+	}
+	if atom == nil {
+		return n
+	}
+	type group struct {
+		cofactor *Node
+		p        []Num // P's coefficients by degree
+		terms    []*Node
+	}
+	var groups []*group
+	var out []*Node
+	for _, t := range n.args {
+		k, _, d, c := atomPower(t, atom)
+		var g *group
+		for _, h := range groups {
+			if Equal(h.cofactor, c) {
+				g = h
+				break
+			}
+		}
+		if g == nil {
+			g = &group{cofactor: c}
+			groups = append(groups, g)
+		}
+		for len(g.p) <= d {
+			g.p = append(g.p, Int(0))
+		}
+		g.p[d] = g.p[d].Add(k)
+		g.terms = append(g.terms, t)
+	}
+	changed := false
+	for _, g := range groups {
+		p := g.p
+		var factors []*Node
+		for _, c := range Ops[atom.op].Complements {
+			for len(p) > 1 {
+				q, ok := divideRoot(p, c.C)
+				if !ok {
+					break
+				}
+				p = q
+				factors = append(factors, Neg(c.Form(atom.args[0])))
+			}
+		}
+		if factors == nil {
+			out = append(out, g.terms...)
+			continue
+		}
+		changed = true
+		terms := make([]*Node, 0, len(p))
+		for d, k := range p {
+			if !k.IsZero() {
+				terms = append(terms, Mul(NewConst(k), Pow(atom, Int64(int64(d)))))
+			}
+		}
+		out = append(out, Mul(append(factors, g.cofactor, Add(terms...))...))
+	}
+	if !changed {
+		return n
+	}
+	return Add(out...)
+}
+
+// atomPower splits the term t into k c s^d: k a number, s atom, a power
+// of which is a factor of t, and c the other factors (1 for none). With
+// a nil atom, s is the first application of a function with Complements
+// raised to a whole power, and base nil when there is none. A term
+// without the factor has d = 0.
+func atomPower(t, atom *Node) (k Num, base *Node, d int, c *Node) {
+	k, fs := Factors(t)
+	for i, f := range fs {
+		b, e := powerOf(f)
+		switch {
+		case e == 0:
+			continue
+		case atom == nil && Ops[b.op].Complements == nil:
+			continue
+		case atom != nil && !Equal(b, atom):
+			continue
+		}
+		rest := make([]*Node, 0, len(fs)-1)
+		rest = append(rest, fs[:i]...)
+		rest = append(rest, fs[i+1:]...)
+		return k, b, e, Mul(rest...)
+	}
+	return k, nil, 0, Mul(fs...)
+}
+
+// powerOf splits n into a base and a whole exponent from 1 to
+// maxStableDegree, or returns k = 0.
+func powerOf(n *Node) (base *Node, k int) {
+	b, e := SplitPow(n)
+	if e.op != OpConst {
+		return nil, 0
+	}
+	if v, ok := e.num.Int64(); ok && v >= 1 && v <= maxStableDegree {
+		return b, int(v)
+	}
+	return nil, 0
+}
+
+// divideRoot divides the polynomial with coefficients p (by degree) by
+// y − c when c is a root, exactly: the quotient's coefficients.
+func divideRoot(p []Num, c Num) ([]Num, bool) {
+	q := make([]Num, len(p)-1)
+	carry := Int(0)
+	for d := len(p) - 1; d >= 1; d-- {
+		carry = p[d].Add(c.Mul(carry))
+		q[d-1] = carry
+	}
+	if !p[0].Add(c.Mul(carry)).IsZero() {
+		return nil, false
+	}
+	return q, true
 }
