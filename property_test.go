@@ -98,7 +98,12 @@ func binaryFunctions() []func(a, b Expr) Expr {
 	for i := range expr.Ops {
 		op := expr.Op(i)
 		if info := &expr.Ops[op]; info.Class == expr.Function && info.Elementwise && info.Arity == 2 {
-			fns = append(fns, func(a, b Expr) Expr { return Expr{n: expr.Apply(op, a.n, b.n)} })
+			fns = append(fns, func(a, b Expr) Expr {
+				if info.Check != nil && info.Check([]*expr.Node{a.n, b.n}) != "" {
+					return a // a constant parameter the parser refuses, as log(x, 0)
+				}
+				return Expr{n: expr.Apply(op, a.n, b.n)}
+			})
 		}
 	}
 	return fns

@@ -235,6 +235,14 @@ func functionOps() {
 	for _, op := range []Op{OpSec, OpCsc, OpCot, OpAsinh, OpAcosh, OpAtanh, OpLog2, OpLog10, OpCbrt, OpGamma, OpLgamma, OpDigamma} {
 		Ops[op].Strict = always
 	}
+	// A constant parameter outside the domain is refused where it is
+	// written, not only where a value is asked for: polygamma(-1, x)
+	// would otherwise differentiate into digamma(x).
+	// (Orders above maxPolygammaOrder are read, as derivatives give them,
+	// and refused where evaluated.)
+	Ops[OpPolygamma].Check = paramCheck(0, "a whole order n ≥ 0", func(n float64) bool { return n >= 0 && n == math.Trunc(n) })
+	Ops[OpHuber].Check = paramCheck(1, "δ > 0", func(d float64) bool { return d > 0 })
+	Ops[OpLogBase].Check = paramCheck(1, "a positive base other than 1", func(b float64) bool { return b > 0 && b != 1 })
 }
 
 // fn2 builds the table entry of an element-wise function of two
@@ -513,4 +521,16 @@ func polygammaDomain(n, x float64) string {
 		return "polygamma at a non-positive integer"
 	}
 	return ""
+}
+
+// paramCheck is the Check of a function whose operand i is a parameter:
+// where that operand is a number, ok says whether the function is
+// defined for it, and need what it needs otherwise.
+func paramCheck(i int, need string, ok func(float64) bool) func(args []*Node) string {
+	return func(args []*Node) string {
+		if a := args[i]; a.op == OpConst && !ok(a.num.Float64()) {
+			return need
+		}
+		return ""
+	}
 }
