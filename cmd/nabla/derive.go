@@ -142,6 +142,9 @@ func (a *app) values(ctx context.Context, r *result, d *nabla.Derivative) error 
 	if err != nil {
 		return err
 	}
+	if err := definedAt(d.Of, env); err != nil {
+		return err
+	}
 	for i := range r.Parts {
 		p := &r.Parts[i]
 		var td *nabla.TensorDerivative
@@ -352,4 +355,23 @@ func nameTeX(name string) string {
 		return e.LaTeX()
 	}
 	return name
+}
+
+// definedAt refuses a point where f itself has no value: there it has
+// no derivative either, though the formula of the derivative may have a
+// value (1/(x log(x)) at x = 0.5, where log(log(x)) is not defined). A
+// point that leaves some of f's variables without a value is not
+// checked.
+func definedAt(f nabla.Expr, env map[string]nabla.Tensor) error {
+	for _, v := range f.Vars() {
+		if _, ok := env[v]; !ok {
+			return nil
+		}
+	}
+	_, err := valueAt(f, env)
+	var de *nabla.DomainError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%w, so %s has no derivative there", err, short(f))
+	}
+	return nil
 }

@@ -146,7 +146,11 @@ func TestDiffAt(t *testing.T) {
 		{name: "missing value", args: []string{"diff", "x^2 y", "--wrt", "x", "--at", "x=2"},
 			stderr: "nabla: no value for y: add --at y=VALUE\n", status: 2},
 		{name: "domain error", args: []string{"diff", "log(x)", "--at", "x=0"},
-			stderr: "nabla: division by zero in 1/x\n", status: 1},
+			stderr: "nabla: log of a non-positive number in log(x), so log(x) has no derivative there\n", status: 1},
+		{name: "derivative defined where f is not", args: []string{"diff", "log(log(x))", "--at", "x=0.5"},
+			stderr: "nabla: log of a non-positive number in log(log(x)), so log(log(x)) has no derivative there\n", status: 1},
+		{name: "derivative undefined where f is", args: []string{"diff", "sqrt(x)", "--at", "x=0"},
+			stderr: "nabla: division by zero in 1/sqrt(x)\n", status: 1},
 		{name: "malformed point", args: []string{"diff", "x^2", "--at", "x"},
 			stderr: "nabla: --at \"x\": expected NAME=VALUE, e.g. --at x=1.5 or --at 'x=[1,2,3]'\n", status: 2},
 	})
@@ -239,8 +243,8 @@ func TestDiffBatch(t *testing.T) {
 			name:   "domain error exits 1",
 			args:   []string{"diff", "-", "--wrt", "x", "--at", "x=0"},
 			stdin:  "log(x)\nx^2\n",
-			stdout: "error: 1: division by zero in 1/x\n2x\t0\n",
-			stderr: "nabla: 1: division by zero in 1/x\n",
+			stdout: "error: 1: log of a non-positive number in log(x), so log(x) has no derivative there\n2x\t0\n",
+			stderr: "nabla: 1: log of a non-positive number in log(x), so log(x) has no derivative there\n",
 			status: 1,
 		},
 		{
