@@ -211,3 +211,16 @@ func ExampleProgram_Problem() {
 	// Output:
 	// x = 1.000000, y = 1.000000, f < 1e-12: true
 }
+
+// A value that rounding has eaten: the fourth derivative of sinc near 0
+// cancels in float64, and the bound says so.
+func ExampleExpr_EvalBound() {
+	d, _ := nabla.Diff(nabla.MustParse("sinc(x)"), "x", 4)
+	v, bound, _ := d.EvalBound(map[string]float64{"x": 1e-4})
+	fmt.Printf("value %.3g, error bound %.1g: no digit is certain\n", v, bound)
+	v, bound, _ = d.EvalBound(map[string]float64{"x": 2})
+	fmt.Printf("value %.6f, error bound %.1g\n", v, bound)
+	// Output:
+	// value 35.5, error bound 5e+02: no digit is certain
+	// value -0.019251, error bound 4e-15
+}

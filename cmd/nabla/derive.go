@@ -155,7 +155,7 @@ func (a *app) values(ctx context.Context, r *result, d *nabla.Derivative) error 
 			td = d.Blocks[i].Tensor
 		}
 		if td == nil {
-			if err := a.evaluate(p); err != nil {
+			if err := a.evaluate(r, p); err != nil {
 				return err
 			}
 			continue
@@ -306,7 +306,7 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 			`\frac{\partial f}{\partial x} \frac{\partial x}{\partial t} = ` + c.Factor.LaTeX(),
 		},
 	}
-	return r, a.evaluate(&r.Parts[0])
+	return r, a.evaluate(r, &r.Parts[0])
 }
 
 // chainLinks works out the chain rule through vectors and matrices, one
@@ -346,7 +346,7 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	c.Inner = strings.Join(inner, ",")
 	c.tex = append(c.tex, strings.Join(names, " ")+" = "+l.Product.LaTeX())
 	r.Chain = c
-	return r, a.evaluate(&r.Parts[0])
+	return r, a.evaluate(r, &r.Parts[0])
 }
 
 // nameTeX spells a variable's name in LaTeX: θ is \theta.

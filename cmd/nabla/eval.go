@@ -63,7 +63,7 @@ func (a *app) exprResult(src string, line int, m mode, f func(nabla.Expr) nabla.
 	r := whole(src, f(e))
 	r.Notes = e.Notes()
 	p := &r.Parts[0]
-	if err := a.evaluate(p); err != nil {
+	if err := a.evaluate(r, p); err != nil {
 		return nil, err
 	}
 	if m == valueOnly && p.Value == nil {

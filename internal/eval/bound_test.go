@@ -1,0 +1,53 @@
+package eval
+
+import (
+	"math"
+	"testing"
+
+	"github.com/nabla-math/nabla/internal/parse"
+)
+
+// TestBound checks the error bound of Bound against the true error of
+// the float64 value, known here in closed form: the bound must cover the
+// error, and be small where nothing cancels and large where everything
+// does.
+func TestBound(t *testing.T) {
+	tests := []struct {
+		src   string
+		x     float64
+		exact float64 // the value in exact arithmetic
+		// the bound, relative to |exact|, must lie in [lo, hi]
+		lo, hi float64
+	}{
+		{"x^2 + 1", 3, 10, 0, 1e-15},
+		{"sin(x) + cos(x)", 0.5, math.Sin(0.5) + math.Cos(0.5), 0, 1e-14},
+		{"exp(x) / (1 + x^2)", 2, math.Exp(2) / 5, 0, 1e-14},
+		{"1/3 + x", 1, 4.0 / 3, 0, 1e-15},
+		// (x - 1)^2 expanded, at 1 + 2^-26: 2^-52 exactly, from terms near 1.
+		{"x^2 - 2x + 1", 1 + 0x1p-26, 0x1p-52, 0.1, math.Inf(1)},
+		// sinc''''(x) = ((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5 near 0: 1/5.
+		{"((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5", 1e-4, 0.2, 1, math.Inf(1)},
+	}
+	for _, tt := range tests {
+		n, err := parse.Parse(tt.src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := Compile(n)
+		v, b, err := p.Bound([]float64{tt.x})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		if got := math.Abs(v - tt.exact); got > b {
+			t.Errorf("%s at %v: value %v, error %.3g above the bound %.3g", tt.src, tt.x, v, got, b)
+		}
+		if rel := b / math.Abs(tt.exact); rel < tt.lo || rel > tt.hi {
+			t.Errorf("%s at %v: relative bound %.3g, want in [%g, %g]", tt.src, tt.x, rel, tt.lo, tt.hi)
+		}
+	}
+	// A value that is not a scalar has no bound.
+	m, _ := parse.Parse("[x, 2x]", nil)
+	if _, _, err := Compile(m).Bound([]float64{1}); err == nil {
+		t.Error("Bound of a vector: no error")
+	}
+}
