@@ -164,7 +164,7 @@ func TestRefusals(t *testing.T) {
 			[]string{"X", "w"}, KindHessian, 0,
 			"the Hessian with respect to the matrix X and other variables is not available: ask for the Hessian with respect to X alone, a tensor of rank 4", true},
 		{"a tensor of order 3", "R' R", &ParseOptions{Matrices: []string{"R"}}, []string{"R"}, KindAuto, 3,
-			"with respect to the matrix R only first derivatives are available", true},
+			"with respect to the matrix R only the first derivative is available, and the second as the Hessian (nabla hessian)", true},
 		{"a where-defined name", "x1 + x2 where x1 = sin(t), x2 = t^2", nil, []string{"x1"}, KindAuto, 0,
 			"x1 is defined by the where clause (x1 = sin(t)), so the expression is in terms of the variables of its definition: differentiate with respect to those, or use --chain (ChainRule) to see ∂f/∂x1", false},
 		{"an entry out of range", "x' x", &ParseOptions{Vectors: []string{"x"}, Dims: map[string]int{"m": 2}}, []string{"x[3]"}, KindAuto, 0,

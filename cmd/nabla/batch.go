@@ -77,6 +77,9 @@ func (a *app) batch(each func(src string, line int) (*result, error), m mode) er
 				readErr = fmt.Errorf("reading standard input: line %d: %w", line+1, err)
 				break
 			}
+			if line == 0 {
+				src = strings.TrimPrefix(src, "\uFEFF") // a byte-order mark, as some editors write
+			}
 			line++
 			j.lines, j.long = append(j.lines, src), append(j.long, tooLong)
 		}

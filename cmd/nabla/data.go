@@ -57,6 +57,9 @@ func readCSV(path string, r io.Reader) (nabla.Tensor, []string, error) {
 			return nabla.Tensor{}, nil, fmt.Errorf("%s: %v", path, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if rows == 0 && header == nil && len(rec) > 0 {
+			rec[0] = strings.TrimPrefix(rec[0], "\uFEFF") // a byte-order mark, as spreadsheets write
+		}
 		if rows == 0 && header == nil && !numeric(rec) {
 			header = rec
 			cols = len(rec)

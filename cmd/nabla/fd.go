@@ -267,12 +267,9 @@ func exactValue(s string) (*big.Rat, float64, error) {
 		}
 		return r, v, nil
 	}
-	e, err := nabla.Parse(s)
+	e, err := parseValue(s)
 	if err != nil {
 		return nil, 0, err
-	}
-	if vars := e.Vars(); len(vars) > 0 {
-		return nil, 0, fmt.Errorf("the value %q has a variable in it", s)
 	}
 	if len(e.Shape()) > 0 {
 		return nil, 0, fmt.Errorf("fd takes a number, not %s", describeShape(e.Shape()))

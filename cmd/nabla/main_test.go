@@ -481,3 +481,23 @@ func TestMinimizePlot(t *testing.T) {
 		t.Errorf("the directory holds %d files, want %d: no temporary file may stay", len(entries), len(tests))
 	}
 }
+
+// TestByteOrderMark checks that a byte-order mark, which some editors and
+// spreadsheets write at the start of a file, is not read as input: not
+// in batch input, not in a CSV header, not before a CSV's first number.
+func TestByteOrderMark(t *testing.T) {
+	dir := t.TempDir()
+	header := filepath.Join(dir, "header.csv")
+	bare := filepath.Join(dir, "bare.csv")
+	if err := os.WriteFile(header, []byte("\uFEFFx,y\n1,3\n2,5\n3,7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bare, []byte("\uFEFF1\n3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runAll(t, []cliCase{
+		{name: "batch", args: []string{"diff", "-"}, stdin: "\uFEFFx^2\nsin(x)\n", stdout: "2x\ncos(x)\n"},
+		{name: "CSV without a header", args: []string{"eval", "sum(v)", "--vector", "v", "--at", "v=@" + bare}, stdout: "4\n"},
+		{name: "points", args: []string{"eval", "x y", "--points", header}, stdout: "x,y,f\n1,3,3\n2,5,10\n3,7,21\n"},
+	})
+}

@@ -210,12 +210,9 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 			pr.exact[name] = r
 			starts[name] = nabla.Tensor{Data: []float64{v}}
 		} else {
-			e, err := nabla.Parse(val)
+			e, err := parseValue(val)
 			if err != nil {
 				return nil, usagef("--from %s: %v", name, err)
-			}
-			if len(e.Vars()) > 0 {
-				return nil, usagef("--from %s: the value %q has a variable in it", name, val)
 			}
 			t, err := e.EvalTensor(nil)
 			if err != nil {

@@ -28,12 +28,9 @@ func (a *app) point() (map[string]nabla.Tensor, error) {
 				return nil, usagef("--at %s: %v", name, err)
 			}
 		} else {
-			v, err := nabla.Parse(val)
+			v, err := parseValue(val)
 			if err != nil {
 				return nil, usagef("--at %s: %v", name, err)
-			}
-			if len(v.Vars()) > 0 {
-				return nil, usagef("--at %s: the value %q has a variable in it", name, strings.TrimSpace(val))
 			}
 			if x, err = v.EvalTensor(nil); err != nil {
 				return nil, usagef("--at %s: %v", name, err)
@@ -172,4 +169,21 @@ func (a *app) evaluateEmpty(p *part) error {
 func varDims(e nabla.Expr, name string) []string {
 	dims, _ := e.VarDims(name)
 	return dims
+}
+
+// parseValue reads a coordinate of a point: an expression without
+// variables, such as 1.5, pi/2 or [1, 2].
+func parseValue(val string) (nabla.Expr, error) {
+	v, err := nabla.Parse(val)
+	if err != nil {
+		return nabla.Expr{}, err
+	}
+	if vars := v.Vars(); len(vars) > 0 {
+		switch strings.ToLower(vars[0]) {
+		case "inf", "infinity", "nan":
+			return nabla.Expr{}, fmt.Errorf("a value is a finite number, not %s", vars[0])
+		}
+		return nabla.Expr{}, fmt.Errorf("the value %q has a variable in it", strings.TrimSpace(val))
+	}
+	return v, nil
 }

@@ -87,11 +87,8 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 		var v nabla.Expr
 		if r, ok := new(big.Rat).SetString(val); ok {
 			v = nabla.Exact(r)
-		} else if v, err = nabla.Parse(val); err != nil {
+		} else if v, err = parseValue(val); err != nil {
 			return usagef("--at %s: %v", name, err)
-		}
-		if len(v.Vars()) > 0 {
-			return usagef("--at %s: the value %q has a variable in it", name, val)
 		}
 		at[name], text[name] = v, v.String()
 	}

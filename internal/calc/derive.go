@@ -222,8 +222,10 @@ func (c *computation) single(r *Result, f *expr.Node, x Var, order int, record f
 		r.Expr, err = c.entryDerivative(f, x, order)
 	case x.scalar():
 		r.Expr, err = c.derivative(f, x.Sym, order, record)
+	case order == 2 && record == nil:
+		err = unsupportedf("the second derivative with respect to the %s %s is its Hessian: ask for the Hessian (nabla hessian)", kindOf(x.Sym), x.Sym.Name())
 	case order != 1 || record != nil:
-		err = unsupportedf("with respect to the %s %s only first derivatives are available", kindOf(x.Sym), x.Sym.Name())
+		err = unsupportedf("with respect to the %s %s only the first derivative is available, and the second as the Hessian (nabla hessian)", kindOf(x.Sym), x.Sym.Name())
 	case needsTensor(f, x.Sym):
 		r.Tensor, err = c.tensor(f, x.Sym)
 	default:

@@ -6,6 +6,7 @@ import (
 	"math/cmplx"
 
 	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
 )
 
 // NotAnalyticError reports an expression that complex arithmetic cannot
@@ -22,7 +23,7 @@ func (e *NotAnalyticError) Error() string {
 	if name == "" {
 		name = info.Name
 	}
-	s, _ := formatShort(e.Node)
+	s := format.Short(e.Node, 80)
 	if info.Elementwise {
 		return fmt.Sprintf("%s is not analytic, in %s: complex arithmetic does not apply", name, s)
 	}

@@ -44,10 +44,7 @@ type DomainError struct {
 // "log of a non-positive number in log(x)", with the entry of a vector
 // or matrix value: "… in log(x), entry [3]".
 func (e *DomainError) Error() string {
-	s, err := format.TextLimit(e.Node, 200)
-	if err != nil {
-		return e.Msg
-	}
+	s := format.Short(e.Node, 200)
 	if e.At != "" {
 		return e.Msg + " in " + s + ", entry " + e.At
 	}
@@ -247,5 +244,3 @@ func (p *Program) At(env map[string]float64) (float64, error) {
 	}
 	return p.Eval(in, nil)
 }
-
-func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }

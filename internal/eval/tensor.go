@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/format"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
 
@@ -174,7 +175,7 @@ func TooLarge(n *expr.Node, size func(expr.Dim) (int, bool)) error {
 			return nil
 		}
 		if k > 0 && entries > MaxEntries/k {
-			text, _ := formatShort(n)
+			text := format.Short(n, 80)
 			return fmt.Errorf("%s has more than %d entries, more than nabla evaluates", text, MaxEntries)
 		}
 		entries *= k
@@ -280,13 +281,7 @@ func (e *tensorEval) elementwise(n *expr.Node, vs []Tensor) (Tensor, error) {
 	return out, nil
 }
 
-func short(n *expr.Node) string {
-	s, err := formatShort(n)
-	if err != nil {
-		return "an expression"
-	}
-	return s
-}
+func short(n *expr.Node) string { return format.Short(n, 80) }
 
 func (e *tensorEval) compute(n *expr.Node) (Tensor, error) {
 	info := n.Info()

@@ -3,6 +3,7 @@ package format
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
 )
@@ -24,6 +25,20 @@ func Text(n *expr.Node) string {
 func TextLimit(n *expr.Node, limit int) (s string, err error) {
 	p := &printer{limit: limit, latex: false}
 	return p.run(n)
+}
+
+// Short is Text cut to about limit bytes, with "…" where it is cut: the
+// text of a subexpression in a message, however large it is.
+func Short(n *expr.Node, limit int) string {
+	p := &printer{limit: limit}
+	if s, err := p.run(n); err == nil {
+		return s
+	}
+	s := p.b.String() // what was printed before the limit
+	for len(s) > limit || !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }
 
 type printer struct {

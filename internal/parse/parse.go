@@ -817,6 +817,10 @@ func (p *parser) name() *expr.Node {
 		}
 		return expr.NewSym(name, s)
 	}
+	if strings.HasPrefix(name, "_") {
+		// norm(x)_2: a subscript after something that takes none.
+		p.fail(t.pos, "unexpected subscript %s: a subscript follows a name (x_1) or a norm (||x||_2)", name)
+	}
 	if stem, idx, ok := p.subscripted(name); ok && p.callFollows() {
 		// f_12(x, y), the ASCII spelling of ∂₁₂f(x, y).
 		p.advance()

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/nabla-math/nabla/internal/eval"
+	"github.com/nabla-math/nabla/internal/format"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/tensor"
@@ -395,10 +396,4 @@ func (b *builder) reads(st step) []int32 {
 	return st.args
 }
 
-func short(n *expr.Node) string {
-	s, err := formatShort(n)
-	if err != nil {
-		return "an expression"
-	}
-	return s
-}
+func short(n *expr.Node) string { return format.Short(n, 80) }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/nabla-math/nabla/internal/eval"
 	"github.com/nabla-math/nabla/internal/expr"
-	"github.com/nabla-math/nabla/internal/format"
 	"github.com/nabla-math/nabla/internal/tensor"
 )
 
@@ -418,5 +417,3 @@ func (pl *plan) kernelError(s int32, err error) error {
 	}
 	return fmt.Errorf("size mismatch in %s: %v", short(n), err)
 }
-
-func formatShort(n *expr.Node) (string, error) { return format.TextLimit(n, 80) }
