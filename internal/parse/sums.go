@@ -83,6 +83,9 @@ func IsIndexName(s string) bool {
 // Names in vars are declared variables, not sums, and so is a name such as
 // sum_x that no summand follows (sum_x^2).
 func HasSums(src string, vars map[string]expr.Shape) bool {
+	if !strings.Contains(src, "[") && !strings.Contains(src, "Σ") && !strings.Contains(src, "sum_") {
+		return false // neither an indexed name nor a sum word
+	}
 	l := lexer{src: src}
 	var prev token
 	for {
