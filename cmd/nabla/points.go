@@ -93,13 +93,46 @@ func (a *app) runPoints(cmd, src string) error {
 		names[i] = in.name
 		order = append(order, in.cols...)
 	}
-	p, err := nabla.Compile(e, names...)
-	if err != nil {
-		return valueError(err)
-	}
 	env, err := a.point()
 	if err != nil {
 		return err
+	}
+	for _, name := range names {
+		if _, both := env[name]; both {
+			return usagef("--points %s: %s has a column there and a value in --at: give it once", a.points, name)
+		}
+	}
+	// The entries to differentiate by: the columns', or --wrt's. A --wrt
+	// scalar without a column is an input too, its value from --at.
+	var entries []string // the inputs' entries, in order
+	for _, k := range order {
+		entries = append(entries, strings.TrimSpace(header[k]))
+	}
+	var extra []float64 // the values of the inputs after the columns
+	pick := []int(nil)  // the entries of the inputs that --wrt asks for, in its order
+	if a.wrt != "" && cmd != "eval" {
+		for _, w := range splitWrt(a.wrt) {
+			if i := slices.Index(names, w); i >= 0 {
+				for k := range ins[i].cols {
+					pick = append(pick, entryIndex(ins, i, k))
+				}
+				continue
+			}
+			dims, ok := e.VarDims(w)
+			v, given := env[w]
+			switch {
+			case !ok:
+				return usagef("--wrt %s: %s does not have %s (its variables: %s)", w, e, w, strings.Join(e.Vars(), ", "))
+			case len(dims) > 0 || !given || len(v.Data) != 1:
+				return usagef("--points: --wrt %s: with --points a derivative is with respect to scalars and vectors that are columns (%s), or scalars given by --at", w, strings.Join(names, ", "))
+			}
+			pick = append(pick, len(entries))
+			names, entries, extra = append(names, w), append(entries, w), append(extra, v.Data[0])
+		}
+	}
+	p, err := nabla.Compile(e, names...)
+	if err != nil {
+		return valueError(err)
 	}
 	for _, name := range e.Vars() {
 		if slices.Contains(names, name) {
@@ -119,13 +152,16 @@ func (a *app) runPoints(cmd, src string) error {
 	} else {
 		rows = t.Shape[0]
 	}
-	xs := mat.NewDense(rows, len(order), nil)
+	xs := mat.NewDense(rows, len(order)+len(extra), nil)
 	for i := 0; i < rows; i++ {
 		for k, j := range order {
 			xs.Set(i, k, t.Data[i*cols+j])
 		}
+		for k, v := range extra {
+			xs.Set(i, len(order)+k, v)
+		}
 	}
-	eval := a.pointEval(cmd, p)
+	eval := a.pointEval(cmd, p, pick)
 	out := make([][]float64, rows)
 	errs := make([]error, rows)
 	var wg sync.WaitGroup
@@ -149,21 +185,35 @@ func (a *app) runPoints(cmd, src string) error {
 			return fmt.Errorf("%s, line %d: %w", a.points, i+2, err)
 		}
 	}
-	var entries []string // the inputs' entries, in order
-	for _, k := range order {
-		entries = append(entries, strings.TrimSpace(header[k]))
+	if pick != nil {
+		picked := make([]string, len(pick))
+		for i, k := range pick {
+			picked[i] = entries[k]
+		}
+		entries = picked
 	}
 	return a.printPoints(cmd, header, entries, t, out)
 }
 
-// pointEval returns what the command computes at one point, flattened.
-func (a *app) pointEval(cmd string, p *nabla.Program) func(x []float64) ([]float64, error) {
+// entryIndex is the position among all the inputs' entries of entry k of
+// input i.
+func entryIndex(ins []input, i, k int) int {
+	n := k
+	for _, in := range ins[:i] {
+		n += len(in.cols)
+	}
+	return n
+}
+
+// pointEval returns what the command computes at one point, flattened:
+// with respect to every input's entries, or those of pick, in its order.
+func (a *app) pointEval(cmd string, p *nabla.Program, pick []int) func(x []float64) ([]float64, error) {
 	switch cmd {
 	case "grad":
 		return func(x []float64) ([]float64, error) {
 			g := make([]float64, len(x))
 			_, err := p.ValueGrad(g, x)
-			return g, err
+			return picked(g, pick), err
 		}
 	case "jacobian":
 		return func(x []float64) ([]float64, error) {
@@ -171,7 +221,14 @@ func (a *app) pointEval(cmd string, p *nabla.Program) func(x []float64) ([]float
 			if err := p.Jacobian(&j, x); err != nil {
 				return nil, err
 			}
-			return j.RawMatrix().Data, nil
+			if pick == nil {
+				return j.RawMatrix().Data, nil
+			}
+			var out []float64
+			for i := range j.RawMatrix().Rows {
+				out = append(out, picked(j.RawRowView(i), pick)...)
+			}
+			return out, nil
 		}
 	case "hessian":
 		return func(x []float64) ([]float64, error) {
@@ -179,7 +236,14 @@ func (a *app) pointEval(cmd string, p *nabla.Program) func(x []float64) ([]float
 			if err := p.Hessian(&h, x); err != nil {
 				return nil, err
 			}
-			return h.RawMatrix().Data, nil
+			if pick == nil {
+				return h.RawMatrix().Data, nil
+			}
+			var out []float64
+			for _, i := range pick {
+				out = append(out, picked(h.RawRowView(i), pick)...)
+			}
+			return out, nil
 		}
 	}
 	return func(x []float64) ([]float64, error) {
@@ -281,4 +345,17 @@ func csvCell(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// picked returns the entries pick of v, in its order; all of v for a nil
+// pick.
+func picked(v []float64, pick []int) []float64 {
+	if pick == nil {
+		return v
+	}
+	out := make([]float64, len(pick))
+	for i, k := range pick {
+		out[i] = v[k]
+	}
+	return out
 }
