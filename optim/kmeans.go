@@ -168,6 +168,9 @@ func KMeans(x *mat.Dense, k int, opts *KMeansOptions) (*KMeansResult, error) {
 			}
 		}
 	}
+	if err := kmeansScale(raw); err != nil {
+		return nil, err
+	}
 	if k < 1 {
 		return nil, &ClusterCountError{K: k}
 	}
@@ -594,4 +597,30 @@ func sameRow(x, m []float64) bool {
 		}
 	}
 	return true
+}
+
+// kmeansScale refuses data whose squared distances leave float64: a
+// spread so large that they overflow (the loss of points 1e300 apart is
+// beyond float64, and every distance compares as +Inf), or so small that
+// they fall below its normal numbers and lose their digits (points
+// 1e-300 apart are all at distance 0). k-means is the same for data
+// scaled by any factor, so the remedy is the user's: rescale.
+func kmeansScale(raw blas64.General) error {
+	n, d := raw.Rows, raw.Cols
+	var spread, top float64
+	for j := 0; j < d; j++ {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for i := 0; i < n; i++ {
+			v := raw.Data[i*raw.Stride+j]
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		spread, top = max(spread, hi-lo), max(top, math.Abs(lo), math.Abs(hi))
+	}
+	switch {
+	case !(float64(n)*float64(d)*spread*spread <= math.MaxFloat64) || !(float64(n)*top <= math.MaxFloat64):
+		return fmt.Errorf("the data spread over %.3g: its squared distances and sums overflow float64; divide it by a common scale first (k-means does not change with it)", spread)
+	case spread > 0 && spread < 0x1p-500:
+		return fmt.Errorf("the data spread over only %.3g: its squared distances underflow float64; multiply it by a common scale first (k-means does not change with it)", spread)
+	}
+	return nil
 }

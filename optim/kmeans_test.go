@@ -318,3 +318,35 @@ func sortedRows(m *mat.Dense) [][]float64 {
 	slices.SortFunc(rows, slices.Compare)
 	return rows
 }
+
+// TestKMeansScale checks that data whose squared distances leave float64
+// is refused with the remedy, and that data just inside is clustered.
+func TestKMeansScale(t *testing.T) {
+	tests := []struct {
+		name  string
+		scale float64
+		err   string
+	}{
+		{"huge", 1e300, "the data spread over 2.2e+300: its squared distances and sums overflow float64; divide it by a common scale first (k-means does not change with it)"},
+		{"tiny", 1e-300, "the data spread over only 2.2e-300: its squared distances underflow float64; multiply it by a common scale first (k-means does not change with it)"},
+		{"large", 1e100, ""},
+		{"small", 1e-100, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := mat.NewDense(4, 2, []float64{1, 1, 1.1, 1, -1, -1, -1.1, -1})
+			x.Scale(tt.scale, x)
+			km, err := KMeans(x, 2, &KMeansOptions{Seed: 1})
+			switch {
+			case tt.err != "":
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("KMeans = %v, want the error %q", err, tt.err)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case km.Assign[0] != km.Assign[1] || km.Assign[2] != km.Assign[3] || km.Assign[0] == km.Assign[2]:
+				t.Errorf("assignments %v: want the positive points apart from the negative ones", km.Assign)
+			}
+		})
+	}
+}
