@@ -599,12 +599,28 @@ func sameRow(x, m []float64) bool {
 	return true
 }
 
-// kmeansScale refuses data whose squared distances leave float64: a
-// spread so large that they overflow (the loss of points 1e300 apart is
-// beyond float64, and every distance compares as +Inf), or so small that
-// they fall below its normal numbers and lose their digits (points
-// 1e-300 apart are all at distance 0). k-means is the same for data
-// scaled by any factor, so the remedy is the user's: rescale.
+// ScaleError is the error of k-means data whose squared distances leave
+// float64: a spread (the largest range of a column) so large that they
+// overflow (the loss of points 1e300 apart is beyond float64, and every
+// distance compares as +Inf), or so small that they fall below its
+// normal numbers and lose their digits (points 1e-300 apart are all at
+// distance 0). k-means is the same for data scaled by any factor, so
+// the remedy is to rescale.
+type ScaleError struct {
+	Spread float64
+	Over   bool // overflow; otherwise underflow
+}
+
+// Error says which, and the remedy.
+func (e *ScaleError) Error() string {
+	if e.Over {
+		return fmt.Sprintf("the data spread over %.3g: its squared distances and sums overflow float64; divide it by a common scale first (k-means does not change with it)", e.Spread)
+	}
+	return fmt.Sprintf("the data spread over only %.3g: its squared distances underflow float64; multiply it by a common scale first (k-means does not change with it)", e.Spread)
+}
+
+// kmeansScale returns a *ScaleError for data whose squared distances
+// leave float64.
 func kmeansScale(raw blas64.General) error {
 	n, d := raw.Rows, raw.Cols
 	var spread, top float64
@@ -618,9 +634,9 @@ func kmeansScale(raw blas64.General) error {
 	}
 	switch {
 	case !(float64(n)*float64(d)*spread*spread <= math.MaxFloat64) || !(float64(n)*top <= math.MaxFloat64):
-		return fmt.Errorf("the data spread over %.3g: its squared distances and sums overflow float64; divide it by a common scale first (k-means does not change with it)", spread)
-	case spread > 0 && spread < 0x1p-500:
-		return fmt.Errorf("the data spread over only %.3g: its squared distances underflow float64; multiply it by a common scale first (k-means does not change with it)", spread)
+		return &ScaleError{Spread: spread, Over: true}
+	case spread > 0 && spread < 0x1p-511: // its square below the normal numbers
+		return &ScaleError{Spread: spread}
 	}
 	return nil
 }

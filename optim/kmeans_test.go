@@ -117,6 +117,10 @@ func TestKMeansLoss(t *testing.T) {
 			Iters: rapid.IntRange(1, 50).Draw(t, "iters"),
 		}
 		res, err := KMeans(x, k, opts)
+		var se *ScaleError
+		if errors.As(err, &se) && !se.Over {
+			t.Skip("points too close together for float64's squares:", err)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

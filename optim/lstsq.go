@@ -93,8 +93,10 @@ type LstsqResult struct {
 	// which is zero at the minimum up to rounding.
 	Grad []float64
 	// Rank is the numerical rank of Φ: the number of its singular
-	// values above max(N, D)·ε·σ₁. LeastSquares returns a result only
-	// when it is D, the number of columns.
+	// values above max(N, D)·ε·σ₁, with its columns scaled to norms in
+	// [½, 1) by powers of two, so that the units of a column do not
+	// decide it. LeastSquares returns a result only when it is D, the
+	// number of columns.
 	Rank int
 	// Singular are the singular values of Φ, largest first.
 	Singular []float64
@@ -228,6 +230,26 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 		}
 	}
 
+	// The columns scaled to norms in [½, 1) by powers of two, which is
+	// exact: whether a column depends on the others, and how accurately
+	// θ can be found, do not depend on the units of the columns (a
+	// column of values near 1e-200 beside the intercept is no multiple
+	// of it).
+	scale := make([]float64, d)
+	scaled := mat.DenseCopyOf(phi)
+	for j := range scale {
+		scale[j] = 1
+		if c := mat.Norm(phi.ColView(j), 2); c > 0 && !math.IsInf(c, 0) {
+			_, e := math.Frexp(c)
+			scale[j] = math.Ldexp(1, -e)
+		}
+		for i := 0; i < n; i++ {
+			scaled.Set(i, j, phi.At(i, j)*scale[j])
+		}
+	}
+	unscaled := phi
+	phi = scaled
+
 	var svd mat.SVD
 	if !svd.Factorize(phi, mat.SVDNone) {
 		return nil, errors.New("the singular value decomposition of Φ did not converge")
@@ -241,10 +263,22 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 		}
 	}
 	if rank < d {
-		return nil, lstsqDependence(phi, tol, rank, names)
+		err := lstsqDependence(phi, tol, rank, names)
+		if re, ok := err.(*RankError); ok && re.Column >= 0 {
+			for i := range re.Coef { // Φ_c ≈ Σ cᵢ (sᵢ/s_c) Φᵢ in the columns' own units
+				re.Coef[i] *= scale[i] / scale[re.Column]
+			}
+		}
+		return nil, err
 	}
 
-	res := &LstsqResult{Rank: rank, Singular: sv, Cond: sv[0] / sv[d-1], Method: o.Method, Converged: true}
+	// The singular values of Φ as given, as NumPy reports them.
+	var given mat.SVD
+	if !given.Factorize(unscaled, mat.SVDNone) {
+		return nil, errors.New("the singular value decomposition of Φ did not converge")
+	}
+	gv := given.Values(nil)
+	res := &LstsqResult{Rank: rank, Singular: gv, Cond: gv[0] / gv[d-1], Method: o.Method, Converged: true}
 	theta := mat.NewVecDense(d, nil)
 	yv := mat.NewVecDense(n, y)
 	switch o.Method {
@@ -273,26 +307,53 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 		}
 		full.SolveVecTo(theta, yv, d)
 	case LstsqGD:
-		res.Iters, res.Converged = lstsqDescent(theta, phi, yv, 1/(2*sv[0]*sv[0]), o.Iters, o.Tol)
+		// The notes' gradient descent, on Φ as given: the columns'
+		// scales are its condition number's, and its pace.
+		res.Iters, res.Converged = lstsqDescent(theta, unscaled, yv, 1/(2*gv[0]*gv[0]), o.Iters, o.Tol)
 	}
 	res.Theta = theta.RawVector().Data
+	if o.Method != LstsqGD {
+		for j := range res.Theta {
+			res.Theta[j] *= scale[j] // θ of the columns as given
+		}
+	}
+	phi = unscaled
 
-	// The residual, the loss and its gradient at θ.
+	// The residual, the loss and its gradient at θ. The sums of squares
+	// and products are taken with y and the residual scaled by a power
+	// of two that brings y's largest entry near 1, and the columns as
+	// scaled above, so that they neither overflow nor underflow where
+	// the data is near 1e200 or 1e-200; R² is a ratio, and the gradient
+	// is scaled back.
 	r := mat.NewVecDense(n, nil)
 	r.MulVec(phi, theta)
 	r.SubVec(yv, r)
 	res.Residual = mat.Norm(r, 2)
+	sy := 1.0
+	if m := max(floats.Max(y), -floats.Min(y)); m > 0 {
+		_, e := math.Frexp(m)
+		sy = math.Ldexp(1, -e)
+	}
+	rs := mat.NewVecDense(n, nil)
+	rs.ScaleVec(sy, r)
 	g := mat.NewVecDense(d, nil)
-	g.MulVec(phi.T(), r)
-	g.ScaleVec(-2, g)
+	g.MulVec(scaled.T(), rs)
 	res.Grad = g.RawVector().Data
+	for j := range res.Grad {
+		res.Grad[j] *= -2 / (sy * scale[j])
+		if math.IsInf(res.Grad[j], 0) {
+			return nil, fmt.Errorf("the gradient of the loss by %s is beyond float64 at the scale of the data (y up to %.3g): rescale y or the columns", labels[j], 1/sy)
+		}
+	}
 
-	mean := floats.Sum(y) / float64(n)
+	ys := make([]float64, n)
+	floats.ScaleTo(ys, sy, y)
+	mean := floats.Sum(ys) / float64(n)
 	tss := 0.0
-	for _, v := range y {
+	for _, v := range ys {
 		tss += (v - mean) * (v - mean)
 	}
-	rss := res.Residual * res.Residual
+	rss := mat.Dot(rs, rs)
 	switch {
 	case tss > 0:
 		res.R2 = 1 - rss/tss

@@ -268,3 +268,40 @@ func fitDense(rows [][]float64) *mat.Dense {
 	}
 	return m
 }
+
+// TestLeastSquaresScale checks that the units of the columns and of y do
+// not change the fit: the same line through points near 1e-200 or with a
+// feature near 1e150 has the same rank, θ in the new units, and the same
+// R², where a rank test on Φ as given saw the small column as a multiple
+// of the intercept and the sums of squares underflowed.
+func TestLeastSquaresScale(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	y := []float64{2, 3, 5, 4}
+	fit := func(xs, ys float64) *LstsqResult {
+		phi := mat.NewDense(len(x), 2, nil)
+		yy := make([]float64, len(y))
+		for i := range x {
+			phi.Set(i, 0, 1)
+			phi.Set(i, 1, x[i]*xs)
+			yy[i] = y[i] * ys
+		}
+		res, err := LeastSquares(phi, yy, nil)
+		if err != nil {
+			t.Fatalf("x·%g, y·%g: %v", xs, ys, err)
+		}
+		return res
+	}
+	base := fit(1, 1)
+	for _, s := range []struct{ xs, ys float64 }{{1e-200, 1e-200}, {1e-200, 1}, {1e150, 1}, {1, 1e-150}} {
+		got := fit(s.xs, s.ys)
+		want := []float64{base.Theta[0] * s.ys, base.Theta[1] * s.ys / s.xs}
+		for j := range want {
+			if math.Abs(got.Theta[j]-want[j]) > 1e-12*math.Abs(want[j]) {
+				t.Errorf("x·%g, y·%g: θ[%d] = %v, want %v", s.xs, s.ys, j, got.Theta[j], want[j])
+			}
+		}
+		if got.Rank != 2 || math.Abs(got.R2-base.R2) > 1e-12 {
+			t.Errorf("x·%g, y·%g: rank %d, R² %v; want 2, %v", s.xs, s.ys, got.Rank, got.R2, base.R2)
+		}
+	}
+}
