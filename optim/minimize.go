@@ -118,6 +118,12 @@ type Result struct {
 	Iterate         // the last iterate
 	Stop    Stop    // why it stopped
 	Why     string  // the reason in words, with the figures
+	// NotMinimum, where set, says that the stationary point where it
+	// stopped (Stop is GradientSmall) is no minimum: the Hessian there
+	// has a negative eigenvalue, so it is a maximum or a saddle point
+	// (Newton's method goes to any stationary point). Why says so too.
+	// It is looked for in up to maxClassified variables.
+	NotMinimum string
 	Evals   int     // evaluations of f (with its gradient)
 	Hess    int     // evaluations of the Hessian
 	Method  Method  // the method used
@@ -210,7 +216,52 @@ func Minimize(p *nabla.Program, x0 []float64, s *Settings) (*Result, error) {
 	if m.r.Stop == Diverging {
 		return m.r, &DivergingError{m.r}
 	}
+	if m.r.Stop == GradientSmall { // a stationary point: which kind?
+		if m.r.NotMinimum = notMinimum(p, m.r.X); m.r.NotMinimum != "" {
+			m.r.Why += "; " + m.r.NotMinimum
+		}
+	}
 	return m.r, nil
+}
+
+// maxClassified bounds the number of variables for which Minimize looks
+// at the Hessian where it stops.
+const maxClassified = 300
+
+// notMinimum says what the point x is when it is no minimum of p's
+// function: a maximum or a saddle point, by the eigenvalues of the
+// Hessian there. It is "" for a minimum, for a point where the Hessian
+// is semidefinite within rounding, and where the Hessian is not
+// available.
+func notMinimum(p *nabla.Program, x []float64) string {
+	if len(x) == 0 || len(x) > maxClassified {
+		return ""
+	}
+	var h mat.Dense
+	if err := p.Hessian(&h, x); err != nil {
+		return ""
+	}
+	n := len(x)
+	sym := mat.NewSymDense(n, nil)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			sym.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		return ""
+	}
+	ev := eig.Values(nil) // ascending
+	lo, hi := ev[0], ev[n-1]
+	tol := 1e-8 * max(math.Abs(lo), math.Abs(hi))
+	switch {
+	case lo >= -tol:
+		return ""
+	case hi <= tol:
+		return fmt.Sprintf("not a minimum but a maximum: the Hessian there has the eigenvalue %.3g, and none above 0", lo)
+	}
+	return fmt.Sprintf("not a minimum but a saddle point: the Hessian there has the eigenvalues %.3g and %.3g", lo, hi)
 }
 
 // minimizer runs one minimisation.

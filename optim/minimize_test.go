@@ -145,3 +145,33 @@ func TestMinimizeStops(t *testing.T) {
 		t.Errorf("ParseMethod(sgd): %v", err)
 	}
 }
+
+// TestNotMinimum checks that a run that stops at a stationary point that
+// is no minimum says what it is: Newton's method goes to the maximum of
+// -x² and the saddle of x² - y² in one step.
+func TestNotMinimum(t *testing.T) {
+	tests := []struct {
+		f    string
+		x0   []float64
+		want string
+	}{
+		{"-x^2", []float64{1}, "not a minimum but a maximum: the Hessian there has the eigenvalue -2, and none above 0"},
+		{"x^2 - y^2", []float64{1, 1}, "not a minimum but a saddle point: the Hessian there has the eigenvalues -2 and 2"},
+		{"x^2 + y^2", []float64{1, 1}, ""},
+		{"(1 - x)^2 + 100(y - x^2)^2", []float64{-1.2, 1}, ""},
+	}
+	for _, tt := range tests {
+		f := nabla.MustParse(tt.f)
+		p, err := nabla.Compile(f, f.Vars()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Minimize(p, tt.x0, &Settings{Method: Newton})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.f, err)
+		}
+		if res.NotMinimum != tt.want || tt.want != "" && !strings.HasSuffix(res.Why, "; "+tt.want) {
+			t.Errorf("%s: NotMinimum %q, Why %q; want %q", tt.f, res.NotMinimum, res.Why, tt.want)
+		}
+	}
+}
