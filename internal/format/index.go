@@ -30,7 +30,7 @@ func (w *indexWriter) form(f, x, d *expr.Node) string {
 	out := outIndices(f)
 	in := []string{"p", "q"}
 	if len(out) == 2 {
-		out, in = []string{"p", "q"}, []string{"i", "j"}
+		in = []string{"i", "j"}
 	}
 	in = in[:x.Shape().Rank()]
 	terms := []*expr.Node{d}
@@ -50,9 +50,9 @@ func (w *indexWriter) form(f, x, d *expr.Node) string {
 		fname = w.name(f)
 	}
 	if w.latex {
-		return `\frac{\partial ` + w.entry(fname, strings.Join(out, "")) + `}{\partial ` + w.entry(w.name(x), strings.Join(in, "")) + "} = " + joinTerms(parts)
+		return `\frac{\partial ` + w.entry(fname, joinIndices(out)) + `}{\partial ` + w.entry(w.name(x), joinIndices(in)) + "} = " + joinTerms(parts)
 	}
-	return "∂" + w.entry(fname, strings.Join(out, "")) + "/∂" + w.entry(x.Name(), strings.Join(in, "")) + " = " + joinTerms(parts)
+	return "∂" + w.entry(fname, joinIndices(out)) + "/∂" + w.entry(x.Name(), joinIndices(in)) + " = " + joinTerms(parts)
 }
 
 // indexWriter writes entries of expressions linear in the differential
@@ -105,14 +105,32 @@ func (w *indexWriter) expr(n *expr.Node) string {
 
 var errNoIndexForm = errors.New("no index form")
 
+// outIndices names the indices of f's entries: i for a vector, p and q
+// for a matrix, "1" for the single row of a row vector (xᵀA) or column.
 func outIndices(f *expr.Node) []string {
-	switch f.Shape().Rank() {
-	case 0:
+	switch s := f.Shape(); {
+	case s.Rank() == 0:
 		return nil
-	case 1:
+	case s.Rank() == 1:
 		return []string{"i"}
+	case s.Dim(0).N == 1:
+		return []string{"1", "q"}
+	case s.Dim(1).N == 1:
+		return []string{"p", "1"}
 	}
 	return []string{"p", "q"}
+}
+
+// joinIndices writes indices as a subscript, without the "1" of a single
+// row or column.
+func joinIndices(idx []string) string {
+	var b strings.Builder
+	for _, i := range idx {
+		if i != "1" {
+			b.WriteString(i)
+		}
+	}
+	return b.String()
 }
 
 // term writes one term of a differential as the entry (out) of the
