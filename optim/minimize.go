@@ -115,19 +115,19 @@ func (s Stop) String() string {
 
 // Result is the outcome of Minimize.
 type Result struct {
-	Iterate         // the last iterate
-	Stop    Stop    // why it stopped
-	Why     string  // the reason in words, with the figures
+	Iterate        // the last iterate
+	Stop    Stop   // why it stopped
+	Why     string // the reason in words, with the figures
 	// NotMinimum, where set, says that the stationary point where it
 	// stopped (Stop is GradientSmall) is no minimum: the Hessian there
 	// has a negative eigenvalue, so it is a maximum or a saddle point
 	// (Newton's method goes to any stationary point). Why says so too.
 	// It is looked for in up to maxClassified variables.
 	NotMinimum string
-	Evals   int     // evaluations of f (with its gradient)
-	Hess    int     // evaluations of the Hessian
-	Method  Method  // the method used
-	LR      float64 // the learning rate used, for the methods that take one
+	Evals      int     // evaluations of f (with its gradient)
+	Hess       int     // evaluations of the Hessian
+	Method     Method  // the method used
+	LR         float64 // the learning rate used, for the methods that take one
 }
 
 // DivergingError reports a minimisation whose iterates grow without
