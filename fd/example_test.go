@@ -92,3 +92,18 @@ func ExampleCheckGradient() {
 	// Output:
 	// OK: false; worst entry 1: got -8.8000, want -88.0000
 }
+
+// The weights of a stencil, exactly: the five-point central difference
+// for f″.
+func ExampleStencil() {
+	offsets, weights, _ := fd.Stencil(fd.Central, 2, 4)
+	for k := range offsets {
+		fmt.Printf("%+d: %s\n", offsets[k], weights[k].RatString())
+	}
+	// Output:
+	// -2: -1/12
+	// -1: 4/3
+	// +0: -5/2
+	// +1: 4/3
+	// +2: -1/12
+}

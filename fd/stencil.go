@@ -1,6 +1,7 @@
 package fd
 
 import (
+	"fmt"
 	"math/big"
 	"sync"
 )
@@ -170,4 +171,32 @@ func (st *stencil) moment(m int) *big.Rat {
 		sum.Add(sum, p.Mul(p, st.exact[k]))
 	}
 	return sum
+}
+
+// Stencil returns the stencil that Derivative (deriv = 1) and
+// SecondDerivative (deriv = 2) use for the scheme Forward, Backward or
+// Central with the Points setting points (0 means 2):
+//
+//	f^(deriv)(x) ≈ Σ_k weights[k]·f(x + offsets[k]·h) / h^deriv,
+//
+// the weights as exact fractions, for differences computed by hand or
+// in exact arithmetic: the central stencil of 4 points for f′ has the
+// offsets -2, -1, 1, 2 and the weights 1/12, -2/3, 2/3, -1/12.
+func Stencil(scheme Scheme, deriv, points int) (offsets []int, weights []*big.Rat, err error) {
+	if scheme != Forward && scheme != Backward && scheme != Central {
+		return nil, nil, fmt.Errorf("fd: %v has no stencil", scheme)
+	}
+	if deriv != 1 && deriv != 2 {
+		return nil, nil, fmt.Errorf("fd: stencils are for the derivatives of order 1 and 2, not %d", deriv)
+	}
+	c, err := resolve(&Settings{Scheme: scheme, Points: points}, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, _ := stencilPair(scheme, c.points, deriv)
+	weights = make([]*big.Rat, len(st.exact))
+	for k, w := range st.exact {
+		weights[k] = new(big.Rat).Set(w)
+	}
+	return append([]int(nil), st.offsets...), weights, nil
 }

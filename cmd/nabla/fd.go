@@ -45,8 +45,8 @@ Schemes (--scheme, default forward,central,richardson,complex):
 Each --step gives a row per scheme; without --step each scheme takes the
 step that balances its truncation and rounding errors. Where the point
 and the steps are exact (2, 0.1, 1/3) and f folds to exact numbers at
-the stencil's points, forward, backward and central differences are
-computed in exact rational arithmetic, as by hand: x^2 at 2 with h = 0.1
+the stencil's points, forward, backward and central differences (of any
+--stencil) are computed in exact rational arithmetic, as by hand: x^2 at 2 with h = 0.1
 is 4.1, not 4.100000000000001. error_estimate is the scheme's own
 estimate of its error, from the estimate alone. --plot draws the error
 against the step on log-log axes (.svg, .png or .pdf).`,
@@ -388,8 +388,8 @@ func (pr *fdProblem) complexValue(z complex128) complex128 {
 // estimate computes one row: the scheme s with the step h.
 func (pr *fdProblem) estimate(s fd.Scheme, h fdStep, stencil int) (fdRow, error) {
 	r := fdRow{Scheme: s.String(), Step: h.v, step: h.src}
-	if h.r != nil && stencil == 2 && (s == fd.Forward || s == fd.Backward || s == fd.Central) {
-		if q, ok := pr.exactDifference(s, h.r); ok {
+	if h.r != nil && (s == fd.Forward || s == fd.Backward || s == fd.Central) {
+		if q, ok := pr.exactDifference(s, h.r, stencil); ok {
 			r.Estimate, _ = q.Float64()
 			r.estimate, r.rat, r.ExactArithmetic = ratText(q), q, true
 		}
@@ -427,32 +427,28 @@ func (pr *fdProblem) estimate(s fd.Scheme, h fdStep, stencil int) (fdRow, error)
 	return r, nil
 }
 
-// exactDifference computes the two-point difference of scheme s with the
-// step h in rational arithmetic, when f folds to exact numbers.
-func (pr *fdProblem) exactDifference(s fd.Scheme, h *big.Rat) (*big.Rat, bool) {
+// exactDifference computes the difference of scheme s with the step h
+// and stencil points in rational arithmetic, Σ wₖ f(x + oₖh)/h with the
+// stencil's exact weights, when f folds to exact numbers there.
+func (pr *fdProblem) exactDifference(s fd.Scheme, h *big.Rat, stencil int) (*big.Rat, bool) {
 	x0 := pr.exact[pr.wrt]
 	if x0 == nil {
 		return nil, false
 	}
-	lo, hi := new(big.Rat).Set(x0), new(big.Rat).Set(x0)
-	width := new(big.Rat).Set(h)
-	switch s {
-	case fd.Forward:
-		hi.Add(hi, h)
-	case fd.Backward:
-		lo.Sub(lo, h)
-	default:
-		hi.Add(hi, h)
-		lo.Sub(lo, h)
-		width.Add(width, h)
-	}
-	fhi, ok1 := pr.exactAt(pr.f, hi)
-	flo, ok2 := pr.exactAt(pr.f, lo)
-	if !ok1 || !ok2 {
+	offsets, weights, err := fd.Stencil(s, 1, stencil)
+	if err != nil {
 		return nil, false
 	}
-	q := new(big.Rat).Sub(fhi, flo)
-	return q.Quo(q, width), true
+	sum := new(big.Rat)
+	for k, o := range offsets {
+		x := new(big.Rat).Mul(h, big.NewRat(int64(o), 1))
+		fx, ok := pr.exactAt(pr.f, x.Add(x, x0))
+		if !ok {
+			return nil, false
+		}
+		sum.Add(sum, fx.Mul(fx, weights[k]))
+	}
+	return sum.Quo(sum, h), true
 }
 
 // oneSided compares the forward and backward derivatives: where they
