@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/nabla-math/nabla"
+	"github.com/nabla-math/nabla/fd"
 )
 
 func (a *app) taylorCmd() *cobra.Command {
@@ -95,6 +97,11 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 	for _, v := range f.Vars() {
 		if _, ok := at[v]; !ok {
 			return usagef("no value for %s: add --at %s=VALUE, the point to expand about", v, v)
+		}
+	}
+	if order >= 1 {
+		for _, n := range kinks(f, at) {
+			fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
 		}
 	}
 	t, err := nabla.Taylor(f, at, order)
@@ -200,3 +207,44 @@ type libraryError struct{ err error }
 
 func (e libraryError) Error() string { return strings.TrimPrefix(e.err.Error(), "nabla: ") }
 func (e libraryError) Unwrap() error { return e.err }
+
+// kinks says, for each scalar variable of a scalar f in whose direction f
+// has a kink at the point (abs(x) at 0), that the expansion there rests
+// on a convention: the derivatives from the right and from the left
+// differ, and nabla's rules take a value between (abs′(0) = 0).
+func kinks(f nabla.Expr, at map[string]nabla.Expr) []string {
+	if len(f.Shape()) > 0 {
+		return nil
+	}
+	vars := f.Vars()
+	x := make([]float64, len(vars))
+	for i, v := range vars {
+		t, err := at[v].EvalTensor(nil)
+		if err != nil || len(t.Data) != 1 {
+			return nil
+		}
+		x[i] = t.Data[0]
+	}
+	p, err := nabla.Compile(f, vars...)
+	if err != nil {
+		return nil
+	}
+	var notes []string
+	for i, v := range vars {
+		g := func(t float64) float64 {
+			y := slices.Clone(x)
+			y[i] = t
+			val, err := p.Value(y)
+			if err != nil {
+				return math.NaN()
+			}
+			return val
+		}
+		fw, err1 := fd.Derivative(g, x[i], &fd.Settings{Scheme: fd.Forward})
+		bw, err2 := fd.Derivative(g, x[i], &fd.Settings{Scheme: fd.Backward})
+		if err1 == nil && err2 == nil && kink(fw, bw) {
+			notes = append(notes, fmt.Sprintf("%s is not differentiable at %s = %s: its derivative by %s is %.6g from the right and %.6g from the left, so it has no Taylor polynomial there; this one takes the derivatives of nabla's conventions at a kink (abs′(0) = 0, relu′(0) = 0, ties of max shared evenly)", f, v, at[v], v, fw.Value, bw.Value))
+		}
+	}
+	return notes
+}
