@@ -93,6 +93,12 @@ func Inv(a Expr) Expr {
 	return checked(expr.OpInv, "Inv", func(ns []*expr.Node) *expr.Node { return expr.Inv(ns[0]) }, a)
 }
 
+// Adj returns adj(a), the adjugate of the square matrix a: the
+// transpose of its matrix of cofactors, det(a) a⁻¹ where a is invertible.
+func Adj(a Expr) Expr {
+	return checked(expr.OpAdj, "Adj", func(ns []*expr.Node) *expr.Node { return expr.Adj(ns[0]) }, a)
+}
+
 // Det returns the determinant of the square matrix a.
 func Det(a Expr) Expr {
 	return checked(expr.OpDet, "Det", func(ns []*expr.Node) *expr.Node { return expr.Det(ns[0]) }, a)

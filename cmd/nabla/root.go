@@ -113,8 +113,9 @@ acosh atanh exp log (ln) log(x,b) log2 log10 sqrt cbrt abs sign sigmoid erf
 erfc gamma lgamma digamma trigamma polygamma(n,x) sinc step (heaviside) relu
 leaky_relu(x,α) softplus gelu silu huber(x,δ) max(a,b) min(a,b). With
 --vector and --matrix: A x, x', X^-1, X^k (matrix power), I, eye(n), inv
-(inverse) det logdet tr (trace) transpose norm sum mean prod max min diag dot
-logsumexp softmax, softmax(Z,2) (each row), kron(A,B) or A ⊗ B, <A,B>
+(inverse) det logdet adj (adjugate) tr (trace) transpose norm sum mean prod
+max min diag dot logsumexp softmax, softmax(Z,2) (each row), kron(A,B) or
+A ⊗ B, <A,B>
 (tr(A'B)), ||x||_1 ‖x‖₂² ||x||_inf ||X||_F, entries x[1] X[1,2] (1-based),
 .* ./ .^ ⊙ ∘. With --function f: f(x), f(x, y), derivatives f'(x) f''(x)
 f^(4)(x), partial derivatives ∂₁f(x, y) ∂₁₂f(x, y) (or f_1(x, y) f_12(x, y)).

@@ -408,6 +408,21 @@ func Inv(n *Node) *Node {
 	return intern(Node{op: OpInv, args: []*Node{n}, shape: n.shape})
 }
 
+// Adj returns adj(n), the adjugate: the transpose of the matrix of
+// cofactors, det(n) n⁻¹ where n is invertible, and defined where it is
+// not. The adjugate of a scalar is 1.
+func Adj(n *Node) *Node {
+	switch {
+	case n.Shape().IsScalar():
+		return one
+	case n.op == OpTranspose:
+		return Transpose(Adj(n.args[0])) // adj(Aᵀ) = adj(A)ᵀ
+	case n.op == OpIdentity:
+		return n
+	}
+	return intern(Node{op: OpAdj, args: []*Node{n}, shape: n.shape})
+}
+
 // Det returns det(n).
 func Det(n *Node) *Node {
 	if n.IsZeroMatrix() {

@@ -114,6 +114,20 @@ func linalgOps() {
 		adj:  func(n, a *Node) *Node { return Mul(a, n, Transpose(Inv(n.args[0]))) },
 		diff: func(n, d *Node) *Node { return Mul(n, Trace(MatMul(Inv(n.args[0]), d))) },
 	})
+	Ops[OpAdj] = unary(unaryOp{
+		name: "adj", latex: Spelling{Form: FormCall, Word: `\operatorname{adj}`}, order: 79, rule: "adjugate rule", build: Adj,
+		shape: squareShape(false), kernel: tensor.Adjugate,
+		// adj(A) = det(A) A⁻¹: d adj(A) = adj(A) tr(A⁻¹ dA) - A⁻¹ dA adj(A),
+		// and the adjoint of G is tr(Gᵀ adj(A)) A⁻ᵀ - A⁻ᵀ G adj(A)ᵀ.
+		adj: func(n, a *Node) *Node {
+			it := Transpose(Inv(n.args[0]))
+			return Add(Mul(Trace(MatMul(Transpose(a), n)), it), Neg(MatMul(it, a, Transpose(n))))
+		},
+		diff: func(n, d *Node) *Node {
+			inv := Inv(n.args[0])
+			return Add(Mul(n, Trace(MatMul(inv, d))), Neg(MatMul(inv, d, n)))
+		},
+	})
 	Ops[OpLogDet] = unary(unaryOp{
 		name: "logdet", latex: Spelling{Form: FormCall, Word: `\log\det`}, order: 24, rule: "log-determinant rule", build: LogDet,
 		shape: squareShape(true), kernel: tensor.LogDet,

@@ -103,6 +103,7 @@ const (
 	OpMean       // mean(x): the mean of the entries
 	OpProd       // prod(x): the product of the entries
 	OpMin        // min(x): the smallest entry
+	OpAdj        // adj(A): the adjugate, det(A) A⁻¹ where A is invertible
 
 	// Functions the caller declares by name, in apply.go.
 	OpApply // f(x), f'(x), ∂₁₂f(x, y): a declared function, or one of its derivatives, applied

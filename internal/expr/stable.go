@@ -13,6 +13,7 @@ package expr
 //	1 - sigmoid(u)         sigmoid(-u)
 //	1 - tanh(u)^2          4 sigmoid(-2u) sigmoid(2u)
 //	2σ^2 - 3σ + 1          -(2σ - 1) sigmoid(-u), σ = sigmoid(u)
+//	det(X) X⁻¹             adj(X)
 //
 // so that log(1 + exp(1000)) is 1000, not an overflow. The evaluators
 // apply it to the graphs they evaluate, as JAX evaluates softplus and
@@ -57,6 +58,9 @@ func stableLog(n *Node) *Node {
 // the derivatives of log(1 + exp(u)) and log(sum(exp(z))), which overflow
 // where exp does.
 func stableMul(n *Node) *Node {
+	if m := stableAdjugate(n); m != nil {
+		return m
+	}
 	for i, f := range n.args {
 		b, e := SplitPow(f)
 		if !e.IsNum(-1) {
@@ -88,6 +92,38 @@ func stableMul(n *Node) *Node {
 		}
 	}
 	return n
+}
+
+// stableAdjugate rewrites det(X) X⁻¹ (or its transpose) among the factors
+// of n as adj(X), which has a value where X is singular: the gradient of
+// det(X), det(X) X⁻ᵀ, is adj(X)ᵀ, [[4, -2], [-2, 1]] at [[1, 2], [2, 4]].
+// It returns nil where n has no such pair.
+func stableAdjugate(n *Node) *Node {
+	for i, f := range n.args {
+		if f.op != OpDet {
+			continue
+		}
+		x := f.args[0]
+		for j, g := range n.args {
+			var q *Node
+			switch {
+			case g.op == OpInv && Equal(g.args[0], x):
+				q = Adj(x)
+			case g.op == OpTranspose && g.args[0].op == OpInv && Equal(g.args[0].args[0], x):
+				q = Transpose(Adj(x))
+			default:
+				continue
+			}
+			rest := make([]*Node, 0, len(n.args)-1)
+			for k, h := range n.args {
+				if k != i && k != j {
+					rest = append(rest, h)
+				}
+			}
+			return Mul(append(rest, q)...)
+		}
+	}
+	return nil
 }
 
 // Complement is a constant C of a function f near which C − f(u) cancels

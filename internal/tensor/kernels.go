@@ -156,6 +156,52 @@ func Inverse(dst, t T) error {
 	return nil
 }
 
+// Adjugate writes adj(t), the transpose of t's matrix of cofactors, into
+// dst: det(t) t⁻¹ where t is invertible, and defined where it is not
+// (the gradient of det(t) is adj(t)ᵀ). A well-conditioned t takes the LU
+// factorization, as det and inv do; a singular or nearly singular one
+// the singular value decomposition t = U Σ Vᵀ: adj(t) = det(U) det(V)
+// V adj(Σ) Uᵀ, with adj(Σ) the diagonal of the products of all singular
+// values but one, which needs no division.
+func Adjugate(dst, t T) error {
+	if err := Square("adj", t); err != nil {
+		return err
+	}
+	out := view(dst)
+	var inv mat.Dense
+	if err := inv.Inverse(view(t)); err == nil {
+		out.Scale(mat.Det(view(t)), &inv)
+		return nil
+	}
+	n, _ := t.RowsCols()
+	var svd mat.SVD
+	if !svd.Factorize(view(t), mat.SVDFull) {
+		return &DomainError{"no singular value decomposition for adj"}
+	}
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	sv := svd.Values(nil)
+	// Π_{j≠i} σ_j from the products before and after i.
+	cof := make([]float64, n)
+	before := 1.0
+	for i := range sv {
+		cof[i] = before
+		before *= sv[i]
+	}
+	after := 1.0
+	for i := n - 1; i >= 0; i-- {
+		cof[i] *= after
+		after *= sv[i]
+	}
+	sign := mat.Det(&u) * mat.Det(&v) // ±1 each
+	var vs mat.Dense
+	vs.Apply(func(_, j int, x float64) float64 { return x * cof[j] }, &v)
+	out.Mul(&vs, u.T())
+	out.Scale(math.Copysign(1, sign), out)
+	return nil
+}
+
 // Det writes det(t) into the scalar dst.
 func Det(dst, t T) error {
 	if err := Square("det", t); err != nil {

@@ -3,6 +3,7 @@ package tensor_test
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -526,6 +527,78 @@ func TestOnes(t *testing.T) {
 	for _, tt := range tests {
 		if got := ones(tt.shape); !near(got, tt.want, 0) {
 			t.Errorf("Ones(%v) = %v, want %v", tt.shape, got, tt.want)
+		}
+	}
+}
+
+// TestAdjugate checks adj(A) A = det(A) I on random matrices, some of
+// them singular (a repeated row, a zero column, rank one), and the
+// adjugates of known singular matrices.
+func TestAdjugate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 300 {
+		n := 1 + trial%5
+		a := tensor.New(n, n)
+		for i := range a.Data {
+			a.Data[i] = rng.Float64()*4 - 2
+		}
+		switch trial % 4 {
+		case 1: // a repeated row
+			if n > 1 {
+				copy(a.Data[n:2*n], a.Data[:n])
+			}
+		case 2: // a zero column
+			for i := 0; i < n; i++ {
+				a.Data[i*n] = 0
+			}
+		case 3: // rank one
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					a.Data[i*n+j] = a.Data[i] * a.Data[j]
+				}
+			}
+		}
+		adj, det := tensor.New(n, n), tensor.New()
+		if err := tensor.Adjugate(adj, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := tensor.Det(det, a); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				var s float64 // (adj(A) A)_ij
+				for k := 0; k < n; k++ {
+					s += adj.Data[i*n+k] * a.Data[k*n+j]
+				}
+				want := 0.0
+				if i == j {
+					want = det.Data[0]
+				}
+				if math.Abs(s-want) > 1e-12*math.Pow(4, float64(n)) {
+					t.Fatalf("trial %d: (adj(A) A)[%d,%d] = %v, want %v (A = %v)", trial, i, j, s, want, a.Data)
+				}
+			}
+		}
+	}
+	for _, tt := range []struct{ a, want []float64 }{
+		{[]float64{1, 2, 2, 4}, []float64{4, -2, -2, 1}},
+		{[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, []float64{-3, 6, -3, 6, -12, 6, -3, 6, -3}},
+		{[]float64{0, 0, 0, 0}, []float64{0, 0, 0, 0}},
+		{[]float64{5}, []float64{1}},
+	} {
+		n := int(math.Sqrt(float64(len(tt.a))))
+		adj := tensor.New(n, n)
+		a := tensor.New(n, n)
+		copy(a.Data, tt.a)
+		if err := tensor.Adjugate(adj, a); err != nil {
+			t.Fatal(err)
+		}
+		for i := range tt.want {
+			if math.Abs(adj.Data[i]-tt.want[i]) > 1e-13 {
+				t.Errorf("adj(%v) = %v, want %v", tt.a, adj.Data, tt.want)
+				break
+			}
 		}
 	}
 }
