@@ -82,16 +82,22 @@ func stableMul(n *Node) *Node {
 			} else if !Equal(g, num) {
 				continue
 			}
-			rest := make([]*Node, 0, len(n.args)-1)
-			for k, h := range n.args {
-				if k != i && k != j {
-					rest = append(rest, h)
-				}
-			}
-			return Mul(append(rest, q)...)
+			return replacePair(n.args, i, j, q)
 		}
 	}
 	return n
+}
+
+// replacePair returns the product of factors with factors i and j
+// replaced by q, their product written stably.
+func replacePair(factors []*Node, i, j int, q *Node) *Node {
+	rest := make([]*Node, 0, len(factors)-1)
+	for k, h := range factors {
+		if k != i && k != j {
+			rest = append(rest, h)
+		}
+	}
+	return Mul(append(rest, q)...)
 }
 
 // stableAdjugate rewrites det(X) X⁻¹ (or its transpose) among the factors
@@ -114,13 +120,7 @@ func stableAdjugate(n *Node) *Node {
 			default:
 				continue
 			}
-			rest := make([]*Node, 0, len(n.args)-1)
-			for k, h := range n.args {
-				if k != i && k != j {
-					rest = append(rest, h)
-				}
-			}
-			return Mul(append(rest, q)...)
+			return replacePair(n.args, i, j, q)
 		}
 	}
 	return nil
