@@ -1,6 +1,7 @@
 package nabla
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -80,6 +81,9 @@ func fits(op expr.Op, what string, ns []*expr.Node) error {
 
 // MatMul returns the matrix product of xs, in order: A x, xᵀ A x.
 func MatMul(xs ...Expr) Expr {
+	if len(xs) == 0 {
+		return invalid(errors.New("nabla: MatMul needs an operand"))
+	}
 	return checked(expr.OpMatMul, "MatMul", func(ns []*expr.Node) *expr.Node { return expr.MatMul(ns...) }, xs...)
 }
 

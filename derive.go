@@ -135,6 +135,13 @@ func Derive(ctx context.Context, f Expr, wrt []string, opts *DeriveOptions) (*De
 	var o calc.Options
 	if opts != nil {
 		o.Kind, o.Order, o.Strict = calc.Kind(opts.Kind), opts.Order, opts.Strict
+		switch {
+		case opts.Kind > KindHessian:
+			return nil, fmt.Errorf("unknown kind of derivative %d", opts.Kind)
+		case opts.Order > 1 && (opts.Kind != KindAuto || len(wrt) != 1):
+			// The order of a gradient, Jacobian or Hessian is its own.
+			return nil, &UnsupportedError{Msg: fmt.Sprintf("a derivative of order %d is taken with respect to one variable; by several, the second derivative is the Hessian", opts.Order)}
+		}
 	}
 	r, err := calc.Derive(ctx, f.n, f.decl, wrt, &o)
 	if err != nil {

@@ -1,6 +1,7 @@
 package nabla
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -64,7 +65,7 @@ func (p *Program) ValueTo(dst, x []float64) ([]int, error) {
 		return nil, fmt.Errorf("dst has %d entries, but the value (%s) has %d", len(dst), tensor.ShapeString(v.Shape), len(v.Data))
 	}
 	copy(dst, v.Data)
-	return v.Shape, nil
+	return slices.Clone(v.Shape), nil // the caller's own, not the program's
 }
 
 // ValueGrad returns the value of the scalar function at x and writes its
@@ -208,6 +209,9 @@ func (p *Program) scratch(n int) *[]float64 {
 
 // dense returns dst, empty or of r×c, as r×c.
 func dense(dst *mat.Dense, r, c int) (*mat.Dense, error) {
+	if dst == nil {
+		return nil, errors.New("nil destination matrix: pass &mat.Dense{} to have it sized")
+	}
 	if dst.IsEmpty() {
 		dst.ReuseAs(r, c)
 		return dst, nil
@@ -406,7 +410,8 @@ func (p *Program) hessianByColumns(dst *mat.Dense, x []float64) error {
 
 // Batch evaluates the scalar function and its gradient at every row of
 // xs, on all cores: values[i] and row i of grads (empty, or as many rows
-// as xs and the inputs' entries as columns) are those of row i.
+// as xs and the inputs' entries as columns; nil for the values alone)
+// are those of row i.
 func (p *Program) Batch(values []float64, grads *mat.Dense, xs mat.Matrix) error {
 	if _, err := p.get(formGrad); err != nil {
 		return err
@@ -415,9 +420,14 @@ func (p *Program) Batch(values []float64, grads *mat.Dense, xs mat.Matrix) error
 	if len(values) != rows {
 		return fmt.Errorf("values has %d entries for %d points", len(values), rows)
 	}
-	grads, err := dense(grads, rows, n)
-	if err != nil {
-		return err
+	keep := grads != nil
+	var raw blas64.General
+	if keep {
+		var err error
+		if grads, err = dense(grads, rows, n); err != nil {
+			return err
+		}
+		raw = grads.RawMatrix()
 	}
 	if _, err := p.get(formGrad); err != nil {
 		return err
@@ -436,15 +446,18 @@ func (p *Program) Batch(values []float64, grads *mat.Dense, xs mat.Matrix) error
 		}
 		close(next)
 	}()
-	raw := grads.RawMatrix()
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			x := make([]float64, n)
+			scratch := make([]float64, n)
 			for i := range next {
 				mat.Row(x, i, xs)
-				g := raw.Data[i*raw.Stride : i*raw.Stride+n]
+				g := scratch
+				if keep {
+					g = raw.Data[i*raw.Stride : i*raw.Stride+n]
+				}
 				v, err := p.ValueGrad(g, x)
 				if err != nil {
 					mu.Lock()

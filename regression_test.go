@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // partTexts spells a derivative as its blocks print, "label = text" one
@@ -259,5 +261,56 @@ func TestLibraryNeverPanics(t *testing.T) {
 	}
 	if e := MustParse("x").Entry(5); e.Err() == nil {
 		t.Errorf("Entry(5) of a scalar: %s", e)
+	}
+}
+
+// TestAPIMisuse checks what an embedder met: results that shared the
+// program's storage, nil destinations that panicked, an order that
+// Derive ignored, an operand-less MatMul that panicked.
+func TestAPIMisuse(t *testing.T) {
+	p, err := Compile(MustParse("[x, 2x, x^2]"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]float64, 3)
+	shape, err := p.ValueTo(dst, []float64{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape[0] = 1 // the caller's copy
+	if again, err := p.ValueTo(dst, []float64{2}); err != nil || len(again) != 1 || again[0] != 3 {
+		t.Errorf("ValueTo after its shape was changed: %v, %v; want [3]", again, err)
+	}
+	if err := p.Jacobian(nil, []float64{2}); err == nil {
+		t.Error("Jacobian into nil: no error")
+	}
+	if err := p.Hessian(nil, []float64{2}); err == nil {
+		t.Error("Hessian into nil: no error")
+	}
+
+	q, err := Compile(MustParse("x^2 y"), "x", "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := make([]float64, 2)
+	if err := q.Batch(values, nil, mat.NewDense(2, 2, []float64{1, 2, 3, 4})); err != nil || values[0] != 2 || values[1] != 36 {
+		t.Errorf("Batch without gradients: %v, %v; want [2 36]", values, err)
+	}
+
+	f := MustParse("x^3 y")
+	var ue *UnsupportedError
+	for _, opts := range []*DeriveOptions{{Order: 2}, {Kind: KindGradient, Order: 5}, {Kind: KindHessian, Order: 3}} {
+		if _, err := Derive(context.Background(), f, []string{"x", "y"}, opts); !errors.As(err, &ue) {
+			t.Errorf("Derive(%+v) by x, y: %v, want an *UnsupportedError", *opts, err)
+		}
+	}
+	if d, err := Derive(context.Background(), f, []string{"x"}, &DeriveOptions{Order: 2}); err != nil || d.Expr.String() != "6x y" {
+		t.Errorf("Derive order 2 by x: %v, %v; want 6x y", d, err)
+	}
+	if _, err := Derive(context.Background(), f, []string{"x"}, &DeriveOptions{Kind: Kind(99)}); err == nil {
+		t.Error("Derive of kind 99: no error")
+	}
+	if err := MatMul().Err(); err == nil {
+		t.Error("MatMul(): no error")
 	}
 }

@@ -49,6 +49,19 @@ func ExactDescent(f nabla.Expr, wrt []string, x0 []*big.Rat, lr *big.Rat, data m
 	if len(wrt) != len(x0) {
 		return nil, fmt.Errorf("optim: %d variables but %d starting values", len(wrt), len(x0))
 	}
+	for i, r := range x0 {
+		if r == nil {
+			return nil, fmt.Errorf("optim: no starting value for %s (a nil *big.Rat)", wrt[i])
+		}
+	}
+	for k, r := range data {
+		if r == nil {
+			return nil, fmt.Errorf("optim: no value for %s (a nil *big.Rat)", k)
+		}
+	}
+	if lr == nil {
+		return nil, errors.New("optim: no learning rate (a nil *big.Rat)")
+	}
 	if lr.Sign() <= 0 {
 		return nil, fmt.Errorf("optim: the learning rate must be positive, not %s", lr.RatString())
 	}

@@ -140,7 +140,10 @@ func (e *RankError) Error() string {
 		return fmt.Sprintf("the columns are linearly dependent: Φ (%d×%d) has rank %d", e.Rows, e.Cols, e.Rank)
 	}
 	var b strings.Builder
-	b.WriteString("column " + name(e.Column))
+	if e.Names != nil {
+		b.WriteString("column ") // column x = 2·intercept; column 2 = 2·column 1
+	}
+	b.WriteString(name(e.Column))
 	big := 0.0
 	for _, c := range e.Coef {
 		big = max(big, math.Abs(c))

@@ -178,7 +178,7 @@ func TestLeastSquaresRank(t *testing.T) {
 		{"zero", [][]float64{{1, 0}, {2, 0}, {3, 0}}, []string{"x", "z"},
 			"column z is zero: the columns are linearly dependent", 1},
 		{"unnamed", [][]float64{{1, -0.5}, {2, -1}, {4, -2}}, nil,
-			"column column 2 = -0.5·column 1: the columns are linearly dependent", 1},
+			"column 2 = -0.5·column 1: the columns are linearly dependent", 1},
 		{"wide", [][]float64{{1, 0, 2}, {0, 1, 3}}, []string{"a", "b", "c"},
 			"column c = 2·a + 3·b: the columns are linearly dependent (2 rows for 3 columns)", 2},
 	}

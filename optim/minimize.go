@@ -191,6 +191,9 @@ func resolve(s *Settings) (Settings, error) {
 // error: a *DivergingError for the latter, whose Result holds the
 // iterates so far.
 func Minimize(p *nabla.Program, x0 []float64, s *Settings) (*Result, error) {
+	if p == nil {
+		return nil, errors.New("optim: no program (nil)")
+	}
 	c, err := resolve(s)
 	if err != nil {
 		return nil, err

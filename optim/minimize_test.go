@@ -175,3 +175,31 @@ func TestNotMinimum(t *testing.T) {
 		}
 	}
 }
+
+// TestNilArguments checks that nil programs and values are errors, not
+// panics.
+func TestNilArguments(t *testing.T) {
+	if _, err := Minimize(nil, []float64{1}, nil); err == nil {
+		t.Error("Minimize(nil): no error")
+	}
+	f := nabla.MustParse("(x - a)^2")
+	one := big.NewRat(1, 1)
+	for name, call := range map[string]func() error{
+		"nil start": func() error {
+			_, err := ExactDescent(f, []string{"x"}, []*big.Rat{nil}, one, map[string]*big.Rat{"a": one}, nil)
+			return err
+		},
+		"nil rate": func() error {
+			_, err := ExactDescent(f, []string{"x"}, []*big.Rat{one}, nil, map[string]*big.Rat{"a": one}, nil)
+			return err
+		},
+		"nil data": func() error {
+			_, err := ExactDescent(f, []string{"x"}, []*big.Rat{one}, one, map[string]*big.Rat{"a": nil}, nil)
+			return err
+		},
+	} {
+		if err := call(); err == nil {
+			t.Errorf("ExactDescent with a %s: no error", name)
+		}
+	}
+}
