@@ -78,7 +78,11 @@ type Settings struct {
 	// for Richardson it is the initial step (default 0.1·max(|x|,1)),
 	// and for Complex the imaginary step (default 1e-20·max(|x|,1)).
 	// A negative, NaN or infinite step is an error (ErrStep), and so is
-	// a step so small next to x that the stencil points coincide.
+	// a step so small next to x that the stencil points coincide. The
+	// automatic step suits functions that vary on the scale of max(|x|,
+	// 1); one that varies faster far from 0, such as sin at x = 1e6
+	// (automatic step 6), needs a Step of its own, and Err, estimated
+	// from the stencil's points, cannot see what happens between them.
 	Step float64
 
 	// Concurrent evaluates f on runtime.GOMAXPROCS(0) goroutines, which
