@@ -36,7 +36,7 @@ const (
 // run executes the command line args and returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	cmd := app.root()
+	cmd := app.root(args)
 	cmd.SetArgs(protectExpressions(args, shorthands(cmd, args)))
 	if err := cmd.Execute(); err != nil {
 		if strings.HasPrefix(err.Error(), "unknown command") {
