@@ -425,8 +425,26 @@ func (p *Program) outputs(fm form, l *lazy) ([]*expr.Node, []program.Input, erro
 	case formVJP:
 		u := expr.NewSym("$u", f.Shape())
 		s := expr.Sum(expr.Mul(u, f))
-		if f.Shape().IsScalar() {
+		dims, sized := f.Shape().Ints()
+		switch {
+		case f.Shape().IsScalar():
 			s = expr.Mul(u, f)
+		case f.Op() == expr.OpMatrix && sized:
+			// A literal entry by entry, Σ u[k] f[k]: no rule for the
+			// literal as a whole is needed.
+			size := 1
+			for _, d := range dims {
+				size *= d
+			}
+			terms := make([]*expr.Node, size)
+			idx := make([]int, len(dims))
+			for k := range terms {
+				for i, r := len(dims)-1, k; i >= 0; i-- {
+					idx[i], r = r%dims[i]+1, r/dims[i]
+				}
+				terms[k] = expr.Mul(expr.Index(u, idx...), f.Entry(k))
+			}
+			s = expr.Add(terms...)
 		}
 		adj, err := p.adjoints(s, opts)
 		if err != nil {

@@ -125,6 +125,11 @@ func (p *Program) VJP(dst, x, u []float64) error {
 	if len(dst) != len(x) {
 		return fmt.Errorf("dst has %d entries, but the inputs have %d", len(dst), len(x))
 	}
+	if _, m, err := p.layout(x); err != nil {
+		return err
+	} else if len(u) != m {
+		return fmt.Errorf("u has %d entries, but the function has %d", len(u), m)
+	}
 	buf := p.scratch(len(x) + len(u))
 	defer p.pool.Put(buf)
 	copy(*buf, x)

@@ -313,4 +313,19 @@ func TestAPIMisuse(t *testing.T) {
 	if err := MatMul().Err(); err == nil {
 		t.Error("MatMul(): no error")
 	}
+
+	// A VJP of a literal vector of scalars, which JVP and Jacobian
+	// computed and VJP refused; and a u of the wrong length, which named
+	// an internal input.
+	r, err := Compile(MustParse("[x y, x + y, sin(x)]"), "x", "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := make([]float64, 2)
+	if err := r.VJP(g, []float64{1, 2}, []float64{1, 1, 1}); err != nil || math.Abs(g[0]-(3+math.Cos(1))) > 1e-15 || g[1] != 2 {
+		t.Errorf("VJP of a literal: %v, %v; want [3 + cos(1), 2]", g, err)
+	}
+	if err := r.VJP(g, []float64{1, 2}, nil); err == nil || err.Error() != "u has 0 entries, but the function has 3" {
+		t.Errorf("VJP with no u: %v", err)
+	}
 }
