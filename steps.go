@@ -312,7 +312,7 @@ func scalarSteps(ctx context.Context, f Expr, x string, n *int) (*Derivation, er
 		e.add(DerivationStep{Rule: "constant rule", Formula: constantFormula, On: f, Gives: Int(0),
 			Note: words(e.constantNote(f.n))})
 		raw = expr.Int64(0)
-	} else if f.n == e.x {
+	} else if expr.Equal(f.n, e.x) {
 		e.add(DerivationStep{Rule: "variable rule", Formula: Label{"(" + x + ")′ = 1", "(" + texName(x) + ")' = 1"}, On: f, Gives: Int(1)})
 		raw = expr.Int64(1)
 	}
@@ -394,7 +394,7 @@ func (e *explainer) record(n *expr.Node) error {
 // hold as one node (the numerator of a quotient, say).
 func (e *explainer) deriv(n *expr.Node) *expr.Node {
 	switch {
-	case n == e.x:
+	case expr.Equal(n, e.x):
 		return expr.Int64(1)
 	case !expr.DependsOn(n, e.x):
 		return expr.Zero(n.Shape())
@@ -456,7 +456,7 @@ func (e *explainer) use(name Label, n *expr.Node) Use {
 	}
 	u := Use{Name: name, Of: e.wrap(n), Deriv: e.wrap(e.deriv(n))}
 	switch {
-	case n == e.x:
+	case expr.Equal(n, e.x):
 		u.Rule = "variable rule"
 	case !expr.DependsOn(n, e.x):
 		u.Rule = "constant rule"
@@ -472,7 +472,7 @@ func (e *explainer) wrap(n *expr.Node) Expr { return e.f.with(n) }
 // number of the step that gives n's derivative; 0 for the variable and
 // for constants, whose derivatives are 1 and 0.
 func (e *explainer) explain(n *expr.Node) int {
-	if n == e.x || !expr.DependsOn(n, e.x) {
+	if expr.Equal(n, e.x) || !expr.DependsOn(n, e.x) {
 		return 0
 	}
 	if k, ok := e.done[n]; ok {
@@ -485,7 +485,7 @@ func (e *explainer) explain(n *expr.Node) int {
 		k = e.sum(n)
 	case n.Op() == expr.OpMul:
 		k = e.product(n)
-	case e.isLayer(n) && e.layerArg(n) == e.x:
+	case e.isLayer(n) && expr.Equal(e.layerArg(n), e.x):
 		k = e.basic(n)
 	case e.isLayer(n):
 		k = e.chain(n)
@@ -816,7 +816,7 @@ func (e *explainer) basic(n *expr.Node) int {
 	xt := texName(x)
 	s := DerivationStep{Rule: e.layerRule(n), On: e.wrap(n), Gives: e.wrap(e.deriv(n))}
 	switch {
-	case n.Op() == expr.OpPow && n.Arg(0) == e.x:
+	case n.Op() == expr.OpPow && expr.Equal(n.Arg(0), e.x):
 		s.Formula = Label{"(" + x + "^n)′ = n " + x + "^(n-1)", "(" + xt + "^{n})' = n " + xt + "^{n-1}"}
 		k := n.Arg(1)
 		s.Applied = &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(k), e.wrap(expr.Pow(e.x, expr.Add(k, expr.Int64(-1))))})}}}
@@ -837,7 +837,7 @@ func (e *explainer) basic(n *expr.Node) int {
 func (e *explainer) chain(n *expr.Node) int {
 	layers := []*expr.Node{n}
 	g := e.layerArg(n)
-	if _, done := e.done[g]; !done && e.isLayer(g) && e.layerArg(g) != e.x {
+	if _, done := e.done[g]; !done && e.isLayer(g) && !expr.Equal(e.layerArg(g), e.x) {
 		layers = append(layers, g)
 		g = e.layerArg(g)
 	}

@@ -155,7 +155,7 @@ func (l *limiter) rational(n *expr.Node) (num, den *expr.Node, ok bool) {
 	switch {
 	case !expr.DependsOn(n, l.x):
 		return n, one, true
-	case n == l.x:
+	case expr.Equal(n, l.x):
 		return n, one, true
 	case n.Op() == expr.OpAdd:
 		num, den = expr.Int64(0), one
@@ -261,7 +261,7 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 	q := simplify.Expand(expr.Mul(top, expr.Pow(l.h, expr.Int64(-1))))
 	if expr.Find(q, func(m *expr.Node) bool {
 		_, e := expr.SplitPow(m)
-		return m.Op() == expr.OpPow && m.Arg(0) == l.h && e.IsConst() && e.Num().Sign() < 0
+		return m.Op() == expr.OpPow && expr.Equal(m.Arg(0), l.h) && e.IsConst() && e.Num().Sign() < 0
 	}) != nil {
 		return fmt.Errorf("%w: the numerator does not divide by %s", ErrNoFirstPrinciples, h)
 	}
@@ -315,7 +315,7 @@ func (l *limiter) special(n *expr.Node) (c, g *expr.Node, ok bool) {
 		switch {
 		case !expr.DependsOn(f, l.x):
 			consts = append(consts, f)
-		case g == nil && len(f.Args()) == 1 && f.Arg(0) == l.x &&
+		case g == nil && len(f.Args()) == 1 && expr.Equal(f.Arg(0), l.x) &&
 			(f.Op() == expr.OpSin || f.Op() == expr.OpCos || f.Op() == expr.OpExp || f.Op() == expr.OpLog):
 			g = f
 		default:

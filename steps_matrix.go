@@ -323,7 +323,7 @@ func occurrences(c IndexExpr, x *expr.Node) int {
 	k := 0
 	for _, t := range c.Terms {
 		for _, f := range t.Factors {
-			if f.Of.n == x {
+			if expr.Equal(f.Of.n, x) {
 				k++
 			}
 		}
@@ -498,7 +498,7 @@ func (m *matrixExplainer) differentiate(c IndexExpr) IndexExpr {
 	var out IndexExpr
 	for _, t := range c.Terms {
 		for j, f := range t.Factors {
-			if f.Of.n != m.x {
+			if !expr.Equal(f.Of.n, m.x) {
 				continue
 			}
 			nt := IndexTerm{Coef: t.Coef, Sums: slices.Clone(t.Sums)}
@@ -922,9 +922,9 @@ func splitAt(e, dx *expr.Node) (before, after []*expr.Node, transposed, ok bool)
 	at := -1
 	for i, x := range ms {
 		switch {
-		case x == dx:
+		case expr.Equal(x, dx):
 			at = i
-		case x.Op() == expr.OpTranspose && x.Arg(0) == dx:
+		case x.Op() == expr.OpTranspose && expr.Equal(x.Arg(0), dx):
 			at, transposed = i, true
 		case expr.DependsOn(x, dx):
 			return nil, nil, false, false

@@ -111,6 +111,19 @@ func init() {
 	}
 }
 
+// ResetTable empties the hash-consing table, as each of its parts is
+// emptied when full: nodes made afterwards are not the same pointers as
+// equal nodes made before. Passes must compare nodes with Equal; tests
+// call ResetTable to check that they do.
+func ResetTable() {
+	for i := range table {
+		t := &table[i]
+		t.Lock()
+		t.m = make(map[uint64]*Node, 64)
+		t.Unlock()
+	}
+}
+
 // shard returns the part of the table that holds the hash h.
 func shard(h uint64) *tableShard { return &table[h>>58] }
 

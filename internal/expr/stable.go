@@ -1,5 +1,7 @@
 package expr
 
+import "slices"
+
 // Stable returns n with each subexpression that overflows or cancels in
 // floating point replaced by an equal one that does not, by the Stable
 // rules of the table:
@@ -103,25 +105,60 @@ func replacePair(factors []*Node, i, j int, q *Node) *Node {
 // stableAdjugate rewrites det(X) X⁻¹ (or its transpose) among the factors
 // of n as adj(X), which has a value where X is singular: the gradient of
 // det(X), det(X) X⁻ᵀ, is adj(X)ᵀ, [[4, -2], [-2, 1]] at [[1, 2], [2, 4]].
-// It returns nil where n has no such pair.
+// X⁻¹ may be a factor of a matrix product among them, det(X) X⁻¹ v, as
+// the chain rule leaves it. It returns nil where n has no such pair.
 func stableAdjugate(n *Node) *Node {
 	for i, f := range n.args {
 		if f.op != OpDet {
 			continue
 		}
-		x := f.args[0]
 		for j, g := range n.args {
-			var q *Node
-			switch {
-			case g.op == OpInv && Equal(g.args[0], x):
-				q = Adj(x)
-			case g.op == OpTranspose && g.args[0].op == OpInv && Equal(g.args[0].args[0], x):
-				q = Transpose(Adj(x))
-			default:
-				continue
+			if q := withAdjugate(g, f.args[0]); q != nil {
+				return replacePair(n.args, i, j, q)
 			}
-			return replacePair(n.args, i, j, q)
 		}
+	}
+	return nil
+}
+
+// withAdjugate returns g with X⁻¹ in it replaced by adj(X), where g is
+// linear in X⁻¹: X⁻¹ itself, or a transpose, trace, matrix product or
+// product with one factor linear in it, or a sum of such terms, as the
+// chain rule leaves det(X) tr(X⁻¹ dX) and det(X) X⁻¹ v. It returns nil
+// for any other g.
+func withAdjugate(g, x *Node) *Node {
+	switch g.op {
+	case OpInv:
+		if Equal(g.args[0], x) {
+			return Adj(x)
+		}
+	case OpTranspose:
+		if q := withAdjugate(g.args[0], x); q != nil {
+			return Transpose(q)
+		}
+	case OpTrace:
+		if q := withAdjugate(g.args[0], x); q != nil {
+			return Trace(q)
+		}
+	case OpMatMul, OpMul:
+		for k, m := range g.args {
+			if q := withAdjugate(m, x); q != nil {
+				fs := slices.Clone(g.args)
+				fs[k] = q
+				if g.op == OpMatMul {
+					return MatMul(fs...)
+				}
+				return Mul(fs...)
+			}
+		}
+	case OpAdd:
+		terms := make([]*Node, len(g.args))
+		for k, t := range g.args {
+			if terms[k] = withAdjugate(t, x); terms[k] == nil {
+				return nil
+			}
+		}
+		return Add(terms...)
 	}
 	return nil
 }

@@ -238,9 +238,9 @@ func (w *indexWriter) Split(e *expr.Node) (before, after []*expr.Node, transpose
 	at := -1
 	for i, m := range ms {
 		switch {
-		case m == w.dx:
+		case expr.Equal(m, w.dx):
 			at = i
-		case m.Op() == expr.OpTranspose && m.Arg(0) == w.dx:
+		case m.Op() == expr.OpTranspose && expr.Equal(m.Arg(0), w.dx):
 			at, transposed = i, true
 		case expr.DependsOn(m, w.dx):
 			return nil, nil, false, errNoIndexForm
