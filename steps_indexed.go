@@ -202,7 +202,7 @@ func (x *sumExplainer) title(name, after Label) Label {
 // delta), the deltas summed out; then the parts collected.
 func (x *sumExplainer) derivative() {
 	d, f := x.d, x.f.x
-	whole := len(d.Parts) == 1 && d.Parts[0].Sum == f.Top && d.Direct == nil
+	whole := len(d.Parts) == 1 && expr.Equal(d.Parts[0].Sum, f.Top) && d.Direct == nil
 	var done []int
 	for _, p := range d.Parts {
 		sum := f.SumVar(p.Sum)

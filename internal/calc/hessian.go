@@ -176,7 +176,7 @@ func fillIn(h *expr.Node, vars []int32, xs []*expr.Node) *expr.Node {
 	return expr.Transform(h, func(m *expr.Node) *expr.Node {
 		if m.Op() == expr.OpSym {
 			for k := range vars {
-				if m == placeholders[k] {
+				if expr.Equal(m, placeholders[k]) {
 					return xs[vars[k]]
 				}
 			}

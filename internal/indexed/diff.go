@@ -151,7 +151,7 @@ func (e *Expr) Diff(ctx context.Context, w Wrt) (*Derivative, error) {
 			continue
 		}
 		part := Part{Sum: s, Outer: expr.Int64(1)}
-		if s != e.Top {
+		if !expr.Equal(s, e.Top) {
 			if !s.Shape().IsScalar() {
 				return nil, refuse("%s depends on the %s %s, which nabla differentiates only where it is the whole expression",
 					e.Text(), s.Shape().Describe(), e.TextOf(s))

@@ -85,7 +85,7 @@ func (d *Derivative) Solve(ctx context.Context) (*Solution, error) {
 		coef := []*expr.Node{expr.NewConst(k)}
 		found := false
 		for _, f := range fs {
-			if f == sv && !found {
+			if expr.Equal(f, sv) && !found {
 				found = true
 				continue
 			}

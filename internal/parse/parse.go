@@ -309,7 +309,7 @@ func (p *parser) closeDefs() {
 		changed := false
 		for i, d := range p.defs {
 			v := expr.Substitute(d.Value, m)
-			if v != d.Value {
+			if !expr.Equal(v, d.Value) {
 				p.defs[i].Value, changed = v, true
 			}
 		}

@@ -310,7 +310,7 @@ func (p *parser) newSum(over []string, ranges []expr.Dim, body *expr.Node, pos i
 		k, factors := expr.Factors(body)
 		rest := []*expr.Node{expr.NewConst(k)}
 		for _, f := range factors {
-			if f != inner {
+			if !expr.Equal(f, inner) {
 				rest = append(rest, f)
 			}
 		}
@@ -365,7 +365,7 @@ func countRefs(n, x *expr.Node) int {
 	count := 0
 	expr.Inspect(n, func(m *expr.Node) bool {
 		for _, a := range m.Args() {
-			if a == x {
+			if expr.Equal(a, x) {
 				count++
 			}
 		}

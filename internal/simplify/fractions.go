@@ -108,7 +108,7 @@ func (s *Simplifier) combineFractions(n *expr.Node) (*expr.Node, bool) {
 			best = r
 		}
 	}
-	return best, best != n
+	return best, !expr.Equal(best, n)
 }
 
 // overCommon returns the sum n over the least common multiple of the
@@ -211,7 +211,7 @@ func (s *Simplifier) numerator(nums []*expr.Node) *expr.Node {
 		return sum
 	}
 	f := s.factorSum(sum)
-	if f == sum {
+	if expr.Equal(f, sum) {
 		// FactorCommon finds nothing in common with a number term, but
 		// the numbers may have a content: 6x^2 - 2 is 2(3x^2 - 1).
 		if c := numericContent(sum.Args()); !c.IsOne() {

@@ -10,7 +10,7 @@ func mapArgs(n *expr.Node, f func(*expr.Node) *expr.Node) ([]*expr.Node, bool) {
 	var out []*expr.Node
 	for i, a := range args {
 		b := f(a)
-		if b != a && out == nil {
+		if !expr.Equal(b, a) && out == nil {
 			out = make([]*expr.Node, len(args))
 			copy(out, args[:i])
 		}

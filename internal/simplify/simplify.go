@@ -105,7 +105,7 @@ func (s *Simplifier) Simplify(n *expr.Node) *expr.Node {
 	var out []*expr.Node
 	for i, a := range args {
 		b := s.Simplify(a)
-		if b != a && out == nil {
+		if !expr.Equal(b, a) && out == nil {
 			out = append(make([]*expr.Node, 0, len(args)), args[:i]...)
 		}
 		if out != nil {
@@ -119,7 +119,7 @@ func (s *Simplifier) Simplify(n *expr.Node) *expr.Node {
 	var seen map[*expr.Node]bool // the cycle check, made when a rule fires
 	for i := 0; i < maxRewrites; i++ {
 		next, ok := s.rewrite(r)
-		if !ok || seen[next] || next == r {
+		if !ok || seen[next] || expr.Equal(next, r) {
 			break
 		}
 		if seen == nil {
@@ -141,7 +141,7 @@ func (s *Simplifier) simplifyArgs(n *expr.Node) *expr.Node {
 	changed := false
 	for i, a := range n.Args() {
 		args[i] = s.Simplify(a)
-		changed = changed || args[i] != a
+		changed = changed || !expr.Equal(args[i], a)
 	}
 	if !changed {
 		return n
