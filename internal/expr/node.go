@@ -103,8 +103,6 @@ type tableShard struct {
 // rarely wait for one another.
 const tableShards = 64
 
-const maxTable = 1 << 18
-
 func init() {
 	for i := range table {
 		table[i].m = make(map[uint64]*Node, 64)
