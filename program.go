@@ -43,9 +43,12 @@ type Program struct {
 	bound []binding
 	sizes map[string]int
 	nan   bool // NaN and infinities propagate
-	progs [numForms]*lazy
-	seeds []program.Input // the directions of HVP and JVP, one per input
-	pool  sync.Pool       // []float64 scratch for inputs and directions
+	// symbolic says that an input has a symbolic size, which the first
+	// evaluation may settle from the number of entries given.
+	symbolic bool
+	progs    [numForms]*lazy
+	seeds    []program.Input // the directions of HVP and JVP, one per input
+	pool     sync.Pool       // []float64 scratch for inputs and directions
 }
 
 // binding is a value bound, replayed into programs compiled later.
@@ -127,6 +130,9 @@ func Compile(f Expr, inputs ...string) (*Program, error) {
 			return nil, absentInput(name, f)
 		}
 		in.Shape = x.Shape()
+		if _, known := in.Shape.Ints(); !known {
+			p.symbolic = true
+		}
 		p.xs = append(p.xs, x)
 		p.ins = append(p.ins, in)
 		p.seeds = append(p.seeds, program.Input{Name: "$v" + strconv.Itoa(len(p.seeds)), Shape: in.Shape})
@@ -340,6 +346,23 @@ func (p *Program) SetSize(sym string, k int) error {
 	}
 	p.sizes[sym] = k
 	return nil
+}
+
+// sameSize settles a symbolic size of the inputs from the n entries
+// given as the value's program does, or refuses n where it has been
+// settled otherwise: each kind of evaluation compiles a program of its
+// own, and without this the first Value and the first ValueGrad could
+// settle one size two ways.
+func (p *Program) sameSize(n int) error {
+	if !p.symbolic {
+		return nil
+	}
+	l, err := p.get(formValue)
+	if err != nil {
+		return err
+	}
+	_, err = l.p.Sizes(n)
+	return err
 }
 
 // errZeroProgram is the error of the zero Program.

@@ -82,6 +82,9 @@ func (p *Program) ValueGrad(grad, x []float64) (float64, error) {
 	if len(grad) != len(x) {
 		return 0, fmt.Errorf("grad has %d entries, but the inputs have %d", len(grad), len(x))
 	}
+	if err := p.sameSize(len(x)); err != nil {
+		return 0, err
+	}
 	// Scalars only: registers on the stack.
 	var v float64
 	if ok, err := l.p.EvalScalars(x, &v, grad); ok {
@@ -170,6 +173,9 @@ func (p *Program) HVP(dst, x, v []float64) error {
 
 // along evaluates a derivative along the direction v.
 func (p *Program) along(fm form, dst, x, v []float64) error {
+	if err := p.sameSize(len(x)); err != nil {
+		return err
+	}
 	l, err := p.get(fm)
 	if err != nil {
 		return err

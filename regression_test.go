@@ -328,4 +328,25 @@ func TestAPIMisuse(t *testing.T) {
 	if err := r.VJP(g, []float64{1, 2}, nil); err == nil || err.Error() != "u has 0 entries, but the function has 3" {
 		t.Errorf("VJP with no u: %v", err)
 	}
+
+	// A symbolic size is settled once for the program, by whichever
+	// evaluation comes first: Value with 3 entries and then ValueGrad
+	// with 5 each settled their own.
+	sf, err := ParseWith("sum(sin(θ)) + ||θ||^2", &ParseOptions{Vectors: []string{"θ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := Compile(sf, "θ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.Value([]float64{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.ValueGrad(make([]float64, 5), []float64{1, 2, 3, 4, 5}); err == nil {
+		t.Error("ValueGrad with 5 entries after Value with 3: no error")
+	}
+	if _, err := sp.ValueGrad(make([]float64, 3), []float64{1, 2, 3}); err != nil {
+		t.Errorf("ValueGrad with 3 entries after Value with 3: %v", err)
+	}
 }
