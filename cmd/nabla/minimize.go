@@ -408,7 +408,7 @@ func (pr *minProblem) point(t int, x []float64, f float64, g []float64, exact []
 		}
 		off += n
 	}
-	ft := strconv.FormatFloat(f, 'g', -1, 64)
+	ft := floatText(f, -1)
 	if exact != nil {
 		ft = exactNumber(exact[len(x)])
 	}
@@ -425,6 +425,16 @@ func exactNumber(r *big.Rat) string {
 	}
 	v, _ := r.Float64()
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// floatText writes x with prec significant digits (-1: as few as read
+// back), a negative zero as 0: a step that lands on a stationary point
+// leaves -0 in f and the gradient, which is 0.
+func floatText(x float64, prec int) string {
+	if x == 0 {
+		x = 0
+	}
+	return strconv.FormatFloat(x, 'g', prec, 64)
 }
 
 func product(dims []int) int {
@@ -452,10 +462,10 @@ func jsonValue(v []float64, shape []int) any {
 
 // numbersText writes a value: 1.5, [1, 2], [[1, 2], [3, 4]].
 func numbersText(v []float64, shape []int) string {
-	num := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
+	num := func(x float64) string { return floatText(x, 10) }
 	switch len(shape) {
 	case 0:
-		return strconv.FormatFloat(v[0], 'g', -1, 64)
+		return floatText(v[0], -1)
 	case 1:
 		s := make([]string, len(v))
 		for i, x := range v {
