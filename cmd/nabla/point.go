@@ -92,13 +92,20 @@ func accuracy(e nabla.Expr, env map[string]nabla.Tensor, x nabla.Tensor) (note s
 		point[name] = t.Data[0]
 	}
 	v, bound, err := e.EvalBound(point)
+	// terms is the size of what rounding acted on, bound/ε: near 1 for a
+	// value of ordinary terms, 1e18 where they cancelled from there.
+	terms := bound / 0x1p-53
 	switch rel := bound / math.Abs(v); {
 	case err != nil || bound == 0:
 		return "", nil
+	case math.Abs(v) <= bound && terms > 1e4:
+		return "", fmt.Errorf("the value of %s at this point is lost to rounding: terms cancel, or numbers leave float64's range, leaving %.6g ± %.2g; try a point farther from where that happens, or nabla fd", short(e), v, bound)
 	case v == 0:
-		return fmt.Sprintf("the value is 0 to within ±%.2g: the terms of %s cancel at this point in floating point", bound, short(e)), nil
+		return "", nil // 0 within the rounding of terms near 1
 	case rel >= 1:
-		return "", fmt.Errorf("the value of %s at this point is lost to rounding: its terms cancel in floating point, leaving %.6g ± %.2g; try a point farther from where they cancel, or nabla fd", short(e), v, bound)
+		// A value of ordinary terms that cancel to rounding: a
+		// stationary point, as the derivative of x exp(-x²) at 1/√2.
+		return fmt.Sprintf("the value is 0 to within ±%.2g: the terms of %s cancel at this point in floating point", bound, short(e)), nil
 	case rel >= 0.1:
 		return fmt.Sprintf("no digit of the value is certain: the terms of %s cancel at this point in floating point (±%.2g)", short(e), bound), nil
 	case rel > 1e-6:

@@ -10,6 +10,10 @@ import (
 // eps is the unit roundoff of float64.
 const eps = 0x1p-53
 
+// tiny is the smallest normal float64: a result below it has lost
+// precision to underflow, absolutely up to tiny.
+const tiny = 0x1p-1022
+
 // funcUlps is the error of a library function, in units of its result's
 // rounding: math's functions are accurate to a few of them.
 const funcUlps = 4
@@ -17,7 +21,8 @@ const funcUlps = 4
 // Bound evaluates a scalar program as Eval does, with a bound on the
 // error that rounding to float64 makes in the value, by running error
 // analysis: each operation adds its own rounding to the errors of its
-// operands, carried through it. A sum carries the errors of its terms and
+// operands, carried through it, and a result that underflows the
+// smallest normal number, which it may have lost. A sum carries the errors of its terms and
 // the rounding of its partial sums, so where large terms cancel to a
 // small value the bound says how many digits are left: x^2 - 2x + 1 at
 // x = 1 + 1e-8 is 1e-16 in exact arithmetic and rounding noise in
@@ -85,6 +90,9 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 			}
 			e[i] += funcUlps * eps * math.Abs(r)
 		}
+		if underflowed(in.op, r, v, in.args) {
+			e[i] += tiny
+		}
 	}
 	out := p.outs[0]
 	return v[out], e[out], nil
@@ -104,4 +112,27 @@ func perturbed(info *expr.OpInfo, x []float64, k int, d, r float64) float64 {
 		worst = max(worst, math.Abs(f-r))
 	}
 	return worst
+}
+
+// underflowed reports a result that underflow has made 0 or subnormal:
+// a subnormal value, or a product, power or exponential of nonzero
+// operands that came out 0 (exp(-800), 1/(1e304)²).
+func underflowed(op expr.Op, r float64, v []float64, args []int32) bool {
+	switch {
+	case r != 0:
+		return math.Abs(r) < tiny
+	case op == expr.OpExp:
+		return true
+	case op == expr.OpMul, op == expr.OpPow && len(args) > 0:
+		if op == expr.OpPow {
+			args = args[:1] // the base
+		}
+		for _, a := range args {
+			if v[a] == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -45,6 +45,25 @@ func TestBound(t *testing.T) {
 			t.Errorf("%s at %v: relative bound %.3g, want in [%g, %g]", tt.src, tt.x, rel, tt.lo, tt.hi)
 		}
 	}
+	// Underflow: exp(-800) is 0 in float64 and ~1e-348 exactly; the
+	// bound carries what it lost, and a factor 1e304 carries it on.
+	for _, tt := range []struct {
+		src      string
+		x, bound float64
+	}{
+		{"exp(-x)", 800, 0x1p-1022},
+		{"exp(x) (1 + exp(x))^-2", 700, 1e-4},
+	} {
+		n, err := parse.Parse(tt.src, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, b, err := Compile(n).Bound([]float64{tt.x})
+		if err != nil || v != 0 || b < tt.bound {
+			t.Errorf("%s at %v: %v ± %v, %v; want 0 ± at least %v", tt.src, tt.x, v, b, err, tt.bound)
+		}
+	}
+
 	// A value that is not a scalar has no bound.
 	m, _ := parse.Parse("[x, 2x]", nil)
 	if _, _, err := Compile(m).Bound([]float64{1}); err == nil {

@@ -345,7 +345,8 @@ func TestStable(t *testing.T) {
 		{"1 - tanh(x)^2", Add(one, Neg(Pow(Call(OpTanh, x), two))),
 			Mul(Int64(4), Call(OpSigmoid, Mul(Int64(-2), x)), Call(OpSigmoid, Mul(two, x)))},
 		{"2σ^2 - 3σ + 1", Add(Mul(two, Pow(sig, two)), Mul(Int64(-3), sig), one),
-			Mul(Int64(-1), Call(OpSigmoid, Neg(x)), Add(Mul(two, sig), minusOne))},
+			Mul(Int64(-1), Call(OpSigmoid, Neg(x)), Call(OpTanh, Mul(NewConst(Rat(1, 2)), x)))},
+		{"2σ - 1", Add(Mul(two, sig), minusOne), Call(OpTanh, Mul(NewConst(Rat(1, 2)), x))},
 		{"x σ - x", Add(Mul(x, sig), Neg(x)), Mul(Int64(-1), x, Call(OpSigmoid, Neg(x)))},
 		{"1 - erf(z)", Add(one, Neg(Call(OpErf, z))), Call(OpErfc, z)},
 	}

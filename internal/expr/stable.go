@@ -14,7 +14,7 @@ import "slices"
 //	exp(z)/sum(exp(z))     softmax(z)
 //	1 - sigmoid(u)         sigmoid(-u)
 //	1 - tanh(u)^2          4 sigmoid(-2u) sigmoid(2u)
-//	2σ^2 - 3σ + 1          -(2σ - 1) sigmoid(-u), σ = sigmoid(u)
+//	2σ^2 - 3σ + 1          -sigmoid(-u) tanh(u/2), σ = sigmoid(u)
 //	det(X) X⁻¹             adj(X)
 //
 // so that log(1 + exp(1000)) is 1000, not an overflow. The evaluators
@@ -175,8 +175,11 @@ type Complement struct {
 // constant, where their derivatives cancel: sigmoid′ = σ(1 − σ) is 0 at
 // u = 40 in float64 unless 1 − σ(u) is computed as σ(−u).
 func complements() {
+	// 1 − σ(u) = σ(−u), and ½ − σ(u) = −tanh(u/2)/2, for the factor
+	// 2σ − 1 of the derivatives of even order, which cancels near u = 0.
 	Ops[OpSigmoid].Complements = []Complement{
 		{Int(1), func(u *Node) *Node { return Call(OpSigmoid, Neg(u)) }},
+		{Rat(1, 2), func(u *Node) *Node { return Mul(NewConst(Rat(-1, 2)), Call(OpTanh, Mul(NewConst(Rat(1, 2)), u))) }},
 	}
 	// 1 − tanh(u) = 2σ(−2u) and −1 − tanh(u) = −2σ(2u).
 	Ops[OpTanh].Complements = []Complement{
@@ -215,20 +218,34 @@ const maxStableDegree = 64
 // with numeric coefficients, and P is divided by s − C for each constant
 // C at which it vanishes, as often as it does, each such factor written
 // −Form(u). So 1 − sigmoid(u) is sigmoid(−u), and sigmoid″ =
-// σ(2σ² − 3σ + 1) = −σ (2σ − 1) sigmoid(−u) keeps its digits where σ(u)
-// rounds to 1. (Dividing in a fresh variable y and setting y = s is
+// σ(2σ² − 3σ + 1) = −σ sigmoid(−u) tanh(u/2) keeps its digits where σ(u)
+// rounds to 1 and where it is near ½. (Dividing in a fresh variable y and setting y = s is
 // exact even where c has s in it.)
 func stableAdd(n *Node) *Node {
-	var atom *Node
+	// Each function with Complements that the terms have, in turn: in
+	// x exp(-x²) + erf(x) + 1 the exponential has nothing to divide
+	// out, and erf(x) + 1 is erfc(-x).
+	var atoms []*Node
 	for _, t := range n.args {
-		if _, b, _, _ := atomPower(t, nil); b != nil {
-			atom = b
-			break
+		_, fs := Factors(t)
+		for _, f := range fs {
+			if b, e := powerOf(f); e > 0 && Ops[b.op].Complements != nil &&
+				!slices.ContainsFunc(atoms, func(a *Node) bool { return Equal(a, b) }) {
+				atoms = append(atoms, b)
+			}
 		}
 	}
-	if atom == nil {
-		return n
+	for _, atom := range atoms {
+		if n.op != OpAdd {
+			break
+		}
+		n = divideComplements(n, atom)
 	}
+	return n
+}
+
+// divideComplements is stableAdd for one function application, atom.
+func divideComplements(n, atom *Node) *Node {
 	type group struct {
 		cofactor *Node
 		p        []Num // P's coefficients by degree
@@ -237,7 +254,7 @@ func stableAdd(n *Node) *Node {
 	var groups []*group
 	var out []*Node
 	for _, t := range n.args {
-		k, _, d, c := atomPower(t, atom)
+		k, d, c := atomPower(t, atom)
 		var g *group
 		for _, h := range groups {
 			if Equal(h.cofactor, c) {
@@ -289,28 +306,19 @@ func stableAdd(n *Node) *Node {
 }
 
 // atomPower splits the term t into k c s^d: k a number, s atom, a power
-// of which is a factor of t, and c the other factors (1 for none). With
-// a nil atom, s is the first application of a function with Complements
-// raised to a whole power, and base nil when there is none. A term
+// of which is a factor of t, and c the other factors (1 for none). A term
 // without the factor has d = 0.
-func atomPower(t, atom *Node) (k Num, base *Node, d int, c *Node) {
+func atomPower(t, atom *Node) (k Num, d int, c *Node) {
 	k, fs := Factors(t)
 	for i, f := range fs {
-		b, e := powerOf(f)
-		switch {
-		case e == 0:
-			continue
-		case atom == nil && Ops[b.op].Complements == nil:
-			continue
-		case atom != nil && !Equal(b, atom):
-			continue
+		if b, e := powerOf(f); e > 0 && Equal(b, atom) {
+			rest := make([]*Node, 0, len(fs)-1)
+			rest = append(rest, fs[:i]...)
+			rest = append(rest, fs[i+1:]...)
+			return k, e, Mul(rest...)
 		}
-		rest := make([]*Node, 0, len(fs)-1)
-		rest = append(rest, fs[:i]...)
-		rest = append(rest, fs[i+1:]...)
-		return k, b, e, Mul(rest...)
 	}
-	return k, nil, 0, Mul(fs...)
+	return k, 0, Mul(fs...)
 }
 
 // powerOf splits n into a base and a whole exponent from 1 to

@@ -170,8 +170,13 @@ func Adjugate(dst, t T) error {
 	out := view(dst)
 	var inv mat.Dense
 	if err := inv.Inverse(view(t)); err == nil {
-		out.Scale(mat.Det(view(t)), &inv)
-		return nil
+		// det(t) t⁻¹, unless det(t) leaves float64's normal numbers
+		// (entries near 1e-200 or 1e200), where the SVD's products of
+		// n-1 singular values still fit.
+		if d := mat.Det(view(t)); math.Abs(d) >= 0x1p-1022 && !math.IsInf(d, 0) {
+			out.Scale(d, &inv)
+			return nil
+		}
 	}
 	n, _ := t.RowsCols()
 	var svd mat.SVD
