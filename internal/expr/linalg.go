@@ -277,8 +277,8 @@ func powerParts(f *Node) (base *Node, k int, transposed bool) {
 func powerProduct(a, b *Node) *Node {
 	ba, ka, ta := powerParts(a)
 	bb, kb, tb := powerParts(b)
-	if ta != tb || !Equal(ba, bb) || !powerBase(ba) {
-		return nil
+	if ta != tb || !Equal(ba, bb) || !powerBase(ba) || abs(ka+kb) > MaxMatPow {
+		return nil // X^990 X^11 stays so: X^1001 is not read back
 	}
 	p := MatPow(ba, ka+kb)
 	if ta {
@@ -806,8 +806,8 @@ func MatPow(x *Node, k int) *Node {
 		return x
 	case k == -1:
 		return Inv(x)
-	case x.op == OpMatPow:
-		return MatPow(x.args[0], k*matPowExp(x))
+	case x.op == OpMatPow && abs(k*matPowExp(x)) <= MaxMatPow:
+		return MatPow(x.args[0], k*matPowExp(x)) // (X²)³ = X⁶, within the bound that text reads
 	case x.op == OpInv:
 		return MatPow(x.args[0], -k)
 	case x.op == OpTranspose:
@@ -993,4 +993,12 @@ func Inner(a, b *Node) *Node {
 		return Trace(MatMul(Transpose(a), b))
 	}
 	return MatMul(Transpose(a), b)
+}
+
+// abs is |k|.
+func abs(k int) int {
+	if k < 0 {
+		return -k
+	}
+	return k
 }

@@ -38,6 +38,10 @@ func TestMatPowForms(t *testing.T) {
 		{"X^2 X^-2 = I", MatMul(x2, xm2), Identity(n)},
 		{"X X^-2 = inv(X)", MatMul(X, xm2), Inv(X)},
 		{"inv(X) inv(X) = X^-2", MatMul(Inv(X), Inv(X)), xm2},
+		// Powers combine within the bound that text reads back.
+		{"X^500 X^500 = X^1000", MatMul(MatPow(X, 500), MatPow(X, 500)), MatPow(X, 1000)},
+		{"X^990 X^11 stays", MatMul(MatPow(X, 990), MatPow(X, 11)).Arg(0), MatPow(X, 990)},
+		{"(X^500)^3 stays", MatPow(MatPow(X, 500), 3).Arg(0), MatPow(X, 500)},
 		{"Xᵀ Xᵀ = (X^2)ᵀ", MatMul(Transpose(X), Transpose(X)), Transpose(x2)},
 		{"v vᵀ v vᵀ stays", MatMul(v, Transpose(v), v, Transpose(v)).Arg(0), v},
 		{"(W^2)ᵀ = W^2", Transpose(MatPow(W, 2)), MatPow(W, 2)},
