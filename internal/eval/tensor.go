@@ -159,10 +159,11 @@ func (e *tensorEval) domain(n *expr.Node, msg string) error {
 	return &DomainError{Node: n, Msg: msg}
 }
 
-// MaxEntries bounds the entries of one value that the evaluators compute:
-// a larger one (eye(1000000) is 10¹² entries) is an error, not memory
-// run out.
-const MaxEntries = 1 << 28
+// MaxEntries bounds the entries of one value that the evaluators compute,
+// 512 MiB of float64: a larger one (eye(1000000) is 10¹² entries, and
+// 10 eye(10000) 10⁸, seconds of work) is an error, not memory run out or
+// a long wait.
+const MaxEntries = 1 << 26
 
 // TooLarge reports, as an error that names n, a value of n with more
 // than MaxEntries entries, its sizes given by size.
