@@ -239,22 +239,18 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 	// column of values near 1e-200 beside the intercept is no multiple
 	// of it).
 	scale := make([]float64, d)
-	scaled := mat.DenseCopyOf(phi)
 	for j := range scale {
 		scale[j] = 1
 		if c := mat.Norm(phi.ColView(j), 2); c > 0 && !math.IsInf(c, 0) {
 			_, e := math.Frexp(c)
 			scale[j] = math.Ldexp(1, -e)
 		}
-		for i := 0; i < n; i++ {
-			scaled.Set(i, j, phi.At(i, j)*scale[j])
-		}
 	}
-	unscaled := phi
-	phi = scaled
+	var scaled mat.Dense
+	scaled.Apply(func(_, j int, v float64) float64 { return v * scale[j] }, phi)
 
 	var svd mat.SVD
-	if !svd.Factorize(phi, mat.SVDNone) {
+	if !svd.Factorize(&scaled, mat.SVDNone) {
 		return nil, errors.New("the singular value decomposition of Φ did not converge")
 	}
 	sv := svd.Values(nil)
@@ -266,7 +262,7 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 		}
 	}
 	if rank < d {
-		err := lstsqDependence(phi, tol, rank, names)
+		err := lstsqDependence(&scaled, tol, rank, names)
 		if re, ok := err.(*RankError); ok && re.Column >= 0 {
 			for i := range re.Coef { // Φ_c ≈ Σ cᵢ (sᵢ/s_c) Φᵢ in the columns' own units
 				re.Coef[i] *= scale[i] / scale[re.Column]
@@ -277,7 +273,7 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 
 	// The singular values of Φ as given, as NumPy reports them.
 	var given mat.SVD
-	if !given.Factorize(unscaled, mat.SVDNone) {
+	if !given.Factorize(phi, mat.SVDNone) {
 		return nil, errors.New("the singular value decomposition of Φ did not converge")
 	}
 	gv := given.Values(nil)
@@ -287,32 +283,32 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 	switch o.Method {
 	case LstsqQR:
 		var qr mat.QR
-		qr.Factorize(phi)
+		qr.Factorize(&scaled)
 		if err := qr.SolveVecTo(theta, false, yv); err != nil {
 			return nil, fmt.Errorf("QR: %w", err)
 		}
 	case LstsqNormal:
 		var gram mat.SymDense
-		gram.SymOuterK(1, phi.T())
+		gram.SymOuterK(1, scaled.T())
 		var chol mat.Cholesky
 		if !chol.Factorize(&gram) {
 			return nil, fmt.Errorf("ΦᵀΦ is not positive definite in floating point (Φ's condition number is %.3g, squared in ΦᵀΦ): use QR or SVD", res.Cond)
 		}
 		var b mat.VecDense
-		b.MulVec(phi.T(), yv)
+		b.MulVec(scaled.T(), yv)
 		if err := chol.SolveVecTo(theta, &b); err != nil {
 			return nil, fmt.Errorf("normal equations: %w", err)
 		}
 	case LstsqSVD:
 		var full mat.SVD
-		if !full.Factorize(phi, mat.SVDThin) {
+		if !full.Factorize(&scaled, mat.SVDThin) {
 			return nil, errors.New("the singular value decomposition of Φ did not converge")
 		}
 		full.SolveVecTo(theta, yv, d)
 	case LstsqGD:
 		// The notes' gradient descent, on Φ as given: the columns'
 		// scales are its condition number's, and its pace.
-		res.Iters, res.Converged = lstsqDescent(theta, unscaled, yv, 1/(2*gv[0]*gv[0]), o.Iters, o.Tol)
+		res.Iters, res.Converged = lstsqDescent(theta, phi, yv, 1/(2*gv[0]*gv[0]), o.Iters, o.Tol)
 	}
 	res.Theta = theta.RawVector().Data
 	if o.Method != LstsqGD {
@@ -320,7 +316,6 @@ func LeastSquares(phi *mat.Dense, y []float64, opts *LstsqOptions) (*LstsqResult
 			res.Theta[j] *= scale[j] // θ of the columns as given
 		}
 	}
-	phi = unscaled
 
 	// The residual, the loss and its gradient at θ. The sums of squares
 	// and products are taken with y and the residual scaled by a power
