@@ -455,14 +455,20 @@ func (pr *fdProblem) exactDifference(s fd.Scheme, h *big.Rat, stencil int) (*big
 // differ beyond their error estimates, f has a kink or a jump at the point
 // (abs(x) at 0), and no finite difference there means anything.
 func (pr *fdProblem) oneSided() string {
-	x0 := pr.at[pr.wrt]
-	fw, err1 := fd.Derivative(pr.value, x0, &fd.Settings{Scheme: fd.Forward})
-	bw, err2 := fd.Derivative(pr.value, x0, &fd.Settings{Scheme: fd.Backward})
-	if err1 != nil || err2 != nil || !kink(fw, bw) {
+	fw, bw, ok := kinkAt(pr.value, pr.at[pr.wrt])
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("the derivative from the right (%.6g) and from the left (%.6g) differ: %s is not differentiable at %s, and finite differences there depend on the scheme",
 		fw.Value, bw.Value, pr.f, pr.pointText())
+}
+
+// kinkAt estimates g′ at x from the right and from the left, and reports
+// whether they differ beyond their error estimates: a kink.
+func kinkAt(g func(float64) float64, x float64) (fw, bw fd.Estimate, ok bool) {
+	fw, err1 := fd.Derivative(g, x, &fd.Settings{Scheme: fd.Forward})
+	bw, err2 := fd.Derivative(g, x, &fd.Settings{Scheme: fd.Backward})
+	return fw, bw, err1 == nil && err2 == nil && kink(fw, bw)
 }
 
 // kink reports whether a forward and a backward estimate differ beyond

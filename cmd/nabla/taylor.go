@@ -16,7 +16,6 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/nabla-math/nabla"
-	"github.com/nabla-math/nabla/fd"
 )
 
 func (a *app) taylorCmd() *cobra.Command {
@@ -240,9 +239,7 @@ func kinks(f nabla.Expr, at map[string]nabla.Expr) []string {
 			}
 			return val
 		}
-		fw, err1 := fd.Derivative(g, x[i], &fd.Settings{Scheme: fd.Forward})
-		bw, err2 := fd.Derivative(g, x[i], &fd.Settings{Scheme: fd.Backward})
-		if err1 == nil && err2 == nil && kink(fw, bw) {
+		if fw, bw, ok := kinkAt(g, x[i]); ok {
 			notes = append(notes, fmt.Sprintf("%s is not differentiable at %s = %s: its derivative by %s is %.6g from the right and %.6g from the left, so it has no Taylor polynomial there; this one takes the derivatives of nabla's conventions at a kink (abs′(0) = 0, relu′(0) = 0, ties of max shared evenly)", f, v, at[v], v, fw.Value, bw.Value))
 		}
 	}
