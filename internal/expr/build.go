@@ -305,6 +305,13 @@ func addCore(args []*Node) *Node {
 	if len(out) == 1 {
 		return out[0]
 	}
+	for _, o := range out {
+		if o.op == OpAdd {
+			// Like terms c·S that came to 1·S, a sum: its terms join
+			// this sum's (½(a + b) + ½(a + b) is a + b among them).
+			return addCore(out)
+		}
+	}
 	return newAdd(out)
 }
 

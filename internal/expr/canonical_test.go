@@ -118,3 +118,26 @@ func TestCheckCanonical(t *testing.T) {
 		t.Errorf("x + y + 2: %v", err)
 	}
 }
+
+// TestSumOfCollectedSums checks that like terms c·S of a sum S that add up
+// to S itself join the outer sum's terms: ½(a + b) + c + ½(a + b) is
+// a + b + c, not c + (a + b), which prints with brackets that read back
+// as another expression.
+func TestSumOfCollectedSums(t *testing.T) {
+	a, b, c := NewSym("a", Scalar), NewSym("b", Scalar), NewSym("c", Scalar)
+	half := NewConst(Rat(1, 2))
+	s := Add(a, b)
+	for _, got := range []*Node{
+		Add(Mul(half, s), c, Mul(half, s)),
+		Add(Mul(half, s), Mul(half, s), c),
+	} {
+		if want := Add(a, b, c); !Equal(got, want) {
+			t.Errorf("½(a + b) + c + ½(a + b) = %v terms, want a + b + c", len(got.Args()))
+		}
+		for _, x := range got.Args() {
+			if x.Op() == OpAdd {
+				t.Errorf("a sum inside the sum")
+			}
+		}
+	}
+}
