@@ -134,7 +134,9 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_GO" = 1 ]; then
     say "running Go benchmarks (-benchtime $BENCHTIME)"
     if (cd "$ROOT" && "$GO" test -run '^$' \
             -bench 'BenchmarkSeedDerivative|BenchmarkExpSin15|BenchmarkNestedSin' \
-            -benchtime "$BENCHTIME" -timeout 20m .) > "$OUT/go_bench.txt" 2>&1; then
+            -benchtime "$BENCHTIME" -timeout 20m . &&
+        "$GO" test -run '^$' -bench 'BenchmarkBatchSeed1200' \
+            -benchtime "$BENCHTIME" -timeout 20m ./cmd/nabla) > "$OUT/go_bench.txt" 2>&1; then
         grep -E '^Benchmark' "$OUT/go_bench.txt" >&2 || say "no benchmark results in go test output"
     else
         say "go test -bench failed (continuing):"
@@ -156,10 +158,18 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_GO" = 1 ]; then
         fi
 
         # The floor under the batch: nabla's own start-up (a command that
-        # does nothing) and that of any process on this machine.
-        say "timing start-up: $NABLA_BIN version, and /bin/true (best of 10)"
+        # does nothing), that of any Go program and that of any process on
+        # this machine.
+        say "timing start-up: $NABLA_BIN version, a Go hello world, and /bin/true (best of 10)"
         "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name startup_cli -- "$NABLA_BIN" version \
             >> "$OUT/nabla.tsv" 2>> "$OUT/batch.err" || say "nabla version failed"
+        mkdir -p "$OUT/hello"
+        printf 'package main\n\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hello\\n") }\n' > "$OUT/hello/main.go"
+        printf 'module hello\n' > "$OUT/hello/go.mod"
+        if (cd "$OUT/hello" && "$GO" build -o hello .) >> "$OUT/batch.err" 2>&1; then
+            "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name go_floor -- "$OUT/hello/hello" \
+                >> "$OUT/nabla.tsv" 2>> "$OUT/batch.err" || say "Go hello world failed"
+        fi
         if [ -x /bin/true ]; then
             "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name process_floor -- /bin/true \
                 >> "$OUT/nabla.tsv" 2>> "$OUT/batch.err" || say "/bin/true failed"
@@ -201,6 +211,12 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$HAVE_GINAC" = 1 ]; then
         else
             say "GiNaC anchor failed"
         fi
+        if [ "$HAVE_PY" = 1 ]; then
+            say "timing GiNaC as a process: ginac-bench --stdin < bench/seed1200_ginac.txt (best of 10)"
+            "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 10 --name batch1200_process \
+                --stdin "$BENCH_DIR/seed1200_ginac.txt" -- "$OUT/ginac-bench" --stdin \
+                >> "$OUT/ginac.tsv" 2>> "$OUT/ginac-build.log" || say "GiNaC --stdin failed"
+        fi
     else
         say "GiNaC anchor build failed:"
         tail -n 20 "$OUT/ginac-build.log" >&2
@@ -220,6 +236,11 @@ if [ "$RUN_SINGLE" = 1 ] && [ "$RUN_SYMPY" = 1 ]; then
         else
             say "SymPy anchor failed"
         fi
+        say "timing SymPy as a process: sympy_bench.py --stdin < bench/seed1200_sympy.txt (best of 3)"
+        "$PYTHON" "$BENCH_DIR/timecmd.py" --runs 3 --name batch1200_process \
+            --stdin "$BENCH_DIR/seed1200_sympy.txt" -- "$PYTHON" "$BENCH_DIR/sympy_bench.py" --stdin \
+            >> "$OUT/sympy.tsv" 2> "$OUT/sympy_stdin.err" || say "SymPy --stdin failed"
+        cat "$OUT/sympy.tsv" | tail -n 1 >&2
     fi
 fi
 

@@ -25,6 +25,10 @@ Options:
   --heavy-reps N     repetitions of expsin15 (nested200 runs max(1, N-2)
                      times; default 3)
   --skip-batch       do not run the batch workload
+  --stdin            run no workload but print the derivative of every line
+                     of standard input with respect to x, a line each, as
+                     `nabla diff - --wrt x` does, so that the two can be
+                     timed alike as whole processes (import included)
 """
 
 import argparse
@@ -131,6 +135,14 @@ def bench_nested(depth, reps):
     emit(f"nested{depth}", total / reps, f"reps={reps}")
 
 
+def diff_stdin():
+    out = []
+    for line in sys.stdin:
+        s = line.strip()
+        out.append(str(diff(parse(s), x)) if s else "")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=1.0)
@@ -138,7 +150,11 @@ def main():
     ap.add_argument("--dump-expsin15", default="")
     ap.add_argument("--heavy-reps", type=int, default=3)
     ap.add_argument("--skip-batch", action="store_true")
+    ap.add_argument("--stdin", action="store_true")
     args = ap.parse_args()
+    if args.stdin:
+        diff_stdin()
+        return
 
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     print(f"# sympy {sympy.__version__}", file=sys.stderr)

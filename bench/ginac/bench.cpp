@@ -2,6 +2,7 @@
 //
 // Build:  g++ -O2 -o bench bench.cpp $(pkg-config --cflags --libs ginac)
 // Usage:  bench [--deep] [--batch FILE] [--dump-expsin15 FILE] [--seconds S]
+//         bench --stdin
 //
 // Prints one line per workload:  name<TAB>nanoseconds_per_op<TAB>extra
 //
@@ -11,6 +12,11 @@
 //   expsin15             ns for one 15th derivative of exp(sin(x)) from text
 //   nested200            ns for d/dx sin(sin(...sin(x)...)), 200 deep
 //   nested2000           the same, 2000 deep (only with --deep)
+//
+// With --stdin it runs no workload but does what `nabla diff - --wrt x`
+// does, so that the two can be timed alike as whole processes: every line
+// of standard input parsed, differentiated with respect to x and printed,
+// a line each (an error message in place of a line GiNaC cannot read).
 //
 // GiNaC evaluates automatically on construction; no further simplification
 // step is applied to the derivatives.
@@ -64,6 +70,8 @@ std::string nested_sin_text(int depth) {
 
 }  // namespace
 
+int diff_stdin();
+
 int main(int argc, char** argv) {
     bool deep = false;
     std::string batch_file;
@@ -77,11 +85,14 @@ int main(int argc, char** argv) {
             batch_file = argv[++i];
         } else if (a == "--dump-expsin15" && i + 1 < argc) {
             dump_file = argv[++i];
+        } else if (a == "--stdin" && argc == 2) {
+            return diff_stdin();
         } else if (a == "--seconds" && i + 1 < argc) {
             seconds = std::atof(argv[++i]);
         } else {
             std::cerr << "usage: " << argv[0]
-                      << " [--deep] [--batch FILE] [--dump-expsin15 FILE] [--seconds S]\n";
+                      << " [--deep] [--batch FILE] [--dump-expsin15 FILE] [--seconds S]\n"
+                      << "       " << argv[0] << " --stdin\n";
             return 2;
         }
     }
@@ -174,5 +185,30 @@ int main(int argc, char** argv) {
     }
 
     if (g_sink == 42) std::cerr << "";  // keep g_sink live
+    return 0;
+}
+
+// diff_stdin prints the derivative of every line of standard input with
+// respect to x, a line each, through one buffered stream.
+int diff_stdin() {
+    std::ios::sync_with_stdio(false);
+    symbol x("x"), n("n");
+    symtab table;
+    table["x"] = x;
+    table["n"] = n;
+    parser reader(table);
+    std::ostringstream out;
+    for (std::string line; std::getline(std::cin, line);) {
+        if (line.empty()) {
+            out << '\n';
+            continue;
+        }
+        try {
+            out << reader(line).diff(x) << '\n';
+        } catch (const std::exception& e) {
+            out << "error: " << e.what() << '\n';
+        }
+    }
+    std::cout << out.str() << std::flush;
     return 0;
 }
