@@ -67,8 +67,10 @@ const (
 	// the order; a polynomial in the variable has derivatives of every
 	// order, 0 past its degree.
 	MaxOrder = calc.MaxOrder
-	// MaxPrint bounds the length of a printed result in bytes.
-	MaxPrint = 64 << 20
+	// MaxPrint bounds the length of a printed result in bytes: a graph
+	// with much sharing can print to a text exponentially larger than
+	// itself.
+	MaxPrint = format.MaxText
 )
 
 // Parse reads an expression in nabla's syntax, such as "x^3 sin(x)" or
@@ -136,7 +138,7 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 		if defined == nil {
 			defined = map[string]string{}
 		}
-		defined[d.Name] = format.Text(d.Value)
+		defined[d.Name] = format.Short(d.Value, 200) // for messages
 	}
 	if opts != nil && len(opts.Dims) > 0 {
 		if err := checkDims(opts.Dims, decl); err != nil {
@@ -284,7 +286,8 @@ func MustParse(src string) Expr {
 }
 
 // String prints e in nabla's syntax; Parse reads it back to an equal
-// expression.
+// expression. A text of more than MaxPrint bytes is cut there and ends in
+// "…"; TextLimit reports it instead.
 func (e Expr) String() string {
 	if e.shown != nil {
 		return e.shown.Text
@@ -295,7 +298,64 @@ func (e Expr) String() string {
 	return format.Text(e.n)
 }
 
-// LaTeX prints e as LaTeX math; an invalid e prints as "".
+// TextLimit is String with a limit on the length of the text in bytes:
+// a longer text is an error wrapping ErrTooLarge, found as soon as the
+// printing passes max.
+func (e Expr) TextLimit(max int) (string, error) {
+	if e.shown != nil || e.n == nil {
+		return limited(e.String(), max)
+	}
+	s, err := format.TextLimit(e.n, max)
+	if err != nil {
+		return "", tooLong(max)
+	}
+	return s, nil
+}
+
+// LaTeXLimit is LaTeX with a limit on the length of the text in bytes, as
+// TextLimit.
+func (e Expr) LaTeXLimit(max int) (string, error) {
+	if e.shown != nil || e.n == nil {
+		return limited(e.LaTeX(), max)
+	}
+	s, err := format.LaTeXLimit(e.n, max)
+	if err != nil {
+		return "", tooLong(max)
+	}
+	return s, nil
+}
+
+// Short is String cut to about max bytes, ending in "…" where it is cut:
+// an expression named in a message or shown beside a result, however
+// large it is.
+func (e Expr) Short(max int) string {
+	if e.shown != nil || e.n == nil {
+		s := e.String()
+		if len(s) <= max {
+			return s
+		}
+		r := []rune(s[:max])
+		return string(r[:len(r)-1]) + "…"
+	}
+	return format.Short(e.n, max)
+}
+
+// limited returns s, or the error of TextLimit when s is over max bytes.
+func limited(s string, max int) (string, error) {
+	if max > 0 && len(s) > max {
+		return "", tooLong(max)
+	}
+	return s, nil
+}
+
+// tooLong is the error of a text over max bytes.
+func tooLong(max int) error {
+	return fmt.Errorf("%w: its text is over %d MiB (its graph shares subexpressions that print again at every use)", ErrTooLarge, max>>20)
+}
+
+// LaTeX prints e as LaTeX math; an invalid e prints as "". A text of more
+// than MaxPrint bytes is cut there and ends in "…"; LaTeXLimit reports it
+// instead.
 func (e Expr) LaTeX() string {
 	if e.shown != nil {
 		return e.shown.LaTeX

@@ -225,8 +225,8 @@ type StepsOptions struct {
 // does not have gives a derivation of 0 and an *AbsentError, as Diff
 // does.
 func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error) {
-	if f.n == nil {
-		return nil, f.Err()
+	if err := f.showable(); err != nil {
+		return nil, err
 	}
 	if len(wrt) == 0 {
 		wrt = f.Vars()
@@ -267,6 +267,23 @@ func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error)
 		return d, absent
 	}
 	return gradientSteps(ctx, f, wrt, new(int), nil)
+}
+
+// MaxStepsText bounds the text of an expression worked out step by step,
+// in bytes: every step prints a part of it, and a graph with much sharing
+// prints to a text exponentially larger than itself.
+const MaxStepsText = 1 << 20
+
+// showable refuses an invalid f, or one whose text is too long to work out
+// step by step.
+func (f Expr) showable() error {
+	if f.n == nil {
+		return f.Err()
+	}
+	if _, err := format.TextLimit(f.n, MaxStepsText); err != nil {
+		return fmt.Errorf("%w: %s prints to over %d MiB of text, too long to work out step by step", ErrTooLarge, brief(f), MaxStepsText>>20)
+	}
+	return nil
 }
 
 // findVarOrDecl returns the variable name of f, or its declaration.
@@ -626,7 +643,7 @@ func (e *explainer) heldNote(consts []*expr.Node) string {
 // constantNote explains a zero derivative.
 func (e *explainer) constantNote(n *expr.Node) string {
 	if vars := expr.Vars(n); len(vars) > 0 {
-		return fmt.Sprintf("%s does not depend on %s", format.Text(n), e.x.Name())
+		return fmt.Sprintf("%s does not depend on %s", format.Short(n, 1000), e.x.Name())
 	}
 	return ""
 }

@@ -27,8 +27,8 @@ const maxLimitTerms = 60
 // limit the step needs: sin(h)/h → 1, (cos(h) - 1)/h → 0, (exp(h) - 1)/h
 // → 1, log(1 + t)/t → 1. Other functions give ErrNoFirstPrinciples.
 func LimitSteps(f Expr, x string) (*Derivation, error) {
-	if f.n == nil {
-		return nil, f.Err()
+	if err := f.showable(); err != nil {
+		return nil, err
 	}
 	if f.n.Shape().Rank() > 0 {
 		return nil, fmt.Errorf("first principles take a scalar function, not the %s %s", f.n.Shape().Describe(), f)
@@ -296,7 +296,7 @@ func termsOf(n *expr.Node) []*expr.Node {
 
 // brief writes e as text, cut to a line.
 func brief(e Expr) string {
-	s := e.String()
+	s := e.Short(240)
 	if r := []rune(s); len(r) > 60 {
 		s = string(r[:57]) + "…"
 	}

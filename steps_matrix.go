@@ -69,8 +69,8 @@ func MatrixSteps(f Expr, wrt string) (*Derivation, error) { return matrixSteps(f
 // matrixSteps is MatrixSteps with f named fname ("" for its own name, or
 // f), in components alone where it can be written so if one is set.
 func matrixSteps(f Expr, wrt, fname string, one bool) (*Derivation, error) {
-	if f.n == nil {
-		return nil, f.Err()
+	if err := f.showable(); err != nil {
+		return nil, err
 	}
 	x := findVar(f.n, wrt)
 	switch {
@@ -387,7 +387,7 @@ func (m *matrixExplainer) components() (IndexExpr, error) {
 			}
 		}
 		if want := min(len(m.out), 1); chains != want {
-			return IndexExpr{}, &NoComponentsError{Form: format.Text(t), Why: "an element-wise product; " + componentsCover}
+			return IndexExpr{}, &NoComponentsError{Form: format.Short(t, 1000), Why: "an element-wise product; " + componentsCover}
 		}
 		if c := expr.Mul(coef...); !c.IsNum(1) {
 			term.Coef = m.f.with(c)
@@ -401,7 +401,7 @@ func (m *matrixExplainer) components() (IndexExpr, error) {
 // transposes, and whether f is its trace.
 func (m *matrixExplainer) chainOf(f *expr.Node) (chain []*expr.Node, trace bool, err error) {
 	no := func() ([]*expr.Node, bool, error) {
-		return nil, false, &NoComponentsError{Form: format.Text(f), Why: componentsCover}
+		return nil, false, &NoComponentsError{Form: format.Short(f, 1000), Why: componentsCover}
 	}
 	leaf := func(a *expr.Node) bool {
 		if a.Op() == expr.OpTranspose {
@@ -484,7 +484,7 @@ func (m *matrixExplainer) index(chain []*expr.Node, r, c string, term *IndexTerm
 			sub = []string{row, col}
 		}
 		if slices.Contains(sub, "") {
-			return &NoComponentsError{Form: format.Text(expr.MatMul(chain...)), Why: "an outer product inside a product"}
+			return &NoComponentsError{Form: format.Short(expr.MatMul(chain...), 1000), Why: "an outer product inside a product"}
 		}
 		term.Factors = append(term.Factors, IndexFactor{Of: m.f.with(sym), Sub: sub})
 		cur = col
@@ -764,7 +764,7 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 		for _, t := range terms {
 			term, ok := m.entryOf(t, dx)
 			if !ok {
-				return nil, &NoComponentsError{Form: format.Text(t), Why: "its differential is not a sum of products P d" + x.Name() + " Q"}
+				return nil, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + x.Name() + " Q"}
 			}
 			entries.Terms = append(entries.Terms, term)
 		}
@@ -788,7 +788,7 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 	for _, t := range terms {
 		g, tr, ok := m.traceForm(t, dx, vector, &how)
 		if !ok {
-			return nil, &NoComponentsError{Form: format.Text(t), Why: "its differential is not a sum of products P d" + x.Name() + " Q, traces and sums of them"}
+			return nil, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + x.Name() + " Q, traces and sums of them"}
 		}
 		gs, traces = append(gs, g), append(traces, tr)
 	}

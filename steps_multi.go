@@ -178,6 +178,11 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	if err != nil {
 		return nil, err
 	}
+	for _, e := range []Expr{c.Outer, c.Defs} {
+		if err := e.showable(); err != nil {
+			return nil, err
+		}
+	}
 	n := new(int)
 	k, m := len(c.Inner), len(c.Wrt)
 	x, xTeX := tuple(c.Inner)

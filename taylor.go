@@ -22,19 +22,44 @@ type TaylorPoly struct {
 
 // String writes the polynomial by ascending degree, as series are
 // written: 1 + x - x^2/2 - x^3/6. It parses back to the same polynomial.
-func (t *TaylorPoly) String() string { return t.join(Expr.String) }
+// A text of more than MaxPrint bytes is cut there and ends in "…".
+func (t *TaylorPoly) String() string {
+	s, err := t.TextLimit(MaxPrint)
+	if err != nil {
+		return t.Expr.String()
+	}
+	return s
+}
 
-// LaTeX writes the polynomial by ascending degree in LaTeX.
-func (t *TaylorPoly) LaTeX() string { return t.join(Expr.LaTeX) }
+// LaTeX writes the polynomial by ascending degree in LaTeX, cut as
+// String.
+func (t *TaylorPoly) LaTeX() string {
+	s, err := t.LaTeXLimit(MaxPrint)
+	if err != nil {
+		return t.Expr.LaTeX()
+	}
+	return s
+}
+
+// TextLimit is String with a limit on the length of the text in bytes, as
+// Expr.TextLimit.
+func (t *TaylorPoly) TextLimit(max int) (string, error) { return t.join(Expr.TextLimit, max) }
+
+// LaTeXLimit is LaTeX with a limit on the length of the text in bytes, as
+// Expr.TextLimit.
+func (t *TaylorPoly) LaTeXLimit(max int) (string, error) { return t.join(Expr.LaTeXLimit, max) }
 
 // join writes the nonzero terms with write, by ascending degree, a term
-// whose text begins with a minus sign joined by minus.
-func (t *TaylorPoly) join(write func(Expr) string) string {
+// whose text begins with a minus sign joined by minus, in at most limit
+// bytes.
+func (t *TaylorPoly) join(write func(Expr, int) (string, error), limit int) (string, error) {
 	var b strings.Builder
 	for _, part := range t.Terms {
 		for _, e := range summands(part) {
-			s := write(e)
+			s, err := write(e, max(limit-b.Len(), 1)) // 0 would be no limit
 			switch {
+			case err != nil:
+				return "", err
 			case s == "0":
 				continue
 			case b.Len() == 0:
@@ -44,12 +69,15 @@ func (t *TaylorPoly) join(write func(Expr) string) string {
 			default:
 				b.WriteString(" + " + s)
 			}
+			if b.Len() > limit {
+				return "", tooLong(limit)
+			}
 		}
 	}
 	if b.Len() == 0 {
-		return "0"
+		return "0", nil
 	}
-	return b.String()
+	return b.String(), nil
 }
 
 // summands splits a sum into its terms.

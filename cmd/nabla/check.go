@@ -173,7 +173,7 @@ func (a *app) runCheck(src string, tol float64) error {
 	}
 	ctx, cancel := a.context()
 	defer cancel()
-	rep := checkReport{Expr: f.String(), Tolerance: tol, Agree: true}
+	rep := checkReport{Expr: f.Short(maxShown), Tolerance: tol, Agree: true}
 	off := 0
 	for _, v := range wrt {
 		d, err := nabla.Derive(ctx, f, []string{v}, &nabla.DeriveOptions{Strict: true})
@@ -226,14 +226,19 @@ func (a *app) checkProgram(f nabla.Expr, wrt []string, env map[string]nabla.Tens
 	return p, x, nil
 }
 
+// maxShown bounds the text of an expression shown beside a result, such
+// as the derivative fd and check compare with, in bytes; a longer one is
+// cut and ends in "…".
+const maxShown = 1 << 16
+
 // derivativeText writes a derivative's matrix form, or says it is a
 // tensor.
 func derivativeText(d *nabla.Derivative) string {
 	switch {
 	case d.Expr.Err() == nil:
-		return d.Expr.String()
+		return d.Expr.Short(maxShown)
 	case len(d.Blocks) == 1 && d.Blocks[0].Tensor == nil:
-		return d.Blocks[0].Expr.String()
+		return d.Blocks[0].Expr.Short(maxShown)
 	}
 	return "(a tensor)"
 }
@@ -385,7 +390,7 @@ func (a *app) runAnswer(src, ans string) error {
 		return fmt.Errorf("the derivative of %s with respect to %s has no matrix form to compare with", f, wrt[0])
 	}
 	ours := d.Expr
-	rep := answerReport{Expr: f.String(), Wrt: wrt[0], Answer: yours.String(), Derivative: ours.String()}
+	rep := answerReport{Expr: f.Short(maxShown), Wrt: wrt[0], Answer: yours.Short(maxShown), Derivative: ours.Short(maxShown)}
 	if ys, os := yours.Shape(), ours.Shape(); len(ys) == 1 && len(os) == 2 && os[0] == 1 {
 		// A gradient as a column: compared as the notes' row.
 		yours = nabla.T(yours)

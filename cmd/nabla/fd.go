@@ -158,7 +158,7 @@ func (a *app) runFD(src string, fl *fdFlags) error {
 	if a.format == "json" {
 		return a.printJSON(rows)
 	}
-	fmt.Fprintf(a.stdout, "d/d%s %s = %s = %s at %s\n", pr.wrt, group(pr.f.String()), pr.df, exactText, pr.pointText())
+	fmt.Fprintf(a.stdout, "d/d%s %s = %s = %s at %s\n", pr.wrt, group(pr.f.Short(maxShown)), pr.df.Short(maxShown), exactText, pr.pointText())
 	w := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "scheme\tstep\testimate\terror\terror estimate")
 	for _, r := range rows {

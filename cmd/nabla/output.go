@@ -172,11 +172,8 @@ func (p *part) text() (string, error) {
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	s := p.Expr.String()
-	if len(s) > nabla.MaxPrint {
-		return "", nabla.ErrTooLarge
-	}
-	return p.Prefix + s, nil
+	s, err := p.Expr.TextLimit(nabla.MaxPrint)
+	return p.Prefix + s, err
 }
 
 func (p *part) latex() (string, error) {
@@ -186,7 +183,8 @@ func (p *part) latex() (string, error) {
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	return prefixTeX(p.Prefix) + p.Expr.LaTeX(), nil
+	s, err := p.Expr.LaTeXLimit(nabla.MaxPrint)
+	return prefixTeX(p.Prefix) + s, err
 }
 
 // prefixTeX spells a part's prefix in LaTeX: "df = " is \mathrm{d}f = ,

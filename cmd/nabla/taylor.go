@@ -120,9 +120,19 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 	}
 	switch a.format {
 	case "json":
-		out := taylorJSON{Input: src, At: text, Order: order, Result: t.String(), LaTeX: t.LaTeX()}
+		out := taylorJSON{Input: src, At: text, Order: order}
+		if out.Result, err = t.TextLimit(nabla.MaxPrint); err != nil {
+			return err
+		}
+		if out.LaTeX, err = t.LaTeXLimit(nabla.MaxPrint); err != nil {
+			return err
+		}
 		for _, term := range t.Terms {
-			out.Terms = append(out.Terms, term.String())
+			s, err := term.TextLimit(nabla.MaxPrint)
+			if err != nil {
+				return err
+			}
+			out.Terms = append(out.Terms, s)
 		}
 		b, err := json.Marshal(out)
 		if err != nil {
@@ -130,9 +140,17 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 		}
 		fmt.Fprintf(a.stdout, "%s\n", b)
 	case "latex":
-		fmt.Fprintln(a.stdout, t.LaTeX())
+		s, err := t.LaTeXLimit(nabla.MaxPrint)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, s)
 	default:
-		fmt.Fprintln(a.stdout, t.String())
+		s, err := t.TextLimit(nabla.MaxPrint)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, s)
 	}
 	return nil
 }

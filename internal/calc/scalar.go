@@ -6,7 +6,8 @@ import (
 	"github.com/nabla-math/nabla/internal/simplify"
 )
 
-func text(n *expr.Node) string { return format.Text(n) }
+// text prints n in a message, cut short if long.
+func text(n *expr.Node) string { return format.Short(n, 1000) }
 
 // entry simplifies an entry of a gradient or Jacobian, multiplying it out
 // when its terms may cancel.

@@ -48,13 +48,25 @@ func split(n *expr.Node) fraction {
 	default:
 		factors = []*expr.Node{rest}
 	}
-	for _, x := range factors {
-		if inv, ok := reciprocal(x); ok {
-			f.den = append(f.den, inv)
-		} else {
-			f.num = append(f.num, x)
+	for i, x := range factors {
+		inv, ok := reciprocal(x)
+		if !ok {
+			continue
 		}
+		if f.den == nil {
+			f.num = append(make([]*expr.Node, 0, len(factors)), factors[:i]...)
+		}
+		f.den = append(f.den, inv)
+		for _, y := range factors[i+1:] {
+			if inv, ok := reciprocal(y); ok {
+				f.den = append(f.den, inv)
+			} else {
+				f.num = append(f.num, y)
+			}
+		}
+		return f
 	}
+	f.num = factors // no denominator: the factors as they are, shared
 	return f
 }
 

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -8,10 +9,10 @@ import (
 	"github.com/nabla-math/nabla/internal/expr"
 )
 
-// LaTeX prints n as LaTeX math (without surrounding dollars).
+// LaTeX prints n as LaTeX math (without surrounding dollars). A text of
+// more than MaxText bytes is cut (see MaxText).
 func LaTeX(n *expr.Node) string {
-	s, _ := LaTeXLimit(n, 0)
-	return s
+	return cut(&printer{limit: MaxText, latex: true}, n)
 }
 
 // LaTeXLimit is LaTeX with a limit on the output length in bytes
@@ -21,7 +22,25 @@ func LaTeXLimit(n *expr.Node, limit int) (string, error) {
 	return p.run(n)
 }
 
+// leadTeX returns the first bytes of the LaTeX of n in context ctx.
+func (p *printer) leadTeX(n *expr.Node, ctx int) []byte {
+	q := p.leader()
+	q.tex(n, ctx)
+	return q.b
+}
+
+// leadTeXPower returns the first bytes of the LaTeX of the denominator
+// factor d in context ctx.
+func (p *printer) leadTeXPower(d power, ctx int) []byte {
+	q := p.leader()
+	q.texPower(d, ctx)
+	return q.b
+}
+
 func (p *printer) tex(n *expr.Node, ctx int) {
+	if p.done {
+		return
+	}
 	if texPrec(n) < ctx {
 		p.write(`\left(`)
 		p.tex(n, 0)
@@ -86,7 +105,9 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 	case expr.FormInfix:
 		for i, a := range n.Args() {
 			if i > 0 {
-				p.write(" " + sp.Word + " ")
+				p.write(" ")
+				p.write(sp.Word)
+				p.write(" ")
 			}
 			p.tex(a, expr.PrecMul+1)
 		}
@@ -100,14 +121,22 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 			p.write(sp.Word)
 		} else {
 			// The operand, grouped when it carries scripts of its own.
-			var sub printer
-			sub.latex = true
-			sub.tex(n.Arg(0), expr.PrecAtom)
-			s := sub.b.String()
-			if strings.ContainsAny(s, "_^") && !strings.HasPrefix(s, `\left(`) {
-				s = `\left(` + s + `\right)`
+			// It is printed on its own, within what is left of the
+			// limit, to see whether it does.
+			sub := printer{limit: p.limit - len(p.b), latex: true}
+			if p.limit == 0 {
+				sub.limit = 0
+			} else if sub.limit < 1 {
+				panic(tooLong{})
 			}
-			p.write(s)
+			sub.tex(n.Arg(0), expr.PrecAtom)
+			if s := sub.b; bytes.ContainsAny(s, "_^") && !bytes.HasPrefix(s, []byte(`\left(`)) {
+				p.write(`\left(`)
+				p.write(string(s))
+				p.write(`\right)`)
+			} else {
+				p.write(string(s))
+			}
 			subs = subs[1:]
 		}
 		p.write("_{")
@@ -190,18 +219,14 @@ func (p *printer) texProduct(n *expr.Node) {
 		if f.q == "1" && len(f.den) == 1 {
 			ctx = 0
 		}
-		var sub printer
-		sub.latex = true
-		sub.texPower(d, ctx)
-		s := sub.b.String()
 		switch {
 		case i == 0 && f.q == "1":
-		case s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.'):
+		case startsNumber(p.leadTeXPower(d, ctx)):
 			p.write(` \cdot `)
 		default:
 			p.write(" ")
 		}
-		p.write(s)
+		p.texPower(d, ctx)
 	}
 	p.write("}")
 }
@@ -278,25 +303,21 @@ func (p *printer) texFactors(c string, factors []*expr.Node, grouped bool) {
 	elementwise := matrixFactors(factors) > 1
 	seen := false // a vector or matrix factor has been written
 	for i, x := range factors {
-		var sub printer
-		sub.latex = true
+		xctx := ctx
 		if x.Info().LaTeX.Form == expr.FormMatMul && len(factors) == 1 {
-			sub.tex(x, expr.PrecMul) // 2 A x, as the text has it
-		} else {
-			sub.tex(x, ctx)
+			xctx = expr.PrecMul // 2 A x, as the text has it
 		}
-		s := sub.b.String()
 		switch {
 		case i == 0 && c == "1":
 		case elementwise && seen && !x.Shape().IsScalar():
 			p.write(` \odot `) // the element-wise product, not the matrix product
-		case s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.'):
+		case startsNumber(p.leadTeX(x, xctx)):
 			p.write(` \cdot `)
 		default:
 			p.write(" ")
 		}
 		seen = seen || !x.Shape().IsScalar()
-		p.write(s)
+		p.tex(x, xctx)
 	}
 }
 

@@ -2,7 +2,6 @@ package format
 
 import (
 	"errors"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -12,16 +11,19 @@ import (
 // given to TextLimit or LaTeXLimit.
 var ErrTooLong = errors.New("result too large to print")
 
+// MaxText bounds the text Text and LaTeX print, in bytes. A graph with
+// much sharing can print to a text exponentially larger than itself; Text
+// and LaTeX cut such a text at MaxText and end it in "…", and TextLimit
+// and LaTeXLimit report it instead.
+const MaxText = 64 << 20
+
 // Text prints n in nabla's own syntax; the parser reads the text back to
-// the same graph.
-func Text(n *expr.Node) string {
-	s, _ := TextLimit(n, 0)
-	return s
-}
+// the same graph. A text of more than MaxText bytes is cut (see MaxText).
+func Text(n *expr.Node) string { return Short(n, MaxText) }
 
 // TextLimit is Text with a limit on the length of the output in bytes
-// (0 means none). A graph with much sharing can print to a text
-// exponentially larger than itself; the limit turns that into ErrTooLong.
+// (0 means none): a longer text is ErrTooLong, found as soon as the
+// printing passes the limit.
 func TextLimit(n *expr.Node, limit int) (s string, err error) {
 	p := &printer{limit: limit, latex: false}
 	return p.run(n)
@@ -30,21 +32,65 @@ func TextLimit(n *expr.Node, limit int) (s string, err error) {
 // Short is Text cut to about limit bytes, with "…" where it is cut: the
 // text of a subexpression in a message, however large it is.
 func Short(n *expr.Node, limit int) string {
-	p := &printer{limit: limit}
+	return cut(&printer{limit: limit}, n)
+}
+
+// cut runs p on n and returns its text, or what p printed up to its limit
+// followed by "…".
+func cut(p *printer, n *expr.Node) string {
 	if s, err := p.run(n); err == nil {
 		return s
 	}
-	s := p.b.String() // what was printed before the limit
-	for len(s) > limit || !utf8.ValidString(s) {
-		s = s[:len(s)-1]
+	b := p.b[:min(len(p.b), p.limit)]
+	i := len(b) - 1 // the start of the last character
+	for i > 0 && !utf8.RuneStart(b[i]) {
+		i--
 	}
-	return s + "…"
+	if i >= 0 && !utf8.FullRune(b[i:]) {
+		b = b[:i] // a character cut short
+	}
+	return string(b) + "…"
 }
 
+// printer writes an expression into one buffer, so that the limit holds
+// at every depth. A factor whose separator depends on how its own text
+// starts ("2 x" but "2*3") is first printed into the lead printer, which
+// stops after a few bytes, and the separator is written before it.
 type printer struct {
-	b     strings.Builder
+	b     []byte
 	limit int
 	latex bool
+	lead  *printer // reused for the first bytes of factors
+	probe bool     // a lead printer: stops (done) past its limit
+	done  bool
+}
+
+// leadLen is how many bytes of a factor's text decide its separator.
+const leadLen = 2
+
+// leader returns p's lead printer, emptied.
+func (p *printer) leader() *printer {
+	if p.lead == nil {
+		p.lead = &printer{limit: leadLen, latex: p.latex, probe: true}
+	}
+	q := p.lead
+	q.b, q.done = q.b[:0], false
+	return q
+}
+
+// leadText returns the first bytes of the text of n in context ctx.
+func (p *printer) leadText(n *expr.Node, ctx int) []byte {
+	q := p.leader()
+	q.text(n, ctx)
+	return q.b
+}
+
+// leadPower returns the first bytes of the text of the denominator factor
+// d in context ctx.
+func (p *printer) leadPower(d power, ctx int) []byte {
+	q := p.leader()
+	q.textPower(d, ctx)
+	return q.b
 }
 
 type tooLong struct{}
@@ -71,12 +117,19 @@ func (p *printer) run(n *expr.Node) (s string, err error) {
 	default:
 		p.text(n, 0)
 	}
-	return p.b.String(), nil
+	return string(p.b), nil
 }
 
 func (p *printer) write(s string) {
-	p.b.WriteString(s)
-	if p.limit > 0 && p.b.Len() > p.limit {
+	if p.done {
+		return
+	}
+	p.b = append(p.b, s...)
+	if p.limit > 0 && len(p.b) > p.limit {
+		if p.probe {
+			p.done = true // the lead is known: printing stops at the next node
+			return
+		}
 		panic(tooLong{})
 	}
 }
@@ -84,6 +137,9 @@ func (p *printer) write(s string) {
 // text prints n; ctx is the binding power the position requires, and n
 // is wrapped in parentheses when it binds more loosely.
 func (p *printer) text(n *expr.Node, ctx int) {
+	if p.done {
+		return
+	}
 	if prec(n) < ctx {
 		p.write("(")
 		p.text(n, 0)
@@ -100,17 +156,14 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		p.textMatrix(n)
 	case expr.FormMatMul:
 		for i, f := range n.Args() {
-			var sub printer
-			sub.text(f, expr.PrecMul+1)
-			s := sub.b.String()
 			switch {
 			case i == 0:
-			case needsStar(s):
+			case needsStar(p.leadText(f, expr.PrecMul+1)):
 				p.write("*")
 			default:
 				p.write(" ")
 			}
-			p.write(s)
+			p.text(f, expr.PrecMul+1)
 		}
 	case expr.FormPostfix:
 		p.text(n.Arg(0), expr.PrecAtom)
@@ -162,7 +215,9 @@ func (p *printer) text(n *expr.Node, ctx int) {
 	case expr.FormInfix:
 		for i, a := range n.Args() {
 			if i > 0 {
-				p.write(" " + sp.Word + " ")
+				p.write(" ")
+				p.write(sp.Word)
+				p.write(" ")
 			}
 			p.text(a, expr.PrecMul+1)
 		}
@@ -230,22 +285,20 @@ func (p *printer) textProduct(n *expr.Node) {
 		}
 	}
 	for i, d := range f.den {
-		var sub printer
-		sub.textPower(d, expr.PrecMul+1)
-		s := sub.b.String()
 		matrix := !d.base.Shape().IsScalar() || !d.exp.Shape().IsScalar()
 		switch {
 		case i == 0 && f.q == "1":
-		case i == 0 && startsWord(s):
 		case matrices > 1 && seen && matrix:
 			p.write(" .* ")
-		case i == 0 || needsStar(s):
-			p.write("*")
 		default:
-			p.write(" ")
+			if s := p.leadPower(d, expr.PrecMul+1); i == 0 && !startsWord(s) || i > 0 && needsStar(s) {
+				p.write("*")
+			} else if i > 0 {
+				p.write(" ")
+			}
 		}
 		seen = seen || matrix
-		p.write(s)
+		p.textPower(d, expr.PrecMul+1)
 	}
 	p.write(")")
 }
@@ -284,32 +337,30 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 	elementwise := matrixFactors(factors) > 1
 	seen := false // a vector or matrix factor has been written
 	for i, x := range factors {
-		var sub printer
 		ctx := expr.PrecMul + 1
 		if x.Op() == expr.OpMatMul && len(factors) == 1 {
 			ctx = expr.PrecMul // 2 A B reads back as 2 (A B)
 		}
-		sub.text(x, ctx)
-		s := sub.b.String()
 		switch {
 		case i == 0 && c == "1":
-		case i == 0 && startsWord(s):
 		case elementwise && seen && !x.Shape().IsScalar():
 			p.write(" .* ")
-		case i == 0 || needsStar(s):
-			p.write("*")
 		default:
-			p.write(" ")
+			if s := p.leadText(x, ctx); i == 0 && !startsWord(s) || i > 0 && needsStar(s) {
+				p.write("*")
+			} else if i > 0 {
+				p.write(" ")
+			}
 		}
 		seen = seen || !x.Shape().IsScalar()
-		p.write(s)
+		p.text(x, ctx)
 	}
 }
 
 // startsWord reports whether s may follow a number with no operator
 // between: a name or a parenthesis, not a digit or a point.
-func startsWord(s string) bool {
-	if s == "" {
+func startsWord[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	c := s[0]
@@ -321,14 +372,14 @@ func startsWord(s string) bool {
 
 // startsNumber reports whether s starts with a digit or a point, so that a
 // space before it would not read as a product.
-func startsNumber(s string) bool {
-	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
+func startsNumber[T string | []byte](s T) bool {
+	return len(s) > 0 && (s[0] >= '0' && s[0] <= '9' || s[0] == '.')
 }
 
 // needsStar reports whether a factor written s needs "*" after the factor
 // before it, where a space would read otherwise: a number (2 3 is 23) or
 // a literal vector or matrix (x [0, 1] reads as an entry of x).
-func needsStar(s string) bool { return startsNumber(s) || strings.HasPrefix(s, "[") }
+func needsStar[T string | []byte](s T) bool { return startsNumber(s) || len(s) > 0 && s[0] == '[' }
 
 // textMatrix prints a vector as [a, b, c] and a matrix as [[a, b], [c, d]].
 func (p *printer) textMatrix(n *expr.Node) {

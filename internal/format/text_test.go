@@ -2,7 +2,9 @@ package format_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
@@ -354,5 +356,51 @@ func TestTextLimit(t *testing.T) {
 				t.Errorf("TextLimit(%q, %d) = %q, %v, want %q, %v", want, tt.limit, got, err, tt.want, tt.err)
 			}
 		})
+	}
+}
+
+// sharedTower returns u0 where u_i = sin(u_{i+1}) y + cos(u_{i+1}) and
+// u_depth = x: a graph of 5·depth nodes whose text doubles with each level,
+// with the sharing inside products, sums and calls alike.
+func sharedTower(depth int) *expr.Node {
+	u := expr.NewSym("x", expr.Scalar)
+	y := expr.NewSym("y", expr.Scalar)
+	for range depth {
+		u = expr.Add(expr.Mul(expr.Call(expr.OpSin, u), y), expr.Call(expr.OpCos, u))
+	}
+	return u
+}
+
+// TestTextLimitShared checks that the limit holds however deep it is
+// passed: a graph whose text is 2^60 bytes long is refused, or cut, after
+// about limit bytes, in text and LaTeX. Before the printer kept one
+// buffer, the factors of a product printed without the limit, and this
+// test did not end.
+func TestTextLimitShared(t *testing.T) {
+	n := expr.Mul(expr.NewSym("z", expr.Scalar), sharedTower(60))
+	const limit = 1 << 12
+	if _, err := format.TextLimit(n, limit); !errors.Is(err, format.ErrTooLong) {
+		t.Errorf("TextLimit: err = %v, want ErrTooLong", err)
+	}
+	if _, err := format.LaTeXLimit(n, limit); !errors.Is(err, format.ErrTooLong) {
+		t.Errorf("LaTeXLimit: err = %v, want ErrTooLong", err)
+	}
+	s := format.Short(n, limit)
+	if !strings.HasSuffix(s, "…") || len(s) > limit+len("…") || !utf8.ValidString(s) || !strings.HasPrefix(s, "z (y sin(y sin(") {
+		t.Errorf("Short: %d bytes %q…, want at most %d valid bytes ending in …", len(s), s[:40], limit+len("…"))
+	}
+}
+
+// TestShortUTF8 checks that Short cuts between characters.
+func TestShortUTF8(t *testing.T) {
+	n := expr.Add(expr.NewSym("θ", expr.Scalar), expr.NewSym("φ", expr.Scalar)) // "θ + φ": θ and φ two bytes each
+	for limit := 1; limit <= 8; limit++ {
+		s := format.Short(n, limit)
+		if !utf8.ValidString(s) || len(s) > limit+len("…") && s != "θ + φ" {
+			t.Errorf("Short(θ + φ, %d) = %q", limit, s)
+		}
+	}
+	if got := format.Short(n, 100); got != "θ + φ" {
+		t.Errorf("Short(θ + φ, 100) = %q, want it whole", got)
 	}
 }

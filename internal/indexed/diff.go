@@ -529,7 +529,7 @@ func deriveKind(ctx context.Context, f, x *expr.Node, decl map[string]expr.Shape
 		return nil, err
 	}
 	if r.Expr == nil {
-		return nil, refuse("the derivative of %s with respect to %s has no matrix form", format.Text(f), x.Name())
+		return nil, refuse("the derivative of %s with respect to %s has no matrix form", format.Short(f, 1000), x.Name())
 	}
 	return expr.Substitute(r.Expr, map[string]*expr.Node{tmp: x}), nil
 }

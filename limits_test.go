@@ -1,0 +1,59 @@
+package nabla
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// towerSource returns "sin(u0) where u0 = sin(u1) + cos(u1), …, u_depth
+// = x": a graph of a few nodes a level whose text doubles with each level.
+func towerSource(depth int) string {
+	defs := make([]string, depth)
+	for i := range defs {
+		defs[i] = fmt.Sprintf("u%d = sin(u%d) + cos(u%d)", i, i+1, i+1)
+	}
+	return fmt.Sprintf("sin(u0) where %s, u%d = x", strings.Join(defs, ", "), depth)
+}
+
+// TestLimitsOfText checks that an expression whose text is 2^40 bytes
+// long is refused, or cut, wherever it would be printed, instead of
+// printing without end.
+func TestLimitsOfText(t *testing.T) {
+	f := MustParse(towerSource(40))
+	if _, err := f.TextLimit(1 << 16); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("TextLimit: err = %v, want ErrTooLarge", err)
+	}
+	if _, err := f.LaTeXLimit(1 << 16); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("LaTeXLimit: err = %v, want ErrTooLarge", err)
+	}
+	if s := f.Short(100); !strings.HasPrefix(s, "sin(sin(sin(") || !strings.HasSuffix(s, "…") || len(s) > 100+len("…") {
+		t.Errorf("Short(100) = %q", s)
+	}
+	if _, err := DeriveSteps(f, nil, "x"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("DeriveSteps: err = %v, want ErrTooLarge", err)
+	}
+	if _, err := LimitSteps(f, "x"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("LimitSteps: err = %v, want ErrTooLarge", err)
+	}
+	if _, err := ChainSteps(towerSource(18), nil, "x"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ChainSteps: err = %v, want ErrTooLarge", err)
+	}
+	p, err := Taylor(f, map[string]Expr{"x": Int(0)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.TextLimit(1 << 16); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("TaylorPoly.TextLimit: err = %v, want ErrTooLarge", err)
+	}
+	// Within the limit the text is whole.
+	small := MustParse(towerSource(2))
+	want := "sin(sin(sin(x) + cos(x)) + cos(sin(x) + cos(x)))"
+	if got, err := small.TextLimit(len(want)); got != want || err != nil {
+		t.Errorf("TextLimit(%d) = %q, %v, want %q", len(want), got, err, want)
+	}
+	if got := small.Short(len(want)); got != want {
+		t.Errorf("Short(%d) = %q, want %q", len(want), got, want)
+	}
+}
