@@ -109,12 +109,16 @@ type ParseOptions struct {
 
 // ParseWith is Parse with options.
 func ParseWith(src string, opts *ParseOptions) (Expr, error) {
-	var po parse.Options
-	var decl map[string]expr.Shape
-	var defs []parse.Def
-	var notes []string
+	// What the parser fills in, in one allocation.
+	out := new(struct {
+		po    parse.Options
+		decl  map[string]expr.Shape
+		defs  []parse.Def
+		notes []string
+	})
+	po, decl, defs, notes := &out.po, &out.decl, &out.defs, &out.notes
 	if strings.Contains(src, "where") {
-		po.Defs = &defs
+		po.Defs = defs
 	}
 	if opts != nil {
 		po.Line = opts.Line
@@ -126,22 +130,22 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 			return Expr{}, err
 		}
 		if po.Vars != nil {
-			po.Resolved, po.Notes = &decl, &notes
+			po.Resolved, po.Notes = decl, notes
 		}
 	}
-	n, err := parse.Parse(src, &po)
+	n, err := parse.Parse(src, po)
 	if err != nil {
 		return Expr{}, err
 	}
 	var defined map[string]string
-	for _, d := range defs {
+	for _, d := range *defs {
 		if defined == nil {
 			defined = map[string]string{}
 		}
 		defined[d.Name] = format.Short(d.Value, 200) // for messages
 	}
 	if opts != nil && len(opts.Dims) > 0 {
-		if err := checkDims(opts.Dims, decl); err != nil {
+		if err := checkDims(opts.Dims, *decl); err != nil {
 			return Expr{}, err
 		}
 		fix := func(d expr.Dim) expr.Dim {
@@ -151,15 +155,15 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 			return d
 		}
 		n = expr.MapDims(n, fix)
-		for name, s := range decl {
+		for name, s := range *decl {
 			dims := make([]expr.Dim, s.Rank())
 			for i := range dims {
 				dims[i] = fix(s.Dim(i))
 			}
-			decl[name] = expr.NewShape(dims...)
+			(*decl)[name] = expr.NewShape(dims...)
 		}
 	}
-	return Expr{n: n, decl: decl, notes: notes, defs: defined}, nil
+	return Expr{n: n, decl: *decl, notes: *notes, defs: defined}, nil
 }
 
 // checkDims reports a size in dims that no declared vector or matrix has:

@@ -116,6 +116,19 @@ type state struct {
 	opts   *Options
 	budget int
 	memo   expr.Memo[*dval]
+	slab   []dval // dvals not yet handed out
+}
+
+// newD returns a new dval equal to v, from a slab: the derivative of one
+// expression makes many small dvals that live as long as the state.
+func (s *state) newD(v dval) *dval {
+	if len(s.slab) == 0 {
+		s.slab = make([]dval, 16)
+	}
+	p := &s.slab[0]
+	s.slab = s.slab[1:]
+	*p = v
+	return p
 }
 
 // dval is a derivative under construction: a node, or a lazy product
@@ -183,11 +196,16 @@ func (s *state) d(n *expr.Node) *dval {
 			s.memo.Put(n, zeroD)
 			return zeroD
 		}
-		return s.done(n, 1, false, &dval{f: info.Partial(n, 0), rest: du})
+		return s.done(n, 1, false, s.newD(dval{f: info.Partial(n, 0), rest: du}))
 	}
-	var parts []*dval
+	var dsBuf, partsBuf [4]*dval // most operations have few operands
+	parts := partsBuf[:0]
 	varying := 0
-	ds := make([]*dval, len(n.Args()))
+	ds := dsBuf[:0]
+	if len(n.Args()) > len(dsBuf) {
+		ds = make([]*dval, 0, len(n.Args()))
+	}
+	ds = ds[:len(n.Args())]
 	for i, a := range n.Args() {
 		ds[i] = s.d(a)
 		if !ds[i].isZero() {
@@ -208,7 +226,7 @@ func (s *state) d(n *expr.Node) *dval {
 		}
 		s.spend(len(d))
 		if r := info.Combine(n, d); r != nil {
-			return s.done(n, varying, baseVaries, &dval{node: r})
+			return s.done(n, varying, baseVaries, s.newD(dval{node: r}))
 		}
 	}
 	for i, da := range ds {
@@ -221,7 +239,7 @@ func (s *state) d(n *expr.Node) *dval {
 			parts = append(parts, da)
 			continue
 		}
-		parts = append(parts, &dval{f: p, rest: da})
+		parts = append(parts, s.newD(dval{f: p, rest: da}))
 	}
 	var v *dval
 	switch len(parts) {
@@ -235,7 +253,7 @@ func (s *state) d(n *expr.Node) *dval {
 			terms[i] = p.materialize()
 		}
 		s.spend(len(terms))
-		v = &dval{node: expr.Add(terms...)}
+		v = s.newD(dval{node: expr.Add(terms...)})
 	}
 	return s.done(n, varying, baseVaries, v)
 }

@@ -249,7 +249,8 @@ func addCore(args []*Node) *Node {
 		}
 	}
 	var c numAcc
-	terms := make([]term, 0, len(args))
+	var termsBuf [4]term // most sums have few terms
+	terms := termsBuf[:0]
 	var col collector
 	var add func(n *Node)
 	add = func(n *Node) {
@@ -283,7 +284,8 @@ func addCore(args []*Node) *Node {
 	for _, a := range args {
 		add(a)
 	}
-	out := make([]*Node, 0, len(terms)+1)
+	var outBuf [8]*Node
+	out := outBuf[:0]
 	for _, t := range terms {
 		switch {
 		case len(t.factors) == 1 && isDivByZero(t.factors[0]):
@@ -312,7 +314,7 @@ func addCore(args []*Node) *Node {
 			return addCore(out)
 		}
 	}
-	return newAdd(out)
+	return newAddCopy(out...)
 }
 
 // numAcc accumulates the numbers of a sum or product: exact ones exactly
@@ -401,14 +403,22 @@ func scale(k Num, factors []*Node) *Node {
 		}
 		return newMul(factors)
 	}
-	args := make([]*Node, 0, len(factors)+1)
-	args = append(args, NewConst(k))
-	return newMul(append(args, factors...))
+	var buf [8]*Node
+	args := append(buf[:0], NewConst(k))
+	return newMulCopy(append(args, factors...)...)
 }
 
 func newAdd(args []*Node) *Node {
 	return intern(Node{op: OpAdd, args: args, shape: mulShape(args)})
 }
+
+// newAddCopy is newAdd for operands in a temporary slice, such as a
+// buffer on the stack: finding the node allocates nothing, and the
+// operands are copied only for a new one.
+func newAddCopy(args ...*Node) *Node { return internCopy(OpAdd, mulShape(args), args...) }
+
+// newMulCopy is newMul for operands in a temporary slice, as newAddCopy.
+func newMulCopy(args ...*Node) *Node { return internCopy(OpMul, mulShape(args), args...) }
 
 func newMul(args []*Node) *Node {
 	return intern(Node{op: OpMul, args: args, shape: mulShape(args)})
@@ -440,7 +450,8 @@ func mulCore(args []*Node) *Node {
 		}
 	}
 	var acc numAcc
-	var fs []factor
+	var fsBuf [8]factor // most products have few factors
+	fs := fsBuf[:0]
 	var col collector
 	var mul func(n *Node)
 	mul = func(n *Node) {
@@ -471,7 +482,8 @@ func mulCore(args []*Node) *Node {
 	for _, a := range args {
 		mul(a)
 	}
-	out := make([]*Node, 0, len(fs)+1)
+	var outBuf [8]*Node
+	out := outBuf[:0]
 	again := false
 	for _, f := range fs {
 		p := f.orig
@@ -526,7 +538,7 @@ func mulCore(args []*Node) *Node {
 	case 1:
 		return out[0]
 	}
-	return newMul(out)
+	return newMulCopy(out...)
 }
 
 // Pow returns the canonical power b^e. Exact numeric powers fold
@@ -780,7 +792,8 @@ func Apply(op Op, args ...*Node) *Node {
 // other than factor i. A subset of a canonical product's factors is itself
 // canonical, so this costs a copy, not a new canonicalisation.
 func MulExcept(n *Node, i int) *Node {
-	rest := make([]*Node, 0, len(n.args)-1)
+	var buf [8]*Node
+	rest := buf[:0]
 	rest = append(rest, n.args[:i]...)
 	rest = append(rest, n.args[i+1:]...)
 	switch len(rest) {
@@ -789,7 +802,7 @@ func MulExcept(n *Node, i int) *Node {
 	case 1:
 		return rest[0]
 	}
-	return newMul(rest)
+	return newMulCopy(rest...)
 }
 
 // Substitute replaces the variables named in defs by their values,
@@ -883,7 +896,7 @@ func add2(a, b *Node) *Node {
 		if b.num.IsZero() {
 			return a
 		}
-		return newAdd([]*Node{a, b}) // the number last
+		return newAddCopy(a, b) // the number last
 	}
 	if a.op == OpAdd || b.op == OpAdd || a.shape != nil || b.shape != nil {
 		return nil
@@ -898,7 +911,7 @@ func add2(a, b *Node) *Node {
 	if compareTerms(a, b) > 0 {
 		a, b = b, a
 	}
-	return newAdd([]*Node{a, b})
+	return newAddCopy(a, b)
 }
 
 // mul2 is the common product of two factors with different bases, or of
@@ -915,7 +928,7 @@ func mul2(a, b *Node) *Node {
 		if a.num.IsOne() {
 			return b
 		}
-		return newMul([]*Node{a, b})
+		return newMulCopy(a, b)
 	}
 	if !simpleOperand(a) || !simpleOperand(b) {
 		return nil
@@ -928,5 +941,5 @@ func mul2(a, b *Node) *Node {
 	if Compare(a, b) > 0 {
 		a, b = b, a
 	}
-	return newMul([]*Node{a, b})
+	return newMulCopy(a, b)
 }

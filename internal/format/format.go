@@ -29,7 +29,7 @@ type power struct {
 // denominator with the exponent negated: x^-2 y gives y / x^2.
 func split(n *expr.Node) fraction {
 	var f fraction
-	c, rest := expr.SplitCoeff(n)
+	c, factors := expr.Factors(n) // views of n's operands: nothing is built
 	if c.Sign() < 0 {
 		f.neg = true
 		c = c.Neg()
@@ -39,14 +39,6 @@ func split(n *expr.Node) fraction {
 		f.p = c.String()
 	} else {
 		f.p, f.q = c.NumDen()
-	}
-	var factors []*expr.Node
-	switch {
-	case rest == nil:
-	case rest.Op() == expr.OpMul:
-		factors = rest.Args()
-	default:
-		factors = []*expr.Node{rest}
 	}
 	for i, x := range factors {
 		inv, ok := reciprocal(x)

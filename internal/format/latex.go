@@ -12,13 +12,16 @@ import (
 // LaTeX prints n as LaTeX math (without surrounding dollars). A text of
 // more than MaxText bytes is cut (see MaxText).
 func LaTeX(n *expr.Node) string {
-	return cut(&printer{limit: MaxText, latex: true}, n)
+	p := newPrinter(MaxText, true)
+	defer p.free()
+	return cut(p, n)
 }
 
 // LaTeXLimit is LaTeX with a limit on the output length in bytes
 // (0 means none); see TextLimit.
 func LaTeXLimit(n *expr.Node, limit int) (string, error) {
-	p := &printer{limit: limit, latex: true}
+	p := newPrinter(limit, true)
+	defer p.free()
 	return p.run(n)
 }
 

@@ -2,6 +2,7 @@ package format
 
 import (
 	"errors"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -25,14 +26,17 @@ func Text(n *expr.Node) string { return Short(n, MaxText) }
 // (0 means none): a longer text is ErrTooLong, found as soon as the
 // printing passes the limit.
 func TextLimit(n *expr.Node, limit int) (s string, err error) {
-	p := &printer{limit: limit, latex: false}
+	p := newPrinter(limit, false)
+	defer p.free()
 	return p.run(n)
 }
 
 // Short is Text cut to about limit bytes, with "…" where it is cut: the
 // text of a subexpression in a message, however large it is.
 func Short(n *expr.Node, limit int) string {
-	return cut(&printer{limit: limit}, n)
+	p := newPrinter(limit, false)
+	defer p.free()
+	return cut(p, n)
 }
 
 // cut runs p on n and returns its text, or what p printed up to its limit
@@ -63,6 +67,26 @@ type printer struct {
 	lead  *printer // reused for the first bytes of factors
 	probe bool     // a lead printer: stops (done) past its limit
 	done  bool
+}
+
+// printers keeps printers, with their buffers, for reuse.
+var printers = sync.Pool{New: func() any { return new(printer) }}
+
+// newPrinter returns an empty printer from the pool.
+func newPrinter(limit int, latex bool) *printer {
+	p := printers.Get().(*printer)
+	p.b, p.limit, p.latex, p.done = p.b[:0], limit, latex, false
+	if p.lead != nil {
+		p.lead.latex = latex
+	}
+	return p
+}
+
+// free returns p to the pool, unless its buffer has grown large.
+func (p *printer) free() {
+	if cap(p.b) <= 1<<16 {
+		printers.Put(p)
+	}
 }
 
 // leadLen is how many bytes of a factor's text decide its separator.

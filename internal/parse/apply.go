@@ -197,6 +197,9 @@ func (p *parser) callFollows() bool {
 
 // checkFunctions refuses a name declared both a function and a variable.
 func checkFunctions(src string, opts *Options) error {
+	if len(opts.Functions) == 0 || len(opts.Vars) == 0 {
+		return nil
+	}
 	for _, name := range slices.Sorted(maps.Keys(opts.Functions)) {
 		if _, ok := opts.Vars[name]; ok {
 			return errorAt(src, 0, max(opts.Line, 1), "%s is declared both a function and a variable", name)
