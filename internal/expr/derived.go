@@ -3,6 +3,7 @@ package expr
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // A Func is a function name the parser reads: an operation of the table,
@@ -105,10 +106,22 @@ func LookupConstant(s string) (string, bool) {
 // WordLeaf returns the leaf operation spelt by the word s (I, eye, ones),
 // which the parser reads where vectors or matrices are declared.
 func WordLeaf(s string) (Op, bool) {
+	op, ok := wordLeaves()[s]
+	return op, ok
+}
+
+// wordLeaves maps the names and aliases of the word leaves to their
+// operations, from the table.
+var wordLeaves = sync.OnceValue(func() map[string]Op {
+	m := map[string]Op{}
 	for i := range Ops {
-		if info := &Ops[i]; info.Leaf != nil && (info.Name == s || slices.Contains(info.Aliases, s)) {
-			return Op(i), true
+		if info := &Ops[i]; info.Leaf != nil {
+			for _, name := range append([]string{info.Name}, info.Aliases...) {
+				if _, dup := m[name]; !dup {
+					m[name] = Op(i) // the first entry wins, as in a scan of the table
+				}
+			}
 		}
 	}
-	return 0, false
-}
+	return m
+})
