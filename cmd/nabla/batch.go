@@ -28,9 +28,11 @@ func (a *app) batch(each func(src string, line int) (*result, error), m mode) er
 	out := bufio.NewWriterSize(a.stdout, 64*1024)
 	defer out.Flush()
 	// Lines go out to the workers in chunks; each chunk's results come
-	// back, in order, through the channel of its slot in a queue as long
-	// as the workers are many, so that reading, deriving and writing
-	// overlap and memory stays bounded.
+	// back, in order, through the channel of its slot in a queue. The
+	// queue holds many chunks a worker, so that a worker that finishes
+	// early goes on with the next chunks while a slow one holds up the
+	// writing; chunks are bounded in lines and bytes, so that memory stays
+	// bounded too.
 	type job struct {
 		first int // the number of the chunk's first line
 		lines []string
@@ -39,7 +41,7 @@ func (a *app) batch(each func(src string, line int) (*result, error), m mode) er
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan *job, workers)
-	queue := make(chan *job, 2*workers)
+	queue := make(chan *job, 16*workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -64,11 +66,12 @@ func (a *app) batch(each func(src string, line int) (*result, error), m mode) er
 			}
 		}
 	}()
-	const chunk = 32
+	const chunk, chunkBytes = 16, 64 << 10
 	var readErr error
 	for line := 0; ; {
 		j := &job{first: line + 1, done: make(chan []batchResult, 1)}
-		for len(j.lines) < chunk {
+		size := 0
+		for len(j.lines) < chunk && size < chunkBytes {
 			src, tooLong, err := readLine(in, maxLine)
 			if err == io.EOF {
 				break
@@ -81,13 +84,14 @@ func (a *app) batch(each func(src string, line int) (*result, error), m mode) er
 				src = strings.TrimPrefix(src, "\uFEFF") // a byte-order mark, as some editors write
 			}
 			line++
+			size += len(src)
 			j.lines, j.long = append(j.lines, src), append(j.long, tooLong)
 		}
 		if len(j.lines) > 0 {
 			queue <- j
 			jobs <- j
 		}
-		if len(j.lines) < chunk || readErr != nil {
+		if len(j.lines) < chunk && size < chunkBytes || readErr != nil {
 			break
 		}
 	}

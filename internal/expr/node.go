@@ -103,12 +103,6 @@ type tableShard struct {
 // rarely wait for one another.
 const tableShards = 64
 
-func init() {
-	for i := range table {
-		table[i].m = make(map[uint64]*Node, 64)
-	}
-}
-
 // ResetTable empties the hash-consing table, as each of its parts is
 // emptied when full: nodes made afterwards are not the same pointers as
 // equal nodes made before. Passes must compare nodes with Equal; tests
@@ -117,7 +111,7 @@ func ResetTable() {
 	for i := range table {
 		t := &table[i]
 		t.Lock()
-		t.m = make(map[uint64]*Node, 64)
+		t.m = nil // made again by the next node
 		t.Unlock()
 	}
 }
@@ -141,8 +135,8 @@ func intern(proto Node) *Node {
 	n.marks = n.derivedMarks()
 	n.ord = n.orderHash()
 	if !ok { // on a hash collision n stays unshared; Equal still holds
-		if len(t.m) >= maxTable/tableShards {
-			t.m = make(map[uint64]*Node, 64)
+		if t.m == nil || len(t.m) >= maxTable/tableShards {
+			t.m = map[uint64]*Node{} // grown as needed: a start-up makes few nodes
 		}
 		t.m[n.hash] = n
 	}
