@@ -47,6 +47,14 @@ func TestLimitsOfText(t *testing.T) {
 	if _, err := p.TextLimit(1 << 16); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("TaylorPoly.TextLimit: err = %v, want ErrTooLarge", err)
 	}
+	// Written with its repeated parts named, it is short and reads back.
+	s, err := f.TextShared(1 << 16)
+	if err != nil || len(s) > 2000 || !strings.Contains(s, " where v1 = ") {
+		t.Errorf("TextShared = %.100q… (%d bytes), %v", s, len(s), err)
+	}
+	if back, err := Parse(s); err != nil || !back.Equal(f) {
+		t.Errorf("TextShared reads back as %v, %v", back.Short(100), err)
+	}
 	// Within the limit the text is whole.
 	small := MustParse(towerSource(2))
 	want := "sin(sin(sin(x) + cos(x)) + cos(sin(x) + cos(x)))"

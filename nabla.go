@@ -344,6 +344,51 @@ func (e Expr) Short(max int) string {
 	return format.Short(e.n, max)
 }
 
+// TextShared is TextLimit for a text that fits within max bytes; a longer
+// one is written with its large subexpressions that occur more than once
+// named, in a where clause that Parse reads back to e: "sin(u1) where u1
+// = sin(u2) + cos(u2), u2 = sin(x) + cos(x)". A graph that shares
+// subexpressions can print to a text exponentially larger than itself;
+// this form is as large as the graph.
+func (e Expr) TextShared(max int) (string, error) {
+	if e.shown != nil || e.n == nil {
+		return e.TextLimit(max)
+	}
+	s, err := format.TextShared(e.n, max, e.takenNames())
+	if err != nil {
+		return "", tooLong(max)
+	}
+	return s, nil
+}
+
+// LaTeXShared is TextShared in LaTeX.
+func (e Expr) LaTeXShared(max int) (string, error) {
+	if e.shown != nil || e.n == nil {
+		return e.LaTeXLimit(max)
+	}
+	s, err := format.LaTeXShared(e.n, max, e.takenNames())
+	if err != nil {
+		return "", tooLong(max)
+	}
+	return s, nil
+}
+
+// takenNames returns a function that reports whether e has a variable or
+// a declaration named s.
+func (e Expr) takenNames() func(s string) bool {
+	set := map[string]bool{}
+	for _, v := range e.Vars() {
+		set[v] = true
+	}
+	for name := range e.decl {
+		set[name] = true
+	}
+	for name := range e.defs { // names of the input's where clause, not to be reused
+		set[name] = true
+	}
+	return func(s string) bool { return set[s] }
+}
+
 // limited returns s, or the error of TextLimit when s is over max bytes.
 func limited(s string, max int) (string, error) {
 	if max > 0 && len(s) > max {

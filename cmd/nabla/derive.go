@@ -222,7 +222,7 @@ func (a *app) deriveError(err error, e nabla.Expr, kind nabla.Kind) error {
 
 // short is the text of e, cut to a line.
 func short(e nabla.Expr) string {
-	s := e.String()
+	s := e.Short(240)
 	if r := []rune(s); len(r) > 60 {
 		s = string(r[:57]) + "…"
 	}

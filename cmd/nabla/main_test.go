@@ -401,6 +401,39 @@ func TestLimits(t *testing.T) {
 	})
 }
 
+// TestSharedForm checks that a result whose text written out is
+// exponentially long (a where clause nested 40 deep, 2^40 bytes) comes
+// with its repeated parts named, in a where clause that reads back, and
+// at once.
+func TestSharedForm(t *testing.T) {
+	defs := make([]string, 40)
+	for i := range defs {
+		defs[i] = fmt.Sprintf("u%d = sin(u%d) + cos(u%d)", i, i+1, i+1)
+	}
+	src := fmt.Sprintf("sin(u0) where %s, u40 = x", strings.Join(defs, ", "))
+	var out, errOut strings.Builder
+	if status := run([]string{"simplify", src}, strings.NewReader(""), &out, &errOut); status != 0 {
+		t.Fatalf("simplify: status %d: %s", status, errOut.String())
+	}
+	got := strings.TrimSpace(out.String())
+	// The names avoid those of the input's where clause.
+	const head = "sin(sin(sin(v1) + cos(v1)) + cos(sin(v1) + cos(v1))) where v1 = sin(sin(v2) + cos(v2)) + cos(sin(v2) + cos(v2)), v2 = "
+	const tail = ", v19 = sin(sin(x) + cos(x)) + cos(sin(x) + cos(x))"
+	if !strings.HasPrefix(got, head) || !strings.HasSuffix(got, tail) {
+		t.Errorf("simplify = %.200q…, want %q … %q", got, head, tail)
+	}
+	// It reads back: its derivative is the input's.
+	for _, in := range []string{src, got} {
+		out.Reset()
+		if status := run([]string{"diff", in, "--at", "x=0.3"}, strings.NewReader(""), &out, &errOut); status != 0 {
+			t.Fatalf("diff: status %d: %s", status, errOut.String())
+		}
+		if !strings.Contains(out.String(), " where ") {
+			t.Errorf("diff of %.40q… = %.200q…, want a where clause", in, out.String())
+		}
+	}
+}
+
 func TestDiffHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	status := run([]string{"diff", "--help"}, strings.NewReader(""), &stdout, &stderr)

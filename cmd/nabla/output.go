@@ -172,7 +172,8 @@ func (p *part) text() (string, error) {
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	s, err := p.Expr.TextLimit(nabla.MaxPrint)
+	// Too long written out, a result comes with its repeated parts named.
+	s, err := p.Expr.TextShared(nabla.MaxPrint)
 	return p.Prefix + s, err
 }
 
@@ -183,7 +184,7 @@ func (p *part) latex() (string, error) {
 	if p.Expr.Nodes() > nabla.MaxNodes {
 		return "", nabla.ErrTooLarge
 	}
-	s, err := p.Expr.LaTeXLimit(nabla.MaxPrint)
+	s, err := p.Expr.LaTeXShared(nabla.MaxPrint)
 	return prefixTeX(p.Prefix) + s, err
 }
 

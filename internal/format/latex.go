@@ -41,7 +41,7 @@ func (p *printer) leadTeXPower(d power, ctx int) []byte {
 }
 
 func (p *printer) tex(n *expr.Node, ctx int) {
-	if p.done {
+	if p.done || p.named(n) {
 		return
 	}
 	if texPrec(n) < ctx {
@@ -126,7 +126,7 @@ func (p *printer) tex(n *expr.Node, ctx int) {
 			// The operand, grouped when it carries scripts of its own.
 			// It is printed on its own, within what is left of the
 			// limit, to see whether it does.
-			sub := printer{limit: p.limit - len(p.b), latex: true}
+			sub := printer{limit: p.limit - len(p.b), latex: true, names: p.names, self: p.self}
 			if p.limit == 0 {
 				sub.limit = 0
 			} else if sub.limit < 1 {

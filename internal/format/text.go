@@ -67,6 +67,8 @@ type printer struct {
 	lead  *printer // reused for the first bytes of factors
 	probe bool     // a lead printer: stops (done) past its limit
 	done  bool
+	names map[*expr.Node]string // shared subexpressions printed by name
+	self  *expr.Node            // the one being defined, printed whole
 }
 
 // printers keeps printers, with their buffers, for reuse.
@@ -75,7 +77,7 @@ var printers = sync.Pool{New: func() any { return new(printer) }}
 // newPrinter returns an empty printer from the pool.
 func newPrinter(limit int, latex bool) *printer {
 	p := printers.Get().(*printer)
-	p.b, p.limit, p.latex, p.done = p.b[:0], limit, latex, false
+	p.b, p.limit, p.latex, p.done, p.names, p.self = p.b[:0], limit, latex, false, nil, nil
 	if p.lead != nil {
 		p.lead.latex = latex
 	}
@@ -98,7 +100,7 @@ func (p *printer) leader() *printer {
 		p.lead = &printer{limit: leadLen, latex: p.latex, probe: true}
 	}
 	q := p.lead
-	q.b, q.done = q.b[:0], false
+	q.b, q.done, q.names, q.self = q.b[:0], false, p.names, p.self
 	return q
 }
 
@@ -161,7 +163,7 @@ func (p *printer) write(s string) {
 // text prints n; ctx is the binding power the position requires, and n
 // is wrapped in parentheses when it binds more loosely.
 func (p *printer) text(n *expr.Node, ctx int) {
-	if p.done {
+	if p.done || p.named(n) {
 		return
 	}
 	if prec(n) < ctx {

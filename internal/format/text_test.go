@@ -404,3 +404,68 @@ func TestShortUTF8(t *testing.T) {
 		t.Errorf("Short(θ + φ, 100) = %q, want it whole", got)
 	}
 }
+
+// TestTextShared checks the shared form: a text that fits is written out,
+// a longer one names its repeated parts in a where clause, avoiding taken
+// names, and it reads back to the same graph at every depth.
+func TestTextShared(t *testing.T) {
+	tower := func(depth int) *expr.Node { // u = sin(u) + cos(u), depth times
+		u := expr.NewSym("x", expr.Scalar)
+		for range depth {
+			u = expr.Add(expr.Call(expr.OpSin, u), expr.Call(expr.OpCos, u))
+		}
+		return u
+	}
+	taken := func(s string) bool { return s == "u1" }
+	tests := []struct {
+		name  string
+		n     *expr.Node
+		limit int // 0: none; else the limit is the length of the shared form
+		want  string
+		latex string
+	}{
+		{"fits", tower(2), 0,
+			"sin(sin(x) + cos(x)) + cos(sin(x) + cos(x))",
+			`\sin\left(\sin\left(x\right) + \cos\left(x\right)\right) + \cos\left(\sin\left(x\right) + \cos\left(x\right)\right)`},
+		{"over the limit", tower(3), 1,
+			"sin(v1) + cos(v1) where v1 = sin(sin(x) + cos(x)) + cos(sin(x) + cos(x))",
+			`\sin\left(v_{1}\right) + \cos\left(v_{1}\right) \quad \text{where } v_{1} = \sin\left(\sin\left(x\right) + \cos\left(x\right)\right) + \cos\left(\sin\left(x\right) + \cos\left(x\right)\right)`},
+		{"in a product", expr.Mul(expr.NewSym("y", expr.Scalar), tower(3)), 1,
+			"y (sin(v1) + cos(v1)) where v1 = sin(sin(x) + cos(x)) + cos(sin(x) + cos(x))", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limit := len(tt.want) // the shared form just fits
+			if tt.limit == 0 {
+				limit = 1 << 20
+			}
+			got, err := format.TextShared(tt.n, limit, taken)
+			if got != tt.want || err != nil {
+				t.Errorf("TextShared = %q, %v, want %q", got, err, tt.want)
+			}
+			if tt.latex != "" {
+				limit := len(tt.latex)
+				if tt.limit == 0 {
+					limit = 1 << 20
+				}
+				if got, err := format.LaTeXShared(tt.n, limit, taken); got != tt.latex || err != nil {
+					t.Errorf("LaTeXShared = %q, %v, want %q", got, err, tt.latex)
+				}
+			}
+			if _, err := format.TextShared(tt.n, len(tt.want)-1, taken); tt.limit != 0 && !errors.Is(err, format.ErrTooLong) {
+				t.Errorf("TextShared one byte short: err = %v, want ErrTooLong", err)
+			}
+		})
+	}
+	for _, depth := range []int{4, 10, 60} {
+		n := expr.Mul(expr.NewSym("y", expr.Scalar), tower(depth))
+		s, err := format.TextShared(n, 1<<16, nil)
+		if err != nil {
+			t.Fatalf("depth %d: %v", depth, err)
+		}
+		back := mustParse(t, s, false)
+		if !expr.Equal(back, n) {
+			t.Errorf("depth %d: %q reads back as %s", depth, s, format.Short(back, 200))
+		}
+	}
+}
