@@ -3,8 +3,11 @@ package nabla
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 // towerSource returns "sin(u0) where u0 = sin(u1) + cos(u1), …, u_depth
@@ -64,4 +67,44 @@ func TestLimitsOfText(t *testing.T) {
 	if got := small.Short(len(want)); got != want {
 		t.Errorf("Short(%d) = %q, want %q", len(want), got, want)
 	}
+}
+
+// TestTextSharedReadsBack checks the shared form on random expressions
+// and their derivatives, which share subexpressions: written with a limit
+// that forces names wherever they shorten the text, it reads back to an
+// expression of the same value. (Not always the same graph: a name stands
+// for its subexpression as one factor, and x^a x^b combines where u^a u^b,
+// u a product, may not.)
+func TestTextSharedReadsBack(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		f := genExpr(4).Draw(t, "f")
+		d, err := Diff(f, "x", rapid.IntRange(1, 3).Draw(t, "order"))
+		if err != nil {
+			t.Skip(err)
+		}
+		for _, e := range []Expr{f, d} {
+			full := e.String()
+			s, err := e.TextShared(len(full) / 2)
+			if errors.Is(err, ErrTooLarge) {
+				continue // nothing repeated to name: too long either way
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse(s)
+			if err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+			for _, at := range []map[string]float64{{"x": 0.7, "y": 1.3}, {"x": 2.1, "y": -0.4}} {
+				want, err1 := e.Eval(at)
+				got, err2 := back.Eval(at)
+				if err1 != nil || err2 != nil || math.IsNaN(want) || math.IsInf(want, 0) {
+					continue
+				}
+				if math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+					t.Fatalf("%s\nreads back as\n%s\n= %v at %v, not %v as\n%s", s, back, got, at, want, full)
+				}
+			}
+		}
+	})
 }

@@ -346,8 +346,9 @@ func (e Expr) Short(max int) string {
 
 // TextShared is TextLimit for a text that fits within max bytes; a longer
 // one is written with its large subexpressions that occur more than once
-// named, in a where clause that Parse reads back to e: "sin(u1) where u1
-// = sin(u2) + cos(u2), u2 = sin(x) + cos(x)". A graph that shares
+// named, in a where clause that Parse reads back to an expression of the
+// same value: "sin(u1) where u1 = sin(u2) + cos(u2), u2 = sin(x) +
+// cos(x)". A graph that shares
 // subexpressions can print to a text exponentially larger than itself;
 // this form is as large as the graph.
 func (e Expr) TextShared(max int) (string, error) {

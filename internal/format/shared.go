@@ -12,8 +12,8 @@ const minShared = 24
 
 // TextShared is TextLimit for a text that fits the limit; a longer one is
 // printed with its large repeated subexpressions named, as a where clause
-// that the parser reads back to n: "sin(u1) where u1 = sin(u2) + cos(u2),
-// u2 = …". A graph that shares subexpressions can print to a text
+// that the parser reads back to an expression of the same value: "sin(u1)
+// where u1 = sin(u2) + cos(u2), u2 = …". A graph that shares subexpressions can print to a text
 // exponentially larger than itself; this form is as large as the graph.
 // taken reports the names the expression already uses, which the new
 // names avoid.
