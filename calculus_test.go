@@ -116,6 +116,26 @@ func TestChainRuleNotes(t *testing.T) {
 			dxdt:    "[[cos(t) - t sin(t)], [t cos(t) + sin(t)]]",
 			product: "[[2x1 x2 exp(x1 x2^2) (t cos(t) + sin(t)) + x2^2 exp(x1 x2^2) (cos(t) - t sin(t))]]",
 		},
+		{
+			name: "one inner variable: ∂f/∂x is a 1×1 row of scalars",
+			src:  "x^2 where x = t^2", wrt: "t",
+			dfdx: "[[2x]]", dxdt: "[[2t]]", product: "[[4t x]]", result: "[[4t^3]]",
+		},
+		{
+			name: "one inner variable and t itself",
+			src:  "x1 t where x1 = t^2", wrt: "t",
+			dfdx: "[[t]]", dxdt: "[[2t]]", product: "[[2t^2 + x1]]", result: "[[3t^2]]",
+		},
+		{
+			name: "one inner variable of two",
+			src:  "sin(u) where u = p q", wrt: "p,q",
+			dfdx: "[[cos(u)]]", dxdt: "[[q, p]]", product: "[[q cos(u), p cos(u)]]", result: "[[q cos(p q), p cos(p q)]]",
+		},
+		{
+			name: "one constant inner variable",
+			src:  "u t where u = 5", wrt: "t",
+			dfdx: "[[t]]", dxdt: "[[0]]", product: "[[u]]", result: "[[5]]",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
