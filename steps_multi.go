@@ -221,18 +221,37 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 		},
 		Gives: c.Factor, Shape: fmt.Sprintf("1×%d", m),
 	}
+	// ∂f/∂t, where f has t itself besides through x: the formula and
+	// the product say so.
+	directs := make([]*expr.Node, m)
+	hasDirect := false
+	for j, t := range c.Wrt {
+		directs[j] = expr.Zero(expr.Scalar)
+		if dj, _ := Diff(outer, t, 1); dj.n != nil && !dj.n.IsZero() {
+			directs[j], hasDirect = dj.n, true
+		}
+	}
+	if hasDirect {
+		dfdt := Label{"∂f/∂" + tt, `\frac{\partial f}{\partial ` + ttTeX + `}`}
+		s.Formula.Text += " + " + dfdt.Text
+		s.Formula.LaTeX += " + " + dfdt.LaTeX
+		direct := outer.with(directs[0])
+		shape := ""
+		if m > 1 {
+			direct, shape = outer.with(expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: m}), nil, directs)), fmt.Sprintf("1×%d", m)
+		}
+		s.Uses = append(s.Uses, Use{Name: dfdt, Of: outer, Deriv: direct, Shape: shape, Rule: "with " + x + " held constant"})
+	}
 	if m == 1 {
 		// The notes' Σ ∂f/∂xi ∂xi/∂t, with ∂f/∂t where f has t itself.
 		var terms []Term
 		for i := 0; i < k; i++ {
 			terms = append(terms, Term{Factors: dropOnes([]Expr{fx.Result.Entry(0, i), xt.Result.Entry(i, 0)})})
 		}
-		factor := c.Factor.Entry(0, 0)
-		if direct, _ := Diff(outer, c.Wrt[0], 1); direct.n != nil && !direct.n.IsZero() {
-			terms = append(terms, Term{Factors: []Expr{direct}})
-			s.Uses = append(s.Uses, Use{Name: partialName("f", c.Wrt[0]), Of: outer, Deriv: direct, Rule: "with " + x + " held constant"})
+		if hasDirect {
+			terms = append(terms, Term{Factors: []Expr{outer.with(directs[0])}})
 		}
-		s.Applied, s.Gives, s.Shape = &Form{Terms: terms}, factor, ""
+		s.Applied, s.Gives, s.Shape = &Form{Terms: terms}, c.Factor.Entry(0, 0), ""
 	}
 	*n++
 	s.N = *n
