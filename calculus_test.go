@@ -182,6 +182,8 @@ func TestChainRuleErrors(t *testing.T) {
 		{"x^2 where x t", "t", "1:13: expected '=' after x, found name t"},
 		{"u where u = u + 1", "t", "1:9: u is defined in terms of itself"},
 		{"u + v where u = v, v = u + t", "t", "1:13: u is defined in terms of itself"},
+		{"u where u = v, v = u", "t", "1:9: u is defined in terms of itself"},
+		{"u where u = v, v = w, w = u", "t", "1:9: u is defined in terms of itself"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
