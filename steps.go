@@ -797,6 +797,9 @@ func (e *explainer) layerRule(n *expr.Node) string {
 		if expr.DependsOn(n.Arg(0), e.x) {
 			return "power rule"
 		}
+		if a, ok := expr.ConstValue(n.Arg(0)); ok && a == 0 {
+			return "constant rule" // 0^u = 0 where it has a derivative
+		}
 		return "exponential rule"
 	}
 	return functionRule(n.Info().Name)
@@ -837,6 +840,11 @@ func (e *explainer) basic(n *expr.Node) int {
 		s.Formula = Label{"(" + x + "^n)′ = n " + x + "^(n-1)", "(" + xt + "^{n})' = n " + xt + "^{n-1}"}
 		k := n.Arg(1)
 		s.Applied = &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(k), e.wrap(expr.Pow(e.x, expr.Add(k, expr.Int64(-1))))})}}}
+	case n.Op() == expr.OpPow && isZeroBase(n):
+		// 0^x = 0 for x > 0, where it has a derivative; a^x log(a)
+		// would be 0 · log(0).
+		s.Rule, s.Formula = "constant rule", constantFormula
+		s.Note = words(format.Text(n) + " = 0 for " + x + " > 0, where it has a derivative")
 	case n.Op() == expr.OpPow:
 		s.Formula = Label{"(a^" + x + ")′ = a^" + x + " log(a)", "(a^{" + xt + "})' = a^{" + xt + "} \\log a"}
 		s.Applied = &Form{Terms: []Term{{Factors: []Expr{e.wrap(n), e.wrap(expr.Call(expr.OpLog, n.Arg(0)))}}}}
@@ -854,13 +862,29 @@ func (e *explainer) basic(n *expr.Node) int {
 func (e *explainer) chain(n *expr.Node) int {
 	layers := []*expr.Node{n}
 	g := e.layerArg(n)
-	if _, done := e.done[g]; !done && e.isLayer(g) && !expr.Equal(e.layerArg(g), e.x) {
+	if _, done := e.done[g]; !done && e.isLayer(g) && !expr.Equal(e.layerArg(g), e.x) && !noRealDerivative(n) && !noRealDerivative(g) {
 		layers = append(layers, g)
 		g = e.layerArg(g)
 	}
 	x := e.x.Name()
 	u := expr.NewSym(e.u, expr.Scalar)
 	gu := e.use(Label{}, g)
+	if noRealDerivative(n) {
+		// (-2)^g(x) has a derivative only where g is constant near x,
+		// which the differentiator has found: g′(x) = 0 (g = sign(x)).
+		// f′ has no part in it, and f(u) = (-2)^u has none.
+		gx := "g(" + x + ")"
+		return e.add(DerivationStep{
+			Rule: "constant rule",
+			Formula: Label{"(f(" + gx + "))′ = 0 where g is constant near " + x,
+				`\left(f(g(` + texName(x) + `))\right)' = 0 \text{ where } g \text{ is constant near } ` + texName(x)},
+			On:    e.wrap(n),
+			Let:   []Binding{{fnLabel("f", e.u), e.wrap(e.at(n, u))}, {fnLabel("g", x), e.wrap(g)}},
+			Uses:  []Use{withName(gu, prime("g("+x+")"))},
+			Note:  words("g is constant near every point where it has a derivative, and so is f(g(" + x + "))"),
+			Gives: e.wrap(e.deriv(n)),
+		})
+	}
 	if len(layers) == 2 {
 		e.through[layers[1]] = *e.n + 1
 		h, f := layers[0], layers[1]
@@ -911,6 +935,26 @@ func (e *explainer) chain(n *expr.Node) int {
 		withName(gu, prime("g("+x+")")),
 	}
 	return e.add(s)
+}
+
+// noRealDerivative reports whether n is a power a^u of a constant a < 0,
+// which is real only at whole numbers u and has no derivative in u over
+// the reals (see diff.NoRealDerivativeError).
+func noRealDerivative(n *expr.Node) bool {
+	if n.Op() != expr.OpPow {
+		return false
+	}
+	a, ok := expr.ConstValue(n.Arg(0))
+	return ok && a < 0
+}
+
+// isZeroBase reports whether n is a power 0^u.
+func isZeroBase(n *expr.Node) bool {
+	if n.Op() != expr.OpPow {
+		return false
+	}
+	a, ok := expr.ConstValue(n.Arg(0))
+	return ok && a == 0
 }
 
 // withName names a use.

@@ -1,0 +1,95 @@
+package nabla
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestStepsConstantBase checks the steps of a constant to a power that
+// varies where the rule a^x log(a) does not hold: a negative constant
+// has no derivative over the reals, and steps refuse it as Diff does;
+// a power constant piece by piece and a power of 0 have the derivative 0,
+// which the steps give without log(-2) or log(0).
+func TestStepsConstantBase(t *testing.T) {
+	refused := []struct{ src, want string }{
+		{"(-2)^x", "(-2)^x is real only at whole numbers x: it has no derivative over the reals"},
+		{"(-1)^x", "(-1)^x is real only at whole numbers x: it has no derivative over the reals"},
+		{"(-e)^x", "(-e)^x is real only at whole numbers x: it has no derivative over the reals"},
+		{"x^2 (-2)^(3x)", "(-2)^(3x) is real only where 3x is a whole number: it has no derivative over the reals"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.src, func(t *testing.T) {
+			e := MustParse(tt.src)
+			for how, err := range map[string]error{
+				"DeriveSteps": second2(DeriveSteps(e, nil, "x")),
+				"Diff":        second(Diff(e, "x", 1)),
+			} {
+				var u *UnsupportedError
+				if !errors.As(err, &u) || err.Error() != tt.want {
+					t.Errorf("%s: error %v (%T), want the UnsupportedError %q", how, err, err, tt.want)
+				}
+			}
+		})
+	}
+	tests := []struct{ src, want string }{
+		{"0^x", `d/dx 0^x
+
+1. constant rule: (c)′ = 0
+   0^x = 0 for x > 0, where it has a derivative
+   d/dx 0^x = 0
+
+d/dx 0^x = 0
+`},
+		{"0^(x^2)", `d/dx 0^(x^2)
+
+1. power rule: (x^n)′ = n x^(n-1)
+   d/dx x^2 = 2 · x = 2x
+2. chain rule: (f(g(x)))′ = f′(g(x)) · g′(x)
+   let f(u) = 0^u, g(x) = x^2
+   f′(u) = 0 (constant rule), g′(x) = 2x (step 1)
+   d/dx 0^(x^2) = 0 · 2x = 0
+
+d/dx 0^(x^2) = 0
+`},
+		{"(-2)^sign(x)", `d/dx (-2)^sign(x)
+
+1. sign rule: (sign(x))′ = 0
+   d/dx sign(x) = 0
+2. constant rule: (f(g(x)))′ = 0 where g is constant near x
+   let f(u) = (-2)^u, g(x) = sign(x)
+   g′(x) = 0 (step 1)
+   g is constant near every point where it has a derivative, and so is f(g(x))
+   d/dx (-2)^sign(x) = 0
+
+d/dx (-2)^sign(x) = 0
+`},
+		{"2^x", `d/dx 2^x
+
+1. exponential rule: (a^x)′ = a^x log(a)
+   d/dx 2^x = 2^x · log(2) = 2^x log(2)
+
+d/dx 2^x = 2^x log(2)
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			e := MustParse(tt.src)
+			d, err := DeriveSteps(e, nil, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Text(); got != tt.want {
+				t.Errorf("%s:\n%s\nwant:\n%s", tt.src, got, tt.want)
+			}
+			want, err := Diff(e, "x", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Result.Equal(want) {
+				t.Errorf("steps give %s, Diff %s", d.Result, want)
+			}
+		})
+	}
+}
+
+func second2[T any](_ T, err error) error { return err }
