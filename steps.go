@@ -634,7 +634,10 @@ func (e *explainer) rule(n *expr.Node) string {
 }
 
 // product writes the constant multiple rule, the product rule, or the
-// quotient rule for a product that reads as a quotient.
+// quotient rule for a product that reads as a quotient. Each is named by
+// the formula it states, not by the differentiator's record, which counts
+// only the factors whose derivative is not 0: sign(x) x^2 has two factors
+// that vary, and the product rule, though sign′ = 0.
 func (e *explainer) product(n *expr.Node) int {
 	var consts, num, den, varying []*expr.Node
 	for _, f := range n.Args() {
@@ -665,7 +668,7 @@ func (e *explainer) product(n *expr.Node) int {
 		f := labels(e.letters(1, []string{c.Text}))[0]
 		u := e.use(prime(f.Text), v)
 		return e.add(DerivationStep{
-			Rule: e.rule(n), Formula: Label{"(" + c.Text + " " + f.Text + ")′ = " + c.Text + " " + f.Text + "′",
+			Rule: "constant multiple rule", Formula: Label{"(" + c.Text + " " + f.Text + ")′ = " + c.Text + " " + f.Text + "′",
 				"(" + c.LaTeX + " " + f.LaTeX + ")' = " + c.LaTeX + " " + f.LaTeX + "'"}, On: e.wrap(n),
 			Let: append(lets, Binding{f, e.wrap(v)}), Uses: []Use{u},
 			Applied: &Form{Scale: scale, Terms: []Term{{Factors: []Expr{u.Deriv}}}},
@@ -690,7 +693,7 @@ func (e *explainer) product(n *expr.Node) int {
 		terms[i].Factors = dropOnes(terms[i].Factors)
 	}
 	return e.add(DerivationStep{
-		Rule: e.rule(n), Formula: e.productFormula(names, c, scale.n != nil), On: e.wrap(n),
+		Rule: "product rule", Formula: e.productFormula(names, c, scale.n != nil), On: e.wrap(n),
 		Let: lets, Uses: uses, Applied: &Form{Scale: scale, Terms: terms},
 		Gives: e.wrap(e.deriv(n)), Note: note,
 	})

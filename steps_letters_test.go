@@ -155,3 +155,77 @@ func TestStepsFunctionName(t *testing.T) {
 		t.Errorf("formula %s, want %s", got, want)
 	}
 }
+
+// TestStepsRuleNames checks that each step is named by the rule whose
+// formula it states: a factor whose derivative is 0 but which varies, as
+// sign(x), makes a product of two varying factors and the product rule;
+// in components, the note of the product rule comes only where a term has
+// the variable more than once.
+func TestStepsRuleNames(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string
+	}{
+		{"sign(x) x^2", []string{"power rule", "sign rule", "product rule: (f g)′ = f′ g + f g′"}},
+		{"x step(x)", []string{"step rule", "product rule: (f g)′ = f′ g + f g′"}},
+		{"3 step(x)", []string{"step rule", "constant multiple rule: (c f)′ = c f′"}},
+		{"3x", []string{"constant multiple rule: (c f)′ = c f′"}},
+		{"x sin(x)", []string{"trigonometric rule", "product rule: (f g)′ = f′ g + f g′"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			d, err := DeriveSteps(MustParse(tt.src), nil, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range d.Steps {
+				if s.Rule == "simplify" {
+					continue
+				}
+				r := s.Rule
+				if strings.Contains(s.Rule, "product") || strings.Contains(s.Rule, "constant multiple") {
+					r += ": " + s.Formula.Text
+				}
+				got = append(got, r)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("rules %q, want %q", got, tt.want)
+			}
+		})
+	}
+	notes := []struct {
+		src  string
+		want string // the note of the step that differentiates
+	}{
+		{"a' x + b' x", ""},
+		{"x' B x", "product rule: one term for each x in the product"},
+		{"a' x + x' B x", "product rule: one term for each x in the product"},
+	}
+	for _, tt := range notes {
+		t.Run(tt.src, func(t *testing.T) {
+			f, err := ParseWith(tt.src, &ParseOptions{Vectors: []string{"a", "b", "x"}, Matrices: []string{"B"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := MatrixSteps(f, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, p := range append([]*Derivation{d}, d.Parts...) {
+				for _, s := range p.Steps {
+					if s.Rule == "differentiate" {
+						found = true
+						if s.Note.Text != tt.want {
+							t.Errorf("note %q, want %q", s.Note.Text, tt.want)
+						}
+					}
+				}
+			}
+			if !found {
+				t.Error("no step differentiates")
+			}
+		})
+	}
+}

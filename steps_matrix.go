@@ -318,17 +318,21 @@ func subsNote(subs [][3]string) Label {
 	return Label{strings.Join(t, ", "), strings.Join(l, `,\ `)}
 }
 
-// occurrences counts the entries of x among the factors of c.
+// occurrences counts the entries of x among the factors of c's terms,
+// the most in one term: the product rule gives a term for each in a
+// product, and the sum rule the terms of a sum, aᵀx + bᵀx, one by one.
 func occurrences(c IndexExpr, x *expr.Node) int {
-	k := 0
+	most := 0
 	for _, t := range c.Terms {
+		k := 0
 		for _, f := range t.Factors {
 			if expr.Equal(f.Of.n, x) {
 				k++
 			}
 		}
+		most = max(most, k)
 	}
-	return k
+	return most
 }
 
 // fresh takes an index for a sum.
