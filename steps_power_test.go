@@ -93,3 +93,31 @@ d/dx 2^x = 2^x log(2)
 }
 
 func second2[T any](_ T, err error) error { return err }
+
+// TestSolveStepsConstantDerivative checks that a derivative that does not
+// depend on the variable is said to be so, for f = x as for f = x + 1:
+// the check of the derivative against finite differences read the
+// value of x after it was set back.
+func TestSolveStepsConstantDerivative(t *testing.T) {
+	tests := []struct{ src, wrt, want string }{
+		{"x", "x", "∂f/∂x = 1 does not depend on x: it is 0 nowhere or everywhere"},
+		{"w", "w", "∂f/∂w = 1 does not depend on w: it is 0 nowhere or everywhere"},
+		{"x + 1", "x", "∂f/∂x = 1 does not depend on x: it is 0 nowhere or everywhere"},
+		{"3x", "x", "∂f/∂x = 3 does not depend on x: it is 0 nowhere or everywhere"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := SolveSteps(MustParse(tt.src), tt.wrt, nil)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+	d, err := SolveSteps(MustParse("(x - 3)^2"), "x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Result.String(); got != "3" {
+		t.Errorf("solution %s, want 3", got)
+	}
+}
