@@ -186,15 +186,24 @@ func newMatrixExplainer(f Expr, x *expr.Node, fname string) (*matrixExplainer, e
 		m.final = d.Expr
 		m.shape = shapeString(d.Expr.n.Shape())
 	}
-	m.env, m.sizes = samplePoint(f.n)
-	if m.value, err = d.Value(m.env); err != nil {
+	// The steps are checked at a point where f and its derivative have
+	// values: log(aᵀx) has none where aᵀx = 0, logdet(XᵀX) none where X
+	// has more columns than rows. A point where they have none is drawn
+	// again, and at last with every size equal.
+	for k := 0; k < samplePoints; k++ {
+		m.env, m.sizes = samplePoint(f.n, k)
+		if _, err = f.Value(m.env); err == nil {
+			m.value, err = d.Value(m.env)
+		}
 		var nv *NoValueError
-		if errors.As(err, &nv) {
+		switch {
+		case err == nil:
+			return m, nil
+		case errors.As(err, &nv):
 			return nil, fmt.Errorf("the steps in index notation are checked by their values at a point, and %w", err)
 		}
-		return nil, err
 	}
-	return m, nil
+	return nil, err
 }
 
 // indexName names f in index notation: its name if it is a variable,
@@ -787,14 +796,9 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 		return d, nil
 	}
 	vector := x.Shape().Rank() == 1
-	var gs, traces []*expr.Node
-	var how traceHow
-	for _, t := range terms {
-		g, tr, ok := m.traceForm(t, dx, vector, &how)
-		if !ok {
-			return nil, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + x.Name() + " Q, traces and sums of them"}
-		}
-		gs, traces = append(gs, g), append(traces, tr)
+	gs, traces, how, err := m.traceForms(terms, dx, vector)
+	if err != nil {
+		return nil, err
 	}
 	g := expr.Add(gs...)
 	grad := g
@@ -820,6 +824,19 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 		step(DerivationStep{Rule: "simplify", Note: words("the simplifier's identities"), Left: m.name, Gives: m.final, Shape: m.shape})
 	}
 	return d, nil
+}
+
+// traceForms writes each term of a differential as tr(G dX), or g dx
+// for a vector, with what that took (see traceForm).
+func (m *matrixExplainer) traceForms(terms []*expr.Node, dx *expr.Node, vector bool) (gs, traces []*expr.Node, how traceHow, err error) {
+	for _, t := range terms {
+		g, tr, ok := m.traceForm(t, dx, vector, &how)
+		if !ok {
+			return nil, nil, how, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + m.x.Name() + " Q, traces and sums of them"}
+		}
+		gs, traces = append(gs, g), append(traces, tr)
+	}
+	return gs, traces, how, nil
 }
 
 // traceHow records what writing a differential as tr(G dX) took.
@@ -1057,11 +1074,21 @@ func differentialRules(f *expr.Node) Label {
 	return Label{strings.Join(t, ", "), strings.Join(l, `,\ `)}
 }
 
-// samplePoint draws a point to check steps at: each symbolic size a small
-// number of its own, each variable random entries, a square matrix with a
-// dominant diagonal so that it is invertible with a positive determinant.
-func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
-	r := rand.New(rand.NewPCG(5, 7))
+// samplePoints is the number of points samplePoint draws, in turn, to
+// find one where a function and its derivative have values.
+const samplePoints = 4
+
+// samplePoint draws the k-th point to check steps at: each variable
+// random entries, none of them a round number, so that no sum of products
+// such as aᵀx vanishes but by its form, in [-1, 1] at even k and in
+// [1/4, 5/4] at odd k (where log(A x) has a value); a square matrix with a
+// dominant diagonal, so that it is invertible with a positive determinant;
+// a scalar in [1, 3]. The first points give each symbolic size a small
+// number of its own, 2, 3 or 4, which tells a matrix from its transpose;
+// the last ones give every size 3, so that products such as XᵀX are
+// square matrices that may be inverted.
+func samplePoint(f *expr.Node, k int) (map[string]Tensor, map[string]int) {
+	r := rand.New(rand.NewPCG(5+uint64(k), 7))
 	sizes := map[string]int{}
 	size := func(d expr.Dim) int {
 		if d.N > 0 {
@@ -1069,6 +1096,9 @@ func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
 		}
 		if _, ok := sizes[d.Sym]; !ok {
 			sizes[d.Sym] = 2 + len(sizes)%3
+			if k >= samplePoints/2 {
+				sizes[d.Sym] = 3
+			}
 		}
 		return sizes[d.Sym]
 	}
@@ -1084,11 +1114,14 @@ func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
 		}
 		t.Data = make([]float64, n)
 		for i := range t.Data {
-			t.Data[i] = math.Round((r.Float64()-0.5)*8) / 4
+			t.Data[i] = 2*r.Float64() - 1
+			if k%2 == 1 {
+				t.Data[i] = 0.25 + r.Float64()
+			}
 		}
 		if s.Rank() == 2 && t.Shape[0] == t.Shape[1] {
 			for i := 0; i < t.Shape[0]; i++ {
-				t.Data[i*t.Shape[0]+i] += 4
+				t.Data[i*t.Shape[0]+i] += float64(t.Shape[0])
 			}
 			if v.IsSymmetric() {
 				k := t.Shape[0]
