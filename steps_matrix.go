@@ -798,7 +798,21 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 	vector := x.Shape().Rank() == 1
 	gs, traces, how, err := m.traceForms(terms, dx, vector)
 	if err != nil {
-		return nil, err
+		// tr(inv(XᵀX) (Xᵀ dX + dXᵀ X)), the differential of
+		// logdet(XᵀX), is a sum of traces once its products are
+		// multiplied out over the sums that hold dX.
+		distributed := distribute(df, dx)
+		if expr.Equal(distributed, df) {
+			return nil, err
+		}
+		terms = []*expr.Node{distributed}
+		if distributed.Op() == expr.OpAdd {
+			terms = distributed.Args()
+		}
+		if gs, traces, how, err = m.traceForms(terms, dx, vector); err != nil {
+			return nil, err
+		}
+		how.distribute = true
 	}
 	g := expr.Add(gs...)
 	grad := g
@@ -841,12 +855,15 @@ func (m *matrixExplainer) traceForms(terms []*expr.Node, dx *expr.Node, vector b
 
 // traceHow records what writing a differential as tr(G dX) took.
 type traceHow struct {
-	sum, ones, transpose, trace, cycle bool
+	distribute, sum, ones, transpose, trace, cycle bool
 }
 
 // note says it in words.
 func (h traceHow) note() Label {
 	var parts []string
+	if h.distribute {
+		parts = append(parts, "products multiplied out over sums")
+	}
 	if h.sum {
 		parts = append(parts, "sum(u .* v) = tr(uᵀ v)")
 	}
@@ -1034,6 +1051,49 @@ func (m *matrixExplainer) traceForm(t, dx *expr.Node, vector bool, how *traceHow
 		return g, expr.Mul(c, expr.MatMul(gm, dx)), true
 	}
 	return g, expr.Mul(c, expr.Trace(expr.MatMul(gm, dx))), true
+}
+
+// distribute multiplies out the products, traces, transposes and sums of
+// n over the sums that depend on dx, so that each term holds dx once as
+// a factor: tr(P (A + B)) is tr(P A) + tr(P B). Other parts of n stay as
+// they are.
+func distribute(n, dx *expr.Node) *expr.Node {
+	if !expr.DependsOn(n, dx) {
+		return n
+	}
+	args := n.Args()
+	switch n.Op() {
+	case expr.OpAdd:
+		out := make([]*expr.Node, len(args))
+		for i, a := range args {
+			out[i] = distribute(a, dx)
+		}
+		return expr.Add(out...)
+	case expr.OpMul, expr.OpMatMul:
+		for i, a := range args {
+			d := distribute(a, dx)
+			if d.Op() != expr.OpAdd || !expr.DependsOn(a, dx) {
+				continue
+			}
+			var terms []*expr.Node
+			for _, t := range d.Args() {
+				fs := slices.Clone(args)
+				fs[i] = t
+				terms = append(terms, distribute(expr.New(n, fs), dx))
+			}
+			return expr.Add(terms...)
+		}
+	case expr.OpTrace, expr.OpTranspose, expr.OpSum:
+		d := distribute(args[0], dx)
+		if d.Op() == expr.OpAdd {
+			var terms []*expr.Node
+			for _, t := range d.Args() {
+				terms = append(terms, distribute(expr.New(n, []*expr.Node{t}), dx))
+			}
+			return expr.Add(terms...)
+		}
+	}
+	return n
 }
 
 // dimRows is the number of columns of dX, the side of the identity that

@@ -8,7 +8,7 @@ import (
 
 // TestMatrixStepsCheckPoint checks derivations whose check point once
 // made them fail: aᵀx was 0 at a point of entries in quarters, and
-// AᵀX singular with A and X of 2×3. Each ends in Derive's result, the steps
+// XᵀX singular with X of 2×3. Each ends in Derive's result, the steps
 // checked at a point where f and its derivative have values; the result
 // is checked here against central differences.
 func TestMatrixStepsCheckPoint(t *testing.T) {
@@ -20,7 +20,10 @@ func TestMatrixStepsCheckPoint(t *testing.T) {
 		{"1/(a' x)", "x,a", "", "x", "-aᵀ/(aᵀ x)^2"},
 		{"sum(log(A x))", "x", "A", "x", "(1./(A x))ᵀ A"},
 		{"sum(1 ./ (A x))", "x", "A", "x", "-(1./(A x).^2)ᵀ A"},
+		{"logdet(X' X)", "", "X", "X", "2X inv(Xᵀ X)"},
 		{"logdet(A' X)", "", "A,X", "X", "A inv(Aᵀ X)ᵀ"},
+		{"log(x' A x)", "x", "A", "x", "xᵀ (A/(xᵀ A x) + Aᵀ/(xᵀ A x))"},
+		{"sqrt(x' x)", "x", "", "x", "xᵀ/sqrt(xᵀ x)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
