@@ -214,7 +214,7 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 		shifted := l.shift(n)
 		expanded := simplify.Expand(shifted)
 		fx := simplify.Expand(n)
-		if len(termsOf(expanded))+len(termsOf(fx)) > maxLimitTerms {
+		if len(termsOf(expanded))+len(termsOf(fx)) > maxLimitTerms || l.factored(expanded) || l.factored(fx) {
 			return fmt.Errorf("%w: its expansion has too many terms to write out", ErrNoFirstPrinciples)
 		}
 		var lets []Binding
@@ -251,7 +251,7 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 			Formula: Label{"a/b - c/d = (a d - c b)/(b d)", `\frac{a}{b} - \frac{c}{d} = \frac{a d - c b}{b d}`},
 			Applied: &Form{Terms: []Term{{Factors: []Expr{l.wrap(a), l.wrap(den)}}, {Neg: true, Factors: []Expr{l.wrap(num), l.wrap(b)}}}, Over: over}})
 		top = simplify.Expand(expr.Sub(expr.Mul(a, den), expr.Mul(num, b)))
-		if len(termsOf(top)) > maxLimitTerms {
+		if len(termsOf(top)) > maxLimitTerms || l.factored(top) {
 			return fmt.Errorf("%w: the numerator has too many terms to write out", ErrNoFirstPrinciples)
 		}
 		l.step(d, DerivationStep{Rule: "cancel", Note: words("multiplied out, the terms without " + h + " cancel"), Left: d.Name, Limit: h,
@@ -281,6 +281,30 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 	l.step(d, DerivationStep{Rule: "limit", Note: words(h + " → 0: the terms with " + h + " vanish"), Left: lim, Gives: l.wrap(limit)})
 	d.Result = l.wrap(limit)
 	return nil
+}
+
+// factored reports whether the expansion n still holds a product or a
+// power of a sum in x or h: Expand leaves one factored where multiplying
+// it out would make too many terms, as (x + h + 1)^37, and the terms of
+// f(x + h) - f(x) then do not cancel to a multiple of h.
+func (l *limiter) factored(n *expr.Node) bool {
+	return expr.Find(n, func(m *expr.Node) bool {
+		if !expr.DependsOn(m, l.x) && !expr.DependsOn(m, l.h) {
+			return false
+		}
+		switch m.Op() {
+		case expr.OpPow:
+			k, ok := m.Arg(1).Num().Int64()
+			return m.Arg(0).Op() == expr.OpAdd && m.Arg(1).IsConst() && ok && k >= 2
+		case expr.OpMul:
+			for _, f := range m.Args() {
+				if f.Op() == expr.OpAdd {
+					return true
+				}
+			}
+		}
+		return false
+	}) != nil
 }
 
 // termsOf lists the terms of a sum, or n itself.

@@ -121,3 +121,38 @@ func TestSolveStepsConstantDerivative(t *testing.T) {
 		t.Errorf("solution %s, want 3", got)
 	}
 }
+
+// TestLimitStepsTooLarge checks the reason a polynomial or rational
+// function is refused from first principles: its expansion is too large
+// to write out, which the expander shows by leaving a power factored,
+// not a numerator that does not divide by h, which never happens.
+func TestLimitStepsTooLarge(t *testing.T) {
+	const prefix = "not available from first principles, which cover polynomials, rational functions, c sin(x), c cos(x), c exp(x), c log(x) and sums of these: "
+	tests := []struct{ src, why string }{
+		{"(x+1)^35", "its expansion has too many terms to write out"},
+		{"(x+1)^37", "its expansion has too many terms to write out"},
+		{"(x+2)^45", "its expansion has too many terms to write out"},
+		{"(2x+1)^40", "its expansion has too many terms to write out"},
+		{"(x^2+1)^25", "its expansion has too many terms to write out"},
+		{"1/(x+1)^40", "the numerator has too many terms to write out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := LimitSteps(MustParse(tt.src), "x")
+			want := MustParse(tt.src).String() + ": " + prefix + tt.why
+			if !errors.Is(err, ErrNoFirstPrinciples) || err.Error() != want {
+				t.Errorf("error %v, want %q", err, want)
+			}
+		})
+	}
+	for _, src := range []string{"(x+1)^5", "1/(x+1)^3", "x^50"} {
+		d, err := LimitSteps(MustParse(src), "x")
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		want, _ := Diff(MustParse(src), "x", 1)
+		if !d.Result.Simplify().Equal(want) {
+			t.Errorf("%s: %s, Diff gives %s", src, d.Result, want)
+		}
+	}
+}
