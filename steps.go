@@ -256,7 +256,7 @@ func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error)
 		return jacobianSteps(ctx, f, wrt, new(int), nil)
 	}
 	if len(wrt) == 1 {
-		d, err := scalarSteps(ctx, f, wrt[0], new(int))
+		d, err := scalarSteps(ctx, f, wrt[0], new(int), false)
 		if err != nil {
 			return nil, err
 		}
@@ -295,15 +295,17 @@ func findVarOrDecl(f Expr, name string) *expr.Node {
 }
 
 // scalarSteps derives the scalar f with respect to the scalar x, numbering
-// its steps after *n.
-func scalarSteps(ctx context.Context, f Expr, x string, n *int) (*Derivation, error) {
+// its steps after *n. With partial, or where f has other variables, the
+// derivative is written ∂/∂x: an entry of a gradient is a partial
+// derivative, whatever variables f has.
+func scalarSteps(ctx context.Context, f Expr, x string, n *int, partial bool) (*Derivation, error) {
 	if !scalarName(f, x) {
 		return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", x)
 	}
 	if expr.Find(f.n, func(m *expr.Node) bool { return !m.Shape().IsScalar() }) != nil {
 		return nil, fmt.Errorf("%s has vectors or matrices: its steps are in index notation, with respect to one of them", f)
 	}
-	e := &explainer{f: f, x: expr.NewSym(x, expr.Scalar), n: n, ctx: ctx,
+	e := &explainer{f: f, x: expr.NewSym(x, expr.Scalar), n: n, ctx: ctx, partial: partial,
 		derivs: map[*expr.Node]*expr.Node{}, rules: map[*expr.Node]string{},
 		done: map[*expr.Node]int{}, through: map[*expr.Node]int{}}
 	for _, v := range f.Vars() {
@@ -449,10 +451,12 @@ type explainer struct {
 	f    Expr
 	x    *expr.Node      // the variable
 	used map[string]bool // the names of f and x, which generic letters avoid
-	held []string        // the other variables, held constant
-	u    string          // the name of the inner function in the chain rule
-	ctx  context.Context
-	n    *int // the number of the last step
+	// partial writes ∂/∂x even where f has no other variable.
+	partial bool
+	held    []string // the other variables, held constant
+	u       string   // the name of the inner function in the chain rule
+	ctx     context.Context
+	n       *int // the number of the last step
 
 	derivs  map[*expr.Node]*expr.Node // the record: each node's derivative
 	rules   map[*expr.Node]string     // and the rule that gave it
@@ -539,7 +543,13 @@ func (e *explainer) title() Label { return e.of(e.f.n) }
 // d is the operator d/dx, or ∂/∂x in a partial derivative.
 func (e *explainer) d() Label {
 	x := e.x.Name()
-	if len(e.held) > 0 {
+	return derivativeOperator(x, len(e.held) > 0 || e.partial)
+}
+
+// derivativeOperator is the operator d/dx, or ∂/∂x for a partial
+// derivative.
+func derivativeOperator(x string, partial bool) Label {
+	if partial {
 		return Label{"∂/∂" + x, `\frac{\partial}{\partial ` + texName(x) + "}"}
 	}
 	return Label{"d/d" + x, `\frac{d}{d` + texName(x) + "}"}

@@ -229,3 +229,38 @@ func TestStepsRuleNames(t *testing.T) {
 		})
 	}
 }
+
+// TestStepsPartialOperator checks that a derivative is written ∂/∂x
+// wherever it is a partial one: with other variables held constant, from
+// first principles too, and as an entry of a gradient, even where f has
+// no other variable.
+func TestStepsPartialOperator(t *testing.T) {
+	d, err := LimitSteps(MustParse("x^2 y"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Title.Text, "∂/∂x (x^2 y)"; got != want {
+		t.Errorf("title %s, want %s", got, want)
+	}
+	if got, want := d.Steps[0].Formula.Text, "∂/∂x f = lim_(h→0) (f(x + h) - f(x))/h"; got != want {
+		t.Errorf("definition %s, want %s", got, want)
+	}
+	d, err = LimitSteps(MustParse("x^2"), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Title.Text, "d/dx x^2"; got != want {
+		t.Errorf("title %s, want %s", got, want)
+	}
+	d, err = DeriveSteps(MustParse("x^2"), nil, "x", "z")
+	if err = present(err); err != nil {
+		t.Fatal(err)
+	}
+	var lefts []string
+	for _, p := range d.Parts {
+		lefts = append(lefts, p.Steps[len(p.Steps)-1].Left.Text)
+	}
+	if want := []string{"∂/∂x x^2", "∂/∂z x^2"}; !slices.Equal(lefts, want) {
+		t.Errorf("sections %q, want %q", lefts, want)
+	}
+}

@@ -36,7 +36,7 @@ func LimitSteps(f Expr, x string) (*Derivation, error) {
 	if !scalarName(f, x) {
 		return nil, fmt.Errorf("cannot differentiate with respect to %q: not a scalar variable", x)
 	}
-	l := &limiter{f: f, x: expr.NewSym(x, expr.Scalar), n: new(int)}
+	l := &limiter{f: f, x: expr.NewSym(x, expr.Scalar), n: new(int), partial: len(others(f, x)) > 0}
 	l.h = expr.NewSym(freshName(f, "h", "k", "ε"), expr.Scalar)
 	d, err := l.derive(f.n)
 	if err != nil {
@@ -61,6 +61,8 @@ type limiter struct {
 	x, h  *expr.Node
 	n     *int
 	large bool // a power too high to expand in a step was met
+	// partial writes ∂/∂x: f has variables other than x.
+	partial bool
 }
 
 func (l *limiter) wrap(n *expr.Node) Expr { return l.f.with(n) }
@@ -68,7 +70,8 @@ func (l *limiter) wrap(n *expr.Node) Expr { return l.f.with(n) }
 // of writes d/dx n.
 func (l *limiter) of(n *expr.Node) Label {
 	x := l.x.Name()
-	return Label{"d/d" + x + " " + group(n), `\frac{d}{d` + texName(x) + "} " + groupTeX(n)}
+	d := derivativeOperator(x, l.partial)
+	return Label{d.Text + " " + group(n), d.LaTeX + " " + groupTeX(n)}
 }
 
 // derive derives n: as a whole when it is a rational function or one of
@@ -140,9 +143,10 @@ func (l *limiter) shift(n *expr.Node) *expr.Node {
 func (l *limiter) definition(d *Derivation, n *expr.Node) {
 	h := l.h.Name()
 	x := l.x.Name()
+	op := derivativeOperator(x, l.partial)
 	l.step(d, DerivationStep{Rule: "definition",
-		Formula: Label{"d/d" + x + " f = lim_(" + h + "→0) (f(" + x + " + " + h + ") - f(" + x + "))/" + h,
-			`\frac{d}{d` + texName(x) + `} f = \lim_{` + texName(h) + ` \to 0} \frac{f(` + texName(x) + ` + ` + texName(h) + `) - f(` + texName(x) + `)}{` + texName(h) + `}`},
+		Formula: Label{op.Text + " f = lim_(" + h + "→0) (f(" + x + " + " + h + ") - f(" + x + "))/" + h,
+			op.LaTeX + ` f = \lim_{` + texName(h) + ` \to 0} \frac{f(` + texName(x) + ` + ` + texName(h) + `) - f(` + texName(x) + `)}{` + texName(h) + `}`},
 		Left: d.Name, Limit: h,
 		Applied: &Form{Terms: []Term{{Factors: []Expr{l.wrap(l.shift(n))}}, {Neg: true, Factors: []Expr{l.wrap(n)}}}, Over: l.wrap(l.h)},
 	})

@@ -65,7 +65,7 @@ func gradientSteps(ctx context.Context, f Expr, wrt []string, n *int, fname *Lab
 	var entries []*expr.Node
 	var names, namesTeX []string
 	for _, x := range wrt {
-		p, err := scalarSteps(ctx, f, x, n)
+		p, err := scalarSteps(ctx, f, x, n, true)
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +139,7 @@ func jacobianSteps(ctx context.Context, f Expr, wrt []string, n *int, rows []str
 		var row *Derivation
 		var err error
 		if len(wrt) == 1 {
-			row, err = scalarSteps(ctx, fi, wrt[0], n)
+			row, err = scalarSteps(ctx, fi, wrt[0], n, false)
 			if err == nil {
 				row.Name = Label{"∂" + name.Text + "/∂" + wrt[0], `\frac{\partial ` + name.LaTeX + `}{\partial ` + texName(wrt[0]) + "}"}
 				row.Title = Label{row.Name.Text + " for " + name.Text + " = " + fi.String(), row.Name.LaTeX + ` \text{ for } ` + name.LaTeX + " = " + fi.LaTeX()}
@@ -444,7 +444,7 @@ func linkPart(fn Expr, k Link, n *int) (*Derivation, error) {
 	var err error
 	switch {
 	case len(dims) == 0 && fn.Rank() == 0:
-		if part, err = scalarSteps(context.Background(), fn, k.Wrt, n); err == nil {
+		if part, err = scalarSteps(context.Background(), fn, k.Wrt, n, false); err == nil {
 			return part, nil
 		}
 		err = &NoComponentsError{Form: fn.String(), Why: err.Error()}

@@ -292,7 +292,7 @@ func TestChainStepsInner(t *testing.T) {
 ∂f/∂x:
 
 1. power rule: (x^n)′ = n x^(n-1)
-   d/dx x^2 = 2 · x = 2x
+   ∂/∂x x^2 = 2 · x = 2x
 
 2. gradient: ∇f = [∂f/∂x]
    ∂f/∂x = 2x (step 1)
