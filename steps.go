@@ -234,6 +234,11 @@ func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error)
 			return nil, fmt.Errorf("%s has no variable to differentiate with respect to", f)
 		}
 	}
+	for i, w := range wrt {
+		if slices.Contains(wrt[:i], w) {
+			return nil, fmt.Errorf("%s is named twice", w)
+		}
+	}
 	if err := f.checkDefined(wrt); err != nil {
 		return nil, err
 	}

@@ -233,7 +233,7 @@ func TestStepsRuleNames(t *testing.T) {
 // TestStepsPartialOperator checks that a derivative is written ∂/∂x
 // wherever it is a partial one: with other variables held constant, from
 // first principles too, and as an entry of a gradient, even where f has
-// no other variable.
+// no other variable; and that a variable named twice is refused.
 func TestStepsPartialOperator(t *testing.T) {
 	d, err := LimitSteps(MustParse("x^2 y"), "x")
 	if err != nil {
@@ -262,5 +262,10 @@ func TestStepsPartialOperator(t *testing.T) {
 	}
 	if want := []string{"∂/∂x x^2", "∂/∂z x^2"}; !slices.Equal(lefts, want) {
 		t.Errorf("sections %q, want %q", lefts, want)
+	}
+	for _, src := range []string{"x^2", "[x, x^2]"} {
+		if _, err := DeriveSteps(MustParse(src), nil, "x", "x"); err == nil || err.Error() != "x is named twice" {
+			t.Errorf("%s with respect to x, x: error %v, want x is named twice", src, err)
+		}
 	}
 }
