@@ -58,6 +58,13 @@ type AbsentError = calc.AbsentError
 // question asked wrongly.
 type UnsupportedError = calc.UnsupportedError
 
+// NoRealDerivativeError reports a power a^g of a negative constant a
+// whose exponent g varies: over the reals a^g is defined only where g is a
+// whole number, so it has no derivative, and nabla refuses (-2)^x rather
+// than give (-2)^x log(-2). It comes as the reason of an
+// *UnsupportedError (errors.As finds it).
+type NoRealDerivativeError = diff.NoRealDerivativeError
+
 // OrderError reports the order of a derivative out of range: negative,
 // or above MaxOrder for an expression that is not a polynomial in the
 // variable, whose derivatives of every order are available.

@@ -234,6 +234,11 @@ func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error)
 			return nil, fmt.Errorf("%s has no variable to differentiate with respect to", f)
 		}
 	}
+	for i, w := range wrt {
+		if slices.Contains(wrt[:i], w) {
+			return nil, fmt.Errorf("%s is named twice", w)
+		}
+	}
 	if err := f.checkDefined(wrt); err != nil {
 		return nil, err
 	}
@@ -256,7 +261,7 @@ func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error)
 		return jacobianSteps(ctx, f, wrt, new(int), nil)
 	}
 	if len(wrt) == 1 {
-		d, err := scalarSteps(ctx, f, wrt[0], new(int))
+		d, err := scalarSteps(ctx, f, wrt[0], new(int), false)
 		if err != nil {
 			return nil, err
 		}
@@ -295,15 +300,17 @@ func findVarOrDecl(f Expr, name string) *expr.Node {
 }
 
 // scalarSteps derives the scalar f with respect to the scalar x, numbering
-// its steps after *n.
-func scalarSteps(ctx context.Context, f Expr, x string, n *int) (*Derivation, error) {
+// its steps after *n. With partial, or where f has other variables, the
+// derivative is written ∂/∂x: an entry of a gradient is a partial
+// derivative, whatever variables f has.
+func scalarSteps(ctx context.Context, f Expr, x string, n *int, partial bool) (*Derivation, error) {
 	if !scalarName(f, x) {
 		return nil, fmt.Errorf("cannot differentiate with respect to %q: not a variable name", x)
 	}
 	if expr.Find(f.n, func(m *expr.Node) bool { return !m.Shape().IsScalar() }) != nil {
 		return nil, fmt.Errorf("%s has vectors or matrices: its steps are in index notation, with respect to one of them", f)
 	}
-	e := &explainer{f: f, x: expr.NewSym(x, expr.Scalar), n: n, ctx: ctx,
+	e := &explainer{f: f, x: expr.NewSym(x, expr.Scalar), n: n, ctx: ctx, partial: partial,
 		derivs: map[*expr.Node]*expr.Node{}, rules: map[*expr.Node]string{},
 		done: map[*expr.Node]int{}, through: map[*expr.Node]int{}}
 	for _, v := range f.Vars() {
@@ -311,7 +318,8 @@ func scalarSteps(ctx context.Context, f Expr, x string, n *int) (*Derivation, er
 			e.held = append(e.held, v)
 		}
 	}
-	e.u = freshName(f, "u", "v", "w", "s")
+	e.used = usedNames(f.n, x)
+	e.u = e.fresh(nil, "u", "v", "w", "s")
 	if err := e.record(f.n); err != nil {
 		return nil, err
 	}
@@ -326,7 +334,7 @@ func scalarSteps(ctx context.Context, f Expr, x string, n *int) (*Derivation, er
 		return nil, err
 	}
 	if !expr.DependsOn(f.n, e.x) {
-		e.add(DerivationStep{Rule: "constant rule", Formula: constantFormula, On: f, Gives: Int(0),
+		e.add(DerivationStep{Rule: "constant rule", Formula: e.constantFormula(), On: f, Gives: Int(0),
 			Note: words(e.constantNote(f.n))})
 		raw = expr.Int64(0)
 	} else if expr.Equal(f.n, e.x) {
@@ -358,15 +366,102 @@ func freshName(f Expr, names ...string) string {
 	return names[0] + "_"
 }
 
+// usedNames is the set of names of n, its variables and its declared
+// functions, with the variable x: the generic letters of a rule's formula
+// and the names of its parts avoid them, so that (a^x)′ = a^x log(a) is not
+// stated as (a^a)′ = a^a log(a) with respect to a.
+func usedNames(n *expr.Node, x string) map[string]bool {
+	used := map[string]bool{x: true}
+	expr.Inspect(n, func(m *expr.Node) bool {
+		if m.Op() == expr.OpSym || m.Op() == expr.OpApply {
+			used[m.Name()] = true
+		}
+		return true
+	})
+	return used
+}
+
+// fresh returns the first of names that the expression does not use (see
+// usedNames) and that taken does not hold; past them, the first name with
+// a number: c1, c2, ….
+func (e *explainer) fresh(taken []string, names ...string) string {
+	free := func(n string) bool { return !e.used[n] && !slices.Contains(taken, n) }
+	for _, n := range names {
+		if free(n) {
+			return n
+		}
+	}
+	for i := 1; ; i++ {
+		if n := fmt.Sprintf("%s%d", names[0], i); free(n) {
+			return n
+		}
+	}
+}
+
+// functionLetters are the generic letters of the functions of a rule, in
+// turn: f, g, h of the product and chain rules where the expression does
+// not use them.
+var functionLetters = [][]string{{"f", "g", "h"}, {"p", "q", "r"}, {"F", "G", "H"}}
+
+// operandLetters are the generic letters of the operands of a function
+// of several: f(u, v, w).
+var operandLetters = [][]string{{"u", "v", "w"}, {"p", "q", "r"}, {"a", "b", "c"}}
+
+// letters returns k generic letters for the functions of a rule (see
+// functionLetters).
+func (e *explainer) letters(k int, taken []string) []string {
+	return e.lettersFrom(functionLetters, k, taken)
+}
+
+// lettersFrom returns k letters, none used by the expression nor in
+// taken: the first k of the first of sets that has them all free; for
+// more than a set holds, its first letter numbered, as f1 … fk.
+func (e *explainer) lettersFrom(sets [][]string, k int, taken []string) []string {
+	free := func(n string) bool { return !e.used[n] && !slices.Contains(taken, n) }
+	for _, set := range sets {
+		var out []string
+		for i := 0; i < k; i++ {
+			n := fmt.Sprintf("%s%d", set[0], i+1)
+			if k <= len(set) {
+				n = set[i]
+			}
+			if !free(n) {
+				break
+			}
+			out = append(out, n)
+		}
+		if len(out) == k {
+			return out
+		}
+	}
+	out := make([]string, k)
+	for i := range out {
+		out[i] = e.fresh(append(slices.Clone(taken), out[:i]...), fmt.Sprintf("%s%d", sets[0][0], i+1))
+	}
+	return out
+}
+
+// labels writes names as labels, in LaTeX as texName spells them.
+func labels(names []string) []Label {
+	out := make([]Label, len(names))
+	for i, n := range names {
+		out[i] = Label{n, texName(n)}
+	}
+	return out
+}
+
 // explainer works out the steps of one scalar derivative from the
 // differentiator's record.
 type explainer struct {
 	f    Expr
-	x    *expr.Node // the variable
-	held []string   // the other variables, held constant
-	u    string     // the name of the inner function in the chain rule
-	ctx  context.Context
-	n    *int // the number of the last step
+	x    *expr.Node      // the variable
+	used map[string]bool // the names of f and x, which generic letters avoid
+	// partial writes ∂/∂x even where f has no other variable.
+	partial bool
+	held    []string // the other variables, held constant
+	u       string   // the name of the inner function in the chain rule
+	ctx     context.Context
+	n       *int // the number of the last step
 
 	derivs  map[*expr.Node]*expr.Node // the record: each node's derivative
 	rules   map[*expr.Node]string     // and the rule that gave it
@@ -453,7 +548,13 @@ func (e *explainer) title() Label { return e.of(e.f.n) }
 // d is the operator d/dx, or ∂/∂x in a partial derivative.
 func (e *explainer) d() Label {
 	x := e.x.Name()
-	if len(e.held) > 0 {
+	return derivativeOperator(x, len(e.held) > 0 || e.partial)
+}
+
+// derivativeOperator is the operator d/dx, or ∂/∂x for a partial
+// derivative.
+func derivativeOperator(x string, partial bool) Label {
+	if partial {
 		return Label{"∂/∂" + x, `\frac{\partial}{\partial ` + texName(x) + "}"}
 	}
 	return Label{"d/d" + x, `\frac{d}{d` + texName(x) + "}"}
@@ -530,8 +631,11 @@ func (e *explainer) sum(n *expr.Node) int {
 		uses = append(uses, u)
 		terms = append(terms, Term{Factors: []Expr{u.Deriv}})
 	}
+	fg := labels(e.letters(2, nil))
+	f, g := fg[0], fg[1]
 	return e.add(DerivationStep{
-		Rule: e.rule(n), Formula: Label{"(f + g)′ = f′ + g′", "(f + g)' = f' + g'"},
+		Rule: e.rule(n), Formula: Label{"(" + f.Text + " + " + g.Text + ")′ = " + f.Text + "′ + " + g.Text + "′",
+			"(" + f.LaTeX + " + " + g.LaTeX + ")' = " + f.LaTeX + "' + " + g.LaTeX + "'"},
 		On: e.wrap(n), Uses: uses, Applied: &Form{Terms: terms}, Gives: e.wrap(e.deriv(n)),
 	})
 }
@@ -545,7 +649,10 @@ func (e *explainer) rule(n *expr.Node) string {
 }
 
 // product writes the constant multiple rule, the product rule, or the
-// quotient rule for a product that reads as a quotient.
+// quotient rule for a product that reads as a quotient. Each is named by
+// the formula it states, not by the differentiator's record, which counts
+// only the factors whose derivative is not 0: sign(x) x^2 has two factors
+// that vary, and the product rule, though sign′ = 0.
 func (e *explainer) product(n *expr.Node) int {
 	var consts, num, den, varying []*expr.Node
 	for _, f := range n.Args() {
@@ -562,25 +669,28 @@ func (e *explainer) product(n *expr.Node) int {
 	}
 	var scale Expr
 	var lets []Binding
+	c := e.constantLetter()
 	if len(consts) > 0 {
 		scale = e.wrap(expr.Mul(consts...))
-		lets = append(lets, Binding{Label{"c", "c"}, scale})
+		lets = append(lets, Binding{c, scale})
 	}
 	note := words(e.heldNote(consts))
 	switch {
 	case len(den) > 0 && (len(num) > 0 || len(den) > 1):
-		return e.quotient(n, scale, lets, expr.Mul(num...), expr.Mul(den...), note)
+		return e.quotient(n, scale, c, lets, expr.Mul(num...), expr.Mul(den...), note)
 	case len(varying) == 1:
 		v := varying[0]
-		u := e.use(prime("f"), v)
+		f := labels(e.letters(1, []string{c.Text}))[0]
+		u := e.use(prime(f.Text), v)
 		return e.add(DerivationStep{
-			Rule: e.rule(n), Formula: Label{"(c f)′ = c f′", "(c f)' = c f'"}, On: e.wrap(n),
-			Let: append(lets, Binding{Label{"f", "f"}, e.wrap(v)}), Uses: []Use{u},
+			Rule: "constant multiple rule", Formula: Label{"(" + c.Text + " " + f.Text + ")′ = " + c.Text + " " + f.Text + "′",
+				"(" + c.LaTeX + " " + f.LaTeX + ")' = " + c.LaTeX + " " + f.LaTeX + "'"}, On: e.wrap(n),
+			Let: append(lets, Binding{f, e.wrap(v)}), Uses: []Use{u},
 			Applied: &Form{Scale: scale, Terms: []Term{{Factors: []Expr{u.Deriv}}}},
 			Gives:   e.wrap(e.deriv(n)), Note: note,
 		})
 	}
-	names := partNames(len(varying))
+	names := labels(e.letters(len(varying), []string{c.Text}))
 	var uses []Use
 	for i, v := range varying {
 		lets = append(lets, Binding{names[i], e.wrap(v)})
@@ -598,19 +708,25 @@ func (e *explainer) product(n *expr.Node) int {
 		terms[i].Factors = dropOnes(terms[i].Factors)
 	}
 	return e.add(DerivationStep{
-		Rule: e.rule(n), Formula: productFormula(names, scale.n != nil), On: e.wrap(n),
+		Rule: "product rule", Formula: e.productFormula(names, c, scale.n != nil), On: e.wrap(n),
 		Let: lets, Uses: uses, Applied: &Form{Scale: scale, Terms: terms},
 		Gives: e.wrap(e.deriv(n)), Note: note,
 	})
 }
 
 // quotient writes the quotient rule for c f/g.
-func (e *explainer) quotient(n *expr.Node, scale Expr, lets []Binding, f, g *expr.Node, note Label) int {
-	lets = append(lets, Binding{Label{"f", "f"}, e.wrap(f)}, Binding{Label{"g", "g"}, e.wrap(g)})
-	uf, ug := e.use(prime("f"), f), e.use(prime("g"), g)
-	formula := Label{"(f/g)′ = (f′ g - f g′)/g^2", `\left(\frac{f}{g}\right)' = \frac{f' g - f g'}{g^{2}}`}
+func (e *explainer) quotient(n *expr.Node, scale Expr, c Label, lets []Binding, f, g *expr.Node, note Label) int {
+	fg := labels(e.letters(2, []string{c.Text}))
+	F, G := fg[0], fg[1]
+	lets = append(lets, Binding{F, e.wrap(f)}, Binding{G, e.wrap(g)})
+	uf, ug := e.use(prime(F.Text), f), e.use(prime(G.Text), g)
+	ft, gt, fx, gx := F.Text, G.Text, F.LaTeX, G.LaTeX
+	formula := Label{"(" + ft + "/" + gt + ")′ = (" + ft + "′ " + gt + " - " + ft + " " + gt + "′)/" + gt + "^2",
+		`\left(\frac{` + fx + `}{` + gx + `}\right)' = \frac{` + fx + `' ` + gx + ` - ` + fx + ` ` + gx + `'}{` + gx + `^{2}}`}
 	if scale.n != nil {
-		formula = Label{"(c f/g)′ = c (f′ g - f g′)/g^2", `\left(c \frac{f}{g}\right)' = c \frac{f' g - f g'}{g^{2}}`}
+		ct, cx := c.Text, c.LaTeX
+		formula = Label{"(" + ct + " " + ft + "/" + gt + ")′ = " + ct + " (" + ft + "′ " + gt + " - " + ft + " " + gt + "′)/" + gt + "^2",
+			`\left(` + cx + ` \frac{` + fx + `}{` + gx + `}\right)' = ` + cx + ` \frac{` + fx + `' ` + gx + ` - ` + fx + ` ` + gx + `'}{` + gx + `^{2}}`}
 	}
 	return e.add(DerivationStep{
 		Rule: "quotient rule", Formula: formula, On: e.wrap(n), Let: lets, Uses: []Use{uf, ug},
@@ -648,28 +764,13 @@ func (e *explainer) constantNote(n *expr.Node) string {
 	return ""
 }
 
-// partNames names the factors of a product: f, g, h, then f1 … fn.
-func partNames(k int) []Label {
-	if k <= 3 {
-		return []Label{{"f", "f"}, {"g", "g"}, {"h", "h"}}[:k]
-	}
-	out := make([]Label, k)
-	for i := range out {
-		out[i] = Label{fmt.Sprintf("f%d", i+1), fmt.Sprintf("f_{%d}", i+1)}
-	}
-	return out
-}
-
 // prime writes name′.
 func prime(name string) Label {
 	tex := name
 	if i := strings.IndexByte(name, '('); i > 0 {
 		return Label{name[:i] + "′" + name[i:], name[:i] + "'" + texArgs(name[i:])}
 	}
-	if len(name) > 1 && name[0] == 'f' {
-		tex = "f_{" + name[1:] + "}"
-	}
-	return Label{name + "′", tex + "'"}
+	return Label{name + "′", texName(tex) + "'"}
 }
 
 // texArgs spells the arguments of a name such as g(x) in LaTeX.
@@ -685,7 +786,7 @@ func texArgs(args string) string {
 
 // productFormula states the product rule for the factors names, with a
 // constant factor c if scaled.
-func productFormula(names []Label, scaled bool) Label {
+func (e *explainer) productFormula(names []Label, c Label, scaled bool) Label {
 	var lhs, rhs, lhsTeX, rhsTeX []string
 	for _, n := range names {
 		lhs, lhsTeX = append(lhs, n.Text), append(lhsTeX, n.LaTeX)
@@ -694,8 +795,16 @@ func productFormula(names []Label, scaled bool) Label {
 		k := len(names)
 		lhs = []string{names[0].Text, "⋯", names[k-1].Text}
 		lhsTeX = []string{names[0].LaTeX, `\cdots`, names[k-1].LaTeX}
-		rhs = []string{fmt.Sprintf("Σᵢ f1 ⋯ fᵢ′ ⋯ f%d", k)}
-		rhsTeX = []string{fmt.Sprintf(`\sum_{i} f_{1} \cdots f_{i}' \cdots f_{%d}`, k)}
+		// Σᵢ f1 ⋯ fᵢ′ ⋯ fk, in the letter of the names and an index
+		// that the expression does not use.
+		f := strings.TrimRight(names[0].Text, "0123456789")
+		i := e.fresh([]string{c.Text}, "i", "j", "k")
+		sub := map[string]string{"i": "ᵢ", "j": "ⱼ", "k": "ₖ"}[i]
+		if sub == "" {
+			sub = "_" + i
+		}
+		rhs = []string{fmt.Sprintf("Σ%s %s1 ⋯ %s%s′ ⋯ %s%d", sub, f, f, sub, f, k)}
+		rhsTeX = []string{fmt.Sprintf(`\sum_{%s} %s_{1} \cdots %s_{%s}' \cdots %s_{%d}`, texName(i), f, f, texName(i), f, k)}
 	} else {
 		for i := range names {
 			var t, tt []string
@@ -712,7 +821,7 @@ func productFormula(names []Label, scaled bool) Label {
 	l, lt := strings.Join(lhs, " "), strings.Join(lhsTeX, " ")
 	r, rt := strings.Join(rhs, " + "), strings.Join(rhsTeX, " + ")
 	if scaled {
-		return Label{"(c " + l + ")′ = c (" + r + ")", `(c\, ` + lt + `)' = c \left(` + rt + `\right)`}
+		return Label{"(" + c.Text + " " + l + ")′ = " + c.Text + " (" + r + ")", `(` + c.LaTeX + `\, ` + lt + `)' = ` + c.LaTeX + ` \left(` + rt + `\right)`}
 	}
 	return Label{"(" + l + ")′ = " + r, "(" + lt + ")' = " + rt}
 }
@@ -797,6 +906,9 @@ func (e *explainer) layerRule(n *expr.Node) string {
 		if expr.DependsOn(n.Arg(0), e.x) {
 			return "power rule"
 		}
+		if a, ok := expr.ConstValue(n.Arg(0)); ok && a == 0 {
+			return "constant rule" // 0^u = 0 where it has a derivative
+		}
 		return "exponential rule"
 	}
 	return functionRule(n.Info().Name)
@@ -834,11 +946,20 @@ func (e *explainer) basic(n *expr.Node) int {
 	s := DerivationStep{Rule: e.layerRule(n), On: e.wrap(n), Gives: e.wrap(e.deriv(n))}
 	switch {
 	case n.Op() == expr.OpPow && expr.Equal(n.Arg(0), e.x):
-		s.Formula = Label{"(" + x + "^n)′ = n " + x + "^(n-1)", "(" + xt + "^{n})' = n " + xt + "^{n-1}"}
-		k := n.Arg(1)
-		s.Applied = &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(k), e.wrap(expr.Pow(e.x, expr.Add(k, expr.Int64(-1))))})}}}
+		k := e.fresh(nil, "n", "k", "m", "p")
+		kt := texName(k)
+		s.Formula = Label{"(" + x + "^" + k + ")′ = " + k + " " + x + "^(" + k + "-1)", "(" + xt + "^{" + kt + "})' = " + kt + " " + xt + "^{" + kt + "-1}"}
+		p := n.Arg(1)
+		s.Applied = &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(p), e.wrap(expr.Pow(e.x, expr.Add(p, expr.Int64(-1))))})}}}
+	case n.Op() == expr.OpPow && isZeroBase(n):
+		// 0^x = 0 for x > 0, where it has a derivative; a^x log(a)
+		// would be 0 · log(0).
+		s.Rule, s.Formula = "constant rule", e.constantFormula()
+		s.Note = words(format.Text(n) + " = 0 for " + x + " > 0, where it has a derivative")
 	case n.Op() == expr.OpPow:
-		s.Formula = Label{"(a^" + x + ")′ = a^" + x + " log(a)", "(a^{" + xt + "})' = a^{" + xt + "} \\log a"}
+		a := e.fresh(nil, "a", "b", "c", "k")
+		at := texName(a)
+		s.Formula = Label{"(" + a + "^" + x + ")′ = " + a + "^" + x + " log(" + a + ")", "(" + at + "^{" + xt + "})' = " + at + "^{" + xt + "} \\log " + at}
 		s.Applied = &Form{Terms: []Term{{Factors: []Expr{e.wrap(n), e.wrap(expr.Call(expr.OpLog, n.Arg(0)))}}}}
 	default:
 		d := e.layerDeriv(n)
@@ -854,33 +975,53 @@ func (e *explainer) basic(n *expr.Node) int {
 func (e *explainer) chain(n *expr.Node) int {
 	layers := []*expr.Node{n}
 	g := e.layerArg(n)
-	if _, done := e.done[g]; !done && e.isLayer(g) && !expr.Equal(e.layerArg(g), e.x) {
+	if _, done := e.done[g]; !done && e.isLayer(g) && !expr.Equal(e.layerArg(g), e.x) && !noRealDerivative(n) && !noRealDerivative(g) {
 		layers = append(layers, g)
 		g = e.layerArg(g)
 	}
-	x := e.x.Name()
+	x, xt := e.x.Name(), texName(e.x.Name())
 	u := expr.NewSym(e.u, expr.Scalar)
 	gu := e.use(Label{}, g)
+	// The letters of the functions, f, g, h where the expression does not
+	// use them: sin(g^2) with respect to g reads p(q(g)).
+	fgh := e.letters(3, []string{e.u})
+	F, G, H := fgh[0], fgh[1], fgh[2]
+	Ft, Gt, Ht := texName(F), texName(G), texName(H)
+	gx, gxt := G+"("+x+")", Gt+"("+xt+")"
+	if noRealDerivative(n) {
+		// (-2)^g(x) has a derivative only where g is constant near x,
+		// which the differentiator has found: g′(x) = 0 (g = sign(x)).
+		// f′ has no part in it, and f(u) = (-2)^u has none.
+		return e.add(DerivationStep{
+			Rule: "constant rule",
+			Formula: Label{"(" + F + "(" + gx + "))′ = 0 where " + G + " is constant near " + x,
+				`\left(` + Ft + `(` + gxt + `)\right)' = 0 \text{ where } ` + Gt + ` \text{ is constant near } ` + xt},
+			On:    e.wrap(n),
+			Let:   []Binding{{fnLabel(F, e.u), e.wrap(e.at(n, u))}, {fnLabel(G, x), e.wrap(g)}},
+			Uses:  []Use{withName(gu, prime(gx))},
+			Note:  words(G + " is constant near every point where it has a derivative, and so is " + F + "(" + gx + ")"),
+			Gives: e.wrap(e.deriv(n)),
+		})
+	}
 	if len(layers) == 2 {
 		e.through[layers[1]] = *e.n + 1
 		h, f := layers[0], layers[1]
 		hu, fu := e.at(h, u), e.at(f, u)
-		gx := "g(" + x + ")"
-		fg := "f(" + gx + ")"
+		fg, fgt := F+"("+gx+")", Ft+"("+gxt+")"
 		return e.add(DerivationStep{
 			Rule: "chain rule",
 			Formula: Label{
-				"(h(" + fg + "))′ = h′(" + fg + ") · f′(" + gx + ") · g′(" + x + ")",
-				`\left(h(f(g(` + texName(x) + `))))\right)' = h'(f(g(` + texName(x) + `))) \cdot f'(g(` + texName(x) + `)) \cdot g'(` + texName(x) + `)`,
+				"(" + H + "(" + fg + "))′ = " + H + "′(" + fg + ") · " + F + "′(" + gx + ") · " + G + "′(" + x + ")",
+				`\left(` + Ht + `(` + fgt + `)\right)' = ` + Ht + `'(` + fgt + `) \cdot ` + Ft + `'(` + gxt + `) \cdot ` + Gt + `'(` + xt + `)`,
 			},
 			On: e.wrap(n),
 			Let: []Binding{
-				{fnLabel("h", e.u), e.wrap(hu)}, {fnLabel("f", e.u), e.wrap(fu)}, {fnLabel("g", x), e.wrap(g)},
+				{fnLabel(H, e.u), e.wrap(hu)}, {fnLabel(F, e.u), e.wrap(fu)}, {fnLabel(G, x), e.wrap(g)},
 			},
 			Uses: []Use{
-				{Name: prime("h(" + e.u + ")"), Of: e.wrap(hu), Deriv: e.wrap(e.outerDeriv(h, u)), Rule: e.layerRule(h)},
-				{Name: prime("f(" + e.u + ")"), Of: e.wrap(fu), Deriv: e.wrap(e.outerDeriv(f, u)), Rule: e.layerRule(f)},
-				withName(gu, prime("g("+x+")")),
+				{Name: prime(H + "(" + e.u + ")"), Of: e.wrap(hu), Deriv: e.wrap(e.outerDeriv(h, u)), Rule: e.layerRule(h)},
+				{Name: prime(F + "(" + e.u + ")"), Of: e.wrap(fu), Deriv: e.wrap(e.outerDeriv(f, u)), Rule: e.layerRule(f)},
+				withName(gu, prime(gx)),
 			},
 			Applied: &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(e.layerDeriv(h)), e.wrap(e.layerDeriv(f)), gu.Deriv})}}},
 			Gives:   e.wrap(e.deriv(n)),
@@ -893,24 +1034,43 @@ func (e *explainer) chain(n *expr.Node) int {
 		Applied: &Form{Terms: []Term{{Factors: dropOnes([]Expr{e.wrap(e.layerDeriv(n)), gu.Deriv})}}},
 		Gives:   e.wrap(e.deriv(n)),
 	}
-	if n.Op() == expr.OpPow && expr.DependsOn(n.Arg(0), e.x) && e.u == "u" && !slices.Contains(e.f.Vars(), "y") {
-		s.Formula = Label{"dy/d" + x + " = dy/du · du/d" + x, `\frac{dy}{d` + texName(x) + `} = \frac{dy}{du} \cdot \frac{du}{d` + texName(x) + `}`}
+	if n.Op() == expr.OpPow && expr.DependsOn(n.Arg(0), e.x) && e.u == "u" && !e.used["y"] {
+		s.Formula = Label{"dy/d" + x + " = dy/du · du/d" + x, `\frac{dy}{d` + xt + `} = \frac{dy}{du} \cdot \frac{du}{d` + xt + `}`}
 		s.Let = []Binding{{Label{"u", "u"}, e.wrap(g)}, {Label{"y", "y"}, e.wrap(yu)}}
 		s.Uses = []Use{
 			{Name: Label{"dy/du", `\frac{dy}{du}`}, Of: e.wrap(yu), Deriv: e.wrap(dydu), Rule: e.layerRule(n)},
-			withName(gu, Label{"du/d" + x, `\frac{du}{d` + texName(x) + `}`}),
+			withName(gu, Label{"du/d" + x, `\frac{du}{d` + xt + `}`}),
 		}
 		return e.add(s)
 	}
-	gx := "g(" + x + ")"
-	s.Formula = Label{"(f(" + gx + "))′ = f′(" + gx + ") · g′(" + x + ")",
-		`\left(f(g(` + texName(x) + `))\right)' = f'(g(` + texName(x) + `)) \cdot g'(` + texName(x) + `)`}
-	s.Let = []Binding{{fnLabel("f", e.u), e.wrap(yu)}, {fnLabel("g", x), e.wrap(g)}}
+	s.Formula = Label{"(" + F + "(" + gx + "))′ = " + F + "′(" + gx + ") · " + G + "′(" + x + ")",
+		`\left(` + Ft + `(` + gxt + `)\right)' = ` + Ft + `'(` + gxt + `) \cdot ` + Gt + `'(` + xt + `)`}
+	s.Let = []Binding{{fnLabel(F, e.u), e.wrap(yu)}, {fnLabel(G, x), e.wrap(g)}}
 	s.Uses = []Use{
-		{Name: prime("f(" + e.u + ")"), Of: e.wrap(yu), Deriv: e.wrap(dydu), Rule: e.layerRule(n)},
-		withName(gu, prime("g("+x+")")),
+		{Name: prime(F + "(" + e.u + ")"), Of: e.wrap(yu), Deriv: e.wrap(dydu), Rule: e.layerRule(n)},
+		withName(gu, prime(gx)),
 	}
 	return e.add(s)
+}
+
+// noRealDerivative reports whether n is a power a^u of a constant a < 0,
+// which is real only at whole numbers u and has no derivative in u over
+// the reals (see diff.NoRealDerivativeError).
+func noRealDerivative(n *expr.Node) bool {
+	if n.Op() != expr.OpPow {
+		return false
+	}
+	a, ok := expr.ConstValue(n.Arg(0))
+	return ok && a < 0
+}
+
+// isZeroBase reports whether n is a power 0^u.
+func isZeroBase(n *expr.Node) bool {
+	if n.Op() != expr.OpPow {
+		return false
+	}
+	a, ok := expr.ConstValue(n.Arg(0))
+	return ok && a == 0
 }
 
 // withName names a use.
@@ -921,19 +1081,22 @@ func withName(u Use, name Label) Use {
 
 // fnLabel writes the function name applied to the variable arg: f(u).
 func fnLabel(name, arg string) Label {
-	return Label{name + "(" + arg + ")", name + "(" + texName(arg) + ")"}
+	return Label{name + "(" + arg + ")", texName(name) + "(" + texName(arg) + ")"}
 }
 
 // generalPower writes the general power rule for f^g with both varying.
 func (e *explainer) generalPower(n *expr.Node) int {
 	f, g := n.Arg(0), n.Arg(1)
-	uf, ug := e.use(prime("f"), f), e.use(prime("g"), g)
+	fg := e.letters(2, nil)
+	F, G := fg[0], fg[1]
+	Ft, Gt := texName(F), texName(G)
+	uf, ug := e.use(prime(F), f), e.use(prime(G), g)
 	return e.add(DerivationStep{
 		Rule: e.rule(n),
-		Formula: Label{"(f^g)′ = (exp(g log(f)))′ = f^g (g′ log(f) + g f′/f)",
-			`\left(f^{g}\right)' = \left(e^{g \log f}\right)' = f^{g} \left(g' \log f + \frac{g f'}{f}\right)`},
+		Formula: Label{"(" + F + "^" + G + ")′ = (exp(" + G + " log(" + F + ")))′ = " + F + "^" + G + " (" + G + "′ log(" + F + ") + " + G + " " + F + "′/" + F + ")",
+			`\left(` + Ft + `^{` + Gt + `}\right)' = \left(e^{` + Gt + ` \log ` + Ft + `}\right)' = ` + Ft + `^{` + Gt + `} \left(` + Gt + `' \log ` + Ft + ` + \frac{` + Gt + ` ` + Ft + `'}{` + Ft + `}\right)`},
 		On:   e.wrap(n),
-		Let:  []Binding{{Label{"f", "f"}, e.wrap(f)}, {Label{"g", "g"}, e.wrap(g)}},
+		Let:  []Binding{{Label{F, Ft}, e.wrap(f)}, {Label{G, Gt}, e.wrap(g)}},
 		Uses: []Use{uf, ug},
 		Applied: &Form{Scale: e.wrap(n), Terms: []Term{
 			{Factors: dropOnes([]Expr{ug.Deriv, e.wrap(expr.Call(expr.OpLog, f))})},
@@ -950,34 +1113,36 @@ func (e *explainer) function(n *expr.Node) int {
 	info := n.Info()
 	var uses []Use
 	var terms []Term
-	args := []string{"u", "v", "w"}
-	if len(n.Args()) > len(args) {
-		args = nil
-		for i := range n.Args() {
-			args = append(args, fmt.Sprintf("u%d", i+1))
-		}
+	// The operands are u, v, w, and the function f, in letters that the
+	// expression does not use: huber(u^2, v) with respect to u reads
+	// f(p, q). A declared function keeps its name, f(u^2) reading f(p).
+	args := e.lettersFrom(operandLetters, len(n.Args()), nil)
+	fn := e.fresh(args, "f", "g", "h", "F")
+	if n.Op() == expr.OpApply {
+		fn = n.Name()
 	}
+	fnt := texName(fn)
 	var lets []Binding
 	var rhs, rhsTeX []string
 	for i, a := range n.Args() {
 		lets = append(lets, Binding{Label{args[i], texName(args[i])}, e.wrap(a)})
-		rhs = append(rhs, "∂f/∂"+args[i]+" · "+args[i]+"′")
-		rhsTeX = append(rhsTeX, `\frac{\partial f}{\partial `+texName(args[i])+`} \cdot `+texName(args[i])+"'")
+		rhs = append(rhs, "∂"+fn+"/∂"+args[i]+" · "+args[i]+"′")
+		rhsTeX = append(rhsTeX, `\frac{\partial `+fnt+`}{\partial `+texName(args[i])+`} \cdot `+texName(args[i])+"'")
 		if !expr.DependsOn(a, e.x) {
 			continue
 		}
 		p := info.Partial(n, i)
-		uses = append(uses, Use{Name: Label{"∂f/∂" + args[i], `\frac{\partial f}{\partial ` + texName(args[i]) + "}"},
+		uses = append(uses, Use{Name: Label{"∂" + fn + "/∂" + args[i], `\frac{\partial ` + fnt + `}{\partial ` + texName(args[i]) + "}"},
 			Of: e.wrap(n), Deriv: e.wrap(p), Rule: functionRule(info.Name)})
 		ua := e.use(prime(args[i]), a)
 		uses = append(uses, ua)
 		terms = append(terms, Term{Factors: dropOnes([]Expr{e.wrap(p), ua.Deriv})})
 	}
-	argList := strings.Join(args[:len(n.Args())], ", ")
+	argList := strings.Join(args, ", ")
 	return e.add(DerivationStep{
 		Rule: e.rule(n),
-		Formula: Label{"(f(" + argList + "))′ = " + strings.Join(rhs, " + "),
-			`\left(f(` + argList + `)\right)' = ` + strings.Join(rhsTeX, " + ")},
+		Formula: Label{"(" + fn + "(" + argList + "))′ = " + strings.Join(rhs, " + "),
+			`\left(` + fnt + `(` + texNames(args) + `)\right)' = ` + strings.Join(rhsTeX, " + ")},
 		On: e.wrap(n), Let: lets, Uses: uses, Applied: &Form{Terms: terms}, Gives: e.wrap(e.deriv(n)),
 	})
 }
@@ -1001,8 +1166,18 @@ func (e *explainer) simplifySteps(raw, final *expr.Node) {
 	e.add(DerivationStep{Rule: "simplify", Gives: e.wrap(final), Note: words("the simplifier's identities")})
 }
 
-// constantFormula states the constant rule.
-var constantFormula = Label{"(c)′ = 0", "(c)' = 0"}
+// constantLetter is the generic constant c of a rule, a letter the
+// expression does not use.
+func (e *explainer) constantLetter() Label {
+	c := e.fresh(nil, "c", "k", "b", "a")
+	return Label{c, texName(c)}
+}
+
+// constantFormula states the constant rule, (c)′ = 0.
+func (e *explainer) constantFormula() Label {
+	c := e.constantLetter()
+	return Label{"(" + c.Text + ")′ = 0", "(" + c.LaTeX + ")' = 0"}
+}
 
 // texName spells a variable name in LaTeX.
 func texName(name string) string { return format.TeXName(name) }

@@ -36,7 +36,7 @@ func LimitSteps(f Expr, x string) (*Derivation, error) {
 	if !scalarName(f, x) {
 		return nil, fmt.Errorf("cannot differentiate with respect to %q: not a scalar variable", x)
 	}
-	l := &limiter{f: f, x: expr.NewSym(x, expr.Scalar), n: new(int)}
+	l := &limiter{f: f, x: expr.NewSym(x, expr.Scalar), n: new(int), partial: len(others(f, x)) > 0}
 	l.h = expr.NewSym(freshName(f, "h", "k", "ε"), expr.Scalar)
 	d, err := l.derive(f.n)
 	if err != nil {
@@ -61,6 +61,8 @@ type limiter struct {
 	x, h  *expr.Node
 	n     *int
 	large bool // a power too high to expand in a step was met
+	// partial writes ∂/∂x: f has variables other than x.
+	partial bool
 }
 
 func (l *limiter) wrap(n *expr.Node) Expr { return l.f.with(n) }
@@ -68,7 +70,8 @@ func (l *limiter) wrap(n *expr.Node) Expr { return l.f.with(n) }
 // of writes d/dx n.
 func (l *limiter) of(n *expr.Node) Label {
 	x := l.x.Name()
-	return Label{"d/d" + x + " " + group(n), `\frac{d}{d` + texName(x) + "} " + groupTeX(n)}
+	d := derivativeOperator(x, l.partial)
+	return Label{d.Text + " " + group(n), d.LaTeX + " " + groupTeX(n)}
 }
 
 // derive derives n: as a whole when it is a rational function or one of
@@ -140,9 +143,10 @@ func (l *limiter) shift(n *expr.Node) *expr.Node {
 func (l *limiter) definition(d *Derivation, n *expr.Node) {
 	h := l.h.Name()
 	x := l.x.Name()
+	op := derivativeOperator(x, l.partial)
 	l.step(d, DerivationStep{Rule: "definition",
-		Formula: Label{"d/d" + x + " f = lim_(" + h + "→0) (f(" + x + " + " + h + ") - f(" + x + "))/" + h,
-			`\frac{d}{d` + texName(x) + `} f = \lim_{` + texName(h) + ` \to 0} \frac{f(` + texName(x) + ` + ` + texName(h) + `) - f(` + texName(x) + `)}{` + texName(h) + `}`},
+		Formula: Label{op.Text + " f = lim_(" + h + "→0) (f(" + x + " + " + h + ") - f(" + x + "))/" + h,
+			op.LaTeX + ` f = \lim_{` + texName(h) + ` \to 0} \frac{f(` + texName(x) + ` + ` + texName(h) + `) - f(` + texName(x) + `)}{` + texName(h) + `}`},
 		Left: d.Name, Limit: h,
 		Applied: &Form{Terms: []Term{{Factors: []Expr{l.wrap(l.shift(n))}}, {Neg: true, Factors: []Expr{l.wrap(n)}}}, Over: l.wrap(l.h)},
 	})
@@ -214,7 +218,7 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 		shifted := l.shift(n)
 		expanded := simplify.Expand(shifted)
 		fx := simplify.Expand(n)
-		if len(termsOf(expanded))+len(termsOf(fx)) > maxLimitTerms {
+		if len(termsOf(expanded))+len(termsOf(fx)) > maxLimitTerms || l.factored(expanded) || l.factored(fx) {
 			return fmt.Errorf("%w: its expansion has too many terms to write out", ErrNoFirstPrinciples)
 		}
 		var lets []Binding
@@ -251,7 +255,7 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 			Formula: Label{"a/b - c/d = (a d - c b)/(b d)", `\frac{a}{b} - \frac{c}{d} = \frac{a d - c b}{b d}`},
 			Applied: &Form{Terms: []Term{{Factors: []Expr{l.wrap(a), l.wrap(den)}}, {Neg: true, Factors: []Expr{l.wrap(num), l.wrap(b)}}}, Over: over}})
 		top = simplify.Expand(expr.Sub(expr.Mul(a, den), expr.Mul(num, b)))
-		if len(termsOf(top)) > maxLimitTerms {
+		if len(termsOf(top)) > maxLimitTerms || l.factored(top) {
 			return fmt.Errorf("%w: the numerator has too many terms to write out", ErrNoFirstPrinciples)
 		}
 		l.step(d, DerivationStep{Rule: "cancel", Note: words("multiplied out, the terms without " + h + " cancel"), Left: d.Name, Limit: h,
@@ -281,6 +285,30 @@ func (l *limiter) quotient(d *Derivation, n, num, den *expr.Node) error {
 	l.step(d, DerivationStep{Rule: "limit", Note: words(h + " → 0: the terms with " + h + " vanish"), Left: lim, Gives: l.wrap(limit)})
 	d.Result = l.wrap(limit)
 	return nil
+}
+
+// factored reports whether the expansion n still holds a product or a
+// power of a sum in x or h: Expand leaves one factored where multiplying
+// it out would make too many terms, as (x + h + 1)^37, and the terms of
+// f(x + h) - f(x) then do not cancel to a multiple of h.
+func (l *limiter) factored(n *expr.Node) bool {
+	return expr.Find(n, func(m *expr.Node) bool {
+		if !expr.DependsOn(m, l.x) && !expr.DependsOn(m, l.h) {
+			return false
+		}
+		switch m.Op() {
+		case expr.OpPow:
+			k, ok := m.Arg(1).Num().Int64()
+			return m.Arg(0).Op() == expr.OpAdd && m.Arg(1).IsConst() && ok && k >= 2
+		case expr.OpMul:
+			for _, f := range m.Args() {
+				if f.Op() == expr.OpAdd {
+					return true
+				}
+			}
+		}
+		return false
+	}) != nil
 }
 
 // termsOf lists the terms of a sum, or n itself.

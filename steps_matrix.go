@@ -186,15 +186,24 @@ func newMatrixExplainer(f Expr, x *expr.Node, fname string) (*matrixExplainer, e
 		m.final = d.Expr
 		m.shape = shapeString(d.Expr.n.Shape())
 	}
-	m.env, m.sizes = samplePoint(f.n)
-	if m.value, err = d.Value(m.env); err != nil {
+	// The steps are checked at a point where f and its derivative have
+	// values: log(aᵀx) has none where aᵀx = 0, logdet(XᵀX) none where X
+	// has more columns than rows. A point where they have none is drawn
+	// again, and at last with every size equal.
+	for k := 0; k < samplePoints; k++ {
+		m.env, m.sizes = samplePoint(f.n, k)
+		if _, err = f.Value(m.env); err == nil {
+			m.value, err = d.Value(m.env)
+		}
 		var nv *NoValueError
-		if errors.As(err, &nv) {
+		switch {
+		case err == nil:
+			return m, nil
+		case errors.As(err, &nv):
 			return nil, fmt.Errorf("the steps in index notation are checked by their values at a point, and %w", err)
 		}
-		return nil, err
 	}
-	return m, nil
+	return nil, err
 }
 
 // indexName names f in index notation: its name if it is a variable,
@@ -318,17 +327,21 @@ func subsNote(subs [][3]string) Label {
 	return Label{strings.Join(t, ", "), strings.Join(l, `,\ `)}
 }
 
-// occurrences counts the entries of x among the factors of c.
+// occurrences counts the entries of x among the factors of c's terms,
+// the most in one term: the product rule gives a term for each in a
+// product, and the sum rule the terms of a sum, aᵀx + bᵀx, one by one.
 func occurrences(c IndexExpr, x *expr.Node) int {
-	k := 0
+	most := 0
 	for _, t := range c.Terms {
+		k := 0
 		for _, f := range t.Factors {
 			if expr.Equal(f.Of.n, x) {
 				k++
 			}
 		}
+		most = max(most, k)
 	}
-	return k
+	return most
 }
 
 // fresh takes an index for a sum.
@@ -783,14 +796,23 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 		return d, nil
 	}
 	vector := x.Shape().Rank() == 1
-	var gs, traces []*expr.Node
-	var how traceHow
-	for _, t := range terms {
-		g, tr, ok := m.traceForm(t, dx, vector, &how)
-		if !ok {
-			return nil, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + x.Name() + " Q, traces and sums of them"}
+	gs, traces, how, err := m.traceForms(terms, dx, vector)
+	if err != nil {
+		// tr(inv(XᵀX) (Xᵀ dX + dXᵀ X)), the differential of
+		// logdet(XᵀX), is a sum of traces once its products are
+		// multiplied out over the sums that hold dX.
+		distributed := distribute(df, dx)
+		if expr.Equal(distributed, df) {
+			return nil, err
 		}
-		gs, traces = append(gs, g), append(traces, tr)
+		terms = []*expr.Node{distributed}
+		if distributed.Op() == expr.OpAdd {
+			terms = distributed.Args()
+		}
+		if gs, traces, how, err = m.traceForms(terms, dx, vector); err != nil {
+			return nil, err
+		}
+		how.distribute = true
 	}
 	g := expr.Add(gs...)
 	grad := g
@@ -818,14 +840,30 @@ func (m *matrixExplainer) differentialRoute(n *int) (*Derivation, error) {
 	return d, nil
 }
 
+// traceForms writes each term of a differential as tr(G dX), or g dx
+// for a vector, with what that took (see traceForm).
+func (m *matrixExplainer) traceForms(terms []*expr.Node, dx *expr.Node, vector bool) (gs, traces []*expr.Node, how traceHow, err error) {
+	for _, t := range terms {
+		g, tr, ok := m.traceForm(t, dx, vector, &how)
+		if !ok {
+			return nil, nil, how, &NoComponentsError{Form: format.Short(t, 1000), Why: "its differential is not a sum of products P d" + m.x.Name() + " Q, traces and sums of them"}
+		}
+		gs, traces = append(gs, g), append(traces, tr)
+	}
+	return gs, traces, how, nil
+}
+
 // traceHow records what writing a differential as tr(G dX) took.
 type traceHow struct {
-	sum, ones, transpose, trace, cycle bool
+	distribute, sum, ones, transpose, trace, cycle bool
 }
 
 // note says it in words.
 func (h traceHow) note() Label {
 	var parts []string
+	if h.distribute {
+		parts = append(parts, "products multiplied out over sums")
+	}
 	if h.sum {
 		parts = append(parts, "sum(u .* v) = tr(uᵀ v)")
 	}
@@ -1015,6 +1053,49 @@ func (m *matrixExplainer) traceForm(t, dx *expr.Node, vector bool, how *traceHow
 	return g, expr.Mul(c, expr.Trace(expr.MatMul(gm, dx))), true
 }
 
+// distribute multiplies out the products, traces, transposes and sums of
+// n over the sums that depend on dx, so that each term holds dx once as
+// a factor: tr(P (A + B)) is tr(P A) + tr(P B). Other parts of n stay as
+// they are.
+func distribute(n, dx *expr.Node) *expr.Node {
+	if !expr.DependsOn(n, dx) {
+		return n
+	}
+	args := n.Args()
+	switch n.Op() {
+	case expr.OpAdd:
+		out := make([]*expr.Node, len(args))
+		for i, a := range args {
+			out[i] = distribute(a, dx)
+		}
+		return expr.Add(out...)
+	case expr.OpMul, expr.OpMatMul:
+		for i, a := range args {
+			d := distribute(a, dx)
+			if d.Op() != expr.OpAdd || !expr.DependsOn(a, dx) {
+				continue
+			}
+			var terms []*expr.Node
+			for _, t := range d.Args() {
+				fs := slices.Clone(args)
+				fs[i] = t
+				terms = append(terms, distribute(expr.New(n, fs), dx))
+			}
+			return expr.Add(terms...)
+		}
+	case expr.OpTrace, expr.OpTranspose, expr.OpSum:
+		d := distribute(args[0], dx)
+		if d.Op() == expr.OpAdd {
+			var terms []*expr.Node
+			for _, t := range d.Args() {
+				terms = append(terms, distribute(expr.New(n, []*expr.Node{t}), dx))
+			}
+			return expr.Add(terms...)
+		}
+	}
+	return n
+}
+
 // dimRows is the number of columns of dX, the side of the identity that
 // tr(dX) = tr(I dX) needs.
 func dimRows(dx *expr.Node) expr.Dim {
@@ -1053,11 +1134,21 @@ func differentialRules(f *expr.Node) Label {
 	return Label{strings.Join(t, ", "), strings.Join(l, `,\ `)}
 }
 
-// samplePoint draws a point to check steps at: each symbolic size a small
-// number of its own, each variable random entries, a square matrix with a
-// dominant diagonal so that it is invertible with a positive determinant.
-func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
-	r := rand.New(rand.NewPCG(5, 7))
+// samplePoints is the number of points samplePoint draws, in turn, to
+// find one where a function and its derivative have values.
+const samplePoints = 4
+
+// samplePoint draws the k-th point to check steps at: each variable
+// random entries, none of them a round number, so that no sum of products
+// such as aᵀx vanishes but by its form, in [-1, 1] at even k and in
+// [1/4, 5/4] at odd k (where log(A x) has a value); a square matrix with a
+// dominant diagonal, so that it is invertible with a positive determinant;
+// a scalar in [1, 3]. The first points give each symbolic size a small
+// number of its own, 2, 3 or 4, which tells a matrix from its transpose;
+// the last ones give every size 3, so that products such as XᵀX are
+// square matrices that may be inverted.
+func samplePoint(f *expr.Node, k int) (map[string]Tensor, map[string]int) {
+	r := rand.New(rand.NewPCG(5+uint64(k), 7))
 	sizes := map[string]int{}
 	size := func(d expr.Dim) int {
 		if d.N > 0 {
@@ -1065,6 +1156,9 @@ func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
 		}
 		if _, ok := sizes[d.Sym]; !ok {
 			sizes[d.Sym] = 2 + len(sizes)%3
+			if k >= samplePoints/2 {
+				sizes[d.Sym] = 3
+			}
 		}
 		return sizes[d.Sym]
 	}
@@ -1080,11 +1174,14 @@ func samplePoint(f *expr.Node) (map[string]Tensor, map[string]int) {
 		}
 		t.Data = make([]float64, n)
 		for i := range t.Data {
-			t.Data[i] = math.Round((r.Float64()-0.5)*8) / 4
+			t.Data[i] = 2*r.Float64() - 1
+			if k%2 == 1 {
+				t.Data[i] = 0.25 + r.Float64()
+			}
 		}
 		if s.Rank() == 2 && t.Shape[0] == t.Shape[1] {
 			for i := 0; i < t.Shape[0]; i++ {
-				t.Data[i*t.Shape[0]+i] += 4
+				t.Data[i*t.Shape[0]+i] += float64(t.Shape[0])
 			}
 			if v.IsSymmetric() {
 				k := t.Shape[0]

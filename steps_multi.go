@@ -26,12 +26,33 @@ func heldTitle(name Label, held []string) Label {
 	return Label{name.Text + ", " + h, name.LaTeX + `,\ \text{` + texWords(h) + `}`}
 }
 
+// functionName names the function of a gradient, a Jacobian or a chain
+// rule: f, or g, h, F where f is a name of e or among others. With rows
+// > 0 the names f1 … f_rows of its entries must be free too.
+func functionName(e Expr, rows int, others ...string) Label {
+	used := usedNames(e.n, "")
+	for _, o := range others {
+		used[o] = true
+	}
+	for _, c := range []string{"f", "g", "h", "F", "G", "H"} {
+		free := !used[c]
+		for i := 1; free && i <= rows; i++ {
+			free = !used[fmt.Sprintf("%s%d", c, i)]
+		}
+		if free {
+			return Label{c, texName(c)}
+		}
+	}
+	return Label{"f", "f"}
+}
+
 // gradientSteps derives the gradient of the scalar f with respect to the
 // scalars wrt: a partial derivative for each, one variable at a time
 // with the others held constant, collected into the row ∇f ∈ ℝ^(1×n).
-// fname names f in the labels; nil means "f".
+// fname names f in the labels; nil means f, or another letter where f is
+// a name of f or of wrt (see functionName).
 func gradientSteps(ctx context.Context, f Expr, wrt []string, n *int, fname *Label) (*Derivation, error) {
-	name := Label{"f", "f"}
+	name := functionName(f, 0, wrt...)
 	if fname != nil {
 		name = *fname
 	}
@@ -44,7 +65,7 @@ func gradientSteps(ctx context.Context, f Expr, wrt []string, n *int, fname *Lab
 	var entries []*expr.Node
 	var names, namesTeX []string
 	for _, x := range wrt {
-		p, err := scalarSteps(ctx, f, x, n)
+		p, err := scalarSteps(ctx, f, x, n, true)
 		if err != nil {
 			return nil, err
 		}
@@ -100,9 +121,10 @@ func lastStep(d *Derivation) int {
 // each row is one derivative.
 func jacobianSteps(ctx context.Context, f Expr, wrt []string, n *int, rows []string) (*Derivation, error) {
 	m := f.n.Size()
+	fn := functionName(f, m, append(slices.Clone(wrt), rows...)...)
 	d := &Derivation{Of: f, Wrt: wrt,
-		Title: Label{"J = df/d(" + strings.Join(wrt, ", ") + ") for f = " + f.String(),
-			`J = \frac{d f}{d(` + texNames(wrt) + `)} \text{ for } f = ` + f.LaTeX()},
+		Title: Label{"J = d" + fn.Text + "/d(" + strings.Join(wrt, ", ") + ") for " + fn.Text + " = " + f.String(),
+			`J = \frac{d ` + fn.LaTeX + `}{d(` + texNames(wrt) + `)} \text{ for } ` + fn.LaTeX + ` = ` + f.LaTeX()},
 		Name:  Label{"J", "J"},
 		Shape: fmt.Sprintf("%d×%d", m, len(wrt)),
 	}
@@ -110,14 +132,14 @@ func jacobianSteps(ctx context.Context, f Expr, wrt []string, n *int, rows []str
 	var entries []*expr.Node
 	for i := 0; i < m; i++ {
 		fi := f.with(f.n.Entry(i))
-		name := Label{fmt.Sprintf("f%d", i+1), fmt.Sprintf("f_{%d}", i+1)}
+		name := Label{fmt.Sprintf("%s%d", fn.Text, i+1), fmt.Sprintf("%s_{%d}", fn.LaTeX, i+1)}
 		if rows != nil {
 			name = Label{rows[i], texName(rows[i])}
 		}
 		var row *Derivation
 		var err error
 		if len(wrt) == 1 {
-			row, err = scalarSteps(ctx, fi, wrt[0], n)
+			row, err = scalarSteps(ctx, fi, wrt[0], n, false)
 			if err == nil {
 				row.Name = Label{"∂" + name.Text + "/∂" + wrt[0], `\frac{\partial ` + name.LaTeX + `}{\partial ` + texName(wrt[0]) + "}"}
 				row.Title = Label{row.Name.Text + " for " + name.Text + " = " + fi.String(), row.Name.LaTeX + ` \text{ for } ` + name.LaTeX + " = " + fi.LaTeX()}
@@ -143,8 +165,9 @@ func jacobianSteps(ctx context.Context, f Expr, wrt []string, n *int, rows []str
 	*n++
 	d.Steps = append(d.Steps, DerivationStep{
 		N: *n, Rule: "Jacobian",
-		Formula: Label{"J = [∇f1; …; ∇fm], J_ij = ∂f_i/∂x_j", `J = \begin{bmatrix} \nabla f_{1} \\ \vdots \\ \nabla f_{m} \end{bmatrix},\ J_{ij} = \frac{\partial f_{i}}{\partial x_{j}}`},
-		Left:    d.Name, Uses: uses, Gives: f.with(j), Shape: d.Shape,
+		Formula: Label{"J = [∇" + fn.Text + "1; …; ∇" + fn.Text + "m], J_ij = ∂" + fn.Text + "_i/∂x_j",
+			`J = \begin{bmatrix} \nabla ` + fn.LaTeX + `_{1} \\ \vdots \\ \nabla ` + fn.LaTeX + `_{m} \end{bmatrix},\ J_{ij} = \frac{\partial ` + fn.LaTeX + `_{i}}{\partial x_{j}}`},
+		Left: d.Name, Uses: uses, Gives: f.with(j), Shape: d.Shape,
 	})
 	d.Result = f.with(j)
 	return d, nil
@@ -188,16 +211,20 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	x, xTeX := tuple(c.Inner)
 	tt, ttTeX := tuple(c.Wrt)
 	outer := c.Outer
+	// f, or another letter where f is a name of the clause: "f where
+	// f = x^2" reads g = f, ∂g/∂f.
+	fn := functionName(outer, 0, append(slices.Clone(c.Inner), c.Wrt...)...)
+	f, fTeX := fn.Text, fn.LaTeX
 	d := &Derivation{Of: outer, Wrt: c.Wrt,
-		Title: Label{"df/d" + tt + " for f = " + outer.String() + " where " + definitions(c),
-			`\frac{df}{d` + ttTeX + `} \text{ for } f = ` + outer.LaTeX() + ` \text{ where } ` + definitionsTeX(c)},
-		Name: Label{"df/d" + tt, `\frac{df}{d` + ttTeX + `}`},
+		Title: Label{"d" + f + "/d" + tt + " for " + f + " = " + outer.String() + " where " + definitions(c),
+			`\frac{d` + fTeX + `}{d` + ttTeX + `} \text{ for } ` + fTeX + ` = ` + outer.LaTeX() + ` \text{ where } ` + definitionsTeX(c)},
+		Name: Label{"d" + f + "/d" + tt, `\frac{d` + fTeX + `}{d` + ttTeX + `}`},
 	}
-	fx, err := gradientSteps(ctx, outer, c.Inner, n, nil)
+	fx, err := gradientSteps(ctx, outer, c.Inner, n, &fn)
 	if err != nil {
 		return nil, err
 	}
-	dfdx := Label{"∂f/∂" + x, `\frac{\partial f}{\partial ` + xTeX + `}`}
+	dfdx := Label{"∂" + f + "/∂" + x, `\frac{\partial ` + fTeX + `}{\partial ` + xTeX + `}`}
 	fx.Name, fx.Title = dfdx, dfdx
 	fx.Steps[len(fx.Steps)-1].Left = dfdx
 	defs := c.Defs
@@ -212,8 +239,8 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	rowShape, shape := fmt.Sprintf("1×%d", k), fmt.Sprintf("%d×%d", k, m)
 	s := DerivationStep{
 		Rule: "chain rule",
-		Formula: Label{"df/d" + tt + " = ∂f/∂" + x + " · ∂" + x + "/∂" + tt,
-			`\frac{df}{d` + ttTeX + `} = \frac{\partial f}{\partial ` + xTeX + `} \cdot \frac{\partial ` + xTeX + `}{\partial ` + ttTeX + `}`},
+		Formula: Label{d.Name.Text + " = " + dfdx.Text + " · ∂" + x + "/∂" + tt,
+			d.Name.LaTeX + ` = ` + dfdx.LaTeX + ` \cdot \frac{\partial ` + xTeX + `}{\partial ` + ttTeX + `}`},
 		Left: d.Name,
 		Uses: []Use{
 			{Name: dfdx, Of: outer, Deriv: fx.Result, Step: lastStep(fx), Shape: rowShape},
@@ -221,18 +248,37 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 		},
 		Gives: c.Factor, Shape: fmt.Sprintf("1×%d", m),
 	}
+	// ∂f/∂t, where f has t itself besides through x: the formula and
+	// the product say so.
+	directs := make([]*expr.Node, m)
+	hasDirect := false
+	for j, t := range c.Wrt {
+		directs[j] = expr.Zero(expr.Scalar)
+		if dj, _ := Diff(outer, t, 1); dj.n != nil && !dj.n.IsZero() {
+			directs[j], hasDirect = dj.n, true
+		}
+	}
+	if hasDirect {
+		dfdt := Label{"∂" + f + "/∂" + tt, `\frac{\partial ` + fTeX + `}{\partial ` + ttTeX + `}`}
+		s.Formula.Text += " + " + dfdt.Text
+		s.Formula.LaTeX += " + " + dfdt.LaTeX
+		direct := outer.with(directs[0])
+		shape := ""
+		if m > 1 {
+			direct, shape = outer.with(expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: m}), nil, directs)), fmt.Sprintf("1×%d", m)
+		}
+		s.Uses = append(s.Uses, Use{Name: dfdt, Of: outer, Deriv: direct, Shape: shape, Rule: "with " + x + " held constant"})
+	}
 	if m == 1 {
 		// The notes' Σ ∂f/∂xi ∂xi/∂t, with ∂f/∂t where f has t itself.
 		var terms []Term
 		for i := 0; i < k; i++ {
 			terms = append(terms, Term{Factors: dropOnes([]Expr{fx.Result.Entry(0, i), xt.Result.Entry(i, 0)})})
 		}
-		factor := c.Factor.Entry(0, 0)
-		if direct, _ := Diff(outer, c.Wrt[0], 1); direct.n != nil && !direct.n.IsZero() {
-			terms = append(terms, Term{Factors: []Expr{direct}})
-			s.Uses = append(s.Uses, Use{Name: partialName("f", c.Wrt[0]), Of: outer, Deriv: direct, Rule: "with " + x + " held constant"})
+		if hasDirect {
+			terms = append(terms, Term{Factors: []Expr{outer.with(directs[0])}})
 		}
-		s.Applied, s.Gives, s.Shape = &Form{Terms: terms}, factor, ""
+		s.Applied, s.Gives, s.Shape = &Form{Terms: terms}, c.Factor.Entry(0, 0), ""
 	}
 	*n++
 	s.N = *n
@@ -398,7 +444,7 @@ func linkPart(fn Expr, k Link, n *int) (*Derivation, error) {
 	var err error
 	switch {
 	case len(dims) == 0 && fn.Rank() == 0:
-		if part, err = scalarSteps(context.Background(), fn, k.Wrt, n); err == nil {
+		if part, err = scalarSteps(context.Background(), fn, k.Wrt, n, false); err == nil {
 			return part, nil
 		}
 		err = &NoComponentsError{Form: fn.String(), Why: err.Error()}

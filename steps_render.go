@@ -20,9 +20,14 @@ func (d *Derivation) Text() string {
 	return b.String()
 }
 
+// writeText writes d's parts and steps. A part whose title repeats d's
+// (the one partial derivative of a gradient over one variable) is written
+// without a heading of its own.
 func (d *Derivation) writeText(b *strings.Builder) {
 	for _, p := range d.Parts {
-		fmt.Fprintf(b, "\n%s:\n", p.Title.Text)
+		if p.Title != d.Title {
+			fmt.Fprintf(b, "\n%s:\n", p.Title.Text)
+		}
 		p.writeText(b)
 	}
 	if len(d.Steps) > 0 {
@@ -279,7 +284,9 @@ func (d *Derivation) LaTeX() string {
 
 func (d *Derivation) writeTeX(b *strings.Builder) {
 	for _, p := range d.Parts {
-		fmt.Fprintf(b, `& %s\colon \\`+"\n", p.Title.LaTeX)
+		if p.Title != d.Title {
+			fmt.Fprintf(b, `& %s\colon \\`+"\n", p.Title.LaTeX)
+		}
 		p.writeTeX(b)
 	}
 	for i := range d.Steps {
@@ -340,7 +347,9 @@ func (d *Derivation) Markdown() string {
 
 func (d *Derivation) writeMarkdown(b *strings.Builder) {
 	for _, p := range d.Parts {
-		fmt.Fprintf(b, "\n%s:\n", markdownNote(p.Title))
+		if p.Title != d.Title {
+			fmt.Fprintf(b, "\n%s:\n", markdownNote(p.Title))
+		}
 		p.writeMarkdown(b)
 	}
 	if len(d.Steps) > 0 {

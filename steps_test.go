@@ -226,6 +226,103 @@ func TestChainSteps(t *testing.T) {
 	checkNumbering(t, d)
 }
 
+// TestChainStepsInner checks the chain rule over one inner variable and
+// over several: ∂f/∂x and ∂x/∂t are rows and columns of scalars, so the
+// chain rule gives the scalar df/dt that Diff gives, not a scalar times a
+// 1×1 matrix; where f has t itself the formula names ∂f/∂t.
+func TestChainStepsInner(t *testing.T) {
+	tests := []struct {
+		src, wrt         string
+		formula, applied string
+		result           string
+	}{
+		{"x^2 where x = t^2", "t", "df/dt = ∂f/∂x · ∂x/∂t", "df/dt = 2x · 2t = 4t x", "4t^3"},
+		{"x1 t where x1 = t^2", "t", "df/dt = ∂f/∂x1 · ∂x1/∂t + ∂f/∂t", "df/dt = t · 2t + x1 = 2t^2 + x1", "3t^2"},
+		{"sin(u) where u = x y", "x", "df/dx = ∂f/∂u · ∂u/∂x", "df/dx = cos(u) · y = y cos(u)", "y cos(x y)"},
+		{"u^2 where u = t", "t", "df/dt = ∂f/∂u · ∂u/∂t", "df/dt = 2u", "2t"},
+		{"u where u = 5", "t", "df/dt = ∂f/∂u · ∂u/∂t", "df/dt = 0", "0"},
+		{"x t + s where x = t s", "s,t", "df/d(s, t) = ∂f/∂x · ∂x/∂(s, t) + ∂f/∂(s, t)", "df/d(s, t) = [[t^2 + 1, s t + x]]  ∈ ℝ^(1×2)", "[[t^2 + 1, 2s t]]"},
+		{"u v + t where u = t^2, v = cos(t)", "t", "df/dt = ∂f/∂(u, v) · ∂(u, v)/∂t + ∂f/∂t", "df/dt = v · 2t + u · (-sin(t)) + 1 = 2t v - u sin(t) + 1", "2t cos(t) - t^2 sin(t) + 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			d, err := ChainSteps(tt.src, nil, strings.Split(tt.wrt, ",")...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var chain *DerivationStep
+			for i := range d.Steps {
+				if d.Steps[i].Rule == "chain rule" {
+					chain = &d.Steps[i]
+				}
+			}
+			if chain == nil {
+				t.Fatal("no chain rule step")
+			}
+			if got := chain.Formula.Text; got != tt.formula {
+				t.Errorf("formula %s, want %s", got, tt.formula)
+			}
+			if got := chain.equation(); got != tt.applied {
+				t.Errorf("equation %s, want %s", got, tt.applied)
+			}
+			if got := d.Result.String(); got != tt.result {
+				t.Errorf("result %s, want %s", got, tt.result)
+			}
+			if !strings.Contains(tt.wrt, ",") {
+				// A note (t does not occur) comes with the derivative.
+				want, err := Diff(MustParse(tt.src), tt.wrt, 1)
+				if want.n == nil {
+					t.Fatal(err)
+				}
+				if !d.Result.Equal(want) {
+					t.Errorf("result %s, Diff gives %s", d.Result, want)
+				}
+			}
+			checkNumbering(t, d)
+		})
+	}
+	// One inner variable: the gradient's one partial derivative has no
+	// heading of its own under ∂f/∂x.
+	d, err := ChainSteps("x^2 where x = t^2", nil, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `df/dt for f = x^2 where x = t^2
+
+∂f/∂x:
+
+1. power rule: (x^n)′ = n x^(n-1)
+   ∂/∂x x^2 = 2 · x = 2x
+
+2. gradient: ∇f = [∂f/∂x]
+   ∂f/∂x = 2x (step 1)
+   ∂f/∂x = [[2x]]  ∈ ℝ^(1×1)
+
+∂x/∂t:
+
+∂x/∂t for x = t^2:
+
+3. power rule: (t^n)′ = n t^(n-1)
+   d/dt t^2 = 2 · t = 2t
+
+4. Jacobian: J = [∇f1; …; ∇fm], J_ij = ∂f_i/∂x_j
+   ∂x/∂t = 2t (step 3)
+   ∂x/∂t = [[2t]]  ∈ ℝ^(1×1)
+
+5. chain rule: df/dt = ∂f/∂x · ∂x/∂t
+   ∂f/∂x = [[2x]]  ∈ ℝ^(1×1) (step 2), ∂x/∂t = [[2t]]  ∈ ℝ^(1×1) (step 4)
+   df/dt = 2x · 2t = 4t x
+6. substitute
+   let x = t^2
+   df/dt = 4t^3
+
+df/dt = 4t^3
+`
+	if got := d.Text(); got != want {
+		t.Errorf("text:\n%s\nwant:\n%s", got, want)
+	}
+}
+
 // TestChainStepsLeastSquares checks the least-squares chain of the notes:
 // ∂L/∂e · ∂e/∂ŷ · ∂ŷ/∂θ, shapes 1×m, m×m, m×n, to -2(y - Φ θ)ᵀ Φ.
 func TestChainStepsLeastSquares(t *testing.T) {

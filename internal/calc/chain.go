@@ -33,10 +33,13 @@ func (c *computation) row(f *expr.Node, xs []Var) (*expr.Node, error) {
 	if err := c.gradientOf(r, f); err != nil {
 		return nil, err
 	}
-	if len(xs) == 1 {
-		return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: 1}), nil, []*expr.Node{r.Expr}), nil
+	// The gradient over scalars is already the row 1×n, also for n = 1:
+	// wrapping it again made ∂f/∂x the 1×1 matrix [[[[2x]]]], and df/dt
+	// a scalar times a 1×1 matrix.
+	if r.Expr.Op() == expr.OpMatrix {
+		return r.Expr, nil
 	}
-	return r.Expr, nil
+	return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: 1}), nil, []*expr.Node{r.Expr}), nil
 }
 
 // ChainRule parses "f where x1 = …, x2 = …", with the line and the

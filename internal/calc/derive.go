@@ -238,9 +238,9 @@ func (c *computation) single(r *Result, f *expr.Node, x Var, order int, record f
 func refusal(err error) error {
 	var u diff.UnsupportedError
 	if errors.As(err, &u) {
-		return &UnsupportedError{u.Error()}
+		return &UnsupportedError{Msg: u.Error()}
 	}
-	return err
+	return tooLarge(err)
 }
 
 // computation holds the budget and the simplifier of one derivative.
@@ -291,10 +291,16 @@ func kindOf(x *expr.Node) string {
 	return "matrix"
 }
 
-// tooLarge turns the differentiator's node limit into ErrTooLarge.
+// tooLarge turns the differentiator's node limit into ErrTooLarge, and a
+// derivative that does not exist over the reals, as that of (-2)^x, into
+// an UnsupportedError.
 func tooLarge(err error) error {
-	if errors.Is(err, diff.ErrTooLarge) {
+	var real *diff.NoRealDerivativeError
+	switch {
+	case errors.Is(err, diff.ErrTooLarge):
 		return ErrTooLarge
+	case errors.As(err, &real):
+		return &UnsupportedError{Msg: real.Error(), Err: real}
 	}
 	return err
 }
@@ -323,7 +329,7 @@ func (c *computation) derivative(f, x *expr.Node, order int, record func(diff.St
 			if errors.Is(err, diff.ErrTooLarge) {
 				return nil, fmt.Errorf("derivative of order %d: %w", k+1, ErrTooLarge)
 			}
-			return nil, err
+			return nil, tooLarge(err)
 		}
 		d = c.simp.Simplify(d)
 		switch {

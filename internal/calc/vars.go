@@ -317,11 +317,20 @@ func translit(s string) string {
 
 // UnsupportedError reports a derivative nabla cannot compute, as opposed
 // to a question asked wrongly.
-type UnsupportedError struct{ Msg string }
+type UnsupportedError struct {
+	Msg string
+	// Err is the reason where it has a type of its own: a
+	// *diff.NoRealDerivativeError for a derivative that does not exist
+	// over the reals.
+	Err error
+}
 
 // Error returns the message.
 func (e *UnsupportedError) Error() string { return e.Msg }
 
+// Unwrap returns the reason.
+func (e *UnsupportedError) Unwrap() error { return e.Err }
+
 func unsupportedf(format string, args ...any) error {
-	return &UnsupportedError{fmt.Sprintf(format, args...)}
+	return &UnsupportedError{Msg: fmt.Sprintf(format, args...)}
 }

@@ -100,6 +100,10 @@ func (df *Differ) Diff(n, x *expr.Node) (d *expr.Node, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if e, ok := r.(*NoRealDerivativeError); ok {
+				d, err = nil, e
+				return
+			}
 			if r != errBudget {
 				panic(r)
 			}
@@ -196,7 +200,13 @@ func (s *state) d(n *expr.Node) *dval {
 			s.memo.Put(n, zeroD)
 			return zeroD
 		}
-		return s.done(n, 1, false, s.newD(dval{f: info.Partial(n, 0), rest: du}))
+		p := info.Partial(n, 0)
+		if p.IsZero() && p.Shape().IsScalar() {
+			// sign(u), step(u): constant piece by piece, the derivative
+			// is 0 whatever u′ is, and known to be 0 at once.
+			return s.done(n, 1, false, zeroD)
+		}
+		return s.done(n, 1, false, s.newD(dval{f: p, rest: du}))
 	}
 	var dsBuf, partsBuf [4]*dval // most operations have few operands
 	parts := partsBuf[:0]
@@ -211,6 +221,15 @@ func (s *state) d(n *expr.Node) *dval {
 		if !ds[i].isZero() {
 			varying++
 		}
+	}
+	if n.Op() == expr.OpPow && !ds[1].isZero() && negativeBase(n) {
+		// (-2)^g: no derivative over the reals where g varies; where g′
+		// is 0 (g = sign(x)), the power is constant piece by piece.
+		if !ds[1].materialize().IsZero() {
+			panic(&NoRealDerivativeError{Pow: n})
+		}
+		ds[1] = zeroD
+		varying--
 	}
 	if varying == 0 {
 		s.memo.Put(n, zeroD)

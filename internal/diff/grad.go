@@ -33,6 +33,9 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 			case UnsupportedError:
 				g, err = nil, r
 				return
+			case *NoRealDerivativeError:
+				g, err = nil, r
+				return
 			}
 			if r != errBudget {
 				panic(r)
@@ -103,8 +106,14 @@ func Grad(n *expr.Node, xs []*expr.Node, opts *Options) (g []*expr.Node, err err
 			continue
 		}
 		info := m.Info()
+		// (-2)^g: no derivative over the reals where g varies; where g′
+		// is 0 (g = sign(x)), no adjoint flows into g.
+		constantPower := negativeBase(m)
+		if constantPower && exponentVaries(m, xs, opts) {
+			panic(&NoRealDerivativeError{Pow: m})
+		}
 		for i, arg := range m.Args() {
-			if v, _ := dep.Get(arg); !v {
+			if v, _ := dep.Get(arg); !v || constantPower {
 				continue
 			}
 			spend(2)

@@ -22,6 +22,10 @@ func Jacobian(n, x *expr.Node, opts *Options) (j *expr.Node, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if e, ok := r.(*NoRealDerivativeError); ok {
+				j, err = nil, e
+				return
+			}
 			u, ok := r.(UnsupportedError)
 			if !ok {
 				panic(r)
@@ -103,6 +107,13 @@ func (jc *jacobian) elementwise(n *expr.Node) *expr.Node {
 	for i, a := range n.Args() {
 		ja := jc.Of(a)
 		if ja.IsZero() {
+			continue
+		}
+		if i == 1 && negativeBase(n) {
+			// (-2).^g: see NoRealDerivativeError.
+			if exponentVaries(n, []*expr.Node{jc.x}, jc.opts) {
+				panic(&NoRealDerivativeError{Pow: n})
+			}
 			continue
 		}
 		p := n.Info().Partial(n, i)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -76,7 +77,27 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 	if err != nil {
 		return Tensor{}, err
 	}
-	return e.eval(n)
+	v, err := e.eval(n)
+	if err != nil {
+		return Tensor{}, err
+	}
+	return own(v, env), nil
+}
+
+// own returns v, or a copy of it where it is the storage of a value of
+// env, as the value of a variable alone (f = x) or of its transpose is:
+// a caller that changes env afterwards, to take a finite difference,
+// would change the result too.
+func own(v Tensor, env map[string]Tensor) Tensor {
+	if len(v.Data) == 0 {
+		return v
+	}
+	for _, w := range env {
+		if len(w.Data) > 0 && &w.Data[0] == &v.Data[0] {
+			return Tensor{Shape: slices.Clone(v.Shape), Data: slices.Clone(v.Data)}
+		}
+	}
+	return v
 }
 
 // bindValue checks the value of the variable name against its shape s and

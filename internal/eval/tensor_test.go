@@ -471,3 +471,41 @@ func ExampleEvalTensor() {
 	fmt.Println(format.Text(f), "=", v.Data, err)
 	// Output: xᵀ A x = [14] <nil>
 }
+
+// TestEvalTensorOwnsResult checks that a result never shares storage
+// with the values it was given: the value of x alone, changed in env
+// afterwards to take a finite difference, stays what it was.
+func TestEvalTensorOwnsResult(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []float64
+	}{
+		{"x", []float64{1, 2}},
+		{"x'", []float64{1, 2}},
+		{"A", []float64{1, 2, 3, 4}},
+		{"s", []float64{5}},
+		{"2x", []float64{2, 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			opts := shapes()
+			n, err := parse.Parse(tt.src, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := env{"x": vec(1, 2), "A": mat(2, 2, 1, 2, 3, 4), "s": Scalar(5)}
+			v, err := EvalTensor(n, e, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range e {
+				for i := range w.Data {
+					w.Data[i] = -100
+				}
+			}
+			if !slices.Equal(v.Data, tt.want) {
+				t.Errorf("%s = %v after env changed, want %v", tt.src, v.Data, tt.want)
+			}
+		})
+	}
+}

@@ -501,13 +501,12 @@ func init() {
 					// 0^e is 0 for e > 0, where it is differentiable.
 					return zero
 				}
-				if b.op == OpConst && b.num.Sign() < 0 {
-					// (-2)^e is defined only at integers e, so it is
-					// differentiable only where e is locally constant;
-					// log|b| keeps the product finite there.
-					return Mul(n, Call(OpLog, NewConst(b.num.Neg())))
-				}
-				return Mul(n, Call(OpLog, b)) // b^e log(b)
+				// b^e log(b). For a constant b < 0, b^e is real only at
+				// whole numbers e and has no derivative in e over the
+				// reals: the differentiators refuse it where e varies
+				// (diff.NoRealDerivativeError), and never ask for this
+				// partial.
+				return Mul(n, Call(OpLog, b))
 			},
 			Combine: func(n *Node, d []*Node) *Node {
 				if d[0] == nil || d[1] == nil {

@@ -302,8 +302,12 @@ type Def struct {
 
 // closeDefs substitutes definitions into one another until none refers
 // to a name the clause defines: "u where u = v, v = t^2" is t^2. A
-// definition that comes back to its own name is an error.
+// definition that comes back to its own name is an error, found on the
+// definitions as written (see refuseCycles): substituting them into one
+// another does not show every cycle, as u = v, v = u turns into u = u,
+// v = v, which no further round changes.
 func (p *parser) closeDefs() {
+	p.refuseCycles()
 	for round := 0; ; round++ {
 		m := defMap(p.defs)
 		changed := false
@@ -318,13 +322,78 @@ func (p *parser) closeDefs() {
 		}
 		if round == len(p.defs) {
 			// Each round resolves one more level; more rounds than
-			// definitions means a cycle.
-			for i, d := range p.defs {
-				if usesName(d.Value, d.Name) {
-					p.fail(p.defPos[i], "%s is defined in terms of itself", d.Name)
-				}
-			}
+			// definitions would mean a cycle, which refuseCycles has
+			// refused already.
 			p.fail(p.defPos[0], "the definitions refer to one another in a cycle")
+		}
+	}
+}
+
+// refuseCycles fails at the first definition, in the order written, that
+// depends on its own name through the others: u in "u where u = v, v =
+// u", as in "u where u = u^2". The definitions refer to one another as a
+// directed graph; a name depends on itself where it lies on a cycle, that
+// is in a strongly connected component of more than one name (a name
+// that uses itself directly where has refused).
+func (p *parser) refuseCycles() {
+	at := make(map[string]int, len(p.defs))
+	for i, d := range p.defs {
+		at[d.Name] = i
+	}
+	refs := make([][]int, len(p.defs))
+	for i, d := range p.defs {
+		for _, v := range expr.Vars(d.Value) {
+			if j, ok := at[v.Name()]; ok {
+				refs[i] = append(refs[i], j)
+			}
+		}
+	}
+	// Tarjan's algorithm: component[i] numbers i's strongly connected
+	// component, size its names.
+	index, low := make([]int, len(p.defs)), make([]int, len(p.defs))
+	onStack := make([]bool, len(p.defs))
+	component := make([]int, len(p.defs))
+	var size []int
+	var stack []int
+	next := 1
+	var visit func(i int)
+	visit = func(i int) {
+		index[i], low[i] = next, next
+		next++
+		stack = append(stack, i)
+		onStack[i] = true
+		for _, j := range refs[i] {
+			switch {
+			case index[j] == 0:
+				visit(j)
+				low[i] = min(low[i], low[j])
+			case onStack[j]:
+				low[i] = min(low[i], index[j])
+			}
+		}
+		if low[i] != index[i] {
+			return
+		}
+		c, n := len(size), 0
+		for {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			onStack[j], component[j] = false, c
+			n++
+			if j == i {
+				break
+			}
+		}
+		size = append(size, n)
+	}
+	for i := range p.defs {
+		if index[i] == 0 {
+			visit(i)
+		}
+	}
+	for i, d := range p.defs {
+		if size[component[i]] > 1 {
+			p.fail(p.defPos[i], "%s is defined in terms of itself", d.Name)
 		}
 	}
 }

@@ -58,3 +58,41 @@ func TestWhereShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestWhereCycles checks that definitions referring to one another in a
+// cycle, of any length and whether or not any of them does more than
+// name another, are refused at the first name on the cycle; chains that
+// end are closed.
+func TestWhereCycles(t *testing.T) {
+	tests := []struct{ src, want, err string }{
+		{src: "u where u = u", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = u^2", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = v, v = u", err: "1:9: u is defined in terms of itself"},
+		{src: "u + v where u = v, v = u + t", err: "1:13: u is defined in terms of itself"},
+		{src: "u where u = v, v = w, w = u", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = v, v = w, w = x, x = u", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = v^2, v = sin(u)", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = v, v = w, w = v", err: "1:16: v is defined in terms of itself"},
+		{src: "u where u = v + t, v = u t", err: "1:9: u is defined in terms of itself"},
+		{src: "u where u = v, v = t^2", want: "t^2"},
+		{src: "u + w where u = v, v = w, w = t", want: "2t"},
+		{src: "u v where u = w, v = w, w = sin(t)", want: "sin(t)^2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			n, err := Parse(tt.src, nil)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := format.Text(n); got != tt.want {
+				t.Errorf("f = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
