@@ -471,7 +471,14 @@ func (v *value) MarshalJSON() ([]byte, error) {
 	return []byte(strings.ReplaceAll(v.String(), " ", "")), nil
 }
 
-func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// formatFloat writes x in the fewest digits that read back to it; the
+// zero of either sign is 0.
+func formatFloat(x float64) string {
+	if x == 0 {
+		return "0" // not -0, which a product of rounded terms may leave
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // printJSON writes v, the report of a command, as indented JSON.
 func (a *app) printJSON(v any) error {

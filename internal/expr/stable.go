@@ -109,11 +109,22 @@ func replacePair(factors []*Node, i, j int, q *Node) *Node {
 // the chain rule leaves it. It returns nil where n has no such pair.
 func stableAdjugate(n *Node) *Node {
 	for i, f := range n.args {
-		if f.op != OpDet {
+		// det(X), or a power det(X)^k of it, k ≥ 2 whole, as the
+		// derivative of det(X)^2 leaves: det(X)^(k-1) is kept.
+		det, rest := f, (*Node)(nil)
+		if f.op == OpPow && f.args[0].op == OpDet {
+			if k, ok := f.args[1].num.Int64(); ok && f.args[1].op == OpConst && !f.args[1].num.IsFloat() && k >= 2 {
+				det, rest = f.args[0], Pow(f.args[0], Int64(k-1))
+			}
+		}
+		if det.op != OpDet {
 			continue
 		}
 		for j, g := range n.args {
-			if q := withAdjugate(g, f.args[0]); q != nil {
+			if q := withAdjugate(g, det.args[0]); q != nil {
+				if rest != nil {
+					q = Mul(rest, q)
+				}
 				return replacePair(n.args, i, j, q)
 			}
 		}
