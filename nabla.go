@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -232,7 +231,7 @@ func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool, error)
 		}
 		sym[w] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(opts.Shapes)) {
+	for _, name := range expr.SortedNames(opts.Shapes) {
 		sizes := opts.Shapes[name]
 		if len(sizes) > 2 {
 			return nil, nil, &DeclarationError{fmt.Sprintf("%s has %d sizes: a scalar has none, a vector one, a matrix two", name, len(sizes))}
@@ -427,19 +426,21 @@ func dimNames(s expr.Shape) []string {
 // Rank returns the number of e's dimensions: 0 for a scalar.
 func (e Expr) Rank() int { return e.shape().Rank() }
 
-// Vars returns the names of e's variables, sorted.
+// Vars returns the names of e's variables in the order of CompareNames:
+// x1, x2, …, x10. It is the order of a gradient, Jacobian or Hessian whose
+// variables are not named.
 func (e Expr) Vars() []string {
 	if e.n == nil {
 		return nil
 	}
-	vars := expr.Vars(e.n)
-	out := make([]string, len(vars))
-	for i, v := range vars {
-		out[i] = v.Name()
-	}
-	sort.Strings(out)
-	return out
+	return expr.VarNames(e.n)
 }
+
+// CompareNames is the order in which nabla lists variables: natural
+// order, in which a run of digits compares by its value (x2 before x10,
+// x_2 before x_10, θ2 before θ10) and the rest as strings do. It returns
+// -1, 0 or +1, 0 only for equal names, for use with slices.SortFunc.
+func CompareNames(a, b string) int { return expr.CompareNames(a, b) }
 
 // Size returns the number of operations in e read as a tree, the measure
 // of SymPy's count_ops.

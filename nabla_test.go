@@ -435,3 +435,43 @@ func TestBuilderMatchesParser(t *testing.T) {
 		})
 	}
 }
+
+// TestVarsNaturalOrder checks that the variables of an expression, and so
+// the default variables of a derivation, come in natural order, x2 before
+// x10, as the notes number them.
+func TestVarsNaturalOrder(t *testing.T) {
+	tests := []struct {
+		src  string
+		vars string
+		grad string
+	}{
+		{"x1 + 2x2 + 3x3 + 4x4 + 5x5 + 6x6 + 7x7 + 8x8 + 9x9 + 10x10", "x1 x2 x3 x4 x5 x6 x7 x8 x9 x10", "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]"},
+		{"x10 + 2 x2 + 3 x1", "x1 x2 x10", "[[3, 2, 1]]"},
+		{"x_10 + 2x_2 + 3x + 4b2 + 5b10 + 6b1 + 7a", "a b1 b2 b10 x x_2 x_10", "[[7, 6, 4, 5, 3, 2, 1]]"},
+		{"θ10 θ2", "θ2 θ10", "[[θ10, θ2]]"},
+	}
+	for _, tt := range tests {
+		f := MustParse(tt.src)
+		if got := strings.Join(f.Vars(), " "); got != tt.vars {
+			t.Errorf("Vars of %s = %s, want %s", tt.src, got, tt.vars)
+		}
+		d, err := DeriveSteps(f, nil)
+		if err != nil {
+			t.Errorf("DeriveSteps(%s): %v", tt.src, err)
+			continue
+		}
+		if got := strings.Join(d.Wrt, " "); got != tt.vars {
+			t.Errorf("DeriveSteps(%s) with respect to %s, want %s", tt.src, got, tt.vars)
+		}
+		if got := d.Result.String(); got != tt.grad {
+			t.Errorf("DeriveSteps(%s) = %s, want %s", tt.src, got, tt.grad)
+		}
+	}
+	ix, err := ParseIndexed("sum_i a10[i] + sum_i a2[i] b[i]", &ParseOptions{Vectors: []string{"a10", "a2", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ix.Vars(), " "), "a2 a10 b"; got != want {
+		t.Errorf("Indexed.Vars = %s, want %s", got, want)
+	}
+}

@@ -164,7 +164,8 @@ func (p *Program) Inputs() []string {
 	return out
 }
 
-// Data returns the names of the variables to bind, sorted.
+// Data returns the names of the variables to bind, in the order of
+// CompareNames.
 func (p *Program) Data() []string {
 	v, err := p.get(formValue)
 	if err != nil {

@@ -70,7 +70,7 @@ func gradientSteps(ctx context.Context, f Expr, wrt []string, n *int, fname *Lab
 	return d, nil
 }
 
-// others lists the variables of f other than x, sorted.
+// others lists the variables of f other than x, in the order of Vars.
 func others(f Expr, x string) []string {
 	var out []string
 	for _, v := range f.Vars() {

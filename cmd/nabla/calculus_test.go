@@ -75,3 +75,30 @@ func TestBatchEveryCommand(t *testing.T) {
 			stderr: "nabla: 2: stopped after 1ms: the 60th derivative of exp(sin(x)) grows too fast; raise --timeout or lower --order\n", status: 1},
 	})
 }
+
+// TestDefaultVariableOrder checks that without --wrt the variables of a
+// gradient, Jacobian, Hessian or derivation come in natural order, x2
+// before x10, as the notes number them, and that the listing of several
+// variables follows it too.
+func TestDefaultVariableOrder(t *testing.T) {
+	runAll(t, []cliCase{
+		{name: "gradient of x1 … x10", args: []string{"grad", "x1 + 2x2 + 3x3 + 4x4 + 5x5 + 6x6 + 7x7 + 8x8 + 9x9 + 10x10"},
+			stdout: "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]\n"},
+		{name: "gradient in JSON names the order", args: []string{"grad", "x10 + 2 x2 + 3 x1", "--format", "json"},
+			stdout: `{"input":"x10 + 2 x2 + 3 x1","wrt":"x1,x2,x10","order":1,"result":"[[3, 2, 1]]","latex":"\\begin{bmatrix} 3 & 2 & 1 \\end{bmatrix}","shape":[1,3]}` + "\n"},
+		{name: "hessian", args: []string{"hessian", "x1 x10 + x2^2"},
+			stdout: "[[0, 0, 1], [0, 2, 0], [1, 0, 0]]\n"},
+		{name: "jacobian", args: []string{"jacobian", "[x1 + 2x2 + 10x10, x10]"},
+			stdout: "[[1, 2, 10], [0, 0, 1]]\n"},
+		{name: "underscored names", args: []string{"grad", "x_1 + 2x_2 + 10x_10"},
+			stdout: "[[1, 2, 10]]\n"},
+		{name: "Greek names", args: []string{"grad", "θ1 + 2θ2 + 10θ10"},
+			stdout: "[[1, 2, 10]]\n"},
+		{name: "mixed names", args: []string{"grad", "x_10 + 2x_2 + 3x + 4b2 + 5b10 + 6b1 + 7a", "--format", "json"},
+			stdout: `{"input":"x_10 + 2x_2 + 3x + 4b2 + 5b10 + 6b1 + 7a","wrt":"a,b1,b2,b10,x,x_2,x_10","order":1,"result":"[[7, 6, 4, 5, 3, 2, 1]]","latex":"\\begin{bmatrix} 7 & 6 & 4 & 5 & 3 & 2 & 1 \\end{bmatrix}","shape":[1,7]}` + "\n"},
+		{name: "terms in the same order", args: []string{"simplify", "x10 + x2 + x1"},
+			stdout: "x1 + x2 + x10\n"},
+		{name: "several variables listed", args: []string{"diff", "x10 x2"},
+			stderr: "nabla: several variables (x2, x10): choose one with --wrt, or several as --wrt x2,x10\n", status: 2},
+	})
+}

@@ -489,7 +489,7 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 
 func whereText(w map[string]any) string {
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(w)) {
+	for _, k := range slices.SortedFunc(maps.Keys(w), nabla.CompareNames) {
 		switch v := w[k].(type) {
 		case float64:
 			parts = append(parts, fmt.Sprintf("%s = %s", k, fullFloat(v)))
@@ -600,7 +600,8 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	return nil
 }
 
-// unionVars lists the variables of the expressions, sorted, once each.
+// unionVars lists the variables of the expressions once each, in the
+// order of nabla.CompareNames.
 func unionVars(es ...nabla.Expr) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -612,7 +613,7 @@ func unionVars(es ...nabla.Expr) []string {
 			}
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, nabla.CompareNames)
 	return out
 }
 

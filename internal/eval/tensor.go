@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
@@ -57,7 +56,7 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 			names = append(names, name)
 		}
 	}
-	sort.Strings(names)
+	expr.SortNames(names)
 	for _, name := range names {
 		if err := e.bindValue(name, declared[name]); err != nil {
 			return Tensor{}, err

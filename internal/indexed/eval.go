@@ -51,7 +51,7 @@ type evaluator struct {
 // settle reads the symbolic sizes of the declared variables from their
 // values.
 func (v *evaluator) settle() error {
-	for _, name := range slices.Sorted(maps.Keys(v.e.decl)) {
+	for _, name := range expr.SortedNames(v.e.decl) {
 		val, ok := v.env[name]
 		if !ok {
 			continue

@@ -175,7 +175,7 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		res := make(map[string]expr.Shape, len(opts.Vars))
 		// Sizes the expression does not name get names in the order of
 		// the variables' names, the same on every run.
-		for _, name := range slices.Sorted(maps.Keys(opts.Vars)) {
+		for _, name := range expr.SortedNames(opts.Vars) {
 			sh := opts.Vars[name]
 			dims := make([]expr.Dim, sh.Rank())
 			for i := range dims {

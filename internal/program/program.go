@@ -145,15 +145,9 @@ func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 // Inputs returns the inputs, in order.
 func (p *Program) Inputs() []Input { return p.ins }
 
-// Data returns the names of the variables to bind, sorted.
-func (p *Program) Data() []string {
-	names := make([]string, 0, len(p.vars))
-	for name := range p.vars {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}
+// Data returns the names of the variables to bind, in the order of
+// expr.CompareNames.
+func (p *Program) Data() []string { return expr.SortedNames(p.vars) }
 
 // Outputs returns the number of outputs.
 func (p *Program) Outputs() int { return len(p.outs) }
