@@ -102,3 +102,47 @@ func TestDefaultVariableOrder(t *testing.T) {
 			stderr: "nabla: several variables (x2, x10): choose one with --wrt, or several as --wrt x2,x10\n", status: 2},
 	})
 }
+
+// TestCheckAnswerAbstract checks --answer on the rules of calculus with
+// abstract functions: a correct answer is equivalent, its difference
+// simplified to 0 however the terms are grouped, and a difference that
+// does not simplify to 0 is undecided, since abstract functions have no
+// values to compare, not "not equivalent".
+func TestCheckAnswerAbstract(t *testing.T) {
+	equivalent := func(answer, ours string) string {
+		return "yours: " + answer + "\nnabla: " + ours + "\nequivalent: their difference simplifies to 0\n"
+	}
+	const undecided = "nabla: undecided: nabla cannot tell whether the derivatives are equal\n"
+	runAll(t, []cliCase{
+		{name: "product rule", args: []string{"check", "f(x) g(x)", "--function", "f,g", "--answer", "f'(x) g(x) + f(x) g'(x)"},
+			stdout: equivalent("f'(x) g(x) + f(x) g'(x)", "f'(x) g(x) + f(x) g'(x)")},
+		{name: "sum rule", args: []string{"check", "f(x)+g(x)", "--function", "f,g", "--answer", "f'(x) + g'(x)"},
+			stdout: equivalent("f'(x) + g'(x)", "f'(x) + g'(x)")},
+		{name: "triple product", args: []string{"check", "f(x) g(x) h(x)", "--function", "f,g,h", "--answer", "f'(x) g(x) h(x) + f(x) g'(x) h(x) + f(x) g(x) h'(x)"},
+			stdout: equivalent("f'(x) g(x) h(x) + f(x) g'(x) h(x) + f(x) g(x) h'(x)", "f'(x) g(x) h(x) + f(x) g'(x) h(x) + f(x) g(x) h'(x)")},
+		{name: "multivariate chain rule", args: []string{"check", "f(x(t), y(t))", "--function", "f,x,y", "--wrt", "t", "--answer", "∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t)"},
+			stdout: equivalent("∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t)", "∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t)")},
+		{name: "chain rule, ASCII partials", args: []string{"check", "f(x(t), y(t))", "--function", "f,x,y", "--wrt", "t", "--answer", "f_1(x(t), y(t)) x'(t) + f_2(x(t), y(t)) y'(t)"},
+			stdout: equivalent("∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t)", "∂₁f(x(t), y(t)) x'(t) + ∂₂f(x(t), y(t)) y'(t)")},
+		{name: "grouped otherwise", args: []string{"check", "f(x) g(x)", "--function", "f,g", "--answer", "2f'(x) g(x) - (f'(x) g(x) - f(x) g'(x))"},
+			stdout: equivalent("f'(x) g(x) + f(x) g'(x)", "f'(x) g(x) + f(x) g'(x)")},
+		{name: "undecided", args: []string{"check", "f(x) g(x)", "--function", "f,g", "--answer", "f'(x) g(x)"},
+			stdout: "yours: f'(x) g(x)\nnabla: f'(x) g(x) + f(x) g'(x)\nundecided: their difference -f(x) g'(x) does not simplify to 0, and the abstract function f has no values to compare at points\n",
+			stderr: undecided, status: 1},
+		{name: "undecided in JSON", args: []string{"check", "f(x)^2", "--function", "f", "--answer", "2f(x) f''(x)", "--format", "json"},
+			stdout: `{
+  "expr": "f(x)^2",
+  "wrt": "x",
+  "answer": "2f(x) f''(x)",
+  "derivative": "2f(x) f'(x)",
+  "equivalent": false,
+  "undecided": true,
+  "how": "symbolic",
+  "note": "their difference 2f(x) f''(x) - 2f(x) f'(x) does not simplify to 0, and the abstract function f has no values to compare at points"
+}
+`,
+			stderr: undecided, status: 1},
+		{name: "ordinary functions symbolically", args: []string{"check", "x^3 sin(x)", "--answer", "x^3 cos(x) + 3x^2 sin(x)"},
+			stdout: equivalent("x^3 cos(x) + 3x^2 sin(x)", "x^3 cos(x) + 3x^2 sin(x)")},
+	})
+}

@@ -41,9 +41,12 @@ matrices every entry is checked and the worst one is shown.
 not, decided symbolically where the difference simplifies to 0, else
 numerically at random points in the domain (and at --at), with a point
 where they differ. A gradient written as a column is compared as the
-row ∂f/∂x of the notes.
+row ∂f/∂x of the notes. Abstract functions (--function) have no values
+to compare: where the difference does not simplify to 0 the verdict is
+undecided.
 
-Exit status: 0 when they agree, 1 when they do not, 2 for usage errors.`,
+Exit status: 0 when they agree, 1 when they do not or the verdict is
+undecided, 2 for usage errors.`,
 		Example: `  nabla check "x^2 y + sin(x y)" --at x=1 --at y=2
   nabla check "x'A x" --vector x --matrix A --wrt x --at 'x=[1,2]' --at 'A=[[1,2],[3,4]]'
   nabla check "sin(2x+1)" --answer "2cos(2x+1)"`,
@@ -108,6 +111,17 @@ type checkReport struct {
 // errDisagree is the failure of a check whose values disagree: the report
 // says where, and the exit status is 1.
 var errDisagree = errors.New("the derivatives disagree")
+
+// errUndecided is the failure of a check --answer that can neither prove
+// nor refute the equivalence: the report says why, and the exit status
+// is 1, as for any check that does not establish agreement.
+var errUndecided = errors.New("undecided: nabla cannot tell whether the derivatives are equal")
+
+// isVerdict reports whether err is a check's verdict, which its report
+// has printed (as JSON too), rather than an error.
+func isVerdict(err error) bool {
+	return errors.Is(err, errDisagree) || errors.Is(err, errUndecided)
+}
 
 func (a *app) runCheck(src string, tol float64) error {
 	if a.hasSums(src) {
@@ -348,17 +362,21 @@ func fullFloat(v float64) string { return fmt.Sprintf("%.15g", v) }
 
 // answerReport is what nabla check --answer prints.
 type answerReport struct {
-	Expr       string         `json:"expr"`
-	Wrt        string         `json:"wrt"`
-	Answer     string         `json:"answer"`
-	Derivative string         `json:"derivative"`
-	Equivalent bool           `json:"equivalent"`
-	How        string         `json:"how"` // "symbolic" or "numeric"
-	Points     int            `json:"points,omitempty"`
-	Where      map[string]any `json:"where,omitempty"`
-	Yours      *float64       `json:"yours,omitempty"`
-	Ours       *float64       `json:"nabla,omitempty"`
-	Note       string         `json:"note,omitempty"`
+	Expr       string `json:"expr"`
+	Wrt        string `json:"wrt"`
+	Answer     string `json:"answer"`
+	Derivative string `json:"derivative"`
+	Equivalent bool   `json:"equivalent"`
+	// Undecided is set where nabla can neither prove nor refute the
+	// equivalence: a difference of abstract functions that does not
+	// simplify to 0 has no values to compare.
+	Undecided bool           `json:"undecided,omitempty"`
+	How       string         `json:"how"` // "symbolic" or "numeric"
+	Points    int            `json:"points,omitempty"`
+	Where     map[string]any `json:"where,omitempty"`
+	Yours     *float64       `json:"yours,omitempty"`
+	Ours      *float64       `json:"nabla,omitempty"`
+	Note      string         `json:"note,omitempty"`
 }
 
 func (a *app) runAnswer(src, ans string) error {
@@ -414,7 +432,12 @@ func (a *app) runAnswer(src, ans string) error {
 		return a.printAnswer(&rep, fmt.Errorf("their difference simplifies to %s, a constant that is not 0", diff))
 	}
 	if fns := append(yours.Functions(), ours.Functions()...); len(fns) > 0 {
-		return a.printAnswer(&rep, fmt.Errorf("their difference %s does not simplify to 0, and the abstract function %s has no values to compare at points", diff, fns[0]))
+		// A difference that does not simplify to 0 may still be 0
+		// (sin(f(x))^2 + cos(f(x))^2 - 1), and without values there is
+		// no point to tell.
+		rep.Undecided, rep.How = true, "symbolic"
+		rep.Note = fmt.Sprintf("their difference %s does not simplify to 0, and the abstract function %s has no values to compare at points", diff.Short(maxShown), fns[0])
+		return a.printAnswer(&rep, nil)
 	}
 	rep.How = "numeric"
 	if err := a.compareAtPoints(&rep, f, yours, ours); err != nil {
@@ -467,12 +490,14 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 		}
 	} else {
 		fmt.Fprintf(a.stdout, "yours: %s\nnabla: %s\n", rep.Answer, rep.Derivative)
-		if rep.Note != "" && mismatch == nil {
+		if rep.Note != "" && mismatch == nil && !rep.Undecided {
 			fmt.Fprintf(a.stdout, "note: %s\n", rep.Note)
 		}
 		switch {
 		case mismatch != nil:
 			fmt.Fprintf(a.stdout, "not equivalent: %v\n", mismatch)
+		case rep.Undecided:
+			fmt.Fprintf(a.stdout, "undecided: %s\n", rep.Note)
 		case rep.Equivalent && rep.How == "symbolic":
 			fmt.Fprintln(a.stdout, "equivalent: their difference simplifies to 0")
 		case rep.Equivalent:
@@ -481,7 +506,10 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 			fmt.Fprintf(a.stdout, "not equivalent: at %s yours is %s, nabla's is %s\n", whereText(rep.Where), fullFloat(*rep.Yours), fullFloat(*rep.Ours))
 		}
 	}
-	if !rep.Equivalent {
+	switch {
+	case rep.Undecided:
+		return errUndecided
+	case !rep.Equivalent:
 		return errDisagree
 	}
 	return nil
