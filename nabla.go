@@ -37,8 +37,10 @@ type Expr struct {
 func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl, defs: e.defs} }
 
 // Notes returns what the parser read in a way the writer may not have
-// meant, one sentence each: an undeclared capital name read as a scalar
-// next to vectors and matrices, e read as Euler's number there.
+// meant, one sentence each: names written as if applied that are not
+// declared functions (f(g(x)) is the product f·(g(x)) without
+// ParseOptions.Functions), and next to vectors and matrices an undeclared
+// capital name read as a scalar and e read as Euler's number.
 func (e Expr) Notes() []string { return e.notes }
 
 // Error is a parse error: it carries the line and column of the offending
@@ -125,9 +127,10 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 			return Expr{}, err
 		}
 		if po.Vars != nil {
-			po.Resolved, po.Notes = &decl, &notes
+			po.Resolved = &decl
 		}
 	}
+	po.Notes = &notes
 	n, err := parse.Parse(src, &po)
 	if err != nil {
 		return Expr{}, err

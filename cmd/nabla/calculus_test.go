@@ -146,3 +146,29 @@ func TestCheckAnswerAbstract(t *testing.T) {
 			stdout: equivalent("x^3 cos(x) + 3x^2 sin(x)", "x^3 cos(x) + 3x^2 sin(x)")},
 	})
 }
+
+// TestCallNotesCommand checks that a name written as if applied but not
+// declared a function is noted on standard error, in every command that
+// reads an expression, and in JSON.
+func TestCallNotesCommand(t *testing.T) {
+	fg := "nabla: note: f(g(x)) reads as the product f·(g(x)), g(x) as g·(x); declare --function f,g to make f and g functions\n"
+	runAll(t, []cliCase{
+		{name: "composition", args: []string{"diff", "f(g(x))", "--wrt", "x"},
+			stdout: "f g\n", stderr: fg},
+		{name: "composition in JSON", args: []string{"diff", "f(g(x))", "--wrt", "x", "--format", "json"},
+			stdout: `{"input":"f(g(x))","wrt":"x","order":1,"result":"f g","latex":"f g","shape":[],"notes":["f(g(x)) reads as the product f·(g(x)), g(x) as g·(x); declare --function f,g to make f and g functions"]}` + "\n", stderr: fg},
+		{name: "derivative mark", args: []string{"diff", "f'(x) g(x)", "--wrt", "x"},
+			stdout: "2f g x\n", stderr: "nabla: note: f'(x) reads as the product f'·(x), g(x) as g·(x) (' transposes the scalar f); declare --function f,g to make f and g functions\n"},
+		{name: "declared", args: []string{"diff", "f(g(x))", "--function", "f,g"},
+			stdout: "f'(g(x)) g'(x)\n"},
+		{name: "a product as written", args: []string{"diff", "x(x+1)"},
+			stdout: "2x + 1\n"},
+		{name: "simplify", args: []string{"simplify", "f(x) + f(x)"},
+			stdout: "2f x\n", stderr: "nabla: note: f(x) reads as the product f·(x); declare --function f to make f a function\n"},
+		{name: "check --answer", args: []string{"check", "x^2 f(x)", "--wrt", "x", "--answer", "2x f(x) + x^2 f'(x)"},
+			stdout: "yours: f x^3 + 2f x^2\nnabla: 3f x^2\nnot equivalent: at f = 1.47435780697192, x = 0.606592951834161 yours is 1.41406974400675, nabla's is 1.62749202135115\n",
+			stderr: "nabla: note: f(x) reads as the product f·(x); declare --function f to make f a function\n" +
+				"nabla: note: --answer: f'(x) reads as the product f'·(x) (' transposes the scalar f); declare --function f to make f a function\n" +
+				"nabla: the derivatives disagree\n", status: 1},
+	})
+}

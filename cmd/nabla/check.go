@@ -131,6 +131,7 @@ func (a *app) runCheck(src string, tol float64) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(f.Notes())
 	if len(f.Shape()) > 0 {
 		return usagef("check takes a scalar expression, but %s is %s", f, describeShape(f.Shape()))
 	}
@@ -387,6 +388,7 @@ func (a *app) runAnswer(src, ans string) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(f.Notes())
 	wrt, err := a.wrtList(f, src, false)
 	if err != nil {
 		return err
@@ -397,6 +399,11 @@ func (a *app) runAnswer(src, ans string) error {
 	yours, err := a.parse(ans, 1)
 	if err != nil {
 		return usagef("--answer: %v", err)
+	}
+	for _, n := range yours.Notes() {
+		if !slices.Contains(f.Notes(), n) {
+			a.printNotes([]string{"--answer: " + n})
+		}
 	}
 	ctx, cancel := a.context()
 	defer cancel()

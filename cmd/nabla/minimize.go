@@ -186,6 +186,7 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.printNotes(f.Notes())
 	if len(f.Shape()) > 0 {
 		return nil, usagef("minimize takes a scalar function, but %s is %s", f, describeShape(f.Shape()))
 	}

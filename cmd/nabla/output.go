@@ -158,10 +158,15 @@ func (a *app) outputFormat() *outputFormat {
 // print writes r in the format of --format, and its notes on standard
 // error.
 func (a *app) print(r *result, m mode) error {
-	for _, n := range r.Notes {
+	a.printNotes(r.Notes)
+	return a.outputFormat().write(a.stdout, r, m)
+}
+
+// printNotes writes notes on standard error, each as "nabla: note: …".
+func (a *app) printNotes(notes []string) {
+	for _, n := range notes {
 		fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
 	}
-	return a.outputFormat().write(a.stdout, r, m)
 }
 
 // text renders the part as nabla's syntax, within the limits.
