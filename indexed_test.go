@@ -197,7 +197,7 @@ func TestIndexedValue(t *testing.T) {
 		t.Errorf("no j: got %v", err)
 	}
 	env["r"] = Tensor{Shape: []int{5, 2}, Data: make([]float64, 10)}
-	if _, err := f.Value(env); err == nil || err.Error() != "size N is 5 from r but 6 from x" {
+	if _, err := f.Value(env); err == nil || err.Error() != "r has 5 rows but x has 6, and both are the size N" {
 		t.Errorf("r of 5 rows: got %v", err)
 	}
 }

@@ -238,7 +238,7 @@ func (p *Program) bindInto(q *program.Program, name string, v tensor.T) error {
 	if ok {
 		for i := 0; i < s.Rank() && i < len(v.Shape); i++ {
 			if d := s.Dim(i); d.N == 0 {
-				if err := q.SetSize(d.Sym, v.Shape[i]); err != nil {
+				if err := q.SetSizeOf(d.Sym, v.Shape[i], expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}); err != nil {
 					return err
 				}
 			}

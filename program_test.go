@@ -344,7 +344,7 @@ func TestProgramErrors(t *testing.T) {
 		{"sizes that disagree", func(p *Program) error {
 			p.Bind("Φ", phi)
 			return p.Bind("y", []float64{1, 2})
-		}, "size N is 3 from Φ but 2 from y"},
+		}, "Φ has 3 rows but y has 2 entries, and both are the size N"},
 		{"no such variable", func(p *Program) error { return p.Bind("z", 1.0) },
 			"the expression has no variable z to bind; its data variables are y, Φ"},
 		{"an input bound", func(p *Program) error { return p.Bind("θ", []float64{1, 2}) },
