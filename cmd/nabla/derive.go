@@ -359,9 +359,12 @@ func nameTeX(name string) string {
 
 // definedAt refuses a point where f itself has no value: there it has
 // no derivative either, though the formula of the derivative may have a
-// value (1/(x log(x)) at x = 0.5, where log(log(x)) is not defined). A
-// point that leaves some of f's variables without a value is not
-// checked.
+// value (1/(x log(x)) at x = 0.5, where log(log(x)) is not defined). Values
+// that do not fit f (an entry x[3] of a 2-vector, sizes that disagree) are
+// said in terms of f, as eval says them, not of the derivative's formula
+// (unit(3), the derivative of x[3]). A point that leaves some of f's
+// variables without a value is not checked, and neither is an abstract
+// function, which has no value anywhere.
 func definedAt(f nabla.Expr, env map[string]nabla.Tensor) error {
 	for _, v := range f.Vars() {
 		if _, ok := env[v]; !ok {
@@ -370,8 +373,14 @@ func definedAt(f nabla.Expr, env map[string]nabla.Tensor) error {
 	}
 	_, err := valueAt(f, env)
 	var de *nabla.DomainError
-	if errors.As(err, &de) && de.Msg != "overflow" { // a value beyond float64 is still a value
+	var ne *nabla.NoValueError
+	switch {
+	case err == nil, errors.As(err, &ne):
+		return nil
+	case errors.As(err, &de) && de.Msg == "overflow": // a value beyond float64 is still a value
+		return nil
+	case de != nil:
 		return fmt.Errorf("%w, so %s has no derivative there", err, short(f))
 	}
-	return nil
+	return valueError(err)
 }
