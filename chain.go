@@ -61,9 +61,31 @@ func ChainRuleWith(ctx context.Context, src string, opts *ParseOptions, wrt ...s
 	}, nil
 }
 
-// String summarises the chain rule in the notes' notation.
+// String summarises the chain rule in the notes' notation, with the
+// chain's own variables: ∂f/∂(x, y, z), ∂(x, y, z)/∂(p, q, r), df/d(p, q, r).
 func (c *Chain) String() string {
-	return fmt.Sprintf("∂f/∂x = %s\n∂x/∂t = %s\ndf/dt = %s", c.DfDx, c.DxDt, c.Result)
+	_, tt := c.names()
+	return fmt.Sprintf("%s = %s\n%s = %s\ndf/d%s = %s", c.DfDxName(), c.DfDx, c.DxDtName(), c.DxDt, tt.Text, c.Result)
+}
+
+// DfDxName is the name of the factor DfDx with the inner variables:
+// ∂f/∂(x1, x2), or ∂f/∂u for one.
+func (c *Chain) DfDxName() Label {
+	x, _ := c.names()
+	return Label{"∂f/∂" + x.Text, `\frac{\partial f}{\partial ` + x.LaTeX + `}`}
+}
+
+// DxDtName is the name of the factor DxDt with the inner variables and
+// those of Wrt: ∂(x, y, z)/∂(p, q, r), ∂(x1, x2)/∂t.
+func (c *Chain) DxDtName() Label {
+	x, t := c.names()
+	return Label{"∂" + x.Text + "/∂" + t.Text, `\frac{\partial ` + x.LaTeX + `}{\partial ` + t.LaTeX + `}`}
+}
+
+// names writes the inner variables and those of Wrt as a variable is
+// written, or several in parentheses: (x1, x2).
+func (c *Chain) names() (x, t Label) {
+	return tuple(c.Inner), tuple(c.Wrt)
 }
 
 // Link is one factor of the chain rule through vectors and matrices: the

@@ -185,8 +185,8 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	}
 	n := new(int)
 	k, m := len(c.Inner), len(c.Wrt)
-	x, xTeX := tuple(c.Inner)
-	tt, ttTeX := tuple(c.Wrt)
+	xl, tl := c.names()
+	x, xTeX, tt, ttTeX := xl.Text, xl.LaTeX, tl.Text, tl.LaTeX
 	outer := c.Outer
 	d := &Derivation{Of: outer, Wrt: c.Wrt,
 		Title: Label{"df/d" + tt + " for f = " + outer.String() + " where " + definitions(c),
@@ -197,7 +197,7 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	if err != nil {
 		return nil, err
 	}
-	dfdx := Label{"∂f/∂" + x, `\frac{\partial f}{\partial ` + xTeX + `}`}
+	dfdx := c.DfDxName()
 	fx.Name, fx.Title = dfdx, dfdx
 	fx.Steps[len(fx.Steps)-1].Left = dfdx
 	defs := c.Defs
@@ -205,7 +205,7 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	if err != nil {
 		return nil, err
 	}
-	dxdt := Label{"∂" + x + "/∂" + tt, `\frac{\partial ` + xTeX + `}{\partial ` + ttTeX + `}`}
+	dxdt := c.DxDtName()
 	xt.Name, xt.Title = dxdt, dxdt
 	xt.Steps[len(xt.Steps)-1].Left = dxdt
 	d.Parts = []*Derivation{fx, xt}
@@ -260,13 +260,13 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	return d, nil
 }
 
-// tuple writes names as a variable does, or several in parentheses:
-// (x1, x2).
-func tuple(names []string) (text, tex string) {
+// tuple writes names as a variable is written, or several in
+// parentheses: (x1, x2).
+func tuple(names []string) Label {
 	if len(names) == 1 {
-		return names[0], texName(names[0])
+		return Label{names[0], texName(names[0])}
 	}
-	return "(" + strings.Join(names, ", ") + ")", "(" + texNames(names) + ")"
+	return Label{"(" + strings.Join(names, ", ") + ")", "(" + texNames(names) + ")"}
 }
 
 // definitions writes the where clause of a chain: x1 = sin(t), x2 = exp(2t).

@@ -33,19 +33,31 @@ func TestChainCommand(t *testing.T) {
 	src := "x1^2*x2 + 3*x1 + 6*x2 where x1 = sin(t), x2 = exp(2*t)"
 	runAll(t, []cliCase{
 		{name: "chain rule", args: []string{"diff", src, "--wrt", "t", "--chain"},
-			stdout: "∂f/∂x = [[2x1 x2 + 3, x1^2 + 6]]\n" +
-				"∂x/∂t = [[cos(t)], [2exp(2t)]]\n" +
-				"∂f/∂x ∂x/∂t = [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]\n" +
+			stdout: "∂f/∂(x1, x2) = [[2x1 x2 + 3, x1^2 + 6]]\n" +
+				"∂(x1, x2)/∂t = [[cos(t)], [2exp(2t)]]\n" +
+				"∂f/∂(x1, x2) ∂(x1, x2)/∂t = [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]\n" +
 				"cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)\n"},
 		{name: "composition without --chain", args: []string{"diff", src, "--wrt", "t"},
 			stdout: "2sin(t) cos(t) exp(2t) + 2sin(t)^2 exp(2t) + 3cos(t) + 12exp(2t)\n"},
 		{name: "chain rule in JSON", args: []string{"diff", src, "--chain", "--format", "json"},
 			stdout: `{"input":"` + src + `","wrt":"t","result":"cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)","latex":"\\cos\\left(t\\right) \\left(2 \\sin\\left(t\\right) \\exp\\left(2 t\\right) + 3\\right) + 2 \\exp\\left(2 t\\right) \\left(\\sin\\left(t\\right)^{2} + 6\\right)","shape":[],"chain":{"inner":"x1,x2","df_dx":"[[2x1 x2 + 3, x1^2 + 6]]","dx_dt":"[[cos(t)], [2exp(2t)]]","product":"[[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]"}}` + "\n"},
 		{name: "several outer variables", args: []string{"diff", "3x y + y z^2 where x = p q r, y = 2p^2 + q + 5r, z = p cos(q + 2r)", "--wrt", "p", "--chain"},
-			stdout: "∂f/∂x = [[3y, 3x + z^2, 2y z]]\n" +
-				"∂x/∂t = [[q r], [4p], [cos(q + 2r)]]\n" +
-				"∂f/∂x ∂x/∂t = [[4p (3x + z^2) + 3q r y + 2y z cos(q + 2r)]]\n" +
+			stdout: "∂f/∂(x, y, z) = [[3y, 3x + z^2, 2y z]]\n" +
+				"∂(x, y, z)/∂p = [[q r], [4p], [cos(q + 2r)]]\n" +
+				"∂f/∂(x, y, z) ∂(x, y, z)/∂p = [[4p (3x + z^2) + 3q r y + 2y z cos(q + 2r)]]\n" +
 				"2p cos(q + 2r)^2 (2p^2 + q + 5r) + 4p (p^2 cos(q + 2r)^2 + 3p q r) + 3q r (2p^2 + q + 5r)\n"},
+		{name: "factors named by the variables", args: []string{"diff", "x1^2 + x2 where x1 = u + v, x2 = 2u", "--wrt", "u,v", "--chain"},
+			stdout: "∂f/∂(x1, x2) = [[2x1, 1]]\n" +
+				"∂(x1, x2)/∂(u, v) = [[1, 1], [2, 0]]\n" +
+				"∂f/∂(x1, x2) ∂(x1, x2)/∂(u, v) = [[2x1 + 2, 2x1]]\n" +
+				"[[2(u + v) + 2, 2(u + v)]]\n"},
+		{name: "one inner variable, in LaTeX", args: []string{"diff", "sin(w) where w = s t", "--wrt", "s,t", "--chain", "--format", "latex"},
+			stdout: "\\frac{\\partial f}{\\partial w} = \\begin{bmatrix} \\cos\\left(w\\right) \\end{bmatrix}\n" +
+				"\\frac{\\partial w}{\\partial (s, t)} = \\begin{bmatrix} t & s \\end{bmatrix}\n" +
+				"\\frac{\\partial f}{\\partial w} \\frac{\\partial w}{\\partial (s, t)} = \\begin{bmatrix} t \\cos\\left(w\\right) & s \\cos\\left(w\\right) \\end{bmatrix}\n" +
+				"\\begin{bmatrix} t \\cos\\left(s t\\right) & s \\cos\\left(s t\\right) \\end{bmatrix}\n"},
+		{name: "one inner variable, one outer", args: []string{"diff", "sin(w) where w = t^2", "--wrt", "t", "--chain", "--at", "t=0.5"},
+			stdout: "∂f/∂w = [[cos(w)]]\n∂w/∂t = [[2t]]\n∂f/∂w ∂w/∂t = [[2t cos(w)]]\n2t cos(t^2)\n0.9689124217106447\n"},
 		{name: "no inner functions", args: []string{"diff", "x^2", "--chain"},
 			stderr: "nabla: the chain rule needs inner functions: f where x1 = …, x2 = …\n", status: 2},
 	})

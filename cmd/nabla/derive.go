@@ -295,15 +295,17 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	}
 	r := whole(src, d)
 	r.Wrt = strings.Join(c.Wrt, ",")
+	dfdx, dxdt := c.DfDxName(), c.DxDtName()
 	r.Chain = &chainSteps{
 		Inner:   strings.Join(c.Inner, ","),
 		DfDx:    c.DfDx.String(),
 		DxDt:    c.DxDt.String(),
 		Product: c.Factor.String(),
+		names:   [2]string{dfdx.Text, dxdt.Text},
 		tex: []string{
-			`\frac{\partial f}{\partial x} = ` + c.DfDx.LaTeX(),
-			`\frac{\partial x}{\partial t} = ` + c.DxDt.LaTeX(),
-			`\frac{\partial f}{\partial x} \frac{\partial x}{\partial t} = ` + c.Factor.LaTeX(),
+			dfdx.LaTeX + ` = ` + c.DfDx.LaTeX(),
+			dxdt.LaTeX + ` = ` + c.DxDt.LaTeX(),
+			dfdx.LaTeX + ` ` + dxdt.LaTeX + ` = ` + c.Factor.LaTeX(),
 		},
 	}
 	return r, a.evaluate(r, &r.Parts[0])

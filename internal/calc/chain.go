@@ -33,7 +33,9 @@ func (c *computation) row(f *expr.Node, xs []Var) (*expr.Node, error) {
 	if err := c.gradientOf(r, f); err != nil {
 		return nil, err
 	}
-	if len(xs) == 1 {
+	if r.Expr.Shape().IsScalar() {
+		// A derivative as a scalar: the 1×1 row of it. The gradient over
+		// scalars is a row already, [[cos(w)]], not to be wrapped again.
 		return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: 1}), nil, []*expr.Node{r.Expr}), nil
 	}
 	return r.Expr, nil
