@@ -115,7 +115,8 @@ type Links struct {
 // gives each link's derivative. The chain must be one path: each
 // function in it depends on wrt through one inner variable (x1 = g(x2),
 // x2 = h(t)); f with several inner variables of one level is the
-// multivariate chain rule of ChainRule.
+// multivariate chain rule of ChainRule. A chain of several paths, or a
+// link with no matrix form (∂(Xb)/∂X, a tensor), is an *UnsupportedError.
 func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string) (*Links, error) {
 	var po parse.Options
 	var closed, defs []parse.Def
@@ -185,14 +186,14 @@ func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string)
 			if direct {
 				paths = append(paths, wrt)
 			}
-			return nil, fmt.Errorf("%s depends on %s through %s: the chain has several paths; diff --chain works them out for scalar inner variables", name, wrt, strings.Join(paths, " and "))
+			return nil, &UnsupportedError{Msg: fmt.Sprintf("%s depends on %s through %s: the chain has several paths; diff --chain works them out for scalar inner variables", name, wrt, strings.Join(paths, " and "))}
 		}
 		d, err := Derive(ctx, wrap(cur), []string{by}, nil)
 		if err != nil {
 			return nil, err
 		}
 		if d.Expr.Err() != nil {
-			return nil, fmt.Errorf("∂%s/∂%s has no matrix form", name, by)
+			return nil, &UnsupportedError{Msg: fmt.Sprintf("∂%s/∂%s has no matrix form", name, by)}
 		}
 		l.Links = append(l.Links, Link{Of: name, Wrt: by, Expr: d.Expr, Dims: d.Expr.Dims()})
 		if by == wrt {

@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -111,6 +112,28 @@ func TestChainRuleNames(t *testing.T) {
 		}
 		if tt.value != "" && c.Result.String() != tt.value {
 			t.Errorf("%s: result %s, want %s", tt.src, c.Result, tt.value)
+		}
+	}
+}
+
+// TestChainLinksUnsupported checks that a chain nabla cannot follow link
+// by link in matrix form is an *UnsupportedError, and one that does not
+// reach the variable is not.
+func TestChainLinksUnsupported(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "b", "g", "y", "θ", "e", "z"}, Matrices: []string{"X", "Φ"}}
+	tests := []struct {
+		src, wrt    string
+		unsupported bool
+	}{
+		{"a' g where g = X b", "X", true},                   // ∂g/∂X is a tensor
+		{"e' e + e' z where e = y - z, z = Φ θ", "θ", true}, // two paths
+		{"e' e where e = y - Φ θ", "b", false},              // no path
+	}
+	for _, tt := range tests {
+		_, err := ChainLinks(context.Background(), tt.src, opts, tt.wrt)
+		var ue *UnsupportedError
+		if err == nil || errors.As(err, &ue) != tt.unsupported {
+			t.Errorf("ChainLinks(%s) by %s: %v, want an *UnsupportedError: %v", tt.src, tt.wrt, err, tt.unsupported)
 		}
 	}
 }

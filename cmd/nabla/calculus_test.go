@@ -184,3 +184,23 @@ func TestCallNotesCommand(t *testing.T) {
 				"nabla: the derivatives disagree\n", status: 1},
 	})
 }
+
+// TestExitStatuses checks the statuses of the README's scheme where the
+// cause of a failure is the flags (2) or a derivative nabla cannot give
+// (1).
+func TestExitStatuses(t *testing.T) {
+	runAll(t, []cliCase{
+		{name: "an order with several variables is a usage error", args: []string{"diff", "x1^2 x2 + x1 x2^3", "--wrt", "x1,x2", "--order", "2"},
+			stderr: "nabla: --order 2 differentiates with respect to one variable, but --wrt names 2; by several, the second derivative is the Hessian: nabla hessian\n", status: 2},
+		{name: "order 0 with several variables is the expression", args: []string{"diff", "x1^2 x2", "--wrt", "x1,x2", "--order", "0"},
+			stdout: "x1^2 x2\n"},
+		{name: "a chain factor without a matrix form cannot be computed", args: []string{"diff", "a' g where g = X b", "--vector", "a,b", "--matrix", "X", "--wrt", "X", "--chain"},
+			stderr: "nabla: ∂g/∂X has no matrix form\n", status: 1},
+		{name: "a chain of several paths cannot be computed link by link", args: []string{"diff", "e' e + e' z where e = y - z, z = Φ θ", "--vector", "y,θ,e,z", "--matrix", "Φ", "--wrt", "θ", "--chain"},
+			stderr: "nabla: f depends on θ through e and z: the chain has several paths; diff --chain works them out for scalar inner variables\n", status: 1},
+		{name: "a chain that --wrt does not reach is a usage error", args: []string{"diff", "e' e where e = y - Φ θ", "--vector", "y,θ,e", "--matrix", "Φ", "--wrt", "x", "--chain"},
+			stderr: "nabla: f does not depend on x\n", status: 2},
+		{name: "a chain without inner functions is a usage error", args: []string{"diff", "x^2", "--chain"},
+			stderr: "nabla: the chain rule needs inner functions: f where x1 = …, x2 = …\n", status: 2},
+	})
+}

@@ -78,6 +78,11 @@ func (a *app) derive(cmd, src string, line int) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if kind == nabla.KindAuto && a.order > 1 && len(wrt) > 1 {
+		// Flags that ask for nothing: a usage error, whatever Derive
+		// would say of the order.
+		return nil, usagef("--order %d differentiates with respect to one variable, but --wrt names %d; by several, the second derivative is the Hessian: nabla hessian", a.order, len(wrt))
+	}
 	ctx, cancel := a.context()
 	defer cancel()
 	var d *nabla.Derivative
@@ -284,10 +289,7 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	defer cancel()
 	c, err := nabla.ChainRuleWith(ctx, src, opts, wrt...)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("stopped after %s: the chain rule of %s takes too long; raise --timeout", a.timeout, strings.TrimSpace(src))
-		}
-		return nil, usageError{err}
+		return nil, a.chainError(err, src)
 	}
 	d := c.Result
 	if d.Len() == 1 {
@@ -326,11 +328,7 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	defer cancel()
 	l, err := nabla.ChainLinks(ctx, src, opts, wrt[0])
 	if err != nil {
-		var pe *nabla.Error
-		if errors.As(err, &pe) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, a.chainError(err, src)
 	}
 	r := whole(src, l.Result)
 	r.Wrt = wrt[0]
@@ -349,6 +347,23 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	c.tex = append(c.tex, strings.Join(names, " ")+" = "+l.Product.LaTeX())
 	r.Chain = c
 	return r, a.evaluate(r, &r.Parts[0])
+}
+
+// chainError is what the command says of err from the chain rule of src,
+// with the exit status the README gives it: a parse error as it is (2), a
+// derivative nabla cannot compute, as a link with no matrix form, or one
+// stopped by --timeout (1), and the other errors, a chain that --wrt does
+// not reach or inner functions missing, as usage errors (2).
+func (a *app) chainError(err error, src string) error {
+	var pe *nabla.Error
+	var unsupported *nabla.UnsupportedError
+	switch {
+	case errors.As(err, &pe), errors.Is(err, nabla.ErrTooLarge), errors.As(err, &unsupported):
+		return err
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("stopped after %s: the chain rule of %s takes too long; raise --timeout", a.timeout, strings.TrimSpace(src))
+	}
+	return usageError{err}
 }
 
 // nameTeX spells a variable's name in LaTeX: θ is \theta.
