@@ -2,8 +2,6 @@ package nabla
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/parse"
@@ -47,7 +45,7 @@ func Func(name string, args ...Expr) Expr {
 }
 
 // Functions returns the names of the abstract functions that e applies,
-// sorted: f and g for f(x) g'(x).
+// in the order of CompareNames: f and g for f(x) g'(x).
 func (e Expr) Functions() []string {
 	if e.n == nil {
 		return nil
@@ -59,7 +57,7 @@ func (e Expr) Functions() []string {
 		}
 		return true
 	})
-	return slices.Sorted(maps.Keys(seen))
+	return expr.SortedNames(seen)
 }
 
 // declareFunctions checks the abstract functions that opts declares and

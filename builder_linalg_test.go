@@ -121,7 +121,7 @@ func TestCompileBuilt(t *testing.T) {
 	if err != nil || v != 0 || !slices.Equal(g, []float64{0, 0}) {
 		t.Errorf("ValueGrad = %v %v %v", v, g, err)
 	}
-	if err := p.Bind("b", []float64{1, 2}); err == nil || err.Error() != "size m is 3 from A but 2 from b" {
+	if err := p.Bind("b", []float64{1, 2}); err == nil || err.Error() != "A has 3 rows but b has 2 entries, and both are the size m" {
 		t.Errorf("Bind b of 2 entries: %v", err)
 	}
 	if _, err := p.ValueGrad(make([]float64, 3), []float64{1, 2, 3}); err == nil {

@@ -61,9 +61,31 @@ func ChainRuleWith(ctx context.Context, src string, opts *ParseOptions, wrt ...s
 	}, nil
 }
 
-// String summarises the chain rule in the notes' notation.
+// String summarises the chain rule in the notes' notation, with the
+// chain's own variables: ∂f/∂(x, y, z), ∂(x, y, z)/∂(p, q, r), df/d(p, q, r).
 func (c *Chain) String() string {
-	return fmt.Sprintf("∂f/∂x = %s\n∂x/∂t = %s\ndf/dt = %s", c.DfDx, c.DxDt, c.Result)
+	_, tt := c.names()
+	return fmt.Sprintf("%s = %s\n%s = %s\ndf/d%s = %s", c.DfDxName(), c.DfDx, c.DxDtName(), c.DxDt, tt.Text, c.Result)
+}
+
+// DfDxName is the name of the factor DfDx with the inner variables:
+// ∂f/∂(x1, x2), or ∂f/∂u for one.
+func (c *Chain) DfDxName() Label {
+	x, _ := c.names()
+	return Label{"∂f/∂" + x.Text, `\frac{\partial f}{\partial ` + x.LaTeX + `}`}
+}
+
+// DxDtName is the name of the factor DxDt with the inner variables and
+// those of Wrt: ∂(x, y, z)/∂(p, q, r), ∂(x1, x2)/∂t.
+func (c *Chain) DxDtName() Label {
+	x, t := c.names()
+	return Label{"∂" + x.Text + "/∂" + t.Text, `\frac{\partial ` + x.LaTeX + `}{\partial ` + t.LaTeX + `}`}
+}
+
+// names writes the inner variables and those of Wrt as a variable is
+// written, or several in parentheses: (x1, x2).
+func (c *Chain) names() (x, t Label) {
+	return tuple(c.Inner), tuple(c.Wrt)
 }
 
 // Link is one factor of the chain rule through vectors and matrices: the
@@ -93,7 +115,8 @@ type Links struct {
 // gives each link's derivative. The chain must be one path: each
 // function in it depends on wrt through one inner variable (x1 = g(x2),
 // x2 = h(t)); f with several inner variables of one level is the
-// multivariate chain rule of ChainRule.
+// multivariate chain rule of ChainRule. A chain of several paths, or a
+// link with no matrix form (∂(Xb)/∂X, a tensor), is an *UnsupportedError.
 func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string) (*Links, error) {
 	var po parse.Options
 	var closed, defs []parse.Def
@@ -163,14 +186,14 @@ func ChainLinks(ctx context.Context, src string, opts *ParseOptions, wrt string)
 			if direct {
 				paths = append(paths, wrt)
 			}
-			return nil, fmt.Errorf("%s depends on %s through %s: the chain has several paths; diff --chain works them out for scalar inner variables", name, wrt, strings.Join(paths, " and "))
+			return nil, &UnsupportedError{Msg: fmt.Sprintf("%s depends on %s through %s: the chain has several paths; diff --chain works them out for scalar inner variables", name, wrt, strings.Join(paths, " and "))}
 		}
 		d, err := Derive(ctx, wrap(cur), []string{by}, nil)
 		if err != nil {
 			return nil, err
 		}
 		if d.Expr.Err() != nil {
-			return nil, fmt.Errorf("∂%s/∂%s has no matrix form", name, by)
+			return nil, &UnsupportedError{Msg: fmt.Sprintf("∂%s/∂%s has no matrix form", name, by)}
 		}
 		l.Links = append(l.Links, Link{Of: name, Wrt: by, Expr: d.Expr, Dims: d.Expr.Dims()})
 		if by == wrt {

@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -75,6 +76,64 @@ func TestChainLinks(t *testing.T) {
 	} {
 		if _, err := ChainLinks(context.Background(), tt.src, ls, tt.wrt); err == nil || err.Error() != tt.want {
 			t.Errorf("%s: %v, want %s", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestChainRuleNames checks that the chain rule's factors are named by
+// its own variables, and that with one inner variable ∂f/∂x is the 1×1
+// row of its derivative.
+func TestChainRuleNames(t *testing.T) {
+	tests := []struct {
+		src             string
+		wrt             []string
+		dfdx, dxdt      string
+		dfdxExpr, value string
+	}{
+		{"3x y + y z^2 where x = p q r, y = 2p^2 + q + 5r, z = p cos(q + 2r)", []string{"p", "q", "r"},
+			"∂f/∂(x, y, z)", "∂(x, y, z)/∂(p, q, r)", "[[3y, 3x + z^2, 2y z]]", ""},
+		{"x1^2 + x2 where x1 = u + v, x2 = 2u", []string{"u", "v"}, "∂f/∂(x1, x2)", "∂(x1, x2)/∂(u, v)", "[[2x1, 1]]", ""},
+		{"x1^2*x2 + 3*x1 + 6*x2 where x1 = sin(t), x2 = exp(2*t)", nil, "∂f/∂(x1, x2)", "∂(x1, x2)/∂t", "[[2x1 x2 + 3, x1^2 + 6]]", ""},
+		{"sin(w) where w = s t", []string{"s", "t"}, "∂f/∂w", "∂w/∂(s, t)", "[[cos(w)]]", "[[t cos(s t), s cos(s t)]]"},
+	}
+	for _, tt := range tests {
+		c, err := ChainRule(tt.src, tt.wrt...)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		if got := c.DfDxName().Text; got != tt.dfdx {
+			t.Errorf("%s: ∂f/∂x named %s, want %s", tt.src, got, tt.dfdx)
+		}
+		if got := c.DxDtName().Text; got != tt.dxdt {
+			t.Errorf("%s: ∂x/∂t named %s, want %s", tt.src, got, tt.dxdt)
+		}
+		if got := c.DfDx.String(); got != tt.dfdxExpr {
+			t.Errorf("%s: %s = %s, want %s", tt.src, tt.dfdx, got, tt.dfdxExpr)
+		}
+		if tt.value != "" && c.Result.String() != tt.value {
+			t.Errorf("%s: result %s, want %s", tt.src, c.Result, tt.value)
+		}
+	}
+}
+
+// TestChainLinksUnsupported checks that a chain nabla cannot follow link
+// by link in matrix form is an *UnsupportedError, and one that does not
+// reach the variable is not.
+func TestChainLinksUnsupported(t *testing.T) {
+	opts := &ParseOptions{Vectors: []string{"a", "b", "g", "y", "θ", "e", "z"}, Matrices: []string{"X", "Φ"}}
+	tests := []struct {
+		src, wrt    string
+		unsupported bool
+	}{
+		{"a' g where g = X b", "X", true},                   // ∂g/∂X is a tensor
+		{"e' e + e' z where e = y - z, z = Φ θ", "θ", true}, // two paths
+		{"e' e where e = y - Φ θ", "b", false},              // no path
+	}
+	for _, tt := range tests {
+		_, err := ChainLinks(context.Background(), tt.src, opts, tt.wrt)
+		var ue *UnsupportedError
+		if err == nil || errors.As(err, &ue) != tt.unsupported {
+			t.Errorf("ChainLinks(%s) by %s: %v, want an *UnsupportedError: %v", tt.src, tt.wrt, err, tt.unsupported)
 		}
 	}
 }

@@ -159,8 +159,8 @@ func ExampleChainRule() {
 	fmt.Println(c)
 	fmt.Println(c.Factor)
 	// Output:
-	// ∂f/∂x = [[2x1 x2 + 3, x1^2 + 6]]
-	// ∂x/∂t = [[cos(t)], [2exp(2t)]]
+	// ∂f/∂(x1, x2) = [[2x1 x2 + 3, x1^2 + 6]]
+	// ∂(x1, x2)/∂t = [[cos(t)], [2exp(2t)]]
 	// df/dt = [[cos(t) (2sin(t) exp(2t) + 3) + 2exp(2t) (sin(t)^2 + 6)]]
 	// [[cos(t) (2x1 x2 + 3) + 2exp(2t) (x1^2 + 6)]]
 }

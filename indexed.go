@@ -100,12 +100,12 @@ func (f *Indexed) Notes() []string { return f.notes }
 // Dims returns the dimensions of f's value: none for a scalar.
 func (f *Indexed) Dims() []string { return dimNames(f.x.Shape()) }
 
-// Free returns the free indices of f, sorted: those no sum binds, whose
-// values Value takes.
+// Free returns the free indices of f in the order of CompareNames: those
+// no sum binds, whose values Value takes.
 func (f *Indexed) Free() []string { return f.x.Free() }
 
-// Vars returns the variables whose values Value needs, sorted: the
-// families (x for x[n]) and the other variables.
+// Vars returns the variables whose values Value needs in the order of
+// CompareNames: the families (x for x[n]) and the other variables.
 func (f *Indexed) Vars() []string { return f.x.Vars() }
 
 // Range returns the name of the size N that the index i runs over,

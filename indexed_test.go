@@ -37,7 +37,7 @@ func TestIndexedDiff(t *testing.T) {
 		{"sum_i log(1 + exp(-y[i] θ' x[i]))", "x", "y,θ", "θ", "-Σ_i y[i] (1 - sigmoid(y[i] (θᵀ x[i]))) x[i]ᵀ"},
 		{"log(sum_k exp(z[k]))", "", "z", "z[j]", "exp(z[j])/Σ_k exp(z[k])"},
 		{"(sum_i y[i])^2", "", "y", "y[j]", "2Σ_i y[i]"},
-		{"sum_{i,k} y[i] y[k] A[i,k]", "A", "y", "y[j]", "Σ_i A[i,j] y[i] + Σ_k A[j,k] y[k]"},
+		{"sum_{i,k} y[i] y[k] A[i,k]", "A", "y", "y[j]", "Σ_k A[j,k] y[k] + Σ_i A[i,j] y[i]"},
 		{"sum_i (y[i] - W x[i])'(y[i] - W x[i])", "x,y,W", "", "W", "-Σ_i (2y[i] - 2W x[i]) x[i]ᵀ"},
 		{"sum_i y[i]^2", "", "y", "y[j]", "2y[j]"},
 	}
@@ -197,7 +197,7 @@ func TestIndexedValue(t *testing.T) {
 		t.Errorf("no j: got %v", err)
 	}
 	env["r"] = Tensor{Shape: []int{5, 2}, Data: make([]float64, 10)}
-	if _, err := f.Value(env); err == nil || err.Error() != "size N is 5 from r but 6 from x" {
+	if _, err := f.Value(env); err == nil || err.Error() != "r has 5 rows but x has 6, and both are the size N" {
 		t.Errorf("r of 5 rows: got %v", err)
 	}
 }

@@ -207,7 +207,7 @@ func TestMatrixValues(t *testing.T) {
 	}{
 		{"inv(A)", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: []float64{1, 2, 2, 4}}}, "singular matrix in inv(A)"},
 		{"A x", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: make([]float64, 4)}, "x": {Shape: []int{3}, Data: make([]float64, 3)}},
-			"size n is 2 from A but 3 from x"},
+			"A has 2 columns but x has 3 entries, and both are the size n"},
 		{"A x", map[string]Tensor{"A": {Shape: []int{2}, Data: make([]float64, 2)}, "x": {Shape: []int{2}, Data: make([]float64, 2)}},
 			"A is a matrix, but its value is 2"},
 		{"logdet(A)", map[string]Tensor{"A": {Shape: []int{2, 2}, Data: []float64{-1, 0, 0, 1}}}, "log of a non-positive determinant in logdet(A)"},

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -38,8 +37,10 @@ type Expr struct {
 func (e Expr) with(n *expr.Node) Expr { return Expr{n: n, decl: e.decl, defs: e.defs} }
 
 // Notes returns what the parser read in a way the writer may not have
-// meant, one sentence each: an undeclared capital name read as a scalar
-// next to vectors and matrices, e read as Euler's number there.
+// meant, one sentence each: names written as if applied that are not
+// declared functions (f(g(x)) is the product f·(g(x)) without
+// ParseOptions.Functions), and next to vectors and matrices an undeclared
+// capital name read as a scalar and e read as Euler's number.
 func (e Expr) Notes() []string { return e.notes }
 
 // Error is a parse error: it carries the line and column of the offending
@@ -130,9 +131,10 @@ func ParseWith(src string, opts *ParseOptions) (Expr, error) {
 			return Expr{}, err
 		}
 		if po.Vars != nil {
-			po.Resolved, po.Notes = decl, notes
+			po.Resolved = decl
 		}
 	}
+	po.Notes = notes
 	n, err := parse.Parse(src, po)
 	if err != nil {
 		return Expr{}, err
@@ -236,7 +238,7 @@ func declare(opts *ParseOptions) (map[string]expr.Shape, map[string]bool, error)
 		}
 		sym[w] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(opts.Shapes)) {
+	for _, name := range expr.SortedNames(opts.Shapes) {
 		sizes := opts.Shapes[name]
 		if len(sizes) > 2 {
 			return nil, nil, &DeclarationError{fmt.Sprintf("%s has %d sizes: a scalar has none, a vector one, a matrix two", name, len(sizes))}
@@ -477,19 +479,21 @@ func dimNames(s expr.Shape) []string {
 // Rank returns the number of e's dimensions: 0 for a scalar.
 func (e Expr) Rank() int { return e.shape().Rank() }
 
-// Vars returns the names of e's variables, sorted.
+// Vars returns the names of e's variables in the order of CompareNames:
+// x1, x2, …, x10. It is the order of a gradient, Jacobian or Hessian whose
+// variables are not named.
 func (e Expr) Vars() []string {
 	if e.n == nil {
 		return nil
 	}
-	vars := expr.Vars(e.n)
-	out := make([]string, len(vars))
-	for i, v := range vars {
-		out[i] = v.Name()
-	}
-	sort.Strings(out)
-	return out
+	return expr.VarNames(e.n)
 }
+
+// CompareNames is the order in which nabla lists variables: natural
+// order, in which a run of digits compares by its value (x2 before x10,
+// x_2 before x_10, θ2 before θ10) and the rest as strings do. It returns
+// -1, 0 or +1, 0 only for equal names, for use with slices.SortFunc.
+func CompareNames(a, b string) int { return expr.CompareNames(a, b) }
 
 // Size returns the number of operations in e read as a tree, the measure
 // of SymPy's count_ops.

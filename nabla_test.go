@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"math/big"
 	"strings"
@@ -433,5 +434,117 @@ func TestBuilderMatchesParser(t *testing.T) {
 				t.Errorf("built %s, want %s", tt.built, tt.text)
 			}
 		})
+	}
+}
+
+// TestVarsNaturalOrder checks that the variables of an expression, and so
+// the default variables of a derivation, come in natural order, x2 before
+// x10, as the notes number them.
+func TestVarsNaturalOrder(t *testing.T) {
+	tests := []struct {
+		src  string
+		vars string
+		grad string
+	}{
+		{"x1 + 2x2 + 3x3 + 4x4 + 5x5 + 6x6 + 7x7 + 8x8 + 9x9 + 10x10", "x1 x2 x3 x4 x5 x6 x7 x8 x9 x10", "[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]"},
+		{"x10 + 2 x2 + 3 x1", "x1 x2 x10", "[[3, 2, 1]]"},
+		{"x_10 + 2x_2 + 3x + 4b2 + 5b10 + 6b1 + 7a", "a b1 b2 b10 x x_2 x_10", "[[7, 6, 4, 5, 3, 2, 1]]"},
+		{"θ10 θ2", "θ2 θ10", "[[θ10, θ2]]"},
+	}
+	for _, tt := range tests {
+		f := MustParse(tt.src)
+		if got := strings.Join(f.Vars(), " "); got != tt.vars {
+			t.Errorf("Vars of %s = %s, want %s", tt.src, got, tt.vars)
+		}
+		d, err := DeriveSteps(f, nil)
+		if err != nil {
+			t.Errorf("DeriveSteps(%s): %v", tt.src, err)
+			continue
+		}
+		if got := strings.Join(d.Wrt, " "); got != tt.vars {
+			t.Errorf("DeriveSteps(%s) with respect to %s, want %s", tt.src, got, tt.vars)
+		}
+		if got := d.Result.String(); got != tt.grad {
+			t.Errorf("DeriveSteps(%s) = %s, want %s", tt.src, got, tt.grad)
+		}
+	}
+	ix, err := ParseIndexed("sum_i a10[i] + sum_i a2[i] b[i]", &ParseOptions{Vectors: []string{"a10", "a2", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(ix.Vars(), " "), "a2 a10 b"; got != want {
+		t.Errorf("Indexed.Vars = %s, want %s", got, want)
+	}
+}
+
+// TestMultiplesOfSums checks that a number times a sum joins the terms of
+// the sum around it where their terms combine (3x - (x + 2) is 2x - 2), as
+// a CAS distributes it, and keeps its factored form where nothing combines:
+// a derivative 2(x + 1), a Taylor polynomial's (x - 4)/4.
+func TestMultiplesOfSums(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a + b - (a + b)", "0"},
+		{"-(a + b) + a + b", "0"},
+		{"x - (x + y)", "-y"},
+		{"3x - (x + 2)", "2x - 2"},
+		{"x + 2(x + 1)", "3x + 2"},
+		{"x y - (x y + x)", "-x"},
+		{"800x^2 - 400(y - x^2)", "1200x^2 - 400y"},
+		{"3x - (x + y) + 2(y + z)", "2x + y + 2z"},
+		{"2(x + 1) - 2(x + 1)", "0"},
+		{"(a + b)/2 + c + (a + b)/2", "a + b + c"},
+		{"f'(x) g(x) + f(x) g'(x) - (f'(x) g(x) + f(x) g'(x))", "0"},
+		// Nothing to combine: the factored form stays.
+		{"2(x + 1)", "2(x + 1)"},
+		{"y + 2(x + 1)", "y + 2(x + 1)"},
+		{"2 + (x - 4)/4 - (x - 4)^2/64", "(x - 4)/4 - (x - 4)^2/64 + 2"},
+		{"2(x - 1/2) + 1", "2(x - 1/2) + 1"},
+		{"x^2 - (x + 1)^2", "x^2 - (x + 1)^2"},
+	}
+	opts := &ParseOptions{Functions: []string{"f", "g"}}
+	for _, tt := range tests {
+		e, err := ParseWith(tt.in, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := e.Simplify().String(); got != tt.want {
+			t.Errorf("Simplify(%s) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	derivatives := []struct{ in, wrt, want string }{
+		{"x y - (x y + x)", "x", "-1"},
+		{"x1^2 x2 - (x1^2 x2 + x1 x2^3)", "x1", "-x2^3"},
+		{"x^3 - (x^3 + x^2 + sin(x))", "x", "-2x - cos(x)"},
+		{"(x + 1)^2", "x", "2(x + 1)"},
+		{"x^2 - 4(x^2 + x)", "x", "-6x - 4"},
+	}
+	at := map[string]float64{"x": 0.7, "y": -1.3, "x1": 1.1, "x2": 0.4}
+	for _, tt := range derivatives {
+		f := MustParse(tt.in)
+		d, err := Diff(f, tt.wrt, 1)
+		if err != nil {
+			t.Fatalf("d/d%s %s: %v", tt.wrt, tt.in, err)
+		}
+		if got := d.String(); got != tt.want {
+			t.Errorf("d/d%s %s = %q, want %q", tt.wrt, tt.in, got, tt.want)
+		}
+		// The derivative against a central difference of f.
+		got, err := d.Eval(at)
+		if err != nil {
+			t.Fatalf("d/d%s %s at %v: %v", tt.wrt, tt.in, at, err)
+		}
+		const h = 1e-6
+		shifted := func(s float64) float64 {
+			p := maps.Clone(at)
+			p[tt.wrt] += s
+			v, err := f.Eval(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if fd := (shifted(h) - shifted(-h)) / (2 * h); math.Abs(got-fd) > 1e-6*max(1, math.Abs(fd)) {
+			t.Errorf("d/d%s %s = %g at %v, a central difference gives %g", tt.wrt, tt.in, got, at, fd)
+		}
 	}
 }

@@ -164,7 +164,8 @@ func (p *Program) Inputs() []string {
 	return out
 }
 
-// Data returns the names of the variables to bind, sorted.
+// Data returns the names of the variables to bind, in the order of
+// CompareNames.
 func (p *Program) Data() []string {
 	v, err := p.get(formValue)
 	if err != nil {
@@ -237,7 +238,7 @@ func (p *Program) bindInto(q *program.Program, name string, v tensor.T) error {
 	if ok {
 		for i := 0; i < s.Rank() && i < len(v.Shape); i++ {
 			if d := s.Dim(i); d.N == 0 {
-				if err := q.SetSize(d.Sym, v.Shape[i]); err != nil {
+				if err := q.SetSizeOf(d.Sym, v.Shape[i], expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}); err != nil {
 					return err
 				}
 			}

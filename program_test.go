@@ -344,7 +344,7 @@ func TestProgramErrors(t *testing.T) {
 		{"sizes that disagree", func(p *Program) error {
 			p.Bind("Φ", phi)
 			return p.Bind("y", []float64{1, 2})
-		}, "size N is 3 from Φ but 2 from y"},
+		}, "Φ has 3 rows but y has 2 entries, and both are the size N"},
 		{"no such variable", func(p *Program) error { return p.Bind("z", 1.0) },
 			"the expression has no variable z to bind; its data variables are y, Φ"},
 		{"an input bound", func(p *Program) error { return p.Bind("θ", []float64{1, 2}) },
@@ -378,6 +378,22 @@ func TestProgramErrors(t *testing.T) {
 			_, err := p.ValueGrad(make([]float64, 1), []float64{1, 2})
 			return err
 		}, "grad has 1 entries, but the inputs have 2"},
+		{"a size from a variable the program has lost", func(p *Program) error {
+			// ∂(cᵀx)/∂x is cᵀ, without x: x's value still sizes c.
+			f, _ := ParseWith("c' x", &ParseOptions{Vectors: []string{"c", "x"}})
+			d, err := Derive(context.Background(), f, []string{"x"}, nil)
+			if err != nil {
+				return err
+			}
+			q, err := Compile(d.Expr)
+			if err != nil {
+				return err
+			}
+			if err := q.Bind("x", []float64{0, 0}); err != nil {
+				return err
+			}
+			return q.Bind("c", []float64{1, 2, 3})
+		}, "x has 2 entries but c has 3, and both are the size m"},
 	}
 	for _, tt := range tests {
 		p, err := Compile(f, "θ")

@@ -221,9 +221,9 @@ type StepsOptions struct {
 //   - with respect to a vector or matrix, the derivative in index notation
 //     (MatrixSteps).
 //
-// With no wrt, the variables of f are taken, sorted. A variable that f
-// does not have gives a derivation of 0 and an *AbsentError, as Diff
-// does.
+// With no wrt, the variables of f are taken in the order of Vars (x2
+// before x10). A variable that f does not have gives a derivation of 0 and
+// an *AbsentError, as Diff does.
 func DeriveSteps(f Expr, opts *StepsOptions, wrt ...string) (*Derivation, error) {
 	if err := f.showable(); err != nil {
 		return nil, err
@@ -752,7 +752,7 @@ func (e *explainer) heldNote(consts []*expr.Node) string {
 	if len(held) == 0 {
 		return ""
 	}
-	slices.Sort(held)
+	expr.SortNames(held)
 	return strings.Join(held, ", ") + " held constant"
 }
 

@@ -91,7 +91,7 @@ func gradientSteps(ctx context.Context, f Expr, wrt []string, n *int, fname *Lab
 	return d, nil
 }
 
-// others lists the variables of f other than x, sorted.
+// others lists the variables of f other than x, in the order of Vars.
 func others(f Expr, x string) []string {
 	var out []string
 	for _, v := range f.Vars() {
@@ -208,8 +208,8 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	}
 	n := new(int)
 	k, m := len(c.Inner), len(c.Wrt)
-	x, xTeX := tuple(c.Inner)
-	tt, ttTeX := tuple(c.Wrt)
+	xl, tl := c.names()
+	x, xTeX, tt, ttTeX := xl.Text, xl.LaTeX, tl.Text, tl.LaTeX
 	outer := c.Outer
 	// f, or another letter where f is a name of the clause: "f where
 	// f = x^2" reads g = f, ∂g/∂f.
@@ -232,7 +232,7 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	if err != nil {
 		return nil, err
 	}
-	dxdt := Label{"∂" + x + "/∂" + tt, `\frac{\partial ` + xTeX + `}{\partial ` + ttTeX + `}`}
+	dxdt := c.DxDtName()
 	xt.Name, xt.Title = dxdt, dxdt
 	xt.Steps[len(xt.Steps)-1].Left = dxdt
 	d.Parts = []*Derivation{fx, xt}
@@ -306,13 +306,13 @@ func ChainSteps(src string, opts *ParseOptions, wrt ...string) (*Derivation, err
 	return d, nil
 }
 
-// tuple writes names as a variable does, or several in parentheses:
-// (x1, x2).
-func tuple(names []string) (text, tex string) {
+// tuple writes names as a variable is written, or several in
+// parentheses: (x1, x2).
+func tuple(names []string) Label {
 	if len(names) == 1 {
-		return names[0], texName(names[0])
+		return Label{names[0], texName(names[0])}
 	}
-	return "(" + strings.Join(names, ", ") + ")", "(" + texNames(names) + ")"
+	return Label{"(" + strings.Join(names, ", ") + ")", "(" + texNames(names) + ")"}
 }
 
 // definitions writes the where clause of a chain: x1 = sin(t), x2 = exp(2t).

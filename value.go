@@ -3,7 +3,6 @@ package nabla
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/nabla-math/nabla/internal/eval"
@@ -161,7 +160,7 @@ func (e Expr) Value(env map[string]Tensor) (Tensor, error) {
 // tensors checks the values of env and gives them to the evaluators.
 func tensors(env map[string]Tensor) (map[string]eval.Tensor, error) {
 	in := make(map[string]eval.Tensor, len(env))
-	for _, k := range slices.Sorted(maps.Keys(env)) {
+	for _, k := range expr.SortedNames(env) {
 		v := env[k]
 		if err := v.check(k); err != nil {
 			return nil, err

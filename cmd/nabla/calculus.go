@@ -33,7 +33,7 @@ func (a *app) calculusCmd(kind, short, long, example string) *cobra.Command {
 			return a.print(r, alone)
 		},
 	}
-	c.Flags().StringVar(&a.wrt, "wrt", "", "variables, comma-separated (default: all, sorted)")
+	c.Flags().StringVar(&a.wrt, "wrt", "", "variables, comma-separated (default: all, in natural order: x2 before x10)")
 	a.addAt(c)
 	a.addFormat(c)
 	a.addDerive(c)

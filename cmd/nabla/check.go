@@ -41,9 +41,12 @@ matrices every entry is checked and the worst one is shown.
 not, decided symbolically where the difference simplifies to 0, else
 numerically at random points in the domain (and at --at), with a point
 where they differ. A gradient written as a column is compared as the
-row ∂f/∂x of the notes.
+row ∂f/∂x of the notes. Abstract functions (--function) have no values
+to compare: where the difference does not simplify to 0 the verdict is
+undecided.
 
-Exit status: 0 when they agree, 1 when they do not, 2 for usage errors.`,
+Exit status: 0 when they agree, 1 when they do not or the verdict is
+undecided, 2 for usage errors.`,
 		Example: `  nabla check "x^2 y + sin(x y)" --at x=1 --at y=2
   nabla check "x'A x" --vector x --matrix A --wrt x --at 'x=[1,2]' --at 'A=[[1,2],[3,4]]'
   nabla check "sin(2x+1)" --answer "2cos(2x+1)"`,
@@ -109,6 +112,17 @@ type checkReport struct {
 // says where, and the exit status is 1.
 var errDisagree = errors.New("the derivatives disagree")
 
+// errUndecided is the failure of a check --answer that can neither prove
+// nor refute the equivalence: the report says why, and the exit status
+// is 1, as for any check that does not establish agreement.
+var errUndecided = errors.New("undecided: nabla cannot tell whether the derivatives are equal")
+
+// isVerdict reports whether err is a check's verdict, which its report
+// has printed (as JSON too), rather than an error.
+func isVerdict(err error) bool {
+	return errors.Is(err, errDisagree) || errors.Is(err, errUndecided)
+}
+
 func (a *app) runCheck(src string, tol float64) error {
 	if a.hasSums(src) {
 		return a.runIndexedCheck(src, tol)
@@ -117,6 +131,7 @@ func (a *app) runCheck(src string, tol float64) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(f.Notes())
 	if len(f.Shape()) > 0 {
 		return usagef("check takes a scalar expression, but %s is %s", f, describeShape(f.Shape()))
 	}
@@ -348,17 +363,21 @@ func fullFloat(v float64) string { return fmt.Sprintf("%.15g", v) }
 
 // answerReport is what nabla check --answer prints.
 type answerReport struct {
-	Expr       string         `json:"expr"`
-	Wrt        string         `json:"wrt"`
-	Answer     string         `json:"answer"`
-	Derivative string         `json:"derivative"`
-	Equivalent bool           `json:"equivalent"`
-	How        string         `json:"how"` // "symbolic" or "numeric"
-	Points     int            `json:"points,omitempty"`
-	Where      map[string]any `json:"where,omitempty"`
-	Yours      *float64       `json:"yours,omitempty"`
-	Ours       *float64       `json:"nabla,omitempty"`
-	Note       string         `json:"note,omitempty"`
+	Expr       string `json:"expr"`
+	Wrt        string `json:"wrt"`
+	Answer     string `json:"answer"`
+	Derivative string `json:"derivative"`
+	Equivalent bool   `json:"equivalent"`
+	// Undecided is set where nabla can neither prove nor refute the
+	// equivalence: a difference of abstract functions that does not
+	// simplify to 0 has no values to compare.
+	Undecided bool           `json:"undecided,omitempty"`
+	How       string         `json:"how"` // "symbolic" or "numeric"
+	Points    int            `json:"points,omitempty"`
+	Where     map[string]any `json:"where,omitempty"`
+	Yours     *float64       `json:"yours,omitempty"`
+	Ours      *float64       `json:"nabla,omitempty"`
+	Note      string         `json:"note,omitempty"`
 }
 
 func (a *app) runAnswer(src, ans string) error {
@@ -369,6 +388,7 @@ func (a *app) runAnswer(src, ans string) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(f.Notes())
 	wrt, err := a.wrtList(f, src, false)
 	if err != nil {
 		return err
@@ -379,6 +399,11 @@ func (a *app) runAnswer(src, ans string) error {
 	yours, err := a.parse(ans, 1)
 	if err != nil {
 		return usagef("--answer: %v", err)
+	}
+	for _, n := range yours.Notes() {
+		if !slices.Contains(f.Notes(), n) {
+			a.printNotes([]string{"--answer: " + n})
+		}
 	}
 	ctx, cancel := a.context()
 	defer cancel()
@@ -414,7 +439,12 @@ func (a *app) runAnswer(src, ans string) error {
 		return a.printAnswer(&rep, fmt.Errorf("their difference simplifies to %s, a constant that is not 0", diff))
 	}
 	if fns := append(yours.Functions(), ours.Functions()...); len(fns) > 0 {
-		return a.printAnswer(&rep, fmt.Errorf("their difference %s does not simplify to 0, and the abstract function %s has no values to compare at points", diff, fns[0]))
+		// A difference that does not simplify to 0 may still be 0
+		// (sin(f(x))^2 + cos(f(x))^2 - 1), and without values there is
+		// no point to tell.
+		rep.Undecided, rep.How = true, "symbolic"
+		rep.Note = fmt.Sprintf("their difference %s does not simplify to 0, and the abstract function %s has no values to compare at points", diff.Short(maxShown), fns[0])
+		return a.printAnswer(&rep, nil)
 	}
 	rep.How = "numeric"
 	if err := a.compareAtPoints(&rep, f, yours, ours); err != nil {
@@ -467,12 +497,14 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 		}
 	} else {
 		fmt.Fprintf(a.stdout, "yours: %s\nnabla: %s\n", rep.Answer, rep.Derivative)
-		if rep.Note != "" && mismatch == nil {
+		if rep.Note != "" && mismatch == nil && !rep.Undecided {
 			fmt.Fprintf(a.stdout, "note: %s\n", rep.Note)
 		}
 		switch {
 		case mismatch != nil:
 			fmt.Fprintf(a.stdout, "not equivalent: %v\n", mismatch)
+		case rep.Undecided:
+			fmt.Fprintf(a.stdout, "undecided: %s\n", rep.Note)
 		case rep.Equivalent && rep.How == "symbolic":
 			fmt.Fprintln(a.stdout, "equivalent: their difference simplifies to 0")
 		case rep.Equivalent:
@@ -481,7 +513,10 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 			fmt.Fprintf(a.stdout, "not equivalent: at %s yours is %s, nabla's is %s\n", whereText(rep.Where), fullFloat(*rep.Yours), fullFloat(*rep.Ours))
 		}
 	}
-	if !rep.Equivalent {
+	switch {
+	case rep.Undecided:
+		return errUndecided
+	case !rep.Equivalent:
 		return errDisagree
 	}
 	return nil
@@ -489,7 +524,7 @@ func (a *app) printAnswer(rep *answerReport, mismatch error) error {
 
 func whereText(w map[string]any) string {
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(w)) {
+	for _, k := range slices.SortedFunc(maps.Keys(w), nabla.CompareNames) {
 		switch v := w[k].(type) {
 		case float64:
 			parts = append(parts, fmt.Sprintf("%s = %s", k, fullFloat(v)))
@@ -600,7 +635,8 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	return nil
 }
 
-// unionVars lists the variables of the expressions, sorted, once each.
+// unionVars lists the variables of the expressions once each, in the
+// order of nabla.CompareNames.
 func unionVars(es ...nabla.Expr) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -612,7 +648,7 @@ func unionVars(es ...nabla.Expr) []string {
 			}
 		}
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, nabla.CompareNames)
 	return out
 }
 

@@ -78,6 +78,11 @@ func (a *app) derive(cmd, src string, line int) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if kind == nabla.KindAuto && a.order > 1 && len(wrt) > 1 {
+		// Flags that ask for nothing: a usage error, whatever Derive
+		// would say of the order.
+		return nil, usagef("--order %d differentiates with respect to one variable, but --wrt names %d; by several, the second derivative is the Hessian: nabla hessian", a.order, len(wrt))
+	}
 	ctx, cancel := a.context()
 	defer cancel()
 	var d *nabla.Derivative
@@ -284,10 +289,7 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	defer cancel()
 	c, err := nabla.ChainRuleWith(ctx, src, opts, wrt...)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("stopped after %s: the chain rule of %s takes too long; raise --timeout", a.timeout, strings.TrimSpace(src))
-		}
-		return nil, usageError{err}
+		return nil, a.chainError(err, src)
 	}
 	d := c.Result
 	if d.Len() == 1 {
@@ -295,15 +297,17 @@ func (a *app) chainRule(src string, line int) (*result, error) {
 	}
 	r := whole(src, d)
 	r.Wrt = strings.Join(c.Wrt, ",")
+	dfdx, dxdt := c.DfDxName(), c.DxDtName()
 	r.Chain = &chainSteps{
 		Inner:   strings.Join(c.Inner, ","),
 		DfDx:    c.DfDx.String(),
 		DxDt:    c.DxDt.String(),
 		Product: c.Factor.String(),
+		names:   [2]string{dfdx.Text, dxdt.Text},
 		tex: []string{
-			`\frac{\partial f}{\partial x} = ` + c.DfDx.LaTeX(),
-			`\frac{\partial x}{\partial t} = ` + c.DxDt.LaTeX(),
-			`\frac{\partial f}{\partial x} \frac{\partial x}{\partial t} = ` + c.Factor.LaTeX(),
+			dfdx.LaTeX + ` = ` + c.DfDx.LaTeX(),
+			dxdt.LaTeX + ` = ` + c.DxDt.LaTeX(),
+			dfdx.LaTeX + ` ` + dxdt.LaTeX + ` = ` + c.Factor.LaTeX(),
 		},
 	}
 	return r, a.evaluate(r, &r.Parts[0])
@@ -324,11 +328,7 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	defer cancel()
 	l, err := nabla.ChainLinks(ctx, src, opts, wrt[0])
 	if err != nil {
-		var pe *nabla.Error
-		if errors.As(err, &pe) {
-			return nil, err
-		}
-		return nil, usageError{err}
+		return nil, a.chainError(err, src)
 	}
 	r := whole(src, l.Result)
 	r.Wrt = wrt[0]
@@ -349,6 +349,23 @@ func (a *app) chainLinks(src string, line int) (*result, error) {
 	return r, a.evaluate(r, &r.Parts[0])
 }
 
+// chainError is what the command says of err from the chain rule of src,
+// with the exit status the README gives it: a parse error as it is (2), a
+// derivative nabla cannot compute, as a link with no matrix form, or one
+// stopped by --timeout (1), and the other errors, a chain that --wrt does
+// not reach or inner functions missing, as usage errors (2).
+func (a *app) chainError(err error, src string) error {
+	var pe *nabla.Error
+	var unsupported *nabla.UnsupportedError
+	switch {
+	case errors.As(err, &pe), errors.Is(err, nabla.ErrTooLarge), errors.As(err, &unsupported):
+		return err
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("stopped after %s: the chain rule of %s takes too long; raise --timeout", a.timeout, strings.TrimSpace(src))
+	}
+	return usageError{err}
+}
+
 // nameTeX spells a variable's name in LaTeX: θ is \theta.
 func nameTeX(name string) string {
 	if e, err := nabla.Parse(name); err == nil && len(e.Vars()) == 1 {
@@ -359,9 +376,12 @@ func nameTeX(name string) string {
 
 // definedAt refuses a point where f itself has no value: there it has
 // no derivative either, though the formula of the derivative may have a
-// value (1/(x log(x)) at x = 0.5, where log(log(x)) is not defined). A
-// point that leaves some of f's variables without a value is not
-// checked.
+// value (1/(x log(x)) at x = 0.5, where log(log(x)) is not defined). Values
+// that do not fit f (an entry x[3] of a 2-vector, sizes that disagree) are
+// said in terms of f, as eval says them, not of the derivative's formula
+// (unit(3), the derivative of x[3]). A point that leaves some of f's
+// variables without a value is not checked, and neither is an abstract
+// function, which has no value anywhere.
 func definedAt(f nabla.Expr, env map[string]nabla.Tensor) error {
 	for _, v := range f.Vars() {
 		if _, ok := env[v]; !ok {
@@ -370,8 +390,14 @@ func definedAt(f nabla.Expr, env map[string]nabla.Tensor) error {
 	}
 	_, err := valueAt(f, env)
 	var de *nabla.DomainError
-	if errors.As(err, &de) && de.Msg != "overflow" { // a value beyond float64 is still a value
+	var ne *nabla.NoValueError
+	switch {
+	case err == nil, errors.As(err, &ne):
+		return nil
+	case errors.As(err, &de) && de.Msg == "overflow": // a value beyond float64 is still a value
+		return nil
+	case de != nil:
 		return fmt.Errorf("%w, so %s has no derivative there", err, short(f))
 	}
-	return nil
+	return valueError(err)
 }

@@ -185,6 +185,7 @@ func (a *app) fdProblem(src string) (*fdProblem, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.printNotes(f.Notes())
 	if len(f.Shape()) > 0 {
 		return nil, usagef("fd estimates the derivative of a scalar expression, but %s is %s; nabla check compares whole gradients and Jacobians", f, describeShape(f.Shape()))
 	}

@@ -39,7 +39,7 @@ func TestMatrixCommands(t *testing.T) {
 		{name: "singular matrix", args: []string{"eval", "inv(A)", "--matrix", "A", "--at", "A=[[1,2],[2,4]]"},
 			stderr: "nabla: singular matrix in inv(A)\n", status: 1},
 		{name: "sizes that disagree", args: []string{"eval", "A x", "--matrix", "A", "--vector", "x", "--at", "A=[[1,2],[3,4]]", "--at", "x=[1,1,1]"},
-			stderr: "nabla: size n is 2 from A but 3 from x\n", status: 2},
+			stderr: "nabla: A has 2 columns but x has 3 entries, and both are the size n\n", status: 2},
 		{name: "fixed size", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--wrt", "x", "--dim", "m=3", "--dim", "n=2", "--format", "json"},
 			stdout: `{"input":"A x","wrt":"x","order":1,"result":"A","latex":"A","shape":[3,2]}` + "\n"},
 		{name: "--dim of a size the expression ties to another", args: []string{"diff", "det(A)", "--matrix", "A", "--dim", "m=2", "--dim", "n=3"},
@@ -50,5 +50,31 @@ func TestMatrixCommands(t *testing.T) {
 			stdout: "cos(aᵀ t) aᵀ\n"},
 		{name: "bad --dim", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--dim", "n"},
 			stderr: "nabla: --dim \"n\": expected NAME=SIZE with a positive whole SIZE, e.g. --dim n=3\n", status: 2},
+	})
+}
+
+// TestSizeMessages checks that values whose sizes disagree are named,
+// each with its size, whichever program finds it: a derivative that has
+// lost one of the variables (∂(cᵀx)/∂x = cᵀ has no x) included; and that
+// an entry beyond a value is said as written, x[3], not as the unit
+// vector of its derivative.
+func TestSizeMessages(t *testing.T) {
+	runAll(t, []cliCase{
+		{name: "gradient without the variable", args: []string{"diff", "c' x", "--vector", "c,x", "--wrt", "x", "--at", "c=[1,2,3]", "--at", "x=[0,0]"},
+			stderr: "nabla: c has 3 entries but x has 2, and both are the size m\n", status: 2},
+		{name: "value", args: []string{"eval", "c' x", "--vector", "c,x", "--at", "c=[1,2,3]", "--at", "x=[0,0]"},
+			stderr: "nabla: c has 3 entries but x has 2, and both are the size m\n", status: 2},
+		{name: "matrix times vector", args: []string{"diff", "A x", "--matrix", "A", "--vector", "x", "--wrt", "x", "--at", "A=[[1,2],[3,4]]", "--at", "x=[1,2,3]"},
+			stderr: "nabla: A has 2 columns but x has 3 entries, and both are the size n\n", status: 2},
+		{name: "bilinear form", args: []string{"diff", "a' X b", "--vector", "a,b", "--matrix", "X", "--wrt", "X", "--at", "a=[1,2]", "--at", "b=[1,2,3]", "--at", "X=[[1,2],[3,4]]"},
+			stderr: "nabla: X has 2 columns but b has 3 entries, and both are the size n\n", status: 2},
+		{name: "entry out of range", args: []string{"diff", "x[3]", "--vector", "x", "--at", "x=[1,2]"},
+			stderr: "nabla: size mismatch in x[3]: index 3 out of range 1…2\n", status: 2},
+		{name: "entry of a matrix out of range", args: []string{"diff", "A[2,3]", "--matrix", "A", "--at", "A=[[1,2],[3,4]]"},
+			stderr: "nabla: size mismatch in A[2, 3]: index 3 out of range 1…2\n", status: 2},
+		{name: "entry out of range in a gradient", args: []string{"grad", "x[3] + y", "--vector", "x", "--at", "x=[1,2]", "--at", "y=1"},
+			stderr: "nabla: size mismatch in x[3]: index 3 out of range 1…2\n", status: 2},
+		{name: "starting point", args: []string{"minimize", "||y - Φ θ||^2", "--vector", "y,θ", "--matrix", "Φ", "--from", "θ=[0,0,0]", "--at", "Φ=[[1,2],[3,4]]", "--at", "y=[1,2]", "--iters", "1"},
+			stderr: "nabla: --from θ: the size n is set to 3, but Φ has 2 columns\n", status: 2},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/big"
 	"os"
@@ -186,6 +187,7 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.printNotes(f.Notes())
 	if len(f.Shape()) > 0 {
 		return nil, usagef("minimize takes a scalar function, but %s is %s", f, describeShape(f.Shape()))
 	}
@@ -255,8 +257,16 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 	if pr.prog, err = nabla.Compile(f, pr.vars...); err != nil {
 		return nil, valueError(err)
 	}
+	for _, name := range slices.SortedFunc(maps.Keys(pr.data), nabla.CompareNames) {
+		if v := pr.data[name]; slices.Contains(f.Vars(), name) {
+			if err := pr.prog.Bind(name, v); err != nil {
+				return nil, usageError{err}
+			}
+		}
+	}
 	// The starting values give the inputs' sizes, which their total
-	// alone may not tell (a 2×3 or a 3×2 matrix).
+	// alone may not tell (a 2×3 or a 3×2 matrix); set after the data, a
+	// size they disagree on is said as --from's.
 	for _, v := range pr.vars {
 		dims, _ := f.VarDims(v)
 		if len(dims) != len(pr.shapes[v]) {
@@ -268,13 +278,6 @@ func (a *app) minProblem(src string, from []string) (*minProblem, error) {
 			}
 			if err := pr.prog.SetSize(d, pr.shapes[v][i]); err != nil {
 				return nil, usagef("--from %s: %v", v, err)
-			}
-		}
-	}
-	for name, v := range pr.data {
-		if slices.Contains(f.Vars(), name) {
-			if err := pr.prog.Bind(name, v); err != nil {
-				return nil, usageError{err}
 			}
 		}
 	}

@@ -63,7 +63,8 @@ type chainSteps struct {
 	Links   []chainLink `json:"links,omitempty"`
 	Product string      `json:"product"`
 
-	tex []string // the factors and their product in LaTeX, a line each
+	names [2]string // the names of DfDx and DxDt: ∂f/∂(x, y), ∂(x, y)/∂(u, v)
+	tex   []string  // the factors and their product in LaTeX, a line each
 }
 
 // chainLink is one factor of a chain through vectors and matrices,
@@ -80,7 +81,8 @@ type chainLink struct {
 func (c *chainSteps) text() string {
 	var b strings.Builder
 	if len(c.Links) == 0 {
-		fmt.Fprintf(&b, "∂f/∂x = %s\n∂x/∂t = %s\n∂f/∂x ∂x/∂t = %s\n", c.DfDx, c.DxDt, c.Product)
+		dfdx, dxdt := c.names[0], c.names[1]
+		fmt.Fprintf(&b, "%s = %s\n%s = %s\n%s %s = %s\n", dfdx, c.DfDx, dxdt, c.DxDt, dfdx, dxdt, c.Product)
 		return b.String()
 	}
 	var names []string
@@ -158,10 +160,15 @@ func (a *app) outputFormat() *outputFormat {
 // print writes r in the format of --format, and its notes on standard
 // error.
 func (a *app) print(r *result, m mode) error {
-	for _, n := range r.Notes {
+	a.printNotes(r.Notes)
+	return a.outputFormat().write(a.stdout, r, m)
+}
+
+// printNotes writes notes on standard error, each as "nabla: note: …".
+func (a *app) printNotes(notes []string) {
+	for _, n := range notes {
 		fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
 	}
-	return a.outputFormat().write(a.stdout, r, m)
 }
 
 // text renders the part as nabla's syntax, within the limits.

@@ -137,7 +137,7 @@ func valueAt(e nabla.Expr, env map[string]nabla.Tensor) (nabla.Tensor, error) {
 	for _, name := range inputs {
 		bound[name] = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(env)) {
+	for _, name := range slices.SortedFunc(maps.Keys(env), nabla.CompareNames) {
 		// Declared variables that e has lost still give sizes.
 		if _, ok := e.VarDims(name); ok && !bound[name] {
 			if err := p.Bind(name, env[name]); err != nil {

@@ -71,6 +71,7 @@ func (a *app) runPoints(cmd, src string) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(e.Notes())
 	f, err := os.Open(a.points)
 	if err != nil {
 		return usagef("--points: %v", err)

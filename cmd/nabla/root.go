@@ -61,7 +61,7 @@ func (a *app) report(err error) int {
 		fmt.Fprintln(a.stderr, pe.Caret())
 	}
 	status := statusOf(err)
-	if a.format == "json" && !errors.Is(err, errDisagree) { // a check's report is its JSON
+	if a.format == "json" && !isVerdict(err) { // a check's report is its JSON
 		// Scripts read the error where they read results: an object on
 		// standard output, the position of a parse error with it.
 		type jsonError struct {

@@ -72,6 +72,7 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 	if err != nil {
 		return err
 	}
+	a.printNotes(f.Notes())
 	at := map[string]nabla.Expr{}
 	text := map[string]string{}
 	for _, s := range a.at {

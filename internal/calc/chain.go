@@ -69,10 +69,7 @@ func ChainRule(ctx context.Context, src string, opts *parse.Options, wrt []strin
 	}
 	ch.Defs = expr.Vec(ch.Values...)
 	if len(wrt) == 0 {
-		for _, v := range expr.Vars(ch.Defs) {
-			wrt = append(wrt, v.Name())
-		}
-		slices.Sort(wrt)
+		wrt = expr.VarNames(ch.Defs)
 	}
 	ch.Wrt = wrt
 	inner, err := variables(outer, nil, ch.Inner, true)

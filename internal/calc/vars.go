@@ -188,7 +188,7 @@ func usesName(f *expr.Node, name string) bool {
 // zero, which may be meant (d/dy sin(x) = 0) or a misspelling.
 type AbsentError struct {
 	Name     string   // the variable as asked for
-	Vars     []string // the variables the expression has, sorted
+	Vars     []string // the variables the expression has, in the order of expr.CompareNames
 	Suggests []string // the nearest of them in spelling
 }
 
@@ -210,7 +210,7 @@ func (e *AbsentError) Hint() string {
 }
 
 // Absent returns the AbsentError of the name that an expression with the
-// variables vars (sorted) does not have.
+// variables vars (in the order of expr.CompareNames) does not have.
 func Absent(name string, vars []string) *AbsentError {
 	return &AbsentError{Name: name, Vars: vars, Suggests: nearest(name, vars)}
 }
@@ -232,8 +232,8 @@ func absent(f *expr.Node, vars []Var) []error {
 		if have[v.Sym.Name()] {
 			continue
 		}
-		if !slices.IsSorted(names) {
-			slices.Sort(names)
+		if !slices.IsSortedFunc(names, expr.CompareNames) {
+			expr.SortNames(names)
 		}
 		out = append(out, &AbsentError{Name: v.Sym.Name(), Vars: names, Suggests: nearest(v.Sym.Name(), names)})
 	}

@@ -8,7 +8,6 @@ package eval
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
@@ -17,7 +16,7 @@ import (
 // Program is a compiled expression. It is safe for concurrent use.
 type Program struct {
 	code  []instr
-	vars  []string // names of the inputs, sorted
+	vars  []string // names of the inputs, in the order of expr.CompareNames
 	nodes []*expr.Node
 	outs  []int32 // the slots of the outputs: one, or a matrix's entries
 	shape []int   // the output shape; empty for a scalar
@@ -104,9 +103,10 @@ func Compile(n *expr.Node) *Program {
 	} else {
 		p.outs = []int32{walk(n)}
 	}
-	// Number the inputs in sorted order so Vars is deterministic.
+	// Number the inputs in the order of expr.CompareNames so Vars is
+	// deterministic.
 	sorted := append([]string(nil), p.vars...)
-	sort.Strings(sorted)
+	expr.SortNames(sorted)
 	pos := make(map[string]int, len(sorted))
 	for i, v := range sorted {
 		pos[v] = i
@@ -120,7 +120,8 @@ func Compile(n *expr.Node) *Program {
 	return p
 }
 
-// Vars returns the names of the program's inputs in sorted order.
+// Vars returns the names of the program's inputs in the order of
+// expr.CompareNames.
 func (p *Program) Vars() []string { return p.vars }
 
 // Shape returns the shape of the program's output: empty for a scalar.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/nabla-math/nabla/internal/expr"
 	"github.com/nabla-math/nabla/internal/format"
@@ -30,7 +29,7 @@ func shapeText(t Tensor) string {
 type tensorEval struct {
 	env  map[string]Tensor
 	dims map[string]int
-	from map[string]string // the variable each size was read from
+	from map[string]expr.SizeSource // the value each size was read from
 	memo expr.Memo[Tensor]
 }
 
@@ -51,14 +50,14 @@ func EvalTensor(n *expr.Node, env map[string]Tensor, declared map[string]expr.Sh
 		return Tensor{}, err
 	}
 	n = expr.Stable(n)
-	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]string{}}
+	e := &tensorEval{env: env, dims: map[string]int{}, from: map[string]expr.SizeSource{}}
 	names := make([]string, 0, len(declared))
 	for name := range declared {
 		if _, ok := env[name]; ok {
 			names = append(names, name)
 		}
 	}
-	sort.Strings(names)
+	expr.SortNames(names)
 	for _, name := range names {
 		if err := e.bindValue(name, declared[name]); err != nil {
 			return Tensor{}, err
@@ -118,13 +117,14 @@ func (e *tensorEval) bindValue(name string, s expr.Shape) error {
 			return fmt.Errorf("%s has size %s, but its value has %d", name, s, v.Shape[i])
 		case d.N == 0:
 			if k, ok := e.dims[d.Sym]; ok && k != v.Shape[i] {
-				if from := e.from[d.Sym]; from == name {
+				from := e.from[d.Sym]
+				if from.Name == name {
 					return fmt.Errorf("the value of %s is %s, but its sizes must be equal (both %s)", name, v.Describe(), d.Sym)
 				}
-				return fmt.Errorf("size %s is %d from %s but %d from %s", d.Sym, k, e.from[d.Sym], v.Shape[i], name)
+				return errors.New(expr.SizeConflict(d.Sym, from, k, expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}, v.Shape[i]))
 			}
 			e.dims[d.Sym] = v.Shape[i]
-			e.from[d.Sym] = name
+			e.from[d.Sym] = expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}
 		}
 	}
 	return nil

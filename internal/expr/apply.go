@@ -187,10 +187,11 @@ func nextApplied(fs []*Node, i *int) (f *Node, exp Num, ok bool) {
 }
 
 // compareApplied orders terms by their derivatives of declared functions,
-// as the Leibniz rule writes them: the functions in alphabetical order,
-// and for each the higher derivatives first, f′(x) g(x) + f(x) g′(x) and
-// f″(x) g(x) + 2f′(x) g′(x) + f(x) g″(x), ∂₁f before ∂₂f; then higher
-// powers first. A term with more such factors comes first.
+// as the Leibniz rule writes them: the functions in the order of
+// CompareNames, and for each the higher derivatives first,
+// f′(x) g(x) + f(x) g′(x) and f″(x) g(x) + 2f′(x) g′(x) + f(x) g″(x),
+// ∂₁f before ∂₂f; then higher powers first. A term with more such factors
+// comes first.
 func compareApplied(fa, fb []*Node) int {
 	i, j := 0, 0
 	for {
@@ -204,11 +205,8 @@ func compareApplied(fa, fb []*Node) int {
 		case !oka:
 			return 1
 		}
-		if a.name != b.name {
-			if a.name < b.name {
-				return -1
-			}
-			return 1
+		if c := CompareNames(a.name, b.name); c != 0 {
+			return c
 		}
 		if ta, tb := totalOrder(a.pos), totalOrder(b.pos); ta != tb {
 			return compareInts(tb, ta)

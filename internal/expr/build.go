@@ -284,14 +284,20 @@ func addCore(args []*Node) *Node {
 	for _, a := range args {
 		add(a)
 	}
+	spread := multiplesToSpread(terms)
 	var outBuf [8]*Node
 	out := outBuf[:0]
-	for _, t := range terms {
+	for i, t := range terms {
 		switch {
 		case len(t.factors) == 1 && isDivByZero(t.factors[0]):
 			out = append(out, t.factors[0]) // undefined, whatever its multiple
 		case t.coeff.IsZero() && !t.coeff.IsFloat():
 			// a zero matrix adds nothing
+		case spread != nil && spread[i]:
+			k := NewConst(t.coeff)
+			for _, s := range t.factors[0].args {
+				out = append(out, Mul(k, s))
+			}
 		case t.orig != nil:
 			out = append(out, t.orig)
 		case t.coeff.IsZero():
@@ -300,6 +306,10 @@ func addCore(args []*Node) *Node {
 		}
 	}
 	k := c.sum()
+	if spread != nil {
+		// The terms of the multiples join the others: collect again.
+		return addCore(append(out, k))
+	}
 	slices.SortFunc(out, compareTerms)
 	if !k.IsZero() || len(out) == 0 {
 		out = append(out, k)
@@ -315,6 +325,76 @@ func addCore(args []*Node) *Node {
 		}
 	}
 	return newAddCopy(out...)
+}
+
+// isMultipleOfSum reports whether the term t of a sum is c·S, a nonzero
+// number c times a sum S.
+func isMultipleOfSum(t term) bool {
+	return len(t.factors) == 1 && t.factors[0].op == OpAdd && !t.coeff.IsZero()
+}
+
+// multiplesToSpread marks the terms c·S of a sum, numeric multiples of a
+// sum S, that have a term alike to a term of the rest of the sum (a term
+// of another such multiple included); nil if it marks none. A CAS
+// multiplies those out so that the like terms meet: 3x - (x + 2) is
+// 2x - 2, y - (y + 1) is -1 and a + b - (a + b) is 0. A multiple that
+// shares no term keeps its factored form, as a Taylor polynomial writes
+// it, 2 + (x - 4)/4, or a derivative, y + 2(x + 1). Numbers alone do not
+// count: 2(x - 1/2) + 1 stays.
+func multiplesToSpread(terms []term) []bool {
+	multiples := 0
+	for _, t := range terms {
+		if isMultipleOfSum(t) {
+			multiples++
+		}
+	}
+	if multiples == 0 {
+		return nil
+	}
+	// Every term not a multiple is its own key; a multiple gives the keys
+	// of its sum's terms but the number.
+	type key struct {
+		owner int
+		t     term
+	}
+	var keys []key
+	for i, t := range terms {
+		if !isMultipleOfSum(t) {
+			keys = append(keys, key{i, t})
+			continue
+		}
+		for _, s := range t.factors[0].args {
+			if s.op != OpConst {
+				keys = append(keys, key{i, termOf(s)})
+			}
+		}
+	}
+	byHash := make(map[uint64][]int, len(keys))
+	for j, k := range keys {
+		byHash[k.t.hash] = append(byHash[k.t.hash], j)
+	}
+	var spread []bool
+	mark := func(i int) {
+		if !isMultipleOfSum(terms[i]) {
+			return
+		}
+		if spread == nil {
+			spread = make([]bool, len(terms))
+		}
+		spread[i] = true
+	}
+	for _, same := range byHash {
+		for a, ja := range same {
+			for _, jb := range same[a+1:] {
+				ka, kb := keys[ja], keys[jb]
+				if ka.owner != kb.owner && sameFactors(ka.t.factors, kb.t.factors) {
+					mark(ka.owner)
+					mark(kb.owner)
+				}
+			}
+		}
+	}
+	return spread
 }
 
 // numAcc accumulates the numbers of a sum or product: exact ones exactly
@@ -904,6 +984,9 @@ func add2(a, b *Node) *Node {
 	ta, tb := termOf(a), termOf(b)
 	if len(ta.factors) == 1 && isDivByZero(ta.factors[0]) || len(tb.factors) == 1 && isDivByZero(tb.factors[0]) {
 		return nil
+	}
+	if isMultipleOfSum(ta) || isMultipleOfSum(tb) {
+		return nil // x + 2(x + 1) is 3x + 2
 	}
 	if ta.hash == tb.hash && sameFactors(ta.factors, tb.factors) {
 		return nil // like terms

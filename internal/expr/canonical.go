@@ -3,6 +3,7 @@ package expr
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // checkCanonical reports how the node n, a sum, product or power, breaks
@@ -13,7 +14,9 @@ import (
 //
 //   - A sum has two or more terms, none of them a sum; its number, if
 //     any, is last and not zero; its other terms are in canonical order,
-//     none zero and no two alike (2x + 3x is 5x).
+//     none zero and no two alike (2x + 3x is 5x); a term that is a number
+//     times a sum has no term alike to another of the sum's (3x - (x + 2)
+//     is 2x - 2).
 //   - A product has two or more factors, none of them a product; its
 //     number, if any, is first and not 1; its other factors are in
 //     canonical order and no two share a base (x x^2 is x^3). The zero
@@ -62,6 +65,13 @@ func checkSum(n *Node) error {
 			}
 		}
 		prev = t
+	}
+	terms := make([]term, len(n.args))
+	for i, t := range n.args {
+		terms[i] = termOf(t)
+	}
+	if spread := multiplesToSpread(terms); spread != nil {
+		return fmt.Errorf("the term %d, a multiple of a sum, shares a term with the sum", slices.Index(spread, true))
 	}
 	return nil
 }

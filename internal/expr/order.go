@@ -1,24 +1,23 @@
 package expr
 
-import "strings"
-
 // maxCompareDepth bounds the structural comparison; below it nodes are
 // ordered by their structural hash, so comparing deep graphs costs O(1).
 const maxCompareDepth = 6
 
 // Compare is the canonical order of factors: the number first, then named
-// constants and powers of numbers, then variables in alphabetical order,
-// then functions in the order of the operation table (declared functions
-// by name, then by their derivatives: f(x) f'(x) g(x)), then sums. It is
-// a total order, deterministic across runs, and 0 only for the same node.
+// constants and powers of numbers, then variables in the order of
+// CompareNames (x2 before x10), then functions in the order of the
+// operation table (declared functions by name, then by their derivatives:
+// f(x) f'(x) g(x)), then sums. It is a total order, deterministic across
+// runs, and 0 only for the same node.
 func Compare(a, b *Node) int { return compare(a, b, 0) }
 
 // compareTerms is the canonical order of the terms of a sum: by the
-// degrees of their variables taken in alphabetical order, higher first, as
-// polynomials are written (x^2 + 5x + 6, x + 2y^3, 2x1 x2 + x2^3), then by
-// their derivatives of declared functions, as the Leibniz rule writes them
-// (f'(x) g(x) + f(x) g'(x); see compareApplied), then by the order of their
-// factors.
+// degrees of their variables taken in the order of CompareNames, higher
+// first, as polynomials are written (x^2 + 5x + 6, x + 2y^3,
+// 2x1 x2 + x2^3), then by their derivatives of declared functions, as the
+// Leibniz rule writes them (f'(x) g(x) + f(x) g'(x); see compareApplied),
+// then by the order of their factors.
 func compareTerms(a, b *Node) int {
 	_, fa := Factors(a)
 	_, fb := Factors(b)
@@ -40,7 +39,7 @@ func compareTerms(a, b *Node) int {
 		case !oka:
 			return 1
 		}
-		if c := strings.Compare(va, vb); c != 0 {
+		if c := CompareNames(va, vb); c != 0 {
 			return c
 		}
 		if c := eb.Cmp(ea); c != 0 {
@@ -124,11 +123,11 @@ func compareBase(a, b *Node, depth int) int {
 			return -1
 		}
 	case OpSym, OpConstant:
-		if c := strings.Compare(a.name, b.name); c != 0 {
+		if c := CompareNames(a.name, b.name); c != 0 {
 			return c
 		}
 	case OpApply:
-		if c := strings.Compare(a.name, b.name); c != 0 {
+		if c := CompareNames(a.name, b.name); c != 0 {
 			return c
 		}
 		if c := compareOrders(a.pos, b.pos); c != 0 {

@@ -283,3 +283,48 @@ func (info *OpInfo) noun() string {
 	}
 	return info.Name
 }
+
+// SizeSource is where the value of a symbolic size comes from: the
+// dimension Dim of the value of the variable Name, of rank Rank. The zero
+// SizeSource is a size fixed otherwise, as Program.SetSize fixes it.
+type SizeSource struct {
+	Name      string
+	Rank, Dim int
+}
+
+// SizeConflict says that two values disagree on the symbolic size sym:
+// the one from has k along its dimension and the one at has got. "A has
+// 2 columns but x has 3 entries, and both are the size n"; "the size n is
+// set to 3, but x has 2 entries" where from is the zero SizeSource.
+func SizeConflict(sym string, from SizeSource, k int, at SizeSource, got int) string {
+	unit := measure(at.Rank, at.Dim)
+	if from.Name == "" {
+		return fmt.Sprintf("the size %s is set to %d, but %s has %s", sym, k, at.Name, count(got, unit))
+	}
+	if fromUnit := measure(from.Rank, from.Dim); fromUnit != unit {
+		return fmt.Sprintf("%s has %s but %s has %s, and both are the size %s", from.Name, count(k, fromUnit), at.Name, count(got, unit), sym)
+	}
+	return fmt.Sprintf("%s has %s but %s has %d, and both are the size %s", from.Name, count(k, unit), at.Name, got, sym)
+}
+
+// measure names what a dimension of a value counts: the entries of a
+// vector, the rows or columns of a matrix.
+func measure(rank, dim int) [2]string {
+	switch {
+	case rank == 1:
+		return [2]string{"entry", "entries"}
+	case rank == 2 && dim == 0:
+		return [2]string{"row", "rows"}
+	case rank == 2:
+		return [2]string{"column", "columns"}
+	}
+	return [2]string{fmt.Sprintf("entry along dimension %d", dim+1), fmt.Sprintf("entries along dimension %d", dim+1)}
+}
+
+// count writes k of the unit: 1 entry, 3 columns.
+func count(k int, unit [2]string) string {
+	if k == 1 {
+		return "1 " + unit[0]
+	}
+	return fmt.Sprintf("%d %s", k, unit[1])
+}

@@ -172,7 +172,7 @@ func (e *Expr) sample(free map[string]expr.Dim) (map[string]tensor.T, map[string
 		}
 		env[name] = t
 	}
-	for _, name := range slices.Sorted(maps.Keys(e.decl)) {
+	for _, name := range expr.SortedNames(e.decl) {
 		add(name, e.decl[name])
 	}
 	for _, g := range e.graphs() {

@@ -293,7 +293,7 @@ func (e *Expr) wrtRange(w Wrt, i string) expr.Dim {
 // anyRef names a member of the family, for messages: the first one e
 // uses, else family[i].
 func (e *Expr) anyRef(family string) string {
-	for _, name := range slices.Sorted(maps.Keys(e.refs)) {
+	for _, name := range expr.SortedNames(e.refs) {
 		if e.refs[name].Family == family && e.uses(name) {
 			return name
 		}

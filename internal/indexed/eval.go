@@ -1,6 +1,7 @@
 package indexed
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,7 +18,7 @@ import (
 // i. An index runs over 1…N for the size N of what it indexes; a sum is
 // added up term by term, in the order of its indices.
 func (e *Expr) Value(env map[string]tensor.T, idx map[string]int) (tensor.T, error) {
-	v := &evaluator{e: e, env: env, sizes: map[string]int{}, from: map[string]string{}, memo: map[string]tensor.T{}}
+	v := &evaluator{e: e, env: env, sizes: map[string]int{}, from: map[string]expr.SizeSource{}, memo: map[string]tensor.T{}}
 	if err := v.settle(); err != nil {
 		return tensor.T{}, err
 	}
@@ -43,15 +44,15 @@ func (e *Expr) Value(env map[string]tensor.T, idx map[string]int) (tensor.T, err
 type evaluator struct {
 	e     *Expr
 	env   map[string]tensor.T
-	sizes map[string]int    // the symbolic sizes, settled by the values
-	from  map[string]string // the variable each size was read from
+	sizes map[string]int             // the symbolic sizes, settled by the values
+	from  map[string]expr.SizeSource // the value each size was read from
 	memo  map[string]tensor.T
 }
 
 // settle reads the symbolic sizes of the declared variables from their
 // values.
 func (v *evaluator) settle() error {
-	for _, name := range slices.Sorted(maps.Keys(v.e.decl)) {
+	for _, name := range expr.SortedNames(v.e.decl) {
 		val, ok := v.env[name]
 		if !ok {
 			continue
@@ -67,9 +68,9 @@ func (v *evaluator) settle() error {
 				return fmt.Errorf("%s has size %s, but its value has %d", name, s, val.Shape[i])
 			case d.N > 0:
 			case ok && k != val.Shape[i]:
-				return fmt.Errorf("size %s is %d from %s but %d from %s", d.Sym, k, v.from[d.Sym], val.Shape[i], name)
+				return errors.New(expr.SizeConflict(d.Sym, v.from[d.Sym], k, expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}, val.Shape[i]))
 			default:
-				v.sizes[d.Sym], v.from[d.Sym] = val.Shape[i], name
+				v.sizes[d.Sym], v.from[d.Sym] = val.Shape[i], expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}
 			}
 		}
 	}

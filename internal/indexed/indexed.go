@@ -240,7 +240,8 @@ func (e *Expr) Range(idx string) (expr.Dim, bool) {
 	return expr.Dim{}, false
 }
 
-// Free returns the free indices of e's value, sorted: those of the
+// Free returns the free indices of e's value, in the order of
+// expr.CompareNames: those of the
 // members in Top and in its sums that no sum binds.
 func (e *Expr) Free() []string {
 	seen := map[string]bool{}
@@ -261,11 +262,12 @@ func (e *Expr) Free() []string {
 		}
 	}
 	walk(e.Top, nil)
-	return slices.Sorted(maps.Keys(seen))
+	return expr.SortedNames(seen)
 }
 
-// Vars returns the names of the variables whose values e needs, sorted:
-// the families of its members and its other variables.
+// Vars returns the names of the variables whose values e needs, in the
+// order of expr.CompareNames: the families of its members and its other
+// variables.
 func (e *Expr) Vars() []string {
 	seen := map[string]bool{}
 	var walk func(n *expr.Node)
@@ -282,7 +284,7 @@ func (e *Expr) Vars() []string {
 		}
 	}
 	walk(e.Top)
-	return slices.Sorted(maps.Keys(seen))
+	return expr.SortedNames(seen)
 }
 
 func (e *Expr) isRef(n *expr.Node) bool {

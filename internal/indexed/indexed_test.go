@@ -125,7 +125,7 @@ func TestValueErrors(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 	env["μ"] = tensor.T{Shape: []int{2, 3}, Data: make([]float64, 6)}
-	if _, err := e.Value(env, nil); err == nil || err.Error() != "size D is 2 from x but 3 from μ" {
+	if _, err := e.Value(env, nil); err == nil || err.Error() != "x has 2 columns but μ has 3, and both are the size D" {
 		t.Errorf("got %v", err)
 	}
 }

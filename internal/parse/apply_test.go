@@ -2,6 +2,7 @@ package parse
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -64,5 +65,54 @@ func TestDeclaredFunctionErrors(t *testing.T) {
 	// f^2 of a declared f is not a derivative: f must be applied.
 	if _, err := Parse("f^2(x)", &Options{Functions: map[string]bool{"f": true}}); err == nil {
 		t.Error("f^2(x) parsed; f is a function, not a value to square")
+	}
+}
+
+// TestCallNotes checks the note on names written as if applied that are
+// not declared functions: f(g(x)) is the product f·(g(x)), and f'(x) the
+// transposed scalar f times x. A name that is a variable elsewhere, is
+// defined by the where clause, is declared, or has a space before '(' is
+// a product as written, without a note.
+func TestCallNotes(t *testing.T) {
+	tests := []struct {
+		src       string
+		functions string
+		want      string
+	}{
+		{"f(g(x))", "", "f(g(x)) reads as the product f·(g(x)), g(x) as g·(x); declare --function f,g to make f and g functions"},
+		{"f(g(x))", "g", "f(g(x)) reads as the product f·(g(x)); declare --function f to make f a function"},
+		{"f(x) g(x)", "", "f(x) reads as the product f·(x), g(x) as g·(x); declare --function f,g to make f and g functions"},
+		{"f'(x) g(x)", "", "f'(x) reads as the product f'·(x), g(x) as g·(x) (' transposes the scalar f); declare --function f,g to make f and g functions"},
+		{"f''(x)", "", "f''(x) reads as the product f''·(x) (' transposes the scalar f); declare --function f to make f a function"},
+		{"f(x) + f(y)", "", "f(x) reads as the product f·(x); declare --function f to make f a function"},
+		{"a(x) + b(x) + c(x) + d(x)", "", "a(x) reads as the product a·(x), b(x) as b·(x), c(x) as c·(x), …; declare --function a,b,c,d to make a, b, c and d functions"},
+		{"σ(z)", "", "σ(z) reads as the product σ·(z); declare --function σ to make σ a function"},
+		{"y(x + 1)", "", "y(x + 1) reads as the product y·(x + 1); declare --function y to make y a function"},
+		{"f(x + 1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12)", "", "f(…) reads as the product f·(…); declare --function f to make f a function"},
+		{"f(x) where x = g(t)", "", "f(x) reads as the product f·(x), g(t) as g·(t); declare --function f,g to make f and g functions"},
+		{"x(x + 1)", "", ""},
+		{"2x(x + 1)", "", ""},
+		{"f (x)", "", ""},
+		{"f*(x)", "", ""},
+		{"u(x) where u = 2t", "", ""},
+		{"f(x) g(x)", "f,g", ""},
+		{"x y", "", ""},
+	}
+	for _, tt := range tests {
+		opts := &Options{Functions: map[string]bool{}}
+		for _, f := range strings.Split(tt.functions, ",") {
+			if f != "" {
+				opts.Functions[f] = true
+			}
+		}
+		var notes []string
+		opts.Notes = &notes
+		if _, err := Parse(tt.src, opts); err != nil {
+			t.Errorf("%s: %v", tt.src, err)
+			continue
+		}
+		if got := strings.Join(notes, "\n"); got != tt.want {
+			t.Errorf("notes of %s:\n got %q\nwant %q", tt.src, got, tt.want)
+		}
 	}
 }

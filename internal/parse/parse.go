@@ -46,8 +46,10 @@ type Options struct {
 	// for the chain rule link by link.
 	RawDefs *[]Def
 	// Notes, if not nil, receives what the parser read in a way the
-	// writer may not mean: an undeclared capital name read as a scalar
-	// next to vectors or matrices, e read as Euler's number there.
+	// writer may not mean: names written as if applied that are not
+	// declared functions (f(x) is the product f·(x)), and next to vectors
+	// or matrices an undeclared capital name read as a scalar and e read
+	// as Euler's number.
 	Notes *[]string
 	// Resolved, if not nil, receives the shapes of the declared variables
 	// with their sizes settled and named as in the result, including
@@ -164,7 +166,7 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	if p.tok.kind != tEOF {
 		p.fail(p.tok.pos, "expected an operator or the end of the expression, found %s", describe(p.tok))
 	}
-	if opts.Notes != nil && p.matrices() {
+	if opts.Notes != nil {
 		*opts.Notes = p.notes(n)
 	}
 	if p.ix != nil {
@@ -175,7 +177,7 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 		res := make(map[string]expr.Shape, len(opts.Vars))
 		// Sizes the expression does not name get names in the order of
 		// the variables' names, the same on every run.
-		for _, name := range slices.Sorted(maps.Keys(opts.Vars)) {
+		for _, name := range expr.SortedNames(opts.Vars) {
 			sh := opts.Vars[name]
 			dims := make([]expr.Dim, sh.Rank())
 			for i := range dims {
@@ -203,11 +205,18 @@ func Parse(src string, opts *Options) (n *expr.Node, err error) {
 	return n, nil
 }
 
-// notes says what in n the writer may not mean, where vectors or
-// matrices are declared: capital names read as scalars, and e read as
+// notes says what in n the writer may not mean: names written as if
+// applied, f(x), that are not declared functions, and where vectors or
+// matrices are declared, capital names read as scalars and e read as
 // Euler's number.
 func (p *parser) notes(n *expr.Node) []string {
 	var out []string
+	if note := p.callNote(); note != "" {
+		out = append(out, note)
+	}
+	if !p.matrices() {
+		return out
+	}
 	for _, v := range expr.Vars(n) {
 		r, _ := utf8.DecodeRuneInString(v.Name())
 		if _, declared := p.opts.Vars[v.Name()]; !declared && v.Shape().IsScalar() && unicode.IsUpper(r) {
@@ -511,6 +520,18 @@ type parser struct {
 	fresh    int
 	ix       *sumState        // the indexed sums, when Options.Sums allows them
 	arities  map[string]arity // the declared functions applied so far
+	calls    []call           // undeclared names written as if applied: f(x), f'(x)
+}
+
+// call is an undeclared name written right before '(', as a function is
+// applied, or before primes and '(', as a derivative is: f(g(x)) is the
+// product f·(g(x)) unless f is declared a function, and f'(x) the product
+// of the transposed scalar f and x.
+type call struct {
+	name   string
+	pos    int // where the name starts
+	open   int // where '(' is
+	primes int // the primes between the name and '('
 }
 
 func (p *parser) advance() {
@@ -920,7 +941,147 @@ func (p *parser) name() *expr.Node {
 		}
 		p.fail(t.pos, "%s", msg)
 	}
+	p.noteCall(t)
 	return expr.NewSym(name, expr.Scalar)
+}
+
+// noteCall records the undeclared scalar name t, which the parser has
+// just read, as a call when '(' follows it at once, or primes and then
+// '(': f(x), f'(x).
+func (p *parser) noteCall(t token) {
+	l, next := p.lex, p.tok
+	primes := 0
+	for next.kind == tOp && next.text == "'" && !next.sp {
+		primes++
+		next = l.next()
+	}
+	if next.kind == tOp && next.text == "(" && !next.sp {
+		p.calls = append(p.calls, call{name: t.text, pos: t.pos, open: next.pos, primes: primes})
+	}
+}
+
+// maxCallsNoted is the number of calls a note spells out.
+const maxCallsNoted = 3
+
+// callNote says how the undeclared names written as if applied read, and
+// how to make them functions: "f(g(x)) reads as the product f·(g(x));
+// declare --function f to make f a function". A name that is also read as
+// a variable elsewhere (x(x + 1)) or defined by the where clause cannot be
+// a function, and is not noted.
+func (p *parser) callNote() string {
+	if len(p.calls) == 0 {
+		return ""
+	}
+	defined := map[string]bool{}
+	for _, d := range p.defs {
+		defined[d.Name] = true
+	}
+	heads := map[string]int{}
+	for _, c := range p.calls {
+		heads[c.name]++
+	}
+	// How often each name is written at all: a name written more often
+	// than it is applied is also a variable.
+	uses := map[string]int{}
+	for l := (lexer{src: p.src}); ; {
+		t := l.next()
+		if t.kind == tEOF || t.kind == tError {
+			break
+		}
+		if t.kind == tName && heads[t.text] > 0 {
+			uses[t.text]++
+		}
+	}
+	// One call a name, in the order the names come: the first with
+	// primes, if any, which read furthest from what was meant.
+	var names []string
+	chosen := map[string]call{}
+	for _, c := range p.calls {
+		if defined[c.name] || uses[c.name] != heads[c.name] {
+			continue // a variable
+		}
+		old, seen := chosen[c.name]
+		if !seen {
+			names = append(names, c.name)
+		}
+		if !seen || old.primes == 0 && c.primes > 0 {
+			chosen[c.name] = c
+		}
+	}
+	var parts []string
+	primed := ""
+	for _, name := range names {
+		c := chosen[name]
+		if c.primes > 0 && primed == "" {
+			primed = c.name
+		}
+		switch {
+		case len(parts) == maxCallsNoted:
+			parts = append(parts, "…")
+		case len(parts) < maxCallsNoted:
+			parts = append(parts, p.callText(c, len(parts) == 0))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, part := range parts {
+		switch {
+		case i == 0:
+			b.WriteString(part)
+		case part == "…":
+			b.WriteString(", …")
+		default:
+			b.WriteString(", " + part)
+		}
+	}
+	if primed != "" {
+		fmt.Fprintf(&b, " (' transposes the scalar %s)", primed)
+	}
+	list := strings.Join(names, ",")
+	if len(names) == 1 {
+		fmt.Fprintf(&b, "; declare --function %s to make %s a function", list, list)
+	} else {
+		fmt.Fprintf(&b, "; declare --function %s to make %s functions", list, strings.Join(names[:len(names)-1], ", ")+" and "+names[len(names)-1])
+	}
+	return b.String()
+}
+
+// maxCallText is the length, in bytes, beyond which a call's arguments
+// are cut to "…" in a note.
+const maxCallText = 40
+
+// callText says how the call c reads: "f(g(x)) reads as the product
+// f·(g(x))" for the first call of a note, "g(x) as g·(x)" for the others.
+func (p *parser) callText(c call, first bool) string {
+	head := p.src[c.pos:c.open] // f, or f' with its primes
+	args := "(…)"
+	if end := matchingParen(p.src, c.open); end > 0 && end-c.open <= maxCallText {
+		args = p.src[c.open:end]
+	}
+	if first {
+		return head + args + " reads as the product " + head + "·" + args
+	}
+	return head + args + " as " + head + "·" + args
+}
+
+// matchingParen returns the offset after the ')' that closes the '(' at
+// open in src, or -1 if none does.
+func matchingParen(src string, open int) int {
+	depth := 0
+	for i := open; i < len(src); i++ {
+		switch src[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }
 
 // leafCall reports whether the word leaf name is written with its whole

@@ -67,10 +67,10 @@ type Program struct {
 	mu        sync.Mutex
 	propagate bool
 	bound     map[string]tensor.T
-	order     []string       // the names bound, in order
-	fixed     map[string]int // sizes set by SetSize
-	sizes     map[string]int // the sizes settled by data and SetSize
-	from      map[string]string
+	order     []string             // the names bound, in order
+	fixed     map[string]fixedSize // sizes set by SetSize and SetSizeOf
+	sizes     map[string]int       // the sizes settled by data and SetSize
+	from      map[string]expr.SizeSource
 	cached    atomic.Pointer[plan]
 }
 
@@ -145,15 +145,9 @@ func Compile(outs []*expr.Node, ins []Input) (*Program, error) {
 // Inputs returns the inputs, in order.
 func (p *Program) Inputs() []Input { return p.ins }
 
-// Data returns the names of the variables to bind, sorted.
-func (p *Program) Data() []string {
-	names := make([]string, 0, len(p.vars))
-	for name := range p.vars {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	return names
-}
+// Data returns the names of the variables to bind, in the order of
+// expr.CompareNames.
+func (p *Program) Data() []string { return expr.SortedNames(p.vars) }
 
 // Outputs returns the number of outputs.
 func (p *Program) Outputs() int { return len(p.outs) }
@@ -218,8 +212,22 @@ func (p *Program) SetPropagate(on bool) {
 	p.cached.Store(nil)
 }
 
+// fixedSize is a size fixed by SetSize or SetSizeOf, with where it comes
+// from.
+type fixedSize struct {
+	k   int
+	src expr.SizeSource
+}
+
 // SetSize fixes the symbolic size sym, for sizes that no data gives.
 func (p *Program) SetSize(sym string, k int) error {
+	return p.SetSizeOf(sym, k, expr.SizeSource{})
+}
+
+// SetSizeOf is SetSize for a size read from the value src, of a variable
+// that the program lacks (the gradient of aᵀx is a, without x): a value
+// that disagrees with it is said to disagree with src.
+func (p *Program) SetSizeOf(sym string, k int, src expr.SizeSource) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if k < 1 {
@@ -227,9 +235,9 @@ func (p *Program) SetSize(sym string, k int) error {
 	}
 	old, had := p.fixed[sym]
 	if p.fixed == nil {
-		p.fixed = map[string]int{}
+		p.fixed = map[string]fixedSize{}
 	}
-	p.fixed[sym] = k
+	p.fixed[sym] = fixedSize{k, src}
 	if err := p.settle(); err != nil {
 		if had {
 			p.fixed[sym] = old
@@ -280,9 +288,9 @@ func checkValue(name string, s expr.Shape, v tensor.T, propagate bool) error {
 // settle recomputes the symbolic sizes from SetSize and the data bound,
 // in the order bound, and reports the first that disagree.
 func (p *Program) settle() error {
-	p.sizes, p.from = map[string]int{}, map[string]string{}
-	for sym, k := range p.fixed {
-		p.sizes[sym], p.from[sym] = k, ""
+	p.sizes, p.from = map[string]int{}, map[string]expr.SizeSource{}
+	for sym, f := range p.fixed {
+		p.sizes[sym], p.from[sym] = f.k, f.src
 	}
 	for _, name := range p.order {
 		if err := p.unify(name, p.decl[name], p.bound[name].Shape); err != nil {
@@ -303,16 +311,13 @@ func (p *Program) unify(name string, s expr.Shape, dims []int) error {
 		k, ok := p.sizes[d.Sym]
 		switch {
 		case !ok:
-			p.sizes[d.Sym], p.from[d.Sym] = dims[i], name
+			p.sizes[d.Sym], p.from[d.Sym] = dims[i], expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}
 		case k != dims[i]:
 			from := p.from[d.Sym]
-			if from == "" {
-				from = "SetSize"
-			}
-			if from == name {
+			if from.Name == name {
 				return fmt.Errorf("the value of %s is %s, but its sizes must be equal (both %s)", name, describe(dims), d.Sym)
 			}
-			return &SizeError{Sym: d.Sym, Size: k, From: from, Name: name, Got: dims[i], Shape: s}
+			return &SizeError{Sym: d.Sym, Size: k, From: from, At: expr.SizeSource{Name: name, Rank: s.Rank(), Dim: i}, Got: dims[i]}
 		}
 	}
 	return nil
@@ -321,17 +326,17 @@ func (p *Program) unify(name string, s expr.Shape, dims []int) error {
 // SizeError reports a value whose size contradicts the size another
 // value gave.
 type SizeError struct {
-	Sym   string     // the symbolic size
-	Size  int        // its size from From
-	From  string     // the variable that gave it
-	Name  string     // the variable whose value disagrees
-	Got   int        // its size there
-	Shape expr.Shape // Name's shape
+	Sym  string          // the symbolic size
+	Size int             // its size from From
+	From expr.SizeSource // the value that gave it; zero for SetSize
+	At   expr.SizeSource // the value that disagrees
+	Got  int             // its size there
 }
 
-// Error returns the message.
+// Error returns the message: "A has 2 columns but x has 3 entries, and
+// both are the size n".
 func (e *SizeError) Error() string {
-	return fmt.Sprintf("size %s is %d from %s but %d from %s", e.Sym, e.Size, e.From, e.Got, e.Name)
+	return expr.SizeConflict(e.Sym, e.From, e.Size, e.At, e.Got)
 }
 
 // AbsentError reports a name bound that the program has no variable of.
