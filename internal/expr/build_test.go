@@ -96,3 +96,31 @@ func TestHashConsing(t *testing.T) {
 		t.Error("a scalar x and a vector x are one node")
 	}
 }
+
+// TestEqualAfterReset checks that Equal compares two graphs equal in
+// structure but not in their nodes, as the table makes after emptying
+// itself, in time of the size of the graphs: a tower of 60 levels whose
+// tree has 2^60 nodes.
+func TestEqualAfterReset(t *testing.T) {
+	tower := func(depth int) *expr.Node {
+		u := expr.NewSym("x", expr.Scalar)
+		for range depth {
+			u = expr.Add(expr.Call(expr.OpSin, u), expr.Call(expr.OpCos, u))
+		}
+		return u
+	}
+	a := tower(60)
+	expr.ResetTable()
+	b := tower(60)
+	expr.ResetTable()
+	c := expr.Add(tower(59), expr.Call(expr.OpSin, expr.NewSym("y", expr.Scalar)))
+	if a == b {
+		t.Fatal("the table did not empty itself: the test compares nothing")
+	}
+	if !expr.Equal(a, b) || !expr.Equal(b, a) {
+		t.Error("Equal(tower, tower) = false")
+	}
+	if expr.Equal(a, c) {
+		t.Error("Equal(tower, other) = true")
+	}
+}

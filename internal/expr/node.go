@@ -162,12 +162,60 @@ func internCopy(op Op, shape *Shape, args ...*Node) *Node {
 
 // Equal reports whether a and b are the same expression.
 func Equal(a, b *Node) bool {
-	return a == b || a.hash == b.hash && a.same(b)
+	if a == b {
+		return true
+	}
+	if a.hash != b.hash {
+		return false
+	}
+	var c comparison
+	return a.sameAs(b, &c)
+}
+
+// comparison is the state of one Equal: two graphs equal in structure but
+// not in their nodes (made after the table emptied itself) may share
+// subexpressions, met again and again down the tree; after a few steps,
+// the pairs found equal are remembered, so that the comparison takes time
+// in the size of the graphs, not of their trees.
+type comparison struct {
+	steps int
+	equal map[[2]*Node]bool
+}
+
+// equalNodes is Equal within the comparison c.
+func (c *comparison) equalNodes(a, b *Node) bool {
+	if a == b {
+		return true
+	}
+	if a.hash != b.hash {
+		return false
+	}
+	if c.steps++; c.steps > 64 {
+		if c.equal == nil {
+			c.equal = map[[2]*Node]bool{}
+		}
+		if c.equal[[2]*Node{a, b}] {
+			return true
+		}
+	}
+	if !a.sameAs(b, c) {
+		return false
+	}
+	if c.equal != nil {
+		c.equal[[2]*Node{a, b}] = true
+	}
+	return true
 }
 
 // same reports structural equality of two nodes whose children are already
 // canonical (so children compare by pointer).
 func (n *Node) same(m *Node) bool {
+	var c comparison
+	return n.sameAs(m, &c)
+}
+
+// sameAs is same within the comparison c.
+func (n *Node) sameAs(m *Node, c *comparison) bool {
 	if n.op != m.op || n.name != m.name || n.flags != m.flags || len(n.args) != len(m.args) {
 		return false
 	}
@@ -186,7 +234,7 @@ func (n *Node) same(m *Node) bool {
 		}
 	}
 	for i, a := range n.args {
-		if !Equal(a, m.args[i]) {
+		if !c.equalNodes(a, m.args[i]) {
 			return false
 		}
 	}
