@@ -37,10 +37,17 @@ type Indexed struct {
 	notes []string
 }
 
+// MayHaveSums reports whether src may have indexed sums, without reading
+// it: HasSums is false where it is.
+func MayHaveSums(src string) bool { return parse.MayHaveSums(src) }
+
 // HasSums reports whether src has indexed sums or index names (x[n]),
 // which ParseIndexed reads and Parse does not. Names that opts declares
 // are variables, even those that begin with sum_.
 func HasSums(src string, opts *ParseOptions) bool {
+	if !parse.MayHaveSums(src) {
+		return false
+	}
 	vars := map[string]expr.Shape{}
 	if opts != nil {
 		for _, names := range [][]string{opts.Vectors, opts.Matrices, opts.Symmetric, slices.Collect(maps.Keys(opts.Shapes))} {

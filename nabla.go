@@ -377,19 +377,24 @@ func (e Expr) LaTeXShared(max int) (string, error) {
 }
 
 // takenNames returns a function that reports whether e has a variable or
-// a declaration named s.
+// a declaration named s; the names are gathered on the first call.
 func (e Expr) takenNames() func(s string) bool {
-	set := map[string]bool{}
-	for _, v := range e.Vars() {
-		set[v] = true
+	var set map[string]bool
+	return func(s string) bool {
+		if set == nil {
+			set = map[string]bool{}
+			for _, v := range e.Vars() {
+				set[v] = true
+			}
+			for name := range e.decl {
+				set[name] = true
+			}
+			for name := range e.defs { // names of the input's where clause, not to be reused
+				set[name] = true
+			}
+		}
+		return set[s]
 	}
-	for name := range e.decl {
-		set[name] = true
-	}
-	for name := range e.defs { // names of the input's where clause, not to be reused
-		set[name] = true
-	}
-	return func(s string) bool { return set[s] }
 }
 
 // limited returns s, or the error of TextLimit when s is over max bytes.

@@ -17,6 +17,9 @@ import (
 // has indexed sums or index names, which the commands read with
 // nabla.ParseIndexed.
 func (a *app) hasSums(src string) bool {
+	if !nabla.MayHaveSums(src) {
+		return false // without reading the flags' declarations
+	}
 	opts, err := a.parseOptions(1)
 	return err == nil && nabla.HasSums(src, opts)
 }

@@ -117,17 +117,20 @@ func sharedNodes(n *expr.Node) []*expr.Node {
 // treeSize estimates the length of n's text written out, as sharedNodes
 // does, stopping at max.
 func treeSize(n *expr.Node, max int) int {
-	size := map[*expr.Node]int{}
+	var size expr.Memo[int] // no allocation for a small graph
 	var measure func(m *expr.Node) int
 	measure = func(m *expr.Node) int {
-		if s, ok := size[m]; ok {
+		if len(m.Args()) == 0 {
+			return 4 + len(m.Name())
+		}
+		if s, ok := size.Get(m); ok {
 			return s
 		}
 		s := 4 + len(m.Name())
 		for _, a := range m.Args() {
 			s = min(s+measure(a), max+1)
 		}
-		size[m] = s
+		size.Put(m, s)
 		return s
 	}
 	return measure(n)

@@ -78,13 +78,19 @@ func IsIndexName(s string) bool {
 	return IsName(s) || len(s) == 1
 }
 
+// MayHaveSums reports whether src may have indexed sums, without reading
+// it: whether it has an indexed name or a sum word at all.
+func MayHaveSums(src string) bool {
+	return strings.Contains(src, "[") || strings.Contains(src, "Σ") || strings.Contains(src, "sum_")
+}
+
 // HasSums reports whether src has an indexed sum (sum_n, Σ_{n,k}) or a
 // name as an index (x[n]), which Parse reads only with Options.Sums.
 // Names in vars are declared variables, not sums, and so is a name such as
 // sum_x that no summand follows (sum_x^2).
 func HasSums(src string, vars map[string]expr.Shape) bool {
-	if !strings.Contains(src, "[") && !strings.Contains(src, "Σ") && !strings.Contains(src, "sum_") {
-		return false // neither an indexed name nor a sum word
+	if !MayHaveSums(src) {
+		return false
 	}
 	l := lexer{src: src}
 	var prev token
