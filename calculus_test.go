@@ -60,7 +60,7 @@ func TestCalculusErrors(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"gradient of a vector", second(Grad(v, "x")), "the gradient needs a scalar function; use Jacobian for a vector (2)"},
+		{"gradient of a vector", second(Grad(v, "x")), "the gradient needs a scalar function; for a vector (2), take the Jacobian"},
 		{"hessian of a vector", second(Hessian(v, "x")), "the Hessian needs a scalar function, not a vector (2)"},
 		{"jacobian of a matrix", second(Jacobian(MustParse("[[x, 1], [2, x]]"), "x")), "the Jacobian needs a scalar or vector function, not a matrix (2×2)"},
 		{"no variables", second(Grad(f)), "no variables to differentiate with respect to"},

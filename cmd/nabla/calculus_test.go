@@ -25,7 +25,7 @@ func TestGradJacobianHessianCommands(t *testing.T) {
 		{name: "bad variable", args: []string{"grad", "x", "--wrt", "x,2"},
 			stderr: "nabla: cannot differentiate with respect to \"2\": not a variable name\n", status: 2},
 		{name: "gradient of a vector", args: []string{"grad", "[x, y]"},
-			stderr: "nabla: the gradient needs a scalar function; use Jacobian for a vector (2)\n", status: 2},
+			stderr: "nabla: the gradient needs a scalar function; for a vector (2), take the Jacobian\n", status: 2},
 	})
 }
 

@@ -63,7 +63,7 @@ func allScalar(vars []Var) bool {
 // block per variable.
 func (c *computation) gradientOf(r *Result, f *expr.Node) error {
 	if !f.Shape().IsScalar() {
-		return fmt.Errorf("the gradient needs a scalar function; use Jacobian for a %s", f.Shape().Describe())
+		return fmt.Errorf("the gradient needs a scalar function; for a %s, take the Jacobian", f.Shape().Describe())
 	}
 	xs, at := syms(r.Wrt)
 	g, err := diff.Grad(f, xs, c.diffOptions())
