@@ -94,6 +94,7 @@ const (
 	IterationLimit               // Iters iterations
 	Diverging                    // the iterates grow: the rate is too large
 	LineSearchFailed             // a quasi-Newton line search found no decrease
+	Undefined                    // a step reached a point where f or ∇f has no value
 )
 
 // String says why.
@@ -109,6 +110,8 @@ func (s Stop) String() string {
 		return "diverging"
 	case LineSearchFailed:
 		return "line search failed"
+	case Undefined:
+		return "no value at the point reached"
 	}
 	return fmt.Sprintf("Stop(%d)", int(s))
 }
@@ -131,7 +134,9 @@ type Result struct {
 }
 
 // DivergingError reports a minimisation whose iterates grow without
-// bound: the learning rate is too large.
+// bound (the learning rate is too large; Stop is Diverging), or reach a
+// point where f or its gradient has no value (Stop is Undefined), with
+// the iterates up to there in Result.
 type DivergingError struct {
 	Result *Result
 }
@@ -216,7 +221,7 @@ func Minimize(p *nabla.Program, x0 []float64, s *Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.r.Stop == Diverging {
+	if m.r.Stop == Diverging || m.r.Stop == Undefined {
 		return m.r, &DivergingError{m.r}
 	}
 	if m.r.Stop == GradientSmall { // a stationary point: which kind?
@@ -306,7 +311,8 @@ func (m *minimizer) iterate(x0 []float64) error {
 		m.r.Evals++
 		if err != nil {
 			if t > 0 {
-				return fmt.Errorf("optim: step %d reached a point where %w", t, err)
+				m.undefined(t, err, &w)
+				return nil
 			}
 			return fmt.Errorf("optim: at the starting point: %w", err)
 		}
@@ -341,7 +347,8 @@ func (m *minimizer) iterate(x0 []float64) error {
 			f, err := m.p.ValueGrad(g, x)
 			m.r.Evals++
 			if err != nil {
-				return fmt.Errorf("optim: step %d reached a point where %w", t+1, err)
+				m.undefined(t+1, err, &w)
+				return nil
 			}
 			m.record(t+1, x, f, g)
 			m.r.Stop, m.r.Why = StepSmall, fmt.Sprintf("the step %.3g fell below %.3g·max(‖x‖, 1) after %s", sn, m.c.StepTol, iterations(t+1))
@@ -376,6 +383,24 @@ func (w *watch) check(t int, f float64, g, x []float64) (stop Stop, why string, 
 		return IterationLimit, fmt.Sprintf("%s, ‖∇f‖ = %.3g", iterations(t), gn), true
 	}
 	return 0, "", false
+}
+
+// undefined stops the run at step t, whose point has no value (err): the
+// iterates so far are the result. Where f fell at each of the last steps,
+// it says that f may have no minimum.
+func (m *minimizer) undefined(t int, err error, w *watch) {
+	m.r.Stop = Undefined
+	m.r.Why = fmt.Sprintf("step %d reached a point where %v", t, err)
+	if h := w.history; len(h) > divergeWindow {
+		h = h[len(h)-divergeWindow-1:]
+		fell := true
+		for i := 1; i < len(h); i++ {
+			fell = fell && h[i][0] < h[i-1][0]
+		}
+		if fell && h[len(h)-1][0] < 0 {
+			m.r.Why += fmt.Sprintf("; f fell at each of the last %d steps, to %.3g: it may have no minimum", divergeWindow, h[len(h)-1][0])
+		}
+	}
 }
 
 // diverging says why the iterates grow, or returns "": f or x not

@@ -129,10 +129,20 @@ func TestMinimizeStops(t *testing.T) {
 			t.Errorf("%+v from %v: %v, want %q", tt.s, tt.x0, err, tt.want)
 		}
 	}
-	// A step into the domain's edge is an error that says where.
+	// A step into the domain's edge is an error that says where, with the
+	// iterates up to there.
 	lg := compile(t, "log(x)", nil, "x")
-	if _, err := Minimize(lg, []float64{1}, &Settings{LR: 2}); err == nil || !strings.Contains(err.Error(), "step 1 reached a point where log of a non-positive number") {
-		t.Errorf("log(x) with η = 2: %v", err)
+	res, err := Minimize(lg, []float64{1}, &Settings{LR: 2})
+	var undefined *DivergingError
+	if !errors.As(err, &undefined) || res == nil || res.Stop != Undefined || len(res.X) != 1 || res.X[0] != 1 ||
+		!strings.Contains(err.Error(), "step 1 reached a point where log of a non-positive number") {
+		t.Errorf("log(x) with η = 2: %v, %+v", err, res)
+	}
+	// Where f fell all the way, it may have no minimum.
+	res, err = Minimize(compile(t, "x^5 - x^2 + x", nil, "x"), []float64{0}, &Settings{LR: 0.01, Iters: 300})
+	if res == nil || res.Stop != Undefined || !strings.Contains(err.Error(), "overflow in x^5; f fell at each of the last 5 steps") ||
+		!strings.Contains(err.Error(), "it may have no minimum") {
+		t.Errorf("x^5 - x^2 + x: %v, %+v", err, res)
 	}
 	// Newton needs an invertible Hessian.
 	if _, err := Minimize(compile(t, "(x + y)^2 + x", nil, "x", "y"), []float64{1, 1}, &Settings{Method: Newton}); err == nil || !strings.Contains(err.Error(), "the Hessian at [1 1] is singular") {

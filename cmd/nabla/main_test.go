@@ -504,9 +504,10 @@ func TestMinimizePlot(t *testing.T) {
 			t.Errorf("%v: the plot's mode is %v", tt.args, st.Mode())
 		}
 	}
-	// A plot that cannot be made leaves nothing behind.
+	// A plot that cannot be made (the run cannot start: log has no value
+	// at -1) leaves nothing behind.
 	path := filepath.Join(dir, "none.svg")
-	run([]string{"minimize", "log(x)", "--from", "x=1", "--lr", "2", "--plot", path}, strings.NewReader(""), io.Discard, io.Discard)
+	run([]string{"minimize", "log(x)", "--from", "x=-1", "--lr", "2", "--plot", path}, strings.NewReader(""), io.Discard, io.Discard)
 	if _, err := os.Stat(path); err == nil {
 		t.Error("a failed run wrote its plot")
 	}

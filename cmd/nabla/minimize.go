@@ -174,8 +174,11 @@ func (a *app) runMinimize(src string, fl *minimizeFlags) error {
 		return err
 	}
 	for _, r := range runs {
-		if r.stopped == optim.Diverging {
+		switch r.stopped {
+		case optim.Diverging:
 			return fmt.Errorf("%s diverged", methodWords[r.Method])
+		case optim.Undefined:
+			return fmt.Errorf("%s reached a point where f has no value", methodWords[r.Method])
 		}
 	}
 	return nil
