@@ -25,21 +25,6 @@ func LaTeXLimit(n *expr.Node, limit int) (string, error) {
 	return p.run(n)
 }
 
-// leadTeX returns the first bytes of the LaTeX of n in context ctx.
-func (p *printer) leadTeX(n *expr.Node, ctx int) []byte {
-	q := p.leader()
-	q.tex(n, ctx)
-	return q.b
-}
-
-// leadTeXPower returns the first bytes of the LaTeX of the denominator
-// factor d in context ctx.
-func (p *printer) leadTeXPower(d power, ctx int) []byte {
-	q := p.leader()
-	q.texPower(d, ctx)
-	return q.b
-}
-
 func (p *printer) tex(n *expr.Node, ctx int) {
 	if p.done || p.named(n) {
 		return
@@ -224,7 +209,7 @@ func (p *printer) texProduct(n *expr.Node) {
 		}
 		switch {
 		case i == 0 && f.q == "1":
-		case startsNumber(p.leadTeXPower(d, ctx)):
+		case startsNumber(p.leadPower(d, ctx)):
 			p.write(` \cdot `)
 		default:
 			p.write(" ")
@@ -314,7 +299,7 @@ func (p *printer) texFactors(c string, factors []*expr.Node, grouped bool) {
 		case i == 0 && c == "1":
 		case elementwise && seen && !x.Shape().IsScalar():
 			p.write(` \odot `) // the element-wise product, not the matrix product
-		case startsNumber(p.leadTeX(x, xctx)):
+		case startsNumber(p.leadOf(x, xctx)):
 			p.write(` \cdot `)
 		default:
 			p.write(" ")

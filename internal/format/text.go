@@ -104,46 +104,46 @@ func (p *printer) leader() *printer {
 	return q
 }
 
-// leadText returns the first bytes of the text of n in context ctx.
-func (p *printer) leadText(n *expr.Node, ctx int) []byte {
+// leadOf returns the first bytes of the text (or LaTeX) of n in context
+// ctx.
+func (p *printer) leadOf(n *expr.Node, ctx int) []byte {
 	q := p.leader()
-	q.text(n, ctx)
+	if q.latex {
+		q.tex(n, ctx)
+	} else {
+		q.text(n, ctx)
+	}
 	return q.b
 }
 
-// leadPower returns the first bytes of the text of the denominator factor
-// d in context ctx.
+// leadPower returns the first bytes of the text (or LaTeX) of the
+// denominator factor d in context ctx.
 func (p *printer) leadPower(d power, ctx int) []byte {
 	q := p.leader()
-	q.textPower(d, ctx)
+	if q.latex {
+		q.texPower(d, ctx)
+	} else {
+		q.textPower(d, ctx)
+	}
 	return q.b
 }
 
 type tooLong struct{}
 
 func (p *printer) run(n *expr.Node) (s string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if _, ok := r.(tooLong); !ok {
-				panic(r)
-			}
-			s, err = "", ErrTooLong
+	return p.guard(func() {
+		switch {
+		case n.IsZeroMatrix() && p.latex:
+			// A result that is all zero prints as 0, its shape aside;
+			// inside an expression a zero matrix keeps the form 0 ones
+			// that reads back with its rank.
+			p.write(`\mathbf{0}`)
+		case n.IsZeroMatrix():
+			p.write("0")
+		default:
+			p.form(n)
 		}
-	}()
-	switch {
-	case n.IsZeroMatrix() && p.latex:
-		// A result that is all zero prints as 0, its shape aside; inside
-		// an expression a zero matrix keeps the form 0 ones that reads
-		// back with its rank.
-		p.write(`\mathbf{0}`)
-	case n.IsZeroMatrix():
-		p.write("0")
-	case p.latex:
-		p.tex(n, 0)
-	default:
-		p.text(n, 0)
-	}
-	return string(p.b), nil
+	})
 }
 
 func (p *printer) write(s string) {
@@ -184,7 +184,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 		for i, f := range n.Args() {
 			switch {
 			case i == 0:
-			case needsStar(p.leadText(f, expr.PrecMul+1)):
+			case needsStar(p.leadOf(f, expr.PrecMul+1)):
 				p.write("*")
 			default:
 				p.write(" ")
@@ -372,7 +372,7 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		case elementwise && seen && !x.Shape().IsScalar():
 			p.write(" .* ")
 		default:
-			if s := p.leadText(x, ctx); i == 0 && !startsWord(s) || i > 0 && needsStar(s) {
+			if s := p.leadOf(x, ctx); i == 0 && !startsWord(s) || i > 0 && needsStar(s) {
 				p.write("*")
 			} else if i > 0 {
 				p.write(" ")
