@@ -308,68 +308,60 @@ func (e Expr) String() string {
 // a longer text is an error wrapping ErrTooLarge, found as soon as the
 // printing passes max.
 func (e Expr) TextLimit(max int) (string, error) {
-	if e.shown != nil || e.n == nil {
-		return limited(e.String(), max)
-	}
-	s, err := format.TextLimit(e.n, max)
-	if err != nil {
-		return "", tooLong(max)
-	}
-	return s, nil
+	return e.printed(max, format.TextLimit, e.String)
 }
 
 // LaTeXLimit is LaTeX with a limit on the length of the text in bytes, as
 // TextLimit.
 func (e Expr) LaTeXLimit(max int) (string, error) {
-	if e.shown != nil || e.n == nil {
-		return limited(e.LaTeX(), max)
-	}
-	s, err := format.LaTeXLimit(e.n, max)
-	if err != nil {
-		return "", tooLong(max)
-	}
-	return s, nil
+	return e.printed(max, format.LaTeXLimit, e.LaTeX)
 }
 
 // Short is String cut to about max bytes, ending in "…" where it is cut:
 // an expression named in a message or shown beside a result, however
 // large it is.
 func (e Expr) Short(max int) string {
-	if e.shown != nil || e.n == nil {
-		s := e.String()
-		if len(s) <= max {
-			return s
-		}
-		r := []rune(s[:max])
-		return string(r[:len(r)-1]) + "…"
+	if e.shown == nil && e.n != nil {
+		return format.Short(e.n, max)
 	}
-	return format.Short(e.n, max)
+	s := e.String()
+	if len(s) <= max {
+		return s
+	}
+	r := []rune(s[:max]) // a character cut short is the last, an error rune
+	if len(r) > 0 {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // TextShared is TextLimit for a text that fits within max bytes; a longer
 // one is written with its large subexpressions that occur more than once
 // named, in a where clause that Parse reads back to an expression of the
 // same value: "sin(u1) where u1 = sin(u2) + cos(u2), u2 = sin(x) +
-// cos(x)". A graph that shares
-// subexpressions can print to a text exponentially larger than itself;
-// this form is as large as the graph.
+// cos(x)". A graph that shares subexpressions can print to a text
+// exponentially larger than itself; this form is as large as the graph.
 func (e Expr) TextShared(max int) (string, error) {
-	if e.shown != nil || e.n == nil {
-		return e.TextLimit(max)
-	}
-	s, err := format.TextShared(e.n, max, e.takenNames())
-	if err != nil {
-		return "", tooLong(max)
-	}
-	return s, nil
+	return e.printed(max, func(n *expr.Node, max int) (string, error) {
+		return format.TextShared(n, max, e.takenNames())
+	}, e.String)
 }
 
 // LaTeXShared is TextShared in LaTeX.
 func (e Expr) LaTeXShared(max int) (string, error) {
+	return e.printed(max, func(n *expr.Node, max int) (string, error) {
+		return format.LaTeXShared(n, max, e.takenNames())
+	}, e.LaTeX)
+}
+
+// printed prints e's graph with print within max bytes, or e as whole
+// gives it where e is shown by its own text or is invalid; a longer text
+// is the error of TextLimit.
+func (e Expr) printed(max int, print func(n *expr.Node, max int) (string, error), whole func() string) (string, error) {
 	if e.shown != nil || e.n == nil {
-		return e.LaTeXLimit(max)
+		return limited(whole(), max)
 	}
-	s, err := format.LaTeXShared(e.n, max, e.takenNames())
+	s, err := print(e.n, max)
 	if err != nil {
 		return "", tooLong(max)
 	}
