@@ -510,4 +510,4 @@ func ratText(r *big.Rat) string {
 }
 
 // shortFloat writes an error or a step: three significant digits.
-func shortFloat(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+func shortFloat(v float64) string { return floatText(v, 3) }

@@ -256,7 +256,7 @@ func (a *app) runLstsq(path string, fl *lstsqFlags) error {
 	res := fit.res
 	rep := &lstsqReport{
 		File: path, Target: fl.target, Columns: colNames, Method: method.String(), Rows: t.rows,
-		Rank: res.Rank, Cond: res.Cond, Theta: res.Theta, Gradient: res.Grad, Residual: res.Residual, R2: res.R2,
+		Rank: res.Rank, Cond: res.Cond, Theta: signless(res.Theta), Gradient: signless(res.Grad), Residual: res.Residual, R2: res.R2,
 	}
 	if method == optim.LstsqGD {
 		rep.Iters, rep.Converged = res.Iters, &res.Converged

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -476,6 +477,18 @@ func (v *value) write(b *strings.Builder, dim, off int) {
 // MarshalJSON writes the value as a number or nested lists.
 func (v *value) MarshalJSON() ([]byte, error) {
 	return []byte(strings.ReplaceAll(v.String(), " ", "")), nil
+}
+
+// signless returns a copy of v with its negative zeros made 0, for
+// printing: -0 and 0 are one number.
+func signless(v []float64) []float64 {
+	out := slices.Clone(v)
+	for i, x := range out {
+		if x == 0 {
+			out[i] = 0
+		}
+	}
+	return out
 }
 
 // formatFloat writes x in the fewest digits that read back to it; the

@@ -173,6 +173,11 @@ func (a *app) runPoints(cmd, src string) error {
 			defer wg.Done()
 			for i := range next {
 				out[i], errs[i] = eval(xs.RawRowView(i))
+				for k, v := range out[i] {
+					if v == 0 {
+						out[i][k] = 0 // not -0, in CSV and JSON alike
+					}
+				}
 			}
 		}()
 	}
@@ -286,10 +291,10 @@ func (a *app) printPoints(cmd string, header, entries []string, t nabla.Tensor, 
 	for i, r := range out {
 		cells := make([]string, 0, cols+len(r))
 		for j := 0; j < cols; j++ {
-			cells = append(cells, strconv.FormatFloat(t.Data[i*cols+j], 'g', -1, 64))
+			cells = append(cells, formatFloat(t.Data[i*cols+j]))
 		}
 		for _, v := range r {
-			cells = append(cells, strconv.FormatFloat(v, 'g', -1, 64))
+			cells = append(cells, formatFloat(v))
 		}
 		fmt.Fprintln(w, strings.Join(cells, ","))
 	}

@@ -49,8 +49,14 @@ func exactOf(a Num) Num {
 	return fromRat(new(big.Rat).SetFloat64(a.f))
 }
 
-// Float returns the float64 f.
-func Float(f float64) Num { return Num{kind: numFloat, f: f} }
+// Float returns the float64 f; the zero of either sign is 0.0, as an
+// expression has one zero.
+func Float(f float64) Num {
+	if f == 0 {
+		f = 0 // not -0.0, which prints so and differs from 0.0 in nothing else
+	}
+	return Num{kind: numFloat, f: f}
+}
 
 // BigRat returns the exact rational r.
 func BigRat(r *big.Rat) Num { return fromRat(r) }
