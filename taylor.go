@@ -281,21 +281,29 @@ func taylorMatrix(f Expr, vars []string, point map[string]Expr, n int) (*TaylorP
 		if err != nil {
 			return nil, err
 		}
-		var quad []Expr
+		// ½ dᵀHd over the whole block Hessian: the blocks come one per
+		// pair of variables, ∂²f/∂x∂y for ∂²f/∂y∂x as well, so that a
+		// mixed block, counted twice in the sum, loses its ½.
+		var square, mixed []Expr
 		switch {
 		case d.Blocks != nil:
 			for _, b := range d.Blocks {
 				if b.Tensor != nil {
 					return nil, fmt.Errorf("nabla: Taylor: the Hessian block %s has no matrix form", b.Label())
 				}
-				quad = append(quad, MatMul(T(dx[b.Wrt[0]]), literalOf(b.Expr.Subs(at)), dx[b.Wrt[1]]))
+				q := MatMul(T(dx[b.Wrt[0]]), literalOf(b.Expr.Subs(at)), dx[b.Wrt[1]])
+				if b.Wrt[0] == b.Wrt[1] {
+					square = append(square, q)
+				} else {
+					mixed = append(mixed, q)
+				}
 			}
 		case d.Expr.Err() == nil && len(xs) == 1:
-			quad = append(quad, MatMul(T(dx[xs[0]]), literalOf(d.Expr.Subs(at)), dx[xs[0]]))
+			square = append(square, MatMul(T(dx[xs[0]]), literalOf(d.Expr.Subs(at)), dx[xs[0]]))
 		default:
 			return nil, fmt.Errorf("nabla: Taylor: the Hessian of %s has no matrix form", f)
 		}
-		t.Terms = append(t.Terms, Mul(Rational(1, 2), Add(quad...)).Simplify())
+		t.Terms = append(t.Terms, Add(Mul(Rational(1, 2), Add(square...)), Add(mixed...)).Simplify())
 	}
 	for _, term := range t.Terms {
 		if err := term.Err(); err != nil {
