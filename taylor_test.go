@@ -1,13 +1,19 @@
 package nabla
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
+
+	"github.com/nabla-math/nabla/internal/budget"
 )
 
 // TestTaylor checks Taylor polynomials against the textbook ones, exact
@@ -192,4 +198,57 @@ func TestTaylorQuadraticVectors(t *testing.T) {
 			t.Fatalf("%s: the polynomial %s is %v at %v, want %v", f, p, got.Data, env, want.Data)
 		}
 	})
+}
+
+// TestTaylorContext checks that a Taylor polynomial whose derivatives
+// grow too fast is stopped by its context, with the order it reached,
+// and that an error of a derivative names the order of the terms, not
+// its own order 1.
+func TestTaylorContext(t *testing.T) {
+	f := MustParse("tan(sin(x))")
+	at := map[string]Expr{"x": Int(0)}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := TaylorContext(ctx, f, at, 60)
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("TaylorContext took %v after a deadline of 200ms", elapsed)
+	}
+	var oe *TaylorOrderError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &oe) || oe.Order < 1 || oe.Order > 60 {
+		t.Fatalf("TaylorContext(%s, 60) past its deadline: %v, want a *TaylorOrderError of order 1 … 60 that wraps context.DeadlineExceeded", f, err)
+	}
+	want := "nabla: Taylor: stopped at the derivatives of order " + strconv.Itoa(oe.Order) + ": context deadline exceeded"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
+	}
+
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := TaylorContext(done, f, at, 3); err == nil || err.Error() != "nabla: Taylor: stopped at the derivatives of order 0: context canceled" {
+		t.Errorf("TaylorContext with a canceled context: %v", err)
+	}
+
+	tests := []struct {
+		k    int
+		err  error
+		want string
+	}{
+		{37, fmt.Errorf("derivative of order 1: %w (2000001 nodes; the limit is 2000000)", ErrTooLarge), "nabla: Taylor: the derivatives of order 37: result too large"},
+		{5, &budget.Stopped{Err: context.DeadlineExceeded}, "nabla: Taylor: stopped at the derivatives of order 5: context deadline exceeded"},
+		{2, errors.New("other"), "other"},
+	}
+	for _, tt := range tests {
+		if got := orderError(tt.k, tt.err); got.Error() != tt.want || !errors.Is(got, errors.Unwrap(tt.err)) && !errors.Is(got, tt.err) {
+			t.Errorf("orderError(%d, %v) = %v, want %s", tt.k, tt.err, got, tt.want)
+		}
+	}
+
+	// Within its time the context changes nothing.
+	ctx, cancel = context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p, err := TaylorContext(ctx, MustParse("exp(x)"), at, 4)
+	if err != nil || p.String() != "1 + x + x^2/2 + x^3/6 + x^4/24" {
+		t.Errorf("TaylorContext(exp(x), 4) = %v, %v", p, err)
+	}
 }
