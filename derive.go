@@ -301,6 +301,11 @@ func (e Expr) Diff(wrt string) (Expr, error) { return Diff(e, wrt, 1) }
 // that they do not swell. With respect to a vector or matrix, the first
 // derivative comes in matrix form; where none exists, use DiffTensor.
 func Diff(e Expr, wrt string, order int) (Expr, error) {
+	return diffContext(context.Background(), e, wrt, order)
+}
+
+// diffContext is Diff bounded by ctx.
+func diffContext(ctx context.Context, e Expr, wrt string, order int) (Expr, error) {
 	if e.n == nil {
 		return Expr{}, e.Err()
 	}
@@ -316,7 +321,7 @@ func Diff(e Expr, wrt string, order int) (Expr, error) {
 	}
 	var r calc.Result
 	var buf [1]calc.Var
-	if err := calc.DeriveInto(&r, buf[:], context.Background(), e.n, e.decl, []string{wrt}, &calc.Options{Order: order}); err != nil {
+	if err := calc.DeriveInto(&r, buf[:], ctx, e.n, e.decl, []string{wrt}, &calc.Options{Order: order}); err != nil {
 		return Expr{}, err
 	}
 	if r.Expr == nil {

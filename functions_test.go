@@ -2,6 +2,7 @@ package nabla
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/nabla-math/nabla/internal/expr"
@@ -303,6 +304,47 @@ func TestGeneratorsDrawEveryFunction(t *testing.T) {
 		info := &expr.Ops[op]
 		if _, need := info.Shape([]expr.Shape{vector}, expr.Fixed); need != "" || info.Arity != 1 {
 			t.Errorf("%s: tableOp does not draw it for a vector", name)
+		}
+	}
+}
+
+// TestLogOfSubnormals checks the logarithms of subnormal numbers, folded
+// as constants and evaluated, against Python's math (math.Log on amd64
+// reads a subnormal as about 2^-1023).
+func TestLogOfSubnormals(t *testing.T) {
+	tests := []struct {
+		src  string
+		want float64
+	}{
+		{"log(1e-310)", -713.8013788281542},
+		{"log(1e-308)", -709.1962086421661},
+		{"log(1e-320)", -736.8272408909739},
+		{"log(5e-324)", -744.4400719213812},
+		{"log10(1e-310)", -310},
+		{"log(1e-310, 10)", -310},
+		{"lgamma(1e-310)", 713.8013788281542},
+		{"exp(log(1e-310))", 1e-310},
+		{"log(1e-300*1e-10)", -713.8013788281542},
+		{"log2(1e-310)", -1029.7977094150824},
+	}
+	for _, tt := range tests {
+		got, err := MustParse(tt.src).Eval(nil)
+		if err != nil || math.Abs(got-tt.want) > 1e-15*math.Abs(tt.want) {
+			t.Errorf("%s = %v (%v), want %v", tt.src, got, err, tt.want)
+		}
+		if got, err := MustParse(tt.src).Simplify().Eval(nil); err != nil || math.Abs(got-tt.want) > 1e-15*math.Abs(tt.want) {
+			t.Errorf("%s simplified = %v (%v), want %v", tt.src, got, err, tt.want)
+		}
+		f := MustParse(strings.Replace(tt.src, "1e-310", "x", 1))
+		if !strings.Contains(tt.src, "1e-310") || strings.Contains(tt.src, "exp") {
+			continue
+		}
+		c, err := Compile(f, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.Value([]float64{1e-310}); err != nil || math.Abs(got-tt.want) > 1e-15*math.Abs(tt.want) {
+			t.Errorf("%s at x = 1e-310 = %v (%v), want %v", f, got, err, tt.want)
 		}
 	}
 }

@@ -2,12 +2,15 @@ package nabla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nabla-math/nabla/internal/budget"
 	"github.com/nabla-math/nabla/internal/expr"
+	"github.com/nabla-math/nabla/internal/simplify"
 )
 
 // TaylorPoly is a Taylor polynomial: the terms of each degree, about a
@@ -105,6 +108,15 @@ func summands(e Expr) []Expr {
 // sin(x) + cos(x) at 0 of order 5 is 1 + x - x^2/2 - x^3/6 + x^4/24 +
 // x^5/120.
 func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
+	return TaylorContext(context.Background(), f, at, n)
+}
+
+// TaylorContext is Taylor with its work bounded by ctx: the derivatives
+// of high order can grow past any time or memory (tan(sin(x)) to order
+// 60), and are stopped when ctx is done, with an error that wraps ctx's
+// and names the order reached. A derivative past the size limits gives
+// an error that wraps ErrTooLarge, naming its order.
+func TaylorContext(ctx context.Context, f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -131,7 +143,7 @@ func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 	}
 	for _, v := range vars {
 		if dims, _ := f.VarDims(v); len(dims) > 0 {
-			return taylorMatrix(f, vars, point, n)
+			return taylorMatrix(ctx, f, vars, point, n)
 		}
 	}
 	t := &TaylorPoly{}
@@ -152,6 +164,9 @@ func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 	level := []partial{{d: f}}
 	fact := Int(1)
 	for k := 0; k <= n; k++ {
+		if err := ctx.Err(); err != nil {
+			return nil, orderError(k, err)
+		}
 		if k > 0 {
 			fact = Mul(fact, Int(int64(k)))
 			var next []partial
@@ -165,9 +180,9 @@ func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 					if !slices.Contains(has, vars[i]) {
 						continue // ∂^α f is 0, and so are its derivatives
 					}
-					d, err := Diff(p.d, vars[i], 1)
+					d, err := diffContext(ctx, p.d, vars[i], 1)
 					if err != nil {
-						return nil, err
+						return nil, orderError(k, err)
 					}
 					next = append(next, partial{by: append(slices.Clone(p.by), i), d: d})
 				}
@@ -178,7 +193,10 @@ func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 		// 1/α! = (k!/α!)/k!, the multinomial over k!.
 		var terms []Expr
 		for _, p := range level {
-			c := p.d.Subs(point).Simplify()
+			c, err := simplifyContext(ctx, p.d.Subs(point))
+			if err != nil {
+				return nil, orderError(k, err)
+			}
 			if err := defined(c, p.d, point); err != nil {
 				return nil, err
 			}
@@ -192,10 +210,66 @@ func Taylor(f Expr, at map[string]Expr, n int) (*TaylorPoly, error) {
 			}
 			terms = append(terms, Mul(mono...))
 		}
-		t.Terms = append(t.Terms, Add(terms...).Simplify())
+		term, err := simplifyContext(ctx, Add(terms...))
+		if err != nil {
+			return nil, orderError(k, err)
+		}
+		t.Terms = append(t.Terms, term)
 	}
-	t.Expr = Add(t.Terms...).Simplify()
+	var err error
+	if t.Expr, err = simplifyContext(ctx, Add(t.Terms...)); err != nil {
+		return nil, orderError(n, err)
+	}
 	return t, t.Expr.Err()
+}
+
+// TaylorOrderError reports the terms of a Taylor polynomial of one degree
+// that were not computed: their derivatives were stopped by the context,
+// or grew past the size limits. Err wraps the context's error or
+// ErrTooLarge.
+type TaylorOrderError struct {
+	Order int // the degree of the terms, the order of their derivatives
+	Err   error
+}
+
+func (e *TaylorOrderError) Error() string {
+	if errors.Is(e.Err, ErrTooLarge) {
+		return fmt.Sprintf("nabla: Taylor: the derivatives of order %d: %v", e.Order, ErrTooLarge)
+	}
+	return fmt.Sprintf("nabla: Taylor: stopped at the derivatives of order %d: %v", e.Order, e.Err)
+}
+
+func (e *TaylorOrderError) Unwrap() error { return e.Err }
+
+// orderError says that the terms of degree k of a Taylor polynomial were
+// not computed, for err: stopped by the context, or a derivative too
+// large. A derivative's own error counts its order from the derivative
+// of degree k − 1 it differentiates ("derivative of order 1"), and is
+// replaced.
+func orderError(k int, err error) error {
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return &TaylorOrderError{Order: k, Err: ErrTooLarge}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &TaylorOrderError{Order: k, Err: context.DeadlineExceeded}
+	case errors.Is(err, context.Canceled):
+		return &TaylorOrderError{Order: k, Err: context.Canceled}
+	}
+	return err
+}
+
+// simplifyContext simplifies e with its work bounded by ctx.
+func simplifyContext(ctx context.Context, e Expr) (r Expr, err error) {
+	if e.n == nil {
+		return e, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return Expr{}, err
+	}
+	s := simplify.Acquire(budget.New(ctx))
+	defer simplify.Release(s)
+	defer budget.Catch(&err)
+	return e.with(s.Simplify(e.n)), nil
 }
 
 // defined checks that the coefficient c, the derivative d at the point,
@@ -224,7 +298,7 @@ func factorial(m int64) Expr {
 
 // taylorMatrix is Taylor with vector variables, to order 2, in matrix
 // form. Matrix variables are held at their values.
-func taylorMatrix(f Expr, vars []string, point map[string]Expr, n int) (*TaylorPoly, error) {
+func taylorMatrix(ctx context.Context, f Expr, vars []string, point map[string]Expr, n int) (*TaylorPoly, error) {
 	if n > 2 {
 		return nil, fmt.Errorf("nabla: Taylor: with vector variables the order is at most 2, not %d", n)
 	}
@@ -264,9 +338,9 @@ func taylorMatrix(f Expr, vars []string, point map[string]Expr, n int) (*TaylorP
 	if n >= 1 {
 		var lin []Expr
 		for _, v := range xs {
-			g, err := Diff(f, v, 1)
+			g, err := diffContext(ctx, f, v, 1)
 			if err != nil {
-				return nil, err
+				return nil, orderError(1, err)
 			}
 			c := literalOf(g.Subs(at))
 			if err := defined(c, g, at); err != nil {
@@ -277,25 +351,33 @@ func taylorMatrix(f Expr, vars []string, point map[string]Expr, n int) (*TaylorP
 		t.Terms = append(t.Terms, Add(lin...).Simplify())
 	}
 	if n == 2 {
-		d, err := Derive(context.Background(), f, xs, &DeriveOptions{Kind: KindHessian})
+		d, err := Derive(ctx, f, xs, &DeriveOptions{Kind: KindHessian})
 		if err != nil {
-			return nil, err
+			return nil, orderError(2, err)
 		}
-		var quad []Expr
+		// ½ dᵀHd over the whole block Hessian: the blocks come one per
+		// pair of variables, ∂²f/∂x∂y for ∂²f/∂y∂x as well, so that a
+		// mixed block, counted twice in the sum, loses its ½.
+		var square, mixed []Expr
 		switch {
 		case d.Blocks != nil:
 			for _, b := range d.Blocks {
 				if b.Tensor != nil {
 					return nil, fmt.Errorf("nabla: Taylor: the Hessian block %s has no matrix form", b.Label())
 				}
-				quad = append(quad, MatMul(T(dx[b.Wrt[0]]), literalOf(b.Expr.Subs(at)), dx[b.Wrt[1]]))
+				q := MatMul(T(dx[b.Wrt[0]]), literalOf(b.Expr.Subs(at)), dx[b.Wrt[1]])
+				if b.Wrt[0] == b.Wrt[1] {
+					square = append(square, q)
+				} else {
+					mixed = append(mixed, q)
+				}
 			}
 		case d.Expr.Err() == nil && len(xs) == 1:
-			quad = append(quad, MatMul(T(dx[xs[0]]), literalOf(d.Expr.Subs(at)), dx[xs[0]]))
+			square = append(square, MatMul(T(dx[xs[0]]), literalOf(d.Expr.Subs(at)), dx[xs[0]]))
 		default:
 			return nil, fmt.Errorf("nabla: Taylor: the Hessian of %s has no matrix form", f)
 		}
-		t.Terms = append(t.Terms, Mul(Rational(1, 2), Add(quad...)).Simplify())
+		t.Terms = append(t.Terms, Add(Mul(Rational(1, 2), Add(square...)), Add(mixed...)).Simplify())
 	}
 	for _, term := range t.Terms {
 		if err := term.Err(); err != nil {

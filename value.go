@@ -170,11 +170,14 @@ func tensors(env map[string]Tensor) (map[string]eval.Tensor, error) {
 	return in, nil
 }
 
-// hasLinearAlgebra reports whether n has a vector or matrix variable or a
-// linear-algebra operation, which the compiled scalar programs lack.
+// hasLinearAlgebra reports whether n has a vector or matrix variable, a
+// literal vector or matrix, I or ones, or a linear-algebra operation,
+// which the compiled scalar programs lack.
 func hasLinearAlgebra(n *expr.Node) bool {
 	return expr.Find(n, func(m *expr.Node) bool {
-		return m.Op().LinearAlgebra() || m.Op() == expr.OpSym && !m.Shape().IsScalar()
+		info := m.Info()
+		return m.Op().LinearAlgebra() || info.Tensor != nil && info.Eval == nil ||
+			m.Op() == expr.OpSym && !m.Shape().IsScalar()
 	}) != nil
 }
 

@@ -202,5 +202,7 @@ func TestExitStatuses(t *testing.T) {
 			stderr: "nabla: f does not depend on x\n", status: 2},
 		{name: "a chain without inner functions is a usage error", args: []string{"diff", "x^2", "--chain"},
 			stderr: "nabla: the chain rule needs inner functions: f where x1 = …, x2 = …\n", status: 2},
+		{name: "a Taylor polynomial past --timeout cannot be computed", args: []string{"taylor", "tan(sin(x))", "--at", "x=0", "--order", "60", "--timeout", "1ns"},
+			stderr: "nabla: stopped after 1ns: the Taylor polynomial of tan(sin(x)) of order 60 grows too fast (at the derivatives of order 0); raise --timeout or lower --order\n", status: 1},
 	})
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ the polynomial, "terms" lists the part of each degree.`,
 	}
 	c.Flags().IntVar(&order, "order", 2, "the order N of the polynomial")
 	c.Flags().StringVar(&plotPath, "plot", "", "draw f and its Taylor polynomials into FILE (.svg, .png, .pdf)")
+	c.Flags().DurationVar(&a.timeout, "timeout", defaultTimeout, "stop a Taylor polynomial that takes longer, e.g. --timeout 1m")
 	a.addAt(c)
 	a.addFormat(c)
 	return c
@@ -104,18 +106,31 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 			fmt.Fprintf(a.stderr, "nabla: note: %s\n", n)
 		}
 	}
-	t, err := nabla.Taylor(f, at, order)
+	ctx, cancel := a.context()
+	defer cancel()
+	t, err := nabla.TaylorContext(ctx, f, at, order)
 	if err != nil {
 		err = libraryError{err}
 		var de *nabla.DomainError
 		var ne *nabla.NoValueError
-		if errors.As(err, &de) || errors.As(err, &ne) {
-			return err // a coefficient without a value
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			reached := ""
+			if oe := (*nabla.TaylorOrderError)(nil); errors.As(err, &oe) {
+				reached = fmt.Sprintf(" (at the derivatives of order %d)", oe.Order)
+			}
+			advice := "raise --timeout"
+			if order > 1 {
+				advice += " or lower --order"
+			}
+			return fmt.Errorf("stopped after %s: the Taylor polynomial of %s of order %d grows too fast%s; %s", a.timeout, short(f), order, reached, advice)
+		case errors.As(err, &de), errors.As(err, &ne), errors.Is(err, nabla.ErrTooLarge):
+			return err // a coefficient without a value, or too large to compute
 		}
 		return usageError{err}
 	}
 	if plotPath != "" {
-		if err := plotTaylor(plotPath, f, at, order); err != nil {
+		if err := plotTaylor(plotPath, f, at, t); err != nil {
 			return err
 		}
 	}
@@ -157,8 +172,9 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 }
 
 // plotTaylor draws f of one variable with its Taylor polynomials of
-// orders 1 … n about the point, over the point ± 3 (or ± 2|x₀|).
-func plotTaylor(path string, f nabla.Expr, at map[string]nabla.Expr, n int) error {
+// orders 1 … n about the point, the partial sums of t of order n, over the
+// point ± 3 (or ± 2|x₀|).
+func plotTaylor(path string, f nabla.Expr, at map[string]nabla.Expr, t *nabla.TaylorPoly) error {
 	if err := plotFormat(path); err != nil {
 		return err
 	}
@@ -199,12 +215,8 @@ func plotTaylor(path string, f nabla.Expr, at map[string]nabla.Expr, n int) erro
 			ymin, ymax = min(ymin, y), max(ymax, y)
 		}
 	}
-	for k := 1; k <= n; k++ {
-		t, err := nabla.Taylor(f, at, k)
-		if err != nil {
-			return err
-		}
-		line := plotter.NewFunction(eval(t.Expr))
+	for k := 1; k < len(t.Terms); k++ {
+		line := plotter.NewFunction(eval(nabla.Add(t.Terms[:k+1]...).Simplify()))
 		line.XMin, line.XMax, line.Samples = lo, hi, 300
 		line.Color, line.Dashes = plotutil.Color(k), []vg.Length{vg.Points(4), vg.Points(2)}
 		p.Add(line)

@@ -399,15 +399,17 @@ func multiplesToSpread(terms []term) []bool {
 
 // numAcc accumulates the numbers of a sum or product: exact ones exactly
 // and floats in float64, so that the result does not depend on the order
-// of the operands. A constant never folds to infinity or NaN: a float
-// result beyond the range of float64 is computed exactly instead, from
-// the exact values of the floats, which keeps it independent of the
-// order too.
+// of the operands. A constant never folds to infinity or NaN, nor a
+// product of numbers that are not 0 to 0: a float result beyond the range
+// of float64, or a product that underflows, is computed exactly instead,
+// from the exact values of the floats, which keeps it independent of the
+// order too. (A sum of floats that cancels to 0 is 0.)
 type numAcc struct {
 	exact  Num
 	set    bool // exact holds a value (else 0 for sums, 1 for products)
 	f      float64
 	floats []*Node
+	zero   bool // a float factor of a product is 0
 }
 
 func (a *numAcc) add(n *Node) {
@@ -430,6 +432,7 @@ func (a *numAcc) mul(n *Node) {
 		}
 		a.f *= n.num.Float64()
 		a.floats = append(a.floats, n)
+		a.zero = a.zero || n.num.Float64() == 0
 		return
 	}
 	if !a.set {
@@ -449,11 +452,13 @@ func (a *numAcc) result(unit int64, join func(x, y float64) float64) *Node {
 	if len(a.floats) == 0 {
 		return NewConst(exact)
 	}
-	if !math.IsInf(a.f, 0) && !math.IsNaN(a.f) {
+	// A product of factors that are not 0 underflowing to 0.
+	underflow := func(v float64) bool { return unit == 1 && v == 0 && !a.zero && !exact.IsZero() }
+	if !math.IsInf(a.f, 0) && !math.IsNaN(a.f) && !underflow(a.f) {
 		if !a.set {
 			return NewConst(Float(a.f))
 		}
-		if v := join(exact.Float64(), a.f); !math.IsInf(v, 0) && !math.IsNaN(v) {
+		if v := join(exact.Float64(), a.f); !math.IsInf(v, 0) && !math.IsNaN(v) && !underflow(v) {
 			return NewConst(Float(v))
 		}
 	}

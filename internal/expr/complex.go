@@ -60,7 +60,7 @@ func initComplex() {
 		OpAtanh: nearReal(cmplx.Atanh, math.Atanh, func(x float64) float64 { return 1 / (1 - x*x) }),
 		OpLog2: nearReal(func(z complex128) complex128 { return cmplx.Log(z) / math.Ln2 }, math.Log2,
 			func(x float64) float64 { return (1 / x) * (1 / math.Log(2)) }),
-		OpLog10: nearReal(cmplx.Log10, math.Log10, func(x float64) float64 { return (1 / x) * (1 / math.Log(10)) }),
+		OpLog10: nearReal(cmplx.Log10, Log10, func(x float64) float64 { return (1 / x) * (1 / math.Log(10)) }),
 		OpCbrt:  nearReal(complexCbrt, math.Cbrt, func(x float64) float64 { c := math.Cbrt(x); return (1.0 / 3) * (1 / (c * c)) }),
 		OpErf:   nearReal(erfComplex, math.Erf, func(x float64) float64 { return 2 * (math.Exp(-x*x) * math.Pow(math.Pi, -0.5)) }),
 		OpErfc:  nearReal(erfcComplex, math.Erfc, func(x float64) float64 { return -2 * (math.Exp(-x*x) * math.Pow(math.Pi, -0.5)) }),
@@ -103,7 +103,7 @@ func initComplex() {
 		}),
 		OpLogBase: nearReal2(func(x, b complex128) complex128 { return cmplx.Log(x) / cmplx.Log(b) }, logBase,
 			func(x, b float64) (float64, float64) {
-				lb := math.Log(b)
+				lb := Log(b)
 				return (1 / x) * (1 / lb), -(logBase(x, b) * (1 / b) * (1 / lb))
 			}),
 		// polygamma is analytic in x; its order is a whole number, which

@@ -86,7 +86,7 @@ func functionOps() {
 	Ops[OpLogBase].LaTeX.Sub = 2
 	Ops[OpLog2] = fn("log2", `\log_{2}`, 50, math.Log2, logDomain, func(x Num) (Num, bool) { return logExact(x, Int(2)) },
 		func(u, n *Node) *Node { return Pow(Mul(u, Call(OpLog, two)), minusOne) })
-	Ops[OpLog10] = fn("log10", `\log_{10}`, 51, math.Log10, logDomain, func(x Num) (Num, bool) { return logExact(x, Int(10)) },
+	Ops[OpLog10] = fn("log10", `\log_{10}`, 51, Log10, logDomain, func(x Num) (Num, bool) { return logExact(x, Int(10)) },
 		func(u, n *Node) *Node { return Pow(Mul(u, Call(OpLog, Int64(10))), minusOne) })
 	// cbrt is the real cube root, negative for a negative x, where
 	// x^(1/3) is undefined.
@@ -339,15 +339,12 @@ func logBase(x, b float64) float64 {
 	case 2:
 		return math.Log2(x)
 	case 10:
-		return math.Log10(x)
+		return Log10(x)
 	}
-	return math.Log(x) / math.Log(b)
+	return Log(x) / Log(b)
 }
 
-func lgamma(x float64) float64 {
-	v, _ := math.Lgamma(x)
-	return v
-}
+func lgamma(x float64) float64 { return Lgamma(x) }
 
 func digamma(x float64) float64  { return polygamma(0, x) }
 func trigamma(x float64) float64 { return polygamma(1, x) }

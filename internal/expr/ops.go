@@ -536,7 +536,7 @@ func init() {
 			func(u, n *Node) *Node { return Add(one, Neg(Pow(n, two))) }),
 		OpExp: fn("exp", `\exp`, 15, math.Exp, nil, exactAt0(1),
 			func(u, n *Node) *Node { return n }),
-		OpLog: fn("log", `\log`, 16, math.Log, logDomain, exactAt(1, 0),
+		OpLog: fn("log", `\log`, 16, Log, logDomain, exactAt(1, 0),
 			func(u, n *Node) *Node { return Pow(u, minusOne) }),
 		// abs is not differentiable at 0; its derivative there is the
 		// subgradient 0, as in JAX and PyTorch: d abs(u) = sign(u) du.

@@ -75,7 +75,7 @@ func polygamma(n int, x float64) float64 {
 	s := 0.0
 	for lo := float64(10 + 2*n); x < lo; x++ {
 		if lg != 0 {
-			s += math.Exp(lg - (nf+1)*math.Log(x))
+			s += math.Exp(lg - (nf+1)*Log(x))
 		} else {
 			s += math.Pow(x, -(nf + 1))
 		}
