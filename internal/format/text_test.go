@@ -64,7 +64,7 @@ var textTests = []printCase{
 	{"fraction", false, "1/3", "1/3"},
 	{"negative fraction", false, "-3/4", "-3/4"},
 	{"negative float", false, "-2.5", "-2.5"},
-	{"negative zero", false, "-0.0", "-0.0"},
+	{"negative zero", false, "-0.0", "0.0"}, // one zero: -0.0 is 0.0
 	{"float written 1e-3", false, "1e-3", "0.001"},
 	{"large float", false, "1.5e10", "1.5e+10"},
 	{"tiny float", false, "2.5e-7", "2.5e-07"},
