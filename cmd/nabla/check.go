@@ -39,8 +39,8 @@ matrices every entry is checked and the worst one is shown.
 
 --answer checks your own derivative instead: equivalent to nabla's or
 not, decided symbolically where the difference simplifies to 0, else
-numerically at random points in the domain (and at --at), with a point
-where they differ. A gradient written as a column is compared as the
+numerically at random points in the domain, of magnitudes from 0.01 to
+1000 (and at --at), with a point where they differ. A gradient written as a column is compared as the
 row ∂f/∂x of the notes. Abstract functions (--function) have no values
 to compare: where the difference does not simplify to 0 the verdict is
 undecided.
@@ -622,12 +622,19 @@ func whereText(w map[string]any) string {
 
 // answerPoints is the number of random points at which --answer compares
 // two derivatives that do not simplify to the same expression.
-const answerPoints = 20
+const answerPoints = 40
+
+// answerScales are the magnitudes of the random points of --answer, in
+// turn: a difference that shows only far from 0 (step(x - 3)) or only
+// near it is found as well as one on [-3, 3].
+var answerScales = []float64{3, 30, 1e3, 0.01}
 
 // compareAtPoints compares yours and ours at the --at point, if given,
 // and at random points where both are defined: scalars drawn from
-// [-3, 3] and (0, 3], vectors and matrices of 3 entries a side (or the
-// sizes --dim fixes) with entries from [-3, 3].
+// [-s, s] and (0, s], vectors and matrices of 3 entries a side (or the
+// sizes --dim fixes) with entries from [-s, s], for each scale s of
+// answerScales in turn. Values differ where they differ beyond the
+// rounding of both (see differ).
 func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) error {
 	var points []map[string]nabla.Tensor
 	if len(a.at) > 0 {
@@ -639,9 +646,10 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	}
 	vars := unionVars(f, yours, ours)
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 10 * answerPoints {
+	for k := range 10 * answerPoints {
 		env := map[string]nabla.Tensor{}
 		positive := rng.IntN(2) == 0
+		scale := answerScales[k%len(answerScales)]
 		for _, v := range vars {
 			dims, _ := firstDims(v, f, yours, ours)
 			var shape []int
@@ -658,9 +666,9 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 			}
 			data := make([]float64, n)
 			for i := range data {
-				data[i] = 6*rng.Float64() - 3
+				data[i] = scale * (2*rng.Float64() - 1)
 				if positive && len(shape) == 0 {
-					data[i] = 3 * (1 - rng.Float64())
+					data[i] = scale * (1 - rng.Float64())
 				}
 			}
 			env[v] = nabla.Tensor{Shape: shape, Data: data}
@@ -679,7 +687,7 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 		}
 		checked++
 		for i := range o.Data {
-			if relErr(y.Data[i], o.Data[i]) > 1e-9 || math.IsNaN(y.Data[i]) != math.IsNaN(o.Data[i]) {
+			if differ(yours, ours, env, y.Data[i], o.Data[i]) {
 				rep.Where = map[string]any{}
 				for k, t := range env {
 					switch len(t.Shape) {
@@ -712,6 +720,36 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	}
 	rep.Equivalent, rep.Points = true, checked
 	return nil
+}
+
+// differ reports whether the values y of yours and o of ours at env
+// differ beyond rounding. Where both are scalar functions of scalars,
+// rounding is bounded by the running error bounds of their evaluation
+// (Expr.EvalBound), so that a relative difference of 1e-12 between
+// values computed to 1e-15 counts; otherwise, or where a bound is not
+// finite, they may differ by 1e-9 relative.
+func differ(yours, ours nabla.Expr, env map[string]nabla.Tensor, y, o float64) bool {
+	if math.IsNaN(y) || math.IsNaN(o) {
+		return math.IsNaN(y) != math.IsNaN(o)
+	}
+	if y == o {
+		return false
+	}
+	allow := 1e-9 * max(math.Abs(o), 1)
+	if len(yours.Shape()) == 0 && len(ours.Shape()) == 0 {
+		scalars := map[string]float64{}
+		for k, t := range env {
+			if len(t.Shape) == 0 {
+				scalars[k] = t.Data[0]
+			}
+		}
+		_, by, err1 := yours.EvalBound(scalars)
+		_, bo, err2 := ours.EvalBound(scalars)
+		if err1 == nil && err2 == nil && !math.IsInf(by+bo, 0) {
+			allow = by + bo + 4*0x1p-52*max(math.Abs(y), math.Abs(o))
+		}
+	}
+	return !(math.Abs(y-o) <= allow)
 }
 
 // unionVars lists the variables of the expressions once each, in the

@@ -43,3 +43,31 @@ func TestCheckSmallScale(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerFarAndClose checks that check --answer finds answers wrong
+// only far from 0, or wrong by a relative 1e-12 that the rounding of
+// their values does not explain, and still takes right ones.
+func TestAnswerFarAndClose(t *testing.T) {
+	cases := []struct {
+		args   []string
+		last   string // the last line of the output
+		status int
+	}{
+		{[]string{"x^3", "--answer", "3x^2 + step(x - 3)"}, "", 1},
+		{[]string{"x^3", "--answer", "3x^2 + step(-x - 3)"}, "", 1},
+		{[]string{"x^3 + y", "--answer", "3x^2 + step(y - 3)", "--wrt", "x"}, "", 1},
+		{[]string{"exp(x)", "--answer", "exp(x) + 1e-12*exp(x)"}, "", 1},
+		{[]string{"sin(x)^2", "--answer", "sin(2x)"}, "equivalent numerically: equal at 40 random points of the domain (not a proof)", 0},
+		{[]string{"tan(x)", "--answer", "1 + tan(x)^2"}, "equivalent numerically: equal at 40 random points of the domain (not a proof)", 0},
+		{[]string{"softplus(x)", "--answer", "1/(1+exp(-x))"}, "equivalent numerically: equal at 40 random points of the domain (not a proof)", 0},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		status := run(append([]string{"check"}, c.args...), strings.NewReader(""), &stdout, &stderr)
+		lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+		last := lines[len(lines)-1]
+		if status != c.status || c.last != "" && last != c.last || c.last == "" && !strings.HasPrefix(last, "not equivalent: at ") {
+			t.Errorf("check %q: status %d, last line %q; want status %d, %q", c.args, status, last, c.status, c.last)
+		}
+	}
+}
