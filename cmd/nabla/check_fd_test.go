@@ -71,3 +71,21 @@ func TestAnswerFarAndClose(t *testing.T) {
 		}
 	}
 }
+
+// TestLog1pNote checks that a value from which rounding took every digit,
+// log(1 + x) where 1 + x lost x, comes with a note, and that exact zeros
+// do not.
+func TestLog1pNote(t *testing.T) {
+	cases := []struct {
+		expr, at, stdout, stderr string
+	}{
+		{"log(1+x)", "x=1e-15", "1.110223024625156e-15\n", "nabla: note: no digit of the value is certain: the terms of log(x + 1) cancel at this point in floating point (±2.2e-16)\n"},
+		{"log(1+x)", "x=1e-16", "0\n", "nabla: note: the value is 0 to within ±2.2e-16: the terms of log(x + 1) cancel at this point in floating point\n"},
+		{"log(1+x)", "x=1e-17", "0\n", "nabla: note: the value is 0 to within ±2.2e-16: the terms of log(x + 1) cancel at this point in floating point\n"},
+		{"x^2 - 2x + 1", "x=1", "0\n", ""},
+		{"x - 1", "x=1", "0\n", ""},
+	}
+	for _, c := range cases {
+		check(t, cliCase{name: c.expr, args: []string{"eval", c.expr, "--at", c.at}, stdout: c.stdout, stderr: c.stderr})
+	}
+}
