@@ -221,6 +221,6 @@ func ExampleExpr_EvalBound() {
 	v, bound, _ = d.EvalBound(map[string]float64{"x": 2})
 	fmt.Printf("value %.6f, error bound %.1g\n", v, bound)
 	// Output:
-	// value 35.5, error bound 5e+02: no digit is certain
-	// value -0.019251, error bound 4e-15
+	// value 35.5, error bound 2e+02: no digit is certain
+	// value -0.019251, error bound 2e-15
 }

@@ -539,7 +539,7 @@ func (e Expr) Eval(env map[string]float64) (float64, error) {
 // the error that rounding to float64 makes in the value, the point taken
 // as exact. Where terms cancel the bound says how many digits are left:
 // the fourth derivative of sinc at 1e-4, 0.2 in exact arithmetic, comes
-// out of its formula as 35.5 in float64, with a bound of 500. The bound
+// out of its formula as 35.5 in float64, with a bound of 230. The bound
 // is an upper estimate (running error analysis), often pessimistic by a
 // digit or two, and +Inf where rounding could leave a function's domain.
 func (e Expr) EvalBound(env map[string]float64) (value, bound float64, err error) {

@@ -42,7 +42,15 @@
 // differences, and ε^(1/4) ≈ 1.2e-4 for the central second derivative. For
 // functions of several variables each coordinate gets its own step, scaled
 // by that coordinate's magnitude. Richardson starts from 0.1·max(|x|, 1)
-// and shrinks from there; Complex uses 1e-20·max(|x|, 1). A positive
+// and shrinks from there; where that extrapolation does not converge
+// (its error estimate is not small next to its estimates, as when f
+// varies on a much smaller scale or the step straddles a pole) or
+// reaches a point where f has no value, the initial step shrinks tenfold,
+// or to a tenth of the distance to that point, until two successive
+// extrapolations converge and agree within their error estimates; when
+// none do before the steps vanish next to x, the result is
+// ErrInconsistent (or the failure to evaluate f). Complex uses
+// 1e-20·max(|x|, 1). A positive
 // Settings.Step is used as given, as the same absolute step for every
 // coordinate (for Richardson it is the initial step). A step that is
 // negative, NaN or infinite is an error (ErrStep), and so is one so small
@@ -79,16 +87,17 @@
 // in the large majority of cases. It cannot account for a function that
 // is computed much less accurately than its magnitude suggests, for
 // example one that cancels internally (a sum of large terms with a small
-// result), nor for a Richardson initial step much longer than the scale
-// on which f varies; give a smaller Settings.Step for such a function.
+// result), nor for a stencil step, or a Richardson initial step given in
+// Settings.Step, much longer than the scale on which f varies; give a
+// smaller Settings.Step for such a function.
 //
 // # Cost
 //
 // The error estimate costs evaluations. A first derivative by Central
 // with p points takes p+2 evaluations of f, by Forward or Backward with
 // p points p+1, by Richardson 2 per stage (at most 10 stages), and by
-// Complex 2. A gradient takes n times as many (one-sided stencils share
-// f(x)). A second derivative by a stencil takes one evaluation more than
+// Complex 2 (Richardson more where its automatic step shrinks). A
+// gradient takes n times as many (one-sided stencils share f(x)). A second derivative by a stencil takes one evaluation more than
 // the first derivative (5 for the central default), and a Hessian adds
 // for each pair of coordinates (p+2)² evaluations by Central (16 by
 // default), p² by Forward or Backward, or 4 per stage by Richardson.

@@ -75,7 +75,8 @@ type Settings struct {
 	// Step is the step h. Zero means an automatic step scaled to the
 	// magnitude of the point, max(|x|,1)·ε^(1/(p+d)) for a stencil of
 	// order p and a derivative of order d, rounded to a power of two;
-	// for Richardson it is the initial step (default 0.1·max(|x|,1)),
+	// for Richardson it is the initial step (default 0.1·max(|x|,1),
+	// shrunk where the extrapolation does not converge from it),
 	// and for Complex the imaginary step (default 1e-20·max(|x|,1)).
 	// A negative, NaN or infinite step is an error (ErrStep), and so is
 	// a step so small next to x that the stencil points coincide. The

@@ -39,8 +39,8 @@ matrices every entry is checked and the worst one is shown.
 
 --answer checks your own derivative instead: equivalent to nabla's or
 not, decided symbolically where the difference simplifies to 0, else
-numerically at random points in the domain (and at --at), with a point
-where they differ. A gradient written as a column is compared as the
+numerically at random points in the domain, of magnitudes from 0.01 to
+1000 (and at --at), with a point where they differ. A gradient written as a column is compared as the
 row ∂f/∂x of the notes. Abstract functions (--function) have no values
 to compare: where the difference does not simplify to 0 the verdict is
 undecided.
@@ -80,13 +80,18 @@ type checkEntry struct {
 	Index         string   `json:"index"`
 	Symbolic      float64  `json:"symbolic"`
 	Compiled      *float64 `json:"compiled,omitempty"` // nil where nothing is compiled (indexed sums)
-	Central       float64  `json:"central"`
-	CentralErr    float64  `json:"central_error"`
-	Richardson    float64  `json:"richardson"`
-	RichardsonErr float64  `json:"richardson_error"`
+	Central       *float64 `json:"central,omitempty"`  // nil where the scheme failed
+	CentralErr    *float64 `json:"central_error,omitempty"`
+	Richardson    *float64 `json:"richardson,omitempty"`
+	RichardsonErr *float64 `json:"richardson_error,omitempty"`
 	CompiledErr   *float64 `json:"compiled_error,omitempty"`
-	pass          bool
-	worst         float64 // how it ranks among the entries: larger is worse
+	// Undecided is set where no finite-difference estimate settles the
+	// entry: Richardson extrapolation found no consistent step, and
+	// central differences, which cannot tell a wrong derivative from a
+	// step too long for f, disagree.
+	Undecided bool `json:"undecided,omitempty"`
+	pass      bool
+	worst     float64 // how it ranks among the entries: larger is worse
 }
 
 // checkBlock is the check of the derivative with respect to one variable.
@@ -104,7 +109,11 @@ type checkReport struct {
 	Tolerance float64      `json:"tolerance"`
 	Blocks    []checkBlock `json:"blocks"`
 	Agree     bool         `json:"agree"`
-	// Warnings name the entries where f has a kink or a jump.
+	// Undecided is set where no entry disagrees but some entry is
+	// undecided.
+	Undecided bool `json:"undecided,omitempty"`
+	// Warnings name the entries where f has a kink or a jump, or where
+	// a scheme could not be trusted.
 	Warnings []string `json:"warnings,omitempty"`
 }
 
@@ -169,22 +178,9 @@ func (a *app) runCheck(src string, tol float64) error {
 		}
 		return v
 	}
-	est := map[fd.Scheme][2][]float64{}
-	for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
-		g, e := make([]float64, len(x)), make([]float64, len(x))
-		if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err != nil {
-			if evalErr != nil {
-				err = evalErr
-			}
-			return fmt.Errorf("%s differences at the point: %w", s, err)
-		}
-		est[s] = [2][]float64{g, e}
-	}
-	for _, s := range []fd.Scheme{fd.Forward, fd.Backward} {
-		g, e := make([]float64, len(x)), make([]float64, len(x))
-		if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err == nil {
-			est[s] = [2][]float64{g, e} // for kinks
-		}
+	est, err := fdEstimates(value, x, &evalErr)
+	if err != nil {
+		return err
 	}
 	ctx, cancel := a.context()
 	defer cancel()
@@ -214,10 +210,47 @@ func (a *app) runCheck(src string, tol float64) error {
 	if err := a.printCheck(&rep); err != nil {
 		return err
 	}
-	if !rep.Agree {
+	return rep.verdict()
+}
+
+// verdict is the error that ends a check whose report is printed:
+// errDisagree where an entry disagrees, errUndecided where none does but
+// no estimate could settle some entry.
+func (rep *checkReport) verdict() error {
+	switch {
+	case !rep.Agree:
 		return errDisagree
+	case rep.Undecided:
+		return errUndecided
 	}
 	return nil
+}
+
+// fdEstimates estimates the gradient of value at x by central
+// differences and Richardson extrapolation, each with its error
+// estimates, and by forward and backward differences where they can be
+// had (for kinks). A scheme that fails is left out; only when both
+// central differences and Richardson extrapolation fail is it an error,
+// the reason being the first failure to evaluate, *evalErr, if any.
+func fdEstimates(value func([]float64) float64, x []float64, evalErr *error) (map[fd.Scheme][2][]float64, error) {
+	est := map[fd.Scheme][2][]float64{}
+	var first error
+	for _, s := range []fd.Scheme{fd.Central, fd.Richardson, fd.Forward, fd.Backward} {
+		g, e := make([]float64, len(x)), make([]float64, len(x))
+		err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s})
+		if err == nil {
+			est[s] = [2][]float64{g, e}
+		} else if first == nil {
+			first = fmt.Errorf("%s differences at the point: %w", s, err)
+			if *evalErr != nil && !errors.Is(err, fd.ErrInconsistent) {
+				first = fmt.Errorf("%s differences at the point: %w", s, *evalErr)
+			}
+		}
+	}
+	if est[fd.Central][0] == nil && est[fd.Richardson][0] == nil {
+		return nil, first
+	}
+	return est, nil
 }
 
 // checkProgram compiles f with the variables wrt as inputs, the others
@@ -279,26 +312,61 @@ func relErr(got, want float64) float64 {
 
 // judge fills in the entry c of the block b, whose finite-difference
 // estimates (value and error estimate of each scheme) are entry i of est,
-// and keeps it as the block's worst where it is: each estimate agrees
-// within tol beyond its own error estimate, a compiled value within tol;
-// the worst entry is the largest excess among the failures, else the
-// largest relative error. Where the derivatives from the right and the
-// left differ, rep warns of a kink.
+// and keeps it as the block's worst where it is.
+//
+// A compiled value agrees within tol. Richardson extrapolation, which
+// shrinks its step until its estimates are consistent, decides the
+// entry where it has an estimate: it agrees within tol beyond its own
+// error estimate. Central differences at their fixed step cannot see
+// what f does between their points, so where they alone disagree the
+// entry still agrees, with a warning; where Richardson extrapolation has
+// no estimate, central differences that agree decide, and ones that do
+// not leave the entry undecided, never wrong. The worst entry is the
+// largest excess among the failures, else the largest relative error.
+// Where the derivatives from the right and the left differ, rep warns
+// of a kink.
 func (rep *checkReport) judge(b *checkBlock, first bool, c checkEntry, est map[fd.Scheme][2][]float64, i int, tol float64) {
-	c.Central, c.Richardson = est[fd.Central][0][i], est[fd.Richardson][0][i]
-	c.CentralErr, c.RichardsonErr = relErr(c.Central, c.Symbolic), relErr(c.Richardson, c.Symbolic)
 	scale := max(math.Abs(c.Symbolic), 1)
-	c.pass, c.worst = true, max(c.CentralErr, c.RichardsonErr)
+	c.pass = true
 	excess := 0.0
 	if c.Compiled != nil {
 		e := relErr(*c.Compiled, c.Symbolic)
 		c.CompiledErr = &e
-		c.pass, excess, c.worst = e <= tol, e, max(c.worst, e)
+		c.pass, excess, c.worst = e <= tol, e, e
 	}
+	// ok[s] reports whether the scheme s agrees; have[s] whether it has
+	// an estimate.
+	ok, have := map[fd.Scheme]bool{}, map[fd.Scheme]bool{}
 	for _, s := range []fd.Scheme{fd.Central, fd.Richardson} {
-		e := max(0, math.Abs(est[s][0][i]-c.Symbolic)-2*est[s][1][i]) / scale
-		c.pass = c.pass && e <= tol
-		excess = max(excess, e)
+		if est[s][0] == nil {
+			continue
+		}
+		have[s] = true
+		v := est[s][0][i]
+		r := relErr(v, c.Symbolic)
+		if s == fd.Central {
+			c.Central, c.CentralErr = &v, &r
+		} else {
+			c.Richardson, c.RichardsonErr = &v, &r
+		}
+		c.worst = max(c.worst, r)
+		e := max(0, math.Abs(v-c.Symbolic)-2*est[s][1][i]) / scale
+		ok[s] = e <= tol
+		if have[fd.Richardson] || s == fd.Central {
+			excess = max(excess, e)
+		}
+	}
+	switch {
+	case have[fd.Richardson]:
+		c.pass = c.pass && ok[fd.Richardson]
+		if c.pass && have[fd.Central] && !ok[fd.Central] {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("by %s, central differences at their step (%.6g) are further from the derivative than they estimate: f varies faster than that step resolves; Richardson extrapolation from a smaller step agrees", c.Index, *c.Central))
+		}
+	case ok[fd.Central]:
+	case c.pass:
+		c.Undecided = true
+		rep.Undecided = true
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("by %s, Richardson extrapolation finds no step with a consistent estimate, and central differences (%.6g) at their fixed step cannot tell a wrong derivative from one that f varies too fast to resolve", c.Index, *c.Central))
 	}
 	if !c.pass {
 		c.worst = excess
@@ -333,8 +401,8 @@ func (a *app) printCheck(rep *checkReport) error {
 			head, values, errs = head+"compiled\t", values+fullFloat(*c.Compiled)+"\t", errs+shortFloat(*c.CompiledErr)+"\t"
 		}
 		fmt.Fprintf(w, "  %s\t%scentral\trichardson\n", what, head)
-		fmt.Fprintf(w, "  %s\t%s%s\t%s\n", c.Index, values, fullFloat(c.Central), fullFloat(c.Richardson))
-		fmt.Fprintf(w, "  relative error\t%s%s\t%s\n", errs, shortFloat(c.CentralErr), shortFloat(c.RichardsonErr))
+		fmt.Fprintf(w, "  %s\t%s%s\t%s\n", c.Index, values, optFloat(c.Central, fullFloat), optFloat(c.Richardson, fullFloat))
+		fmt.Fprintf(w, "  relative error\t%s%s\t%s\n", errs, optFloat(c.CentralErr, shortFloat), optFloat(c.RichardsonErr, shortFloat))
 		if err := w.Flush(); err != nil {
 			return err
 		}
@@ -343,11 +411,22 @@ func (a *app) printCheck(rep *checkReport) error {
 		fmt.Fprintf(a.stdout, "warning: %s\n", w)
 	}
 	verdict := "agree"
-	if !rep.Agree {
+	switch {
+	case !rep.Agree:
 		verdict = "DISAGREE"
+	case rep.Undecided:
+		verdict = "undecided"
 	}
 	fmt.Fprintf(a.stdout, "%s: tolerance %s relative, beyond the schemes' own error estimates\n", verdict, shortFloat(rep.Tolerance))
 	return nil
+}
+
+// optFloat writes *v with format, or "-" where v is nil.
+func optFloat(v *float64, format func(float64) string) string {
+	if v == nil {
+		return "-"
+	}
+	return format(*v)
 }
 
 // listText writes [1, 2.5].
@@ -543,12 +622,19 @@ func whereText(w map[string]any) string {
 
 // answerPoints is the number of random points at which --answer compares
 // two derivatives that do not simplify to the same expression.
-const answerPoints = 20
+const answerPoints = 40
+
+// answerScales are the magnitudes of the random points of --answer, in
+// turn: a difference that shows only far from 0 (step(x - 3)) or only
+// near it is found as well as one on [-3, 3].
+var answerScales = []float64{3, 30, 1e3, 0.01}
 
 // compareAtPoints compares yours and ours at the --at point, if given,
 // and at random points where both are defined: scalars drawn from
-// [-3, 3] and (0, 3], vectors and matrices of 3 entries a side (or the
-// sizes --dim fixes) with entries from [-3, 3].
+// [-s, s] and (0, s], vectors and matrices of 3 entries a side (or the
+// sizes --dim fixes) with entries from [-s, s], for each scale s of
+// answerScales in turn. Values differ where they differ beyond the
+// rounding of both (see differ).
 func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) error {
 	var points []map[string]nabla.Tensor
 	if len(a.at) > 0 {
@@ -560,9 +646,10 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	}
 	vars := unionVars(f, yours, ours)
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 10 * answerPoints {
+	for k := range 10 * answerPoints {
 		env := map[string]nabla.Tensor{}
 		positive := rng.IntN(2) == 0
+		scale := answerScales[k%len(answerScales)]
 		for _, v := range vars {
 			dims, _ := firstDims(v, f, yours, ours)
 			var shape []int
@@ -579,9 +666,9 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 			}
 			data := make([]float64, n)
 			for i := range data {
-				data[i] = 6*rng.Float64() - 3
+				data[i] = scale * (2*rng.Float64() - 1)
 				if positive && len(shape) == 0 {
-					data[i] = 3 * (1 - rng.Float64())
+					data[i] = scale * (1 - rng.Float64())
 				}
 			}
 			env[v] = nabla.Tensor{Shape: shape, Data: data}
@@ -600,7 +687,7 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 		}
 		checked++
 		for i := range o.Data {
-			if relErr(y.Data[i], o.Data[i]) > 1e-9 || math.IsNaN(y.Data[i]) != math.IsNaN(o.Data[i]) {
+			if differ(yours, ours, env, y.Data[i], o.Data[i]) {
 				rep.Where = map[string]any{}
 				for k, t := range env {
 					switch len(t.Shape) {
@@ -633,6 +720,36 @@ func (a *app) compareAtPoints(rep *answerReport, f, yours, ours nabla.Expr) erro
 	}
 	rep.Equivalent, rep.Points = true, checked
 	return nil
+}
+
+// differ reports whether the values y of yours and o of ours at env
+// differ beyond rounding. Where both are scalar functions of scalars,
+// rounding is bounded by the running error bounds of their evaluation
+// (Expr.EvalBound), so that a relative difference of 1e-12 between
+// values computed to 1e-15 counts; otherwise, or where a bound is not
+// finite, they may differ by 1e-9 relative.
+func differ(yours, ours nabla.Expr, env map[string]nabla.Tensor, y, o float64) bool {
+	if math.IsNaN(y) || math.IsNaN(o) {
+		return math.IsNaN(y) != math.IsNaN(o)
+	}
+	if y == o {
+		return false
+	}
+	allow := 1e-9 * max(math.Abs(o), 1)
+	if len(yours.Shape()) == 0 && len(ours.Shape()) == 0 {
+		scalars := map[string]float64{}
+		for k, t := range env {
+			if len(t.Shape) == 0 {
+				scalars[k] = t.Data[0]
+			}
+		}
+		_, by, err1 := yours.EvalBound(scalars)
+		_, bo, err2 := ours.EvalBound(scalars)
+		if err1 == nil && err2 == nil && !math.IsInf(by+bo, 0) {
+			allow = by + bo + 4*0x1p-52*max(math.Abs(y), math.Abs(o))
+		}
+	}
+	return !(math.Abs(y-o) <= allow)
 }
 
 // unionVars lists the variables of the expressions once each, in the

@@ -130,6 +130,10 @@ func (a *app) runFD(src string, fl *fdFlags) error {
 				notes = append(notes, fmt.Sprintf("no complex step: %v", err))
 				break
 			}
+			if s == fd.Richardson && errors.Is(err, fd.ErrInconsistent) && !explicit {
+				notes = append(notes, fmt.Sprintf("no richardson row: %v", err))
+				break
+			}
 			if err != nil {
 				return err
 			}
@@ -409,6 +413,9 @@ func (pr *fdProblem) estimate(s fd.Scheme, h fdStep, stencil int) (fdRow, error)
 		est, err = fd.Derivative(pr.value, x0, set)
 	}
 	if err != nil {
+		if errors.Is(err, fd.ErrInconsistent) {
+			return r, fmt.Errorf("%s differences at %s: %w: f varies faster near the point than any step resolves", s, pr.pointText(), err)
+		}
 		if pr.lastErr != nil && s != fd.Complex {
 			return r, fmt.Errorf("%s differences at %s reach %s = %s, where: %w", s, pr.pointText(), pr.wrt, strconv.FormatFloat(pr.lastAt, 'g', -1, 64), pr.lastErr)
 		}

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/nabla-math/nabla"
-	"github.com/nabla-math/nabla/fd"
 )
 
 // hasSums reports whether src, read with the declarations of the flags,
@@ -255,19 +254,9 @@ func (a *app) runIndexedCheck(src string, tol float64) error {
 			}
 			return t.Data[0]
 		}
-		est := map[fd.Scheme][2][]float64{}
-		for _, s := range []fd.Scheme{fd.Central, fd.Richardson, fd.Forward, fd.Backward} {
-			g, e := make([]float64, len(x)), make([]float64, len(x))
-			if err := fd.GradientErr(g, e, value, x, &fd.Settings{Scheme: s}); err != nil {
-				if s == fd.Forward || s == fd.Backward {
-					continue
-				}
-				if evalErr != nil {
-					err = evalErr
-				}
-				return fmt.Errorf("%s differences at the point: %w", s, err)
-			}
-			est[s] = [2][]float64{g, e}
+		est, err := fdEstimates(value, x, &evalErr)
+		if err != nil {
+			return err
 		}
 		b := checkBlock{Variable: wrt, Derivative: d.String(), Entries: len(x), Agree: true}
 		for k := range x {
@@ -279,10 +268,7 @@ func (a *app) runIndexedCheck(src string, tol float64) error {
 	if err := a.printCheck(&rep); err != nil {
 		return err
 	}
-	if !rep.Agree {
-		return errDisagree
-	}
-	return nil
+	return rep.verdict()
 }
 
 // memberEntries returns the entries of the variable or member wrt in

@@ -78,7 +78,10 @@ func (a *app) evaluate(r *result, p *part) error {
 // point env, where every variable is a scalar: a value with no digit
 // certain is refused, one with only a few gives a note. Values where the
 // formula cancels are the ones: the fourth derivative of sinc at 1e-4 is
-// 0.2, and its formula gives 35.5 in float64.
+// 0.2, and its formula gives 35.5 in float64. A value of 0 with a
+// nonzero bound is noted too: the bound counts only rounding that
+// happened, so such a 0 may be what is left of a value that rounding
+// took, as log(1 + x) at 1e-16, where 1 + x lost x.
 func accuracy(e nabla.Expr, env map[string]nabla.Tensor, x nabla.Tensor) (note string, err error) {
 	if len(x.Data) != 1 || len(x.Shape) != 0 {
 		return "", nil
@@ -100,8 +103,6 @@ func accuracy(e nabla.Expr, env map[string]nabla.Tensor, x nabla.Tensor) (note s
 		return "", nil
 	case math.Abs(v) <= bound && terms > 1e4:
 		return "", fmt.Errorf("the value of %s at this point is lost to rounding: terms cancel, or numbers leave float64's range, leaving %.6g ± %.2g; try a point farther from where that happens, or nabla fd", short(e), v, bound)
-	case v == 0:
-		return "", nil // 0 within the rounding of terms near 1
 	case rel >= 1:
 		// A value of ordinary terms that cancel to rounding: a
 		// stationary point, as the derivative of x exp(-x²) at 1/√2.

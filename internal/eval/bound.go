@@ -22,16 +22,18 @@ const funcUlps = 4
 // error that rounding to float64 makes in the value, by running error
 // analysis: each operation adds its own rounding to the errors of its
 // operands, carried through it, and a result that underflows the
-// smallest normal number, which it may have lost. A sum carries the errors of its terms and
-// the rounding of its partial sums, so where large terms cancel to a
-// small value the bound says how many digits are left: x^2 - 2x + 1 at
-// x = 1 + 1e-8 is 1e-16 in exact arithmetic and rounding noise in
-// float64, with a bound as large as the value. A product carries the
-// relative errors of its factors; a function f carries an operand's
-// error e as the larger change of f(x ± e), and its own rounding. The
-// inputs are taken as exact, constants as rounded. The bound is an upper
-// estimate, often pessimistic by a digit or two; it is +Inf where an
-// operand's error reaches outside the function's domain.
+// smallest normal number, which it may have lost. A sum carries the
+// errors of its terms and its own rounding, found exactly (none where
+// the sum is exact, all of x in 1 + x when x is below half a unit of 1),
+// so where large terms cancel to a small value the bound says how many
+// digits are left: x^2 - 2x + 1 at x = 1 + 1e-8 is 1e-16 in exact
+// arithmetic and rounding noise in float64, with a bound as large as the
+// value. A product carries the relative errors of its factors and its
+// own rounding (exactly, for two factors or a square); a function f
+// carries an operand's error e as the larger change of f(x ± e), and its
+// own rounding. The inputs are taken as exact, constants as rounded. The
+// bound is an upper estimate, often pessimistic by a digit or two; it is
+// +Inf where an operand's error reaches outside the function's domain.
 func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 	if len(p.shape) > 0 {
 		return 0, 0, fmt.Errorf("eval: the value is a %s, not a scalar", shapeString(p.shape))
@@ -53,14 +55,22 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 				e[i] = eps * math.Abs(r)
 			}
 		case in.op == expr.OpAdd:
-			// The terms' errors, and the rounding of each partial sum,
-			// at most (n-1) eps Σ|t|.
-			var abs float64
+			// The terms' errors, and the rounding of the sum: its actual
+			// rounding, |Σt - r|, from the exact sum s + c of the
+			// terms (s + c is Σt to within n eps² Σ|t|), so that a sum
+			// that rounding left exact (x - 1 at 1) adds nothing, and
+			// one that lost a term (1 + 1e-16) adds what it lost.
+			var abs, sum, c float64
 			for _, a := range in.args {
 				e[i] += e[a]
-				abs += math.Abs(v[a])
+				t := v[a]
+				abs += math.Abs(t)
+				hi, lo := twoSum(sum, t)
+				sum, c = hi, c+lo
 			}
-			e[i] += float64(len(in.args)-1) * eps * abs
+			if round := math.Abs((sum - r) + c); round > 0 {
+				e[i] += round + float64(len(in.args))*eps*eps*abs
+			}
 		case in.op == expr.OpMul:
 			// Σ e_k Π_{j≠k} |x_j|, and the rounding of each partial
 			// product.
@@ -76,7 +86,12 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 				}
 				e[i] += e[a] * rest
 			}
-			e[i] += float64(len(in.args)-1) * eps * math.Abs(r)
+			if len(in.args) == 2 {
+				// The actual rounding of the product.
+				e[i] += math.Abs(math.FMA(v[in.args[0]], v[in.args[1]], -r))
+			} else {
+				e[i] += float64(len(in.args)-1) * eps * math.Abs(r)
+			}
 		default:
 			x := scratch[:0]
 			for _, a := range in.args {
@@ -88,7 +103,13 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 				}
 				e[i] += perturbed(info, x, k, e[a], r)
 			}
-			e[i] += funcUlps * eps * math.Abs(r)
+			if in.op == expr.OpPow && len(x) == 2 && x[1] == 2 && math.Abs(r) >= tiny {
+				// A square is one product, rounded once (math.Pow
+				// multiplies the mantissas): its actual rounding.
+				e[i] += math.Abs(math.FMA(x[0], x[0], -r))
+			} else {
+				e[i] += funcUlps * eps * math.Abs(r)
+			}
 		}
 		if underflowed(in.op, r, v, in.args) {
 			e[i] += tiny
@@ -98,18 +119,35 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 	return v[out], e[out], nil
 }
 
+// twoSum returns a + b rounded and its rounding error, exactly
+// (Knuth's TwoSum): hi + lo = a + b.
+func twoSum(a, b float64) (hi, lo float64) {
+	hi = a + b
+	bb := hi - a
+	return hi, (a - (hi - bb)) + (b - bb)
+}
+
 // perturbed is the larger change of the function's value r when operand
-// k of x moves by ±d: +Inf where a move leaves its domain.
+// k of x moves by ±d: +Inf where a move leaves its domain. A move smaller
+// than the spacing of floats near the operand is not lost to rounding:
+// the change over the nearest float is scaled to it.
 func perturbed(info *expr.OpInfo, x []float64, k int, d, r float64) float64 {
 	y := append([]float64(nil), x...)
 	worst := 0.0
 	for _, s := range [...]float64{d, -d} {
 		y[k] = x[k] + s
+		if y[k] == x[k] {
+			// A move below half a unit in the last place of the
+			// operand rounds away: move by one unit instead.
+			y[k] = math.Nextafter(x[k], math.Copysign(math.Inf(1), s))
+		}
 		f, msg := info.Eval(y)
 		if msg != "" || math.IsNaN(f) || math.IsInf(f, 0) {
 			return math.Inf(1)
 		}
-		worst = max(worst, math.Abs(f-r))
+		// Where the operand moved less than d, the change is scaled up
+		// to a move of d, as the function is nearly linear there.
+		worst = max(worst, math.Abs(f-r)*max(1, d/math.Abs(y[k]-x[k])))
 	}
 	return worst
 }

@@ -23,8 +23,19 @@ func TestBound(t *testing.T) {
 		{"sin(x) + cos(x)", 0.5, math.Sin(0.5) + math.Cos(0.5), 0, 1e-14},
 		{"exp(x) / (1 + x^2)", 2, math.Exp(2) / 5, 0, 1e-14},
 		{"1/3 + x", 1, 4.0 / 3, 0, 1e-15},
-		// (x - 1)^2 expanded, at 1 + 2^-26: 2^-52 exactly, from terms near 1.
-		{"x^2 - 2x + 1", 1 + 0x1p-26, 0x1p-52, 0.1, math.Inf(1)},
+		// (x - 1)^2 expanded, at 1 + 2^-26: 2^-52 from terms near 1, and
+		// exactly so, as x^2 = 1 + 2^-25 + 2^-52 is a float64 and no
+		// operation rounds: the bound is the actual rounding, 0.
+		{"x^2 - 2x + 1", 1 + 0x1p-26, 0x1p-52, 0, 0},
+		// At 1 + 3·2^-27, 9·2^-54 from terms near 1, and x^2 rounds.
+		{"x^2 - 2x + 1", 1 + 3*0x1p-27, 9 * 0x1p-54, 0.1, math.Inf(1)},
+		// 1 + x loses x, entirely below 2^-53: log(1 + x) has no digit.
+		{"log(1 + x)", 1e-16, 1e-16, 1, math.Inf(1)},
+		{"log(1 + x)", 1e-17, 1e-17, 1, math.Inf(1)},
+		{"log(1 + x)", 1e-15, math.Log1p(1e-15), 0.1, math.Inf(1)},
+		// Sums and products that rounding leaves exact add nothing.
+		{"x - 1", 1, 0, 0, 0},
+		{"2x - 2", 1, 0, 0, 0},
 		// sinc''''(x) = ((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5 near 0: 1/5.
 		{"((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5", 1e-4, 0.2, 1, math.Inf(1)},
 	}
@@ -41,7 +52,10 @@ func TestBound(t *testing.T) {
 		if got := math.Abs(v - tt.exact); got > b {
 			t.Errorf("%s at %v: value %v, error %.3g above the bound %.3g", tt.src, tt.x, v, got, b)
 		}
-		if rel := b / math.Abs(tt.exact); rel < tt.lo || rel > tt.hi {
+		if tt.exact == 0 && b != 0 {
+			t.Errorf("%s at %v: bound %.3g of an exact 0, want 0", tt.src, tt.x, b)
+		}
+		if rel := b / math.Abs(tt.exact); tt.exact != 0 && (rel < tt.lo || rel > tt.hi) {
 			t.Errorf("%s at %v: relative bound %.3g, want in [%g, %g]", tt.src, tt.x, rel, tt.lo, tt.hi)
 		}
 	}
