@@ -158,6 +158,13 @@ func TestProgramMatchesSymbolic(t *testing.T) {
 		}
 		hv := make([]float64, len(x))
 		if err := p.HVP(hv, x, dir); err != nil {
+			// HVP differentiates the gradient along v, whose formula may
+			// keep X⁻¹ where the Hessian's took the adjugate (det at a
+			// singular matrix): a refusal, never a wrong value.
+			var de *DomainError
+			if errors.As(err, &de) {
+				rt.Skip("outside the domain of the HVP's formula")
+			}
 			rt.Fatalf("%s wrt %v: HVP: %v", src, wrt, err)
 		}
 		var prod mat.VecDense
