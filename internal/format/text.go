@@ -466,7 +466,16 @@ func (p *printer) textMatrix(n *expr.Node) {
 			if k > 0 {
 				p.write(", ")
 			}
-			p.text(n.Entry(from+k), 0)
+			e := n.Entry(from + k)
+			if b := p.leadOf(e, 0); len(b) > 0 && b[0] == '[' {
+				// [[1, 4]ᵀ y, 2] would read as a matrix: the entry in
+				// parentheses.
+				p.write("(")
+				p.text(e, 0)
+				p.write(")")
+				continue
+			}
+			p.text(e, 0)
 		}
 		p.write("]")
 	}
