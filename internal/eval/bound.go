@@ -98,16 +98,33 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 				x = append(x, v[a])
 			}
 			for k, a := range in.args {
-				if e[a] == 0 {
-					continue
+				switch {
+				case e[a] == 0:
+				case in.op == expr.OpSin || in.op == expr.OpCos:
+					// |f'| ≤ 1 and |f''| ≤ 1: within |f'(x)| d + d²/2,
+					// and never more than the range, 2, however far the
+					// operand may be off (sin(1e20 x y)), where two
+					// samples of f(x ± d) could miss the worst.
+					d := e[a]
+					slope := math.Abs(math.Cos(x[0]))
+					if in.op == expr.OpCos {
+						slope = math.Abs(math.Sin(x[0]))
+					}
+					e[i] += min(2, slope*d+d*d/2)
+				default:
+					e[i] += perturbed(info, x, k, e[a], r)
 				}
-				e[i] += perturbed(info, x, k, e[a], r)
 			}
-			if in.op == expr.OpPow && len(x) == 2 && x[1] == 2 && math.Abs(r) >= tiny {
+			switch {
+			case exactOps[in.op]:
+				// Its value is one of its operands' or a constant: no
+				// rounding of its own ((-2)^sign(x) keeps an exact
+				// exponent).
+			case in.op == expr.OpPow && len(x) == 2 && x[1] == 2 && math.Abs(r) >= tiny:
 				// A square is one product, rounded once (math.Pow
 				// multiplies the mantissas): its actual rounding.
 				e[i] += math.Abs(math.FMA(x[0], x[0], -r))
-			} else {
+			default:
 				e[i] += funcUlps * eps * math.Abs(r)
 			}
 		}
@@ -118,6 +135,10 @@ func (p *Program) Bound(inputs []float64) (value, bound float64, err error) {
 	out := p.outs[0]
 	return v[out], e[out], nil
 }
+
+// exactOps are the functions whose value is exact: an operand, its
+// negation or a constant.
+var exactOps = map[expr.Op]bool{expr.OpAbs: true, expr.OpSign: true, expr.OpStep: true, expr.OpRelu: true, expr.OpMaximum: true, expr.OpMinimum: true}
 
 // twoSum returns a + b rounded and its rounding error, exactly
 // (Knuth's TwoSum): hi + lo = a + b.

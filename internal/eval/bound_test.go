@@ -38,6 +38,14 @@ func TestBound(t *testing.T) {
 		{"2x - 2", 1, 0, 0, 0},
 		// sinc''''(x) = ((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5 near 0: 1/5.
 		{"((x^4 - 12x^2 + 24) sin(x) + (4x^3 - 24x) cos(x))/x^5", 1e-4, 0.2, 1, math.Inf(1)},
+		// sign(x) is exact: the exponent of (-2)^sign(x) has no error,
+		// and the power has a value and a small bound.
+		{"(-2)^sign(x)", 1, -2, 0, 1e-15},
+		// The operand of sin off by far more than 2π: the bound is the
+		// whole range, not what two samples of sin(u ± d) happen to show.
+		// (sin(1e20 x) at x = 1.142: 1e20 x rounds by ~1e4; the exact
+		// value of the sine of the exact product, by mpmath at 60 digits.)
+		{"sin(1e20 x)", 1.142, 0.7716281678251628, 1, math.Inf(1)},
 	}
 	for _, tt := range tests {
 		n, err := parse.Parse(tt.src, nil)
