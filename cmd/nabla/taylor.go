@@ -113,6 +113,7 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 		err = libraryError{err}
 		var de *nabla.DomainError
 		var ne *nabla.NoValueError
+		var unsupported *nabla.UnsupportedError
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
 			reached := ""
@@ -124,8 +125,8 @@ func (a *app) runTaylor(src string, order int, plotPath string) error {
 				advice += " or lower --order"
 			}
 			return fmt.Errorf("stopped after %s: the Taylor polynomial of %s of order %d grows too fast%s; %s", a.timeout, short(f), order, reached, advice)
-		case errors.As(err, &de), errors.As(err, &ne), errors.Is(err, nabla.ErrTooLarge):
-			return err // a coefficient without a value, or too large to compute
+		case errors.As(err, &de), errors.As(err, &ne), errors.Is(err, nabla.ErrTooLarge), errors.As(err, &unsupported):
+			return err // a coefficient without a value, too large, or no derivative to compute
 		}
 		return usageError{err}
 	}
