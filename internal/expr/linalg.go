@@ -238,6 +238,18 @@ func MatMul(factors ...*Node) *Node {
 			return Mul(append(scalars, v, MatMul(mats[1:]...))...)
 		}
 	}
+	// A run of factors from the first whose product is 1×1 (a row times
+	// … times a column), followed by more, is a number times the rest:
+	// aᵀb cᵀ is (aᵀb) cᵀ, as the parser reads it, so that the printed
+	// product reads back as itself.
+	for len(mats) > 2 {
+		k := numberRun(mats)
+		if k < 0 || k == len(mats)-1 {
+			break
+		}
+		scalars = append(scalars, MatMul(mats[:k+1]...))
+		mats = mats[k+1:]
+	}
 	var m *Node
 	switch len(mats) {
 	case 0:
@@ -253,6 +265,20 @@ func MatMul(factors ...*Node) *Node {
 		return m
 	}
 	return Mul(append(scalars, m)...)
+}
+
+// numberRun returns the index of the last factor of the run from mats[0]
+// whose product is 1×1, or -1 where mats[0] is not a row.
+func numberRun(mats []*Node) int {
+	if rows, _ := RowsCols(mats[0].Shape()); rows != dimOne {
+		return -1
+	}
+	for k := 1; k < len(mats); k++ {
+		if _, cols := RowsCols(mats[k].Shape()); cols == dimOne {
+			return k
+		}
+	}
+	return -1
 }
 
 // powerParts splits a factor of a matrix product into a base and a whole
