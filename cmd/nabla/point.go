@@ -150,12 +150,15 @@ func valueAt(e nabla.Expr, env map[string]nabla.Tensor) (nabla.Tensor, error) {
 }
 
 // valueError is the exit status of a failed evaluation: a value outside a
-// function's domain is a failure, values that do not fit are usage errors.
+// function's domain, or a derivative nabla cannot compute, is a failure;
+// values that do not fit are usage errors.
 func valueError(err error) error {
 	var de *nabla.DomainError
 	var ne *nabla.NoValueError
-	if errors.As(err, &de) || errors.As(err, &ne) {
-		return err
+	var ue *nabla.UnsupportedError
+	var re *nabla.NoRealDerivativeError
+	if errors.As(err, &de) || errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &re) || errors.Is(err, nabla.ErrTooLarge) {
+		return err // a value or derivative nabla cannot compute, not a usage error
 	}
 	return usageError{err}
 }
