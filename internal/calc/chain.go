@@ -42,6 +42,23 @@ func (c *computation) row(f *expr.Node, xs []Var) (*expr.Node, error) {
 	return expr.NewMatrix(expr.NewShape(expr.Dim{N: 1}, expr.Dim{N: 1}), nil, []*expr.Node{r.Expr}), nil
 }
 
+// DeclareError reports an inner function of a chain rule over scalars
+// whose definition is a vector or matrix: the chain rule through it is
+// the one of vectors and matrices, which needs it declared.
+type DeclareError struct {
+	Name  string
+	Shape expr.Shape
+}
+
+// Error says so, and how to declare it.
+func (e *DeclareError) Error() string {
+	flag := "--vector"
+	if e.Shape.Rank() == 2 {
+		flag = "--matrix"
+	}
+	return fmt.Sprintf("%s is defined as a %s: declare it (%s %s) for the chain rule through it", e.Name, e.Shape.Describe(), flag, e.Name)
+}
+
 // ChainRule parses "f where x1 = …, x2 = …", with the line and the
 // declared functions of opts (nil for none), and works out the chain rule
 // with respect to wrt (default: the variables of the definitions).
@@ -63,6 +80,9 @@ func ChainRule(ctx context.Context, src string, opts *parse.Options, wrt []strin
 	ch = &Chain{Outer: outer}
 	sub := make(map[string]*expr.Node, len(defs))
 	for _, d := range defs {
+		if !d.Value.Shape().IsScalar() {
+			return nil, &DeclareError{Name: d.Name, Shape: d.Value.Shape()}
+		}
 		ch.Inner = append(ch.Inner, d.Name)
 		ch.Values = append(ch.Values, d.Value)
 		sub[d.Name] = d.Value
