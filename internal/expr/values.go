@@ -87,9 +87,12 @@ func cosAt(j int) *Node { return sinAt(j + 6) }
 
 // ratio returns a/b, or nil when either is unknown or b is zero.
 func ratio(a, b *Node) *Node {
-	if a == nil || b == nil || b.IsZero() {
+	if a == nil || b == nil {
 		return nil
 	}
+	// At a pole (tan(π/2), cot(π), sec(π/2), csc(π)) the value is a
+	// division by zero, which has no value, not the float64 nearest:
+	// tan of the float nearest π/2 is 1.6e16.
 	return Div(a, b)
 }
 

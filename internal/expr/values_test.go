@@ -27,7 +27,9 @@ func TestExactValues(t *testing.T) {
 		{"tan(pi/4)", "1"},
 		{"tan(pi/3)", "sqrt(3)"},
 		{"tan(pi/6)", "1/sqrt(3)"},
-		{"tan(pi/2)", "tan(pi/2)"}, // a pole
+		{"tan(pi/2)", "1/0"}, // a pole: no value, as 1/0 (tan of the float nearest π/2 is 1.6e16)
+		{"cot(pi)", "1/0"},
+		{"csc(2pi)", "1/0"},
 		{"sec(pi/3)", "2"},
 		{"csc(pi/6)", "2"},
 		{"cot(pi/4)", "1"},
