@@ -141,7 +141,13 @@ func Pow(a, b Expr) Expr {
 func Sqrt(a Expr) Expr { return Pow(a, Rational(1, 2)) }
 
 func call(op expr.Op, a Expr) Expr {
-	return build(func(ns []*expr.Node) (*expr.Node, error) { return expr.Call(op, ns[0]), nil }, a)
+	return build(func(ns []*expr.Node) (*expr.Node, error) {
+		n := expr.Call(op, ns[0])
+		if expr.AtPole(n) && !expr.AtPole(ns[0]) {
+			return nil, fmt.Errorf("nabla: %s: division by zero at a pole", expr.Ops[op].Name)
+		}
+		return n, nil
+	}, a)
 }
 
 // Sin returns sin(a).

@@ -727,6 +727,15 @@ func rootPower(b, e Num) *Node {
 // value: a division by zero.
 func Undefined(n *Node) bool { return Find(n, isDivByZero) != nil }
 
+// AtPole reports whether n is 1/0 or a product with it, as a function
+// folds to at a pole (tan(π/2)): without a walk of n's graph.
+func AtPole(n *Node) bool {
+	if isDivByZero(n) {
+		return true
+	}
+	return n.op == OpMul && slices.ContainsFunc(n.args, isDivByZero)
+}
+
 // isDivByZero reports whether n is 0 to a negative power, which has no
 // value.
 func isDivByZero(n *Node) bool {
