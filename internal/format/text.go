@@ -181,9 +181,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 	case expr.FormMatrix:
 		p.textMatrix(n)
 	case expr.FormMatMul:
-		args := n.Args()
-		for i, start := 0, 0; i < len(args); i++ {
-			f := args[i]
+		for i, f := range n.Args() {
 			switch {
 			case i == 0:
 			case needsStar(p.leadOf(f, expr.PrecMul+1)):
@@ -191,29 +189,7 @@ func (p *printer) text(n *expr.Node, ctx int) {
 			default:
 				p.write(" ")
 			}
-			// A run of factors whose product is 1×1, followed by more,
-			// is grouped: read back, aᵀb is a number, so aᵀb cᵀ would
-			// read as a number times cᵀ, and print with the group.
-			if end := oneByOne(args, i); i == start && end > i && end < len(args)-1 {
-				p.write("(")
-				for k := i; k <= end; k++ {
-					if k > i {
-						if needsStar(p.leadOf(args[k], expr.PrecMul+1)) {
-							p.write("*")
-						} else {
-							p.write(" ")
-						}
-					}
-					p.text(args[k], expr.PrecMul+1)
-				}
-				p.write(")")
-				i, start = end, end+1
-				continue
-			}
 			p.text(f, expr.PrecMul+1)
-			if i == start && !isRow(f) {
-				start = -1 // the run no longer begins with a row
-			}
 		}
 	case expr.FormPostfix:
 		p.text(n.Arg(0), expr.PrecAtom)
@@ -405,32 +381,6 @@ func (p *printer) textFactors(c string, factors []*expr.Node) {
 		seen = seen || !x.Shape().IsScalar()
 		p.text(x, ctx)
 	}
-}
-
-// oneByOne returns the last index of a run of factors from args[i] whose
-// matrix product is 1×1 (a row times … times a column), or -1.
-func oneByOne(args []*expr.Node, i int) int {
-	if !isRow(args[i]) {
-		return -1
-	}
-	for k := i + 1; k < len(args); k++ {
-		if isColumn(args[k]) {
-			return k
-		}
-	}
-	return -1
-}
-
-// isRow reports whether n is a matrix of one row (1×n).
-func isRow(n *expr.Node) bool {
-	s := n.Shape()
-	return s.Rank() == 2 && s.Dim(0).N == 1
-}
-
-// isColumn reports whether n is a vector or a matrix of one column.
-func isColumn(n *expr.Node) bool {
-	s := n.Shape()
-	return s.Rank() == 1 || s.Rank() == 2 && s.Dim(1).N == 1
 }
 
 // startsWord reports whether s may follow a number with no operator
